@@ -1,0 +1,46 @@
+# The README's two commands: `make demo` (set up, run the main job on the bundled 2020
+# tables) and `make test` (set up, install what the tests need, run lint and every test).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SEED   := examples/zhengzhou-hpf-2020.txt
+OUT    := out
+
+.PHONY: demo test setup libreoffice bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: $(STAMP)
+	rm -rf $(OUT)
+	$(BIN)/xlsync import-text $(SEED) --store $(OUT)/store
+	$(BIN)/xlsync plan --store $(OUT)/store
+	$(BIN)/xlsync validate --store $(OUT)/store || test $$? -eq 1
+	$(BIN)/xlsync export --store $(OUT)/store --out-dir $(OUT)/workbooks
+	$(BIN)/xlsync consolidate --store $(OUT)/store -o $(OUT)/summary-2020.xlsx
+	@echo "Store: $(OUT)/store  Workbooks: $(OUT)/workbooks  Summary: $(OUT)/summary-2020.xlsx"
+
+# The workbook tests open files saved by LibreOffice Calc: install it when it is missing.
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	    libreoffice-calc-nogui >/dev/null; }
+	@soffice --version
+
+test: $(STAMP) libreoffice
+	$(BIN)/ruff check .
+	XLWINGS_LICENSE_KEY=noncommercial $(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench.py
+
+clean:
+	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache .hypothesis

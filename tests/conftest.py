@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "examples" / "zhengzhou-hpf-2020.txt"
+
+
+@pytest.fixture(scope="session")
+def seed_path() -> Path:
+    return SEED
+
+
+@pytest.fixture(scope="session")
+def seed_tables():
+    from xlsync.textimport import read_file
+
+    tables, _notes = read_file(SEED)
+    return tables
+
+
+@pytest.fixture(scope="session")
+def seed_docs(seed_tables):
+    return [t.document for t in seed_tables]
+
+
+@pytest.fixture
+def seed_store(tmp_path, seed_docs):
+    from xlsync.store import Store
+
+    store = Store(tmp_path / "store")
+    store.put_many(seed_docs, action="import-text")
+    return store
+
+
+def by_name(docs, name, unit=None):
+    found = [d for d in docs if d.name == name and (unit is None or d.unit_code == unit)]
+    assert len(found) == 1, (name, unit, len(found))
+    return found[0]

@@ -1,0 +1,97 @@
+import json
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from xlsync.document import dumps, json_schema, loads, make_id, new_document, revision
+from xlsync.errors import DocumentError
+
+
+def test_seed_round_trip_is_identity_and_bytes_are_stable(seed_docs):
+    for doc in seed_docs:
+        raw = dumps(doc)
+        again = loads(raw)
+        assert again == doc
+        assert dumps(again) == raw
+        assert raw.endswith(b"\n") and "\\u" not in raw.decode("utf-8")
+        assert raw.decode("utf-8").index('"schema_version"') < raw.decode("utf-8").index('"id"')
+
+
+def _valid() -> dict:
+    doc = new_document(year=2020, unit_code="095001", name="测试项目", year_amount="100.00")
+    return json.loads(dumps(doc))
+
+
+@pytest.mark.parametrize(
+    "mutate, key",
+    [
+        (lambda d: d.pop("year_amount"), "year_amount"),
+        (lambda d: d.update(year="二〇二〇"), "year"),
+        (lambda d: d.update(start_date="2020-13-01"), "start_date"),
+        (lambda d: d.update(total_amount="12,00"), "total_amount"),
+        (lambda d: d.update(total_amount="1.005"), "total_amount"),
+        (lambda d: d.update(indicators=[{"level1": "a", "level2": "b", "name": "c"}]), "indicators.0.target"),
+        (lambda d: d.update(plan=[{"start_month": 13, "end_month": 12, "amount": None,
+                                    "stated_percent": None, "percent_basis": None}]), "plan.0.start_month"),
+        (lambda d: d.update(surprise=1), "surprise"),
+        (lambda d: d.update(id="../../etc/passwd"), "id"),
+        (lambda d: d.update(schema_version=2), "schema_version"),
+    ],
+)
+def test_schema_rejects_malformed_documents_naming_the_key(mutate, key):
+    data = _valid()
+    mutate(data)
+    with pytest.raises(DocumentError) as exc:
+        loads(json.dumps(data, ensure_ascii=False))
+    assert key in str(exc.value)
+
+
+def test_money_from_json_number_is_exact_and_float_is_rejected():
+    data = _valid()
+    raw = json.dumps(data).replace('"100.00"', "12210000.10")
+    assert loads(raw).year_amount == "12210000.10"
+    with pytest.raises(DocumentError, match="浮点"):
+        new_document(year=2020, unit_code="1", name="x", year_amount=0.1)
+    assert new_document(year=2020, unit_code="1", name="x", year_amount=Decimal("0.1")).year_amount == "0.10"
+
+
+def test_syntax_error_names_line_and_column():
+    with pytest.raises(DocumentError, match=r"a\.json:2:\d+"):
+        loads('{\n  "x": ,\n}', source="a.json")
+
+
+def test_schema_command_output_is_a_json_schema():
+    schema = json_schema()
+    assert schema["type"] == "object"
+    assert set(schema["required"]) >= {"id", "year", "unit_code", "year_amount", "indicators"}
+
+
+@pytest.mark.parametrize("name", ["../../x", "CON", "a/b\\c", "NUL.txt", " ", "项目:*?<>|"])
+def test_ids_are_safe_file_names(name):
+    doc_id = make_id(2020, "095001", name)
+    assert doc_id.startswith("2020-095001-")
+    assert all(c.isalnum() or c in "-_" for c in doc_id)
+    assert make_id(2020, "../x", name).count("/") == 0
+
+
+money = st.decimals(min_value=0, max_value=10**12, places=2, allow_nan=False, allow_infinity=False)
+text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+
+
+@given(
+    name=text.filter(str.strip),
+    unit=st.from_regex(r"\A\d{6}\Z"),
+    amounts=st.lists(money | st.none(), min_size=4, max_size=4),
+    inds=st.lists(st.tuples(text, text, text, text | st.none()), max_size=5),
+)
+def test_any_document_round_trips(name, unit, amounts, inds):
+    doc = new_document(
+        year=2020, unit_code=unit, name=name,
+        total_amount=amounts[0], year_amount=amounts[1],
+        prev_total_amount=amounts[2], prev_year_amount=amounts[3],
+        indicators=[{"level1": a, "level2": b, "name": c, "target": d} for a, b, c, d in inds],
+    )
+    assert loads(dumps(doc)) == doc
+    assert revision(loads(dumps(doc))) == revision(doc)

@@ -1,0 +1,101 @@
+"""Rule profiles: which categories exist and are required, target vocabulary, tolerances."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from xlsync.errors import XlsyncError
+
+BUILTIN = ("seed", "national")
+DEFAULT = "seed"
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    title: str
+    level1: dict[str, tuple[str, ...]]  # 一级 → its 二级, in order
+    required_level1: tuple[str, ...]
+    required_level2: tuple[tuple[str, str], ...]
+    required_fields: tuple[str, ...]
+    fund_use: tuple[str, ...]
+    qualitative: frozenset[str]
+    placeholders: frozenset[str]
+    rate_suffixes: tuple[str, ...]
+    plan_percent_points: Decimal
+    amount_yuan: Decimal
+    severity: dict[str, str] = field(default_factory=dict)
+    source: str = ""
+
+    def severity_of(self, code: str) -> str:
+        return self.severity.get(code, "error")
+
+    def level1_of(self, level2: str) -> str | None:
+        for l1, l2s in self.level1.items():
+            if level2 in l2s:
+                return l1
+        return None
+
+
+def _profile_from(data: dict, source: str) -> Profile:
+    try:
+        level1 = {e["name"]: tuple(e.get("level2", ())) for e in data["level1"]}
+        tol = data.get("tolerances", {})
+        return Profile(
+            name=str(data["name"]),
+            title=str(data.get("title", data["name"])),
+            level1=level1,
+            required_level1=tuple(e["name"] for e in data["level1"] if e.get("required")),
+            required_level2=tuple(
+                (e["name"], l2) for e in data["level1"] for l2 in e.get("required_level2", ())
+            ),
+            required_fields=tuple(data.get("required_fields", {}).get("fields", ())),
+            fund_use=tuple(data.get("fund_use", {}).get("values", ())),
+            qualitative=frozenset(data.get("targets", {}).get("qualitative", ())),
+            placeholders=frozenset(data.get("targets", {}).get("placeholders", ())),
+            rate_suffixes=tuple(data.get("targets", {}).get("rate_suffixes", ())),
+            plan_percent_points=Decimal(str(tol.get("plan_percent_points", "1"))),
+            amount_yuan=Decimal(str(tol.get("amount_yuan", "0"))),
+            severity={k: v for k, v in data.get("severity", {}).items()},
+            source=source,
+        )
+    except (KeyError, TypeError, InvalidOperation) as exc:
+        raise XlsyncError(f"{source}: 规则文件缺少或写错了键: {exc}") from None
+
+
+@cache
+def load_profile(name_or_path: str | None = None) -> Profile:
+    """A shipped profile by name ('seed', 'national') or a profile file by path."""
+    name_or_path = name_or_path or DEFAULT
+    if name_or_path in BUILTIN:
+        ref = resources.files("xlsync.validators") / "profiles" / f"{name_or_path}.toml"
+        text, source = ref.read_text(encoding="utf-8"), f"profiles/{name_or_path}.toml"
+    else:
+        path = Path(name_or_path)
+        if not path.is_file():
+            raise XlsyncError(f"规则文件不存在: {path}（内置规则: {', '.join(BUILTIN)}）")
+        text, source = path.read_text(encoding="utf-8"), str(path)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise XlsyncError(f"{source}: 规则文件 TOML 语法错误: {exc}") from None
+    return _profile_from(data, source)
+
+
+@cache
+def vocabulary() -> tuple[frozenset[str], dict[str, str]]:
+    """All shipped 一级 names, and every shipped 二级 name → its 一级."""
+    level1: set[str] = set()
+    level2: dict[str, str] = {}
+    for name in BUILTIN:
+        p = load_profile(name)
+        level1.update(p.level1)
+        for l1, l2s in p.level1.items():
+            for l2 in l2s:
+                level2.setdefault(l2, l1)
+    return frozenset(level1), level2

@@ -1,0 +1,203 @@
+"""The xlsync command line: thin click commands over the library.
+
+Heavy libraries (pandas, pandera, openpyxl) are imported inside the commands that use them,
+so `xlsync --help` and the store commands start fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from functools import wraps
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import XlsyncError
+
+STORE = click.option(
+    "--store", "store_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+    help="The store folder (created on first write).",
+)
+FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
+    help="Human-readable table or machine-readable JSON.",
+)
+
+
+def handle_errors(fn):
+    """Turn XlsyncError into a message on stderr and its exit code; no tracebacks."""
+
+    @wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except XlsyncError as exc:
+            click.echo(f"错误 (error): {exc}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+def emit_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="xlsync")
+def cli() -> None:
+    """xlsync: 项目支出绩效目标表 — validate, compute plan percentages, store, sync, consolidate.
+
+    Exit codes: 0 success; 1 the input has errors (findings, incomplete tables); 2 the
+    command could not run (bad arguments, unreadable file); 3 a sync conflict.
+    """
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the canonical project document."""
+    from .document import json_schema
+
+    emit_json(json_schema())
+
+
+@cli.command("import-text")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@STORE
+@click.option("--dry-run", is_flag=True, help="Read and report; write nothing.")
+@FORMAT
+@handle_errors
+def import_text_cmd(files, store_dir, dry_run, fmt) -> None:
+    """Import published tables (text pulled out of PDF/Word) into the store."""
+    from .ingest import import_text
+    from .render import render_import_report
+    from .store import Store
+
+    report = import_text(list(files), Store(store_dir), dry_run=dry_run)
+    if fmt == "json":
+        emit_json(
+            {
+                "errors": [{"message": e.message, "file": e.location.file if e.location else None}
+                           for e in report.file_errors],
+                "file_notes": [n.as_dict() for n in report.file_notes],
+                "tables": [o.as_dict() for o in report.outcomes],
+            }
+        )
+    else:
+        click.echo(render_import_report(report))
+    sys.exit(report.exit_code)
+
+
+@cli.command("list")
+@STORE
+@click.option("--unit", help="Only this unit code.")
+@click.option("--year", type=int, help="Only this budget year.")
+@FORMAT
+@handle_errors
+def list_cmd(store_dir, unit, year, fmt) -> None:
+    """List the projects in the store."""
+    from .document import revision
+    from .store import Store
+
+    docs, errors = Store(store_dir).documents(unit=unit, year=year)
+    rows = [
+        {"id": d.id, "year": d.year, "unit_code": d.unit_code, "name": d.name,
+         "year_amount": d.year_amount, "rev": revision(d)}
+        for d in docs
+    ]
+    if fmt == "json":
+        emit_json({"projects": rows, "errors": [str(e) for e in errors]})
+    else:
+        for r in rows:
+            click.echo(f"{r['id']}  {r['unit_code']}  {r['year_amount'] or '-':>14}  {r['name']}")
+        click.echo(f"{len(rows)} 个项目 (projects)")
+    for e in errors:
+        click.echo(f"错误 (error): {e}", err=True)
+    sys.exit(1 if errors else 0)
+
+
+@cli.command()
+@click.argument("doc_id")
+@STORE
+@handle_errors
+def show(doc_id, store_dir) -> None:
+    """Print one project document as canonical JSON."""
+    from .document import dumps
+    from .store import Store
+
+    click.echo(dumps(Store(store_dir).get(doc_id)).decode("utf-8"), nl=False)
+
+
+@cli.command()
+@click.argument("doc_id")
+@STORE
+@FORMAT
+@handle_errors
+def log(doc_id, store_dir, fmt) -> None:
+    """List the revisions of a project, oldest first."""
+    from .store import Store
+
+    entries = Store(store_dir).log(doc_id)
+    if fmt == "json":
+        emit_json([e.__dict__ for e in entries])
+        return
+    for e in entries:
+        click.echo(f"{e.at}  {e.rev}  ← {e.previous or '(new)':16}  {e.action}")
+
+
+@cli.command()
+@click.argument("doc_id")
+@click.argument("rev")
+@STORE
+@handle_errors
+def restore(doc_id, rev, store_dir) -> None:
+    """Make an earlier revision of a project current again (the current one stays in history)."""
+    from .store import Store
+
+    r = Store(store_dir).restore(doc_id, rev)
+    click.echo(f"{doc_id}: {r.previous} → {r.rev}" if r.changed else f"{doc_id}: 已是该版本 (unchanged)")
+
+
+RULES = click.option(
+    "--rules", default=None, metavar="NAME|PATH",
+    help="Rule profile: 'seed' (default), 'national', or a profile file (.toml).",
+)
+
+
+@cli.command()
+@STORE
+@click.argument("ids", nargs=-1)
+@RULES
+@FORMAT
+@handle_errors
+def plan(store_dir, ids, rules, fmt) -> None:
+    """Plan percentages: per period share and cumulative share, quarters, plan findings."""
+    from .plan import check_with_profile, compute, figures_as_dict
+    from .render import render_plan
+    from .store import Store
+    from .validators.profiles import load_profile
+
+    profile = load_profile(rules)
+    docs, errors = Store(store_dir).documents(ids)
+    out = []
+    for doc in docs:
+        figures, findings = compute(doc), check_with_profile(doc, profile)
+        if fmt == "json":
+            out.append({"id": doc.id, "unit_code": doc.unit_code, "name": doc.name,
+                        **figures_as_dict(figures), "findings": [f.as_dict() for f in findings]})
+        else:
+            click.echo(render_plan(doc, figures, findings) + "\n")
+    if fmt == "json":
+        emit_json(out)
+    for e in errors:
+        click.echo(f"错误 (error): {e}", err=True)
+    sys.exit(2 if errors else 0)
+
+
+def main() -> None:
+    cli(prog_name="xlsync")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""Findings: what validation found, with a stable English code and a Chinese message."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from .errors import Location
+
+# code → Chinese title (what a finance user sees next to the message)
+CODES: dict[str, str] = {
+    "PLAN_TOTAL_MISMATCH": "实施计划金额合计与本年度金额不符",
+    "PLAN_PERCENT_MISMATCH": "实施计划所述比例与金额不符",
+    "PLAN_PERIOD_OVERLAP": "实施计划时间段重叠",
+    "PLAN_PERIOD_GAP": "实施计划时间段有空缺",
+    "PLAN_OUTSIDE_PROJECT": "实施计划超出项目起止时间",
+    "PLAN_NOT_QUANTIFIED": "实施计划没有金额或比例",
+    "AMOUNT_INVALID": "金额无效",
+    "AMOUNT_INCONSISTENT": "金额前后不一致",
+    "DATE_INVALID": "日期无效",
+    "FIELD_MISSING": "必填项为空",
+    "FIELD_INVALID": "取值不在允许范围内",
+    "UNIT_CODE_INVALID": "单位编码无效",
+    "PHONE_INVALID": "联系电话无效",
+    "CATEGORY_UNKNOWN": "指标类别不在指标体系中",
+    "CATEGORY_REQUIRED": "必填指标类别没有指标",
+    "INDICATOR_DUPLICATE": "三级指标重复",
+    "TARGET_PLACEHOLDER": "目标值是占位符",
+    "TARGET_UNPARSEABLE": "目标值无法识别",
+    "TARGET_UNIT_MISSING": "比率类目标值缺少 %",
+    "TARGET_MISSING": "目标值为空",
+}
+
+FIELD_ZH = {
+    "name": "项目名称", "unit_code": "单位编码", "unit_name": "单位名称", "fund_use": "资金用途",
+    "owner": "项目负责人", "contact": "联系人", "phone": "联系电话", "start_date": "开始时间",
+    "end_date": "结束时间", "total_amount": "项目总金额", "year_amount": "项目本年度金额",
+    "prev_total_amount": "上年度项目总金额", "prev_year_amount": "项目上年度金额",
+    "overview": "项目概况", "basis": "立项依据", "necessity": "项目设立的必要性",
+    "measures": "项目配套制度措施", "plan_text": "项目实施计划", "plan": "项目实施计划",
+    "composition": "项目构成", "remark": "备注", "overall_goal": "项目总目标",
+    "annual_goal": "年度绩效目标", "indicators": "绩效指标", "year": "年度",
+}
+
+
+@dataclass
+class Finding:
+    code: str
+    severity: str  # error | warning
+    project_id: str | None
+    unit_code: str | None
+    project_name: str | None
+    field: str  # a document key: "year_amount", "plan[1]", "indicators[3].target"
+    message: str  # zh-CN
+    found: str | None = None
+    expected: str | None = None
+    location: Location | None = field(default=None)
+
+    @property
+    def title(self) -> str:
+        return CODES.get(self.code, self.code)
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["location"] = self.location.as_dict() if self.location else None
+        d["title"] = self.title
+        return d
+
+
+def field_zh(key: str) -> str:
+    """'plan[1]' → '项目实施计划 第2段'; 'indicators[3].target' → '绩效指标 第4行 目标值'."""
+    import re
+
+    m = re.fullmatch(r"(\w+)\[(\d+)\](?:\.(\w+))?", key)
+    if not m:
+        return FIELD_ZH.get(key, key)
+    base, idx, sub = m.group(1), int(m.group(2)) + 1, m.group(3)
+    unit = "段" if base == "plan" else "行"
+    sub_zh = {"target": "目标值", "name": "三级指标", "level1": "一级指标", "level2": "二级指标",
+              "amount": "金额", "item": "经济科目"}.get(sub or "", sub or "")
+    return f"{FIELD_ZH.get(base, base)} 第{idx}{unit}" + (f" {sub_zh}" if sub_zh else "")
+
+
+def make(doc, code: str, field: str, message: str, found=None, expected=None, severity="error"):
+    return Finding(
+        code=code, severity=severity, project_id=doc.id, unit_code=doc.unit_code,
+        project_name=doc.name, field=field, message=message,
+        found=None if found is None else str(found),
+        expected=None if expected is None else str(expected),
+    )
+
+
+def sort_key(f: Finding):
+    return (f.unit_code or "", f.project_name or "", f.project_id or "",
+            0 if f.severity == "error" else 1, f.code, f.field)
+
+
+def render_table(findings: list[Finding]) -> str:
+    """Grouped by unit and project, errors first."""
+    lines: list[str] = []
+    current = None
+    for f in sorted(findings, key=sort_key):
+        key = (f.unit_code, f.project_id)
+        if key != current:
+            current = key
+            lines.append(f"\n■ {f.unit_code}  {f.project_name}  ({f.project_id})")
+        tag = "错误" if f.severity == "error" else "警告"
+        where = f"  @ {f.location}" if f.location else ""
+        lines.append(f"  [{tag}] {f.code} {f.title} — {field_zh(f.field)}: {f.message}{where}")
+        if f.found is not None or f.expected is not None:
+            lines.append(f"         实际: {f.found if f.found is not None else '-'}   应为: {f.expected if f.expected is not None else '-'}")
+    errors = sum(f.severity == "error" for f in findings)
+    lines.append(f"\n共 {errors} 个错误, {len(findings) - errors} 个警告 (errors, warnings)")
+    return "\n".join(lines).lstrip("\n")

@@ -1,0 +1,230 @@
+"""The canonical JSON store: <store>/<year>/<unit>/<id>.json, atomic writes, lock, history.
+
+Every overwritten revision is kept under <store>/.xlsync/history/<id>/<rev>.json and every
+write is logged in <store>/.xlsync/history/<id>/log.jsonl, so any change can be listed and
+undone. Writes go to a temporary file in the target folder, are fsynced and renamed over the
+old file under a store-wide lock: a crash mid-write leaves the old file, two writers lose
+nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from filelock import FileLock
+
+from .document import ProjectDocument, dumps, loads, revision
+from .errors import DocumentError, StoreError
+
+META = ".xlsync"
+_ID_RE = re.compile(r"^(\d{4})-([0-9A-Za-z_]{1,32})-([0-9a-f]{12})$")
+
+
+@dataclass(frozen=True)
+class PutResult:
+    id: str
+    rev: str
+    previous: str | None
+    changed: bool
+    path: Path
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    at: str
+    rev: str
+    previous: str | None
+    action: str
+
+
+def _fsync_dir(path: Path) -> None:
+    if os.name == "nt":  # pragma: no cover - directories cannot be fsynced on Windows
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write bytes to path so that readers see the old or the new file, never a torn one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+class Store:
+    """A folder of project documents."""
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+        self.meta = self.root / META
+
+    # -- layout ----------------------------------------------------------------------
+    def path_for_id(self, doc_id: str) -> Path:
+        m = _ID_RE.match(doc_id)
+        if not m:
+            raise StoreError(f"不是有效的项目编号 (id): {doc_id!r}")
+        return self.root / m.group(1) / m.group(2) / f"{doc_id}.json"
+
+    def history_dir(self, doc_id: str) -> Path:
+        self.path_for_id(doc_id)  # validates the id
+        return self.meta / "history" / doc_id
+
+    def lock(self) -> FileLock:
+        self.meta.mkdir(parents=True, exist_ok=True)
+        return FileLock(str(self.meta / "lock"), timeout=120)
+
+    # -- reading ---------------------------------------------------------------------
+    def _read_path(self, path: Path) -> ProjectDocument:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise StoreError(f"{path}: 无法读取: {exc.strerror}") from None
+        try:
+            return loads(raw, source=str(path))
+        except DocumentError as exc:
+            raise StoreError(exc.message) from None
+
+    def get(self, doc_id: str) -> ProjectDocument:
+        path = self.path_for_id(doc_id)
+        if not path.exists():
+            raise StoreError(f"存储 {self.root} 中没有项目 {doc_id}")
+        return self._read_path(path)
+
+    def exists(self, doc_id: str) -> bool:
+        return self.path_for_id(doc_id).exists()
+
+    def paths(self) -> list[Path]:
+        if not self.root.is_dir():
+            raise StoreError(f"存储文件夹不存在: {self.root}")
+        return sorted(p for p in self.root.glob("[0-9][0-9][0-9][0-9]/*/*.json"))
+
+    def scan(self) -> Iterator[tuple[Path, ProjectDocument | StoreError]]:
+        """Every document with its path; a broken file yields its error and stops nothing."""
+        for path in self.paths():
+            try:
+                yield path, self._read_path(path)
+            except StoreError as exc:
+                yield path, exc
+
+    def documents(
+        self, ids: Iterable[str] = (), unit: str | None = None, year: int | None = None
+    ) -> tuple[list[ProjectDocument], list[StoreError]]:
+        wanted = set(ids)
+        docs, errors = [], []
+        if wanted:
+            for doc_id in sorted(wanted):
+                try:
+                    docs.append(self.get(doc_id))
+                except StoreError as exc:
+                    errors.append(exc)
+            return docs, errors
+        for _path, item in self.scan():
+            if isinstance(item, StoreError):
+                errors.append(item)
+            elif (unit is None or item.unit_code == unit) and (year is None or item.year == year):
+                docs.append(item)
+        return docs, errors
+
+    # -- writing ---------------------------------------------------------------------
+    def put(self, doc: ProjectDocument, action: str = "write", expect: str | None = None) -> PutResult:
+        """Write one document; keep the overwritten revision in history.
+
+        expect: the revision the caller based its change on; a different current revision
+        raises StoreError (someone else wrote in between).
+        """
+        with self.lock():
+            return self._put_locked(doc, action, expect)
+
+    def put_many(self, docs: Iterable[ProjectDocument], action: str = "write") -> list[PutResult]:
+        with self.lock():
+            return [self._put_locked(doc, action, None) for doc in docs]
+
+    def _put_locked(self, doc: ProjectDocument, action: str, expect: str | None) -> PutResult:
+        path = self.path_for_id(doc.id)
+        data = dumps(doc)
+        rev = revision(doc)
+        previous = None
+        if path.exists():
+            try:
+                old = self._read_path(path)
+            except StoreError as exc:
+                raise StoreError(
+                    f"{exc.message} — 该文件已损坏，xlsync 不会覆盖它；请修复或移走后重试"
+                ) from None
+            previous = revision(old)
+            if expect is not None and expect != previous:
+                raise StoreError(f"项目 {doc.id} 已被他人修改 (当前版本 {previous}, 期望 {expect})")
+            if previous == rev:
+                return PutResult(doc.id, rev, previous, False, path)
+            hist = self.history_dir(doc.id) / f"{previous}.json"
+            if not hist.exists():
+                atomic_write(hist, dumps(old))
+        atomic_write(self.history_dir(doc.id) / f"{rev}.json", data)
+        atomic_write(path, data)
+        self._append_log(doc.id, LogEntry(_now(), rev, previous, action))
+        return PutResult(doc.id, rev, previous, True, path)
+
+    def _append_log(self, doc_id: str, entry: LogEntry) -> None:
+        log = self.history_dir(doc_id) / "log.jsonl"
+        line = json.dumps(entry.__dict__, ensure_ascii=False) + "\n"
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(line)
+            fh.flush()
+            os.fsync(fh.fileno())
+
+    # -- history ---------------------------------------------------------------------
+    def log(self, doc_id: str) -> list[LogEntry]:
+        log = self.history_dir(doc_id) / "log.jsonl"
+        if not log.exists():
+            if self.exists(doc_id):
+                return []
+            raise StoreError(f"存储 {self.root} 中没有项目 {doc_id} 的历史")
+        entries = []
+        for n, line in enumerate(log.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                entries.append(LogEntry(**json.loads(line)))
+            except (ValueError, TypeError):
+                raise StoreError(f"{log}:{n}: 历史记录行损坏") from None
+        return entries
+
+    def revision_of(self, doc_id: str, rev_prefix: str) -> ProjectDocument:
+        folder = self.history_dir(doc_id)
+        if not re.fullmatch(r"[0-9a-f]{4,16}", rev_prefix):
+            raise StoreError(f"不是有效的版本号: {rev_prefix!r}")
+        matches = sorted(folder.glob(f"{rev_prefix}*.json"))
+        if not matches:
+            raise StoreError(f"项目 {doc_id} 没有版本 {rev_prefix}")
+        if len(matches) > 1:
+            raise StoreError(f"版本号 {rev_prefix} 不唯一，请写得更长")
+        return self._read_path(matches[0])
+
+    def restore(self, doc_id: str, rev_prefix: str) -> PutResult:
+        """Make an earlier revision current again; the current one stays in history."""
+        with self.lock():
+            old = self.revision_of(doc_id, rev_prefix)
+            return self._put_locked(old, f"restore {revision(old)}", None)
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
