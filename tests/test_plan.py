@@ -2,10 +2,10 @@ import json
 from decimal import Decimal
 
 from click.testing import CliRunner
+from conftest import by_name
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import by_name
 from xlsync.cli import cli
 from xlsync.document import new_document
 from xlsync.plan import check, compute, pct, yuan

@@ -195,6 +195,41 @@ def plan(store_dir, ids, rules, fmt) -> None:
     sys.exit(2 if errors else 0)
 
 
+@cli.command()
+@click.argument("workbooks", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Validate every project in this store (instead of workbooks).")
+@RULES
+@FORMAT
+@click.option("--write-back", is_flag=True,
+              help="Put the findings into each workbook: a 校验结果 sheet, marked cells.")
+@handle_errors
+def validate(workbooks, store_dir, rules, fmt, write_back) -> None:
+    """Check projects: amounts, dates, plan, categories, targets. Exit 0 clean, 1 errors, 2 failed to run."""
+    from .checking import validate_store, validate_workbooks
+    from .findings import render_table
+    from .validators.profiles import load_profile
+
+    if bool(workbooks) == bool(store_dir):
+        raise click.UsageError("give either --store DIR or one or more WORKBOOK files")
+    profile = load_profile(rules)
+    if store_dir:
+        if write_back:
+            raise click.UsageError("--write-back works on workbooks, not on --store")
+        findings, problems = validate_store(store_dir, profile)
+    else:
+        findings, problems = validate_workbooks(list(workbooks), profile, write_back=write_back)
+    if fmt == "json":
+        emit_json({"findings": [f.as_dict() for f in findings], "problems": [str(p) for p in problems]})
+    else:
+        click.echo(render_table(findings))
+    for p in problems:
+        click.echo(f"错误 (error): {p}", err=True)
+    if problems:
+        sys.exit(2)
+    sys.exit(1 if any(f.severity == "error" for f in findings) else 0)
+
+
 def main() -> None:
     cli(prog_name="xlsync")
 

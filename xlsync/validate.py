@@ -1,0 +1,124 @@
+"""Validation: documents → tidy tables → pandera schemas → findings pointing back at cells.
+
+Plan findings (PLAN_*) come from xlsync.plan, the same code the `plan` command uses.
+"""
+
+from __future__ import annotations
+
+from .document import ProjectDocument
+from .errors import Location
+from .findings import FIELD_ZH, Finding, make, sort_key
+from .plan import check_with_profile
+
+
+def _message(code: str, field: str, row: dict, doc: ProjectDocument) -> tuple[str, object, object]:
+    """(zh-CN message, value found, value expected) for one failed check."""
+    label = FIELD_ZH.get(field, field)
+    if code == "FIELD_MISSING":
+        if field == "composition":
+            return "没有填写项目构成（经济科目及金额）", None, "至少一行"
+        if field == "name":
+            return f"第 {row['row'] + 1} 行指标没有三级指标名称", None, None
+        return f"“{label}”不能为空", None, None
+    if code == "FIELD_INVALID":
+        return f"“{label}”的取值“{row.get(field)}”不在允许的选项中", row.get(field), None
+    if code == "UNIT_CODE_INVALID":
+        return "单位编码应为 6 位数字（如 095001）", row.get("unit_code"), "6 位数字"
+    if code == "PHONE_INVALID":
+        return "联系电话应为固定电话（可含区号）或 11 位手机号", row.get("phone"), None
+    if code == "AMOUNT_INVALID":
+        value = row.get(field if field != "amount" else "amount")
+        what = "项目构成金额" if field == "amount" else label
+        return (f"“{what}”为空" if value is None else f"“{what}”不能为负数"), value, "≥ 0"
+    if code == "AMOUNT_INCONSISTENT":
+        if field == "year_amount":
+            return "项目本年度金额大于项目总金额", row["year_amount"], f"≤ {row['total_amount']}"
+        if field == "prev_year_amount":
+            return "项目上年度金额大于上年度项目总金额", row["prev_year_amount"], f"≤ {row['prev_total_amount']}"
+        total = sum((c.amount and __import__("decimal").Decimal(c.amount)) or 0 for c in doc.composition)
+        return (f"项目构成合计 {total:.2f} 元，与本年度金额 {doc.year_amount} 元不一致",
+                f"{total:.2f}", doc.year_amount)
+    if code == "DATE_INVALID":
+        if field == "end_date" and row.get("start_date") and row.get("end_date") and row["start_date"] > row["end_date"]:
+            return "结束时间早于开始时间", row["end_date"], f"≥ {row['start_date']}"
+        return f"“{label}”与预算年度 {doc.year} 不符", row.get(field), f"{doc.year} 年内"
+    if code == "CATEGORY_UNKNOWN":
+        value = row["level1"] if field == "level1" else row["level2"]
+        level = "一级" if field == "level1" else "二级"
+        return f"{level}指标“{value}”不在当前指标体系中（第 {row['row'] + 1} 行“{row['name']}”）", value, None
+    if code == "CATEGORY_REQUIRED":
+        cat = row["level1"] + (f" / {row['level2']}" if row.get("level2") else "")
+        return f"必填的指标类别“{cat}”下没有任何三级指标", "0 个", "≥ 1 个"
+    if code == "INDICATOR_DUPLICATE":
+        return f"三级指标“{row['name']}”在本表中重复出现", row["name"], None
+    if code == "TARGET_PLACEHOLDER":
+        return f"“{row['name']}”的目标值“{row['target']}”是占位符，请填写实际目标", row["target"], None
+    if code == "TARGET_UNPARSEABLE":
+        return f"“{row['name']}”的目标值“{row['target']}”无法识别（应为 =100%、≥95%、161人 或 健全 等）", row["target"], None
+    if code == "TARGET_UNIT_MISSING":
+        return f"“{row['name']}”是比率，目标值“{row['target']}”缺少 %", row["target"], f"{row['target']}%"
+    if code == "TARGET_MISSING":
+        return f"“{row['name']}”没有填写目标值", None, None
+    return f"{code}: {field}", None, None
+
+
+def _field_key(table: str, field: str, row: dict) -> str:
+    if table == "indicators":
+        return f"indicators[{row['row']}].{field}"
+    if table == "composition":
+        return "composition" if field == "composition" else f"composition[{row['row']}].amount"
+    if table == "categories":
+        return "indicators"
+    return field
+
+
+def locate(prov: dict[str, Location] | None, key: str, fallback: Location | None) -> Location | None:
+    """The most precise known location of a document key."""
+    if prov:
+        probe = key
+        while probe:
+            if probe in prov:
+                return prov[probe]
+            if "." in probe:
+                probe = probe.rsplit(".", 1)[0]
+            elif "[" in probe:
+                probe = probe.split("[", 1)[0]
+            else:
+                break
+    return fallback
+
+
+def validate_documents(
+    docs: list[ProjectDocument],
+    profile,
+    provenance: dict[str, dict[str, Location]] | None = None,
+    sources: dict[str, Location] | None = None,
+) -> list[Finding]:
+    """All findings for the documents, sorted by unit, project, errors first."""
+    from .tidy import tidy_tables
+    from .validators.schemas import build_schemas, failures
+
+    provenance, sources = provenance or {}, sources or {}
+    by_id = {d.id: d for d in docs}
+    tables = tidy_tables(docs, profile)
+    schemas = build_schemas(profile)
+    findings: list[Finding] = []
+    for name, schema in schemas.items():
+        df = tables[name]
+        records = df.to_dict("records")
+        for check, index in failures(schema, df):
+            code, _, field = check.partition(":")
+            row = records[index]
+            doc = by_id[row["project_id"]]
+            if code == "CATEGORY_REQUIRED":
+                field = "count"
+            message, found, expected = _message(code, field, row, doc)
+            key = _field_key(name, field, row)
+            f = make(doc, code, key, message, found, expected, profile.severity_of(code))
+            f.location = locate(provenance.get(doc.id), key, sources.get(doc.id))
+            findings.append(f)
+    for doc in docs:
+        for f in check_with_profile(doc, profile):
+            f.location = locate(provenance.get(doc.id), f.field, sources.get(doc.id))
+            findings.append(f)
+    return sorted(findings, key=sort_key)
