@@ -68,6 +68,8 @@ def parse_plan(text: str | None) -> list[dict]:
         pm = _PERCENT_RE.search(segment)
         if pm:
             stated = pm.group(1)
+            if "." in stated:
+                stated = stated.rstrip("0").rstrip(".")
             before = segment[: pm.start()]
             basis = "share" if re.search(r"(的|占|为)\s*$", before) else "cumulative"
         periods.append(

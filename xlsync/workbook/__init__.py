@@ -1,0 +1,1 @@
+"""Unit workbooks: the template layout, the writer and the reader (with cell provenance)."""

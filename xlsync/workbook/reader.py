@@ -1,0 +1,247 @@
+"""Reading unit workbooks back into documents, with the cell each value came from.
+
+Cells are found by their sheet-scoped defined names; when a program dropped the names (some
+do on save) the reader falls back to the printed labels. A workbook saved by Excel or
+LibreOffice Calc reads the same as one written by xlsync.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..document import ProjectDocument, loads, make_id, new_document
+from ..errors import DocumentError, Location, WorkbookError
+from . import layout as L
+from .values import (
+    CellValueError,
+    read_code,
+    read_date,
+    read_money,
+    read_month,
+    read_percent,
+    read_text,
+)
+
+_KIND_READERS = {"text": read_text, "code": read_code, "money": read_money, "date": read_date}
+FIELD_KINDS = {k: t for row in L.FACT_ROWS for _l, k, t in row} | {
+    k: "text" for _l, k in L.NARRATIVE_ROWS + L.GOAL_ROWS + [L.REMARK]}
+FIELD_LABELS = {label: k for row in L.FACT_ROWS for label, k, _t in row} | {
+    label: k for label, k in L.NARRATIVE_ROWS + L.GOAL_ROWS + [L.REMARK]}
+
+
+@dataclass
+class SheetProject:
+    sheet: str
+    document: ProjectDocument | None
+    provenance: dict[str, Location] = field(default_factory=dict)
+    base_rev: str | None = None
+    base: ProjectDocument | None = None
+    errors: list[WorkbookError] = field(default_factory=list)
+
+
+@dataclass
+class WorkbookContent:
+    path: Path
+    projects: list[SheetProject]
+    has_meta: bool
+    store_setting: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[WorkbookError]:
+        return [e for p in self.projects for e in p.errors]
+
+
+def _coord(attr_text: str) -> tuple[str, str] | None:
+    m = re.match(r"^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]+)\$?(\d+)", attr_text or "")
+    if not m:
+        return None
+    sheet = (m.group(1) or m.group(2)).replace("''", "'")
+    return sheet, f"{m.group(3)}{m.group(4)}"
+
+
+def _names(wb, ws) -> dict[str, str]:
+    """Field key → cell coordinate on this sheet, from sheet-scoped (or workbook) names."""
+    found = {}
+    for name, dn in list(ws.defined_names.items()):
+        if name.startswith("xs_") and (c := _coord(dn.attr_text)):
+            found[name[3:]] = c[1]
+    return found
+
+
+def _by_labels(ws) -> dict[str, str]:
+    """Fallback: find value cells by their printed labels."""
+    found: dict[str, str] = {}
+    headers = {L.COMPOSITION_HEADERS[0]: "composition", L.PLAN_HEADERS[0]: "plan",
+               L.INDICATOR_HEADERS[0]: "indicators", L.QUARTER_HEADERS[0]: "quarters"}
+    for row in ws.iter_rows():
+        for c in row:
+            if not isinstance(c.value, str):
+                continue
+            v = c.value.strip()
+            if v in FIELD_LABELS and FIELD_LABELS[v] not in found:
+                nxt = ws.cell(c.row, c.column + 1)
+                # merged label cells (E:F) hold their value two columns right
+                while nxt.coordinate in ws.merged_cells and nxt.value is None and nxt.column < c.column + 3:
+                    nxt = ws.cell(c.row, nxt.column + 1)
+                found[FIELD_LABELS[v]] = nxt.coordinate
+            elif v in headers and headers[v] not in found:
+                found[headers[v]] = c.coordinate
+            elif v.endswith("支出项目绩效目标表") and "unit_name" not in found:
+                found["unit_name"] = c.coordinate
+            elif re.fullmatch(r"[（(]\d{4}年[）)]", v) and "year" not in found:
+                found["year"] = c.coordinate
+    return found
+
+
+def _table_rows(ws, header: str, width: int) -> list[tuple[int, list]]:
+    """(row number, cells) of a table's body: up to the table's end, or the first blank row."""
+    hdr = ws[header]
+    end = None
+    for t in ws.tables.values():
+        ref = t.ref if hasattr(t, "ref") else t
+        start, _, stop = ref.partition(":")
+        if start == header:
+            end = int(re.search(r"\d+$", stop).group())
+    rows = []
+    r = hdr.row + 1
+    while r <= (end or ws.max_row):
+        cells = [ws.cell(r, hdr.column + j) for j in range(width)]
+        if all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in cells):
+            if end is None:
+                break
+        else:
+            rows.append((r, cells))
+        r += 1
+    return rows
+
+
+def _read_sheet(path: Path, wb, ws, meta: dict) -> SheetProject | None:
+    cells = _names(wb, ws)
+    if "name" not in cells:
+        labelled = _by_labels(ws)
+        if "name" not in labelled:
+            return None
+        cells = {**labelled, **cells}
+    sp = SheetProject(ws.title, None)
+    loc = lambda coord: Location(str(path), sheet=ws.title, cell=coord)  # noqa: E731
+    data: dict = {}
+
+    def fail(coord, message):
+        sp.errors.append(WorkbookError(message, loc(coord)))
+
+    for key, kind in FIELD_KINDS.items():
+        coord = cells.get(key)
+        if coord is None:
+            fail("A1", f"找不到字段“{key}”的单元格")
+            continue
+        sp.provenance[key] = loc(coord)
+        try:
+            data[key] = _KIND_READERS[kind](ws[coord].value)
+        except CellValueError as exc:
+            fail(coord, str(exc))
+    title = read_text(ws[cells["unit_name"]].value) if "unit_name" in cells else None
+    data["unit_name"] = title.removesuffix("支出项目绩效目标表").strip() or None if title else None
+    year_text = read_text(ws[cells["year"]].value) if "year" in cells else None
+    m = re.search(r"(\d{4})", year_text or "")
+    meta_entry = meta.get(ws.title)
+    base = None
+    if meta_entry and meta_entry[2]:
+        try:
+            base = loads(meta_entry[2], source=f"{path} [{L.META_SHEET}]")
+        except DocumentError:
+            base = None
+    if m:
+        data["year"] = int(m.group(1))
+    elif base:
+        data["year"] = base.year
+    else:
+        fail(cells.get("year", "A2"), "找不到预算年度（应为“（2020年）”）")
+    composition, plan, indicators = [], [], []
+    if "composition" in cells:
+        for i, (r, row) in enumerate(_table_rows(ws, cells["composition"], 2)):
+            sp.provenance[f"composition[{i}]"] = loc(row[0].coordinate)
+            sp.provenance[f"composition[{i}].amount"] = loc(row[1].coordinate)
+            try:
+                composition.append({"item": read_text(row[0].value) or "", "amount": read_money(row[1].value)})
+            except CellValueError as exc:
+                fail(row[1].coordinate, str(exc))
+    if "plan" in cells:
+        for i, (r, row) in enumerate(_table_rows(ws, cells["plan"], L.PLAN_INPUT_COLS)):
+            sp.provenance[f"plan[{i}]"] = loc(row[0].coordinate)
+            sp.provenance[f"plan[{i}].amount"] = loc(row[2].coordinate)
+            try:
+                basis_text = read_text(row[4].value)
+                if basis_text is not None and basis_text.strip() not in L.BASIS_FROM_ZH:
+                    raise CellValueError(f"比例口径应为“累计”或“本期”，得到 {basis_text!r}")
+                start, end = read_month(row[0].value), read_month(row[1].value)
+                if start is None or end is None or start > end:
+                    raise CellValueError(f"第 {r} 行的开始月、结束月应为 1-12 且开始不晚于结束")
+                plan.append({
+                    "start_month": start, "end_month": end, "amount": read_money(row[2].value),
+                    "stated_percent": read_percent(row[3].value, row[3].number_format),
+                    "percent_basis": L.BASIS_FROM_ZH.get((basis_text or "").strip()),
+                })
+            except CellValueError as exc:
+                fail(row[0].coordinate, str(exc))
+    if "indicators" in cells:
+        for i, (r, row) in enumerate(_table_rows(ws, cells["indicators"], 4)):
+            sp.provenance[f"indicators[{i}]"] = loc(row[2].coordinate)
+            for j, sub in enumerate(("level1", "level2", "name", "target")):
+                sp.provenance[f"indicators[{i}].{sub}"] = loc(row[j].coordinate)
+            vals = [read_text(c.value) for c in row]
+            indicators.append({"level1": vals[0] or "", "level2": vals[1] or "", "name": vals[2] or "",
+                               "target": vals[3]})
+    if sp.errors:
+        return sp
+    doc_id = meta_entry[0] if meta_entry and meta_entry[0] else None
+    if not data.get("name"):
+        fail(cells["name"], "项目名称不能为空")
+        return sp
+    try:
+        doc_id = doc_id or make_id(data["year"], data.get("unit_code"), data["name"])
+        sp.document = new_document(id=doc_id, plan=plan, composition=composition, indicators=indicators, **data)
+    except DocumentError as exc:
+        fail("A1", exc.message)
+    sp.base, sp.base_rev = base, (meta_entry[1] if meta_entry else None)
+    return sp
+
+
+def read_workbook(path: str | Path) -> WorkbookContent:
+    """Every project sheet of a workbook; errors per cell, never a half-read document."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    path = Path(path)
+    if not path.exists():
+        raise WorkbookError("文件不存在", Location(str(path)))
+    try:
+        wb = load_workbook(path, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        raise WorkbookError(f"不是可读取的 Excel 工作簿 (.xlsx/.xlsm): {exc}", Location(str(path))) from None
+    except Exception as exc:  # zipfile.BadZipFile and parser errors of a damaged file
+        raise WorkbookError(f"工作簿已损坏，无法读取: {exc}", Location(str(path))) from None
+    meta: dict = {}
+    has_meta = L.META_SHEET in wb.sheetnames and wb[L.META_SHEET]["A1"].value == L.MARKER
+    if has_meta:
+        from .writer import meta_json
+
+        meta = meta_json(wb[L.META_SHEET])
+    store_setting = None
+    if L.INDEX_SHEET in wb.sheetnames:
+        dn = wb.defined_names.get("XS_STORE")
+        coord = _coord(dn.attr_text) if dn else None
+        if coord and coord[0] in wb.sheetnames:
+            store_setting = read_text(wb[coord[0]][coord[1]].value)
+    projects = []
+    for ws in wb.worksheets:
+        if ws.title in (L.INDEX_SHEET, L.META_SHEET, L.LISTS_SHEET, L.FINDINGS_SHEET):
+            continue
+        sp = _read_sheet(path, wb, ws, meta)
+        if sp is not None:
+            projects.append(sp)
+    if not projects:
+        raise WorkbookError("工作簿中没有项目工作表（找不到“项目名称”）", Location(str(path)))
+    return WorkbookContent(path, projects, has_meta, store_setting)
