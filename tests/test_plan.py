@@ -46,7 +46,7 @@ def test_each_code_on_a_real_seed_table(seed_docs):
     got = {d.name + d.unit_code: codes(check(d)) for d in seed_docs}
     assert ("PLAN_TOTAL_MISMATCH", "plan") in got["政府购买服务（劳务）经费095001"]
     assert got["管委会工作经费095001"] == [
-        ("PLAN_PERCENT_MISMATCH", "plan[0]"), ("PLAN_PERCENT_MISMATCH", "plan[1]"),
+        ("PLAN_PERCENT_MISMATCH", "plan[0].stated_percent"), ("PLAN_PERCENT_MISMATCH", "plan[1].stated_percent"),
         ("PLAN_PERIOD_OVERLAP", "plan")]
     assert got["住房公积金县区管理部发展基金095001"] == [("PLAN_PERIOD_OVERLAP", "plan")]
     assert ("PLAN_PERIOD_GAP", "plan") in got["服务大厅建设费095002"]
@@ -74,7 +74,7 @@ def test_consistent_plan_has_no_finding_and_tolerance_applies():
     doc = _doc([_p(1, 6, "600000.00", "50", "cumulative"), _p(7, 12, "600000.00", "50", "share")])
     assert check(doc) == []
     off = _doc([_p(1, 6, "600000.00", "51.5", "cumulative"), _p(7, 12, "600000.00", "50", "share")])
-    assert codes(check(off)) == [("PLAN_PERCENT_MISMATCH", "plan[0]")]
+    assert codes(check(off)) == [("PLAN_PERCENT_MISMATCH", "plan[0].stated_percent")]
     assert check(off, tolerance=Decimal(2)) == []
 
 
@@ -121,5 +121,5 @@ def test_perturbing_one_amount_gives_exactly_the_expected_findings(case, data):
     expected = {("PLAN_TOTAL_MISMATCH", "plan")}
     for j, p in enumerate(periods):
         if (p["percent_basis"] == "cumulative" and j >= k) or (p["percent_basis"] == "share" and j == k):
-            expected.add(("PLAN_PERCENT_MISMATCH", f"plan[{j}]"))
+            expected.add(("PLAN_PERCENT_MISMATCH", f"plan[{j}].stated_percent"))
     assert set(codes(check(_doc(periods, amount=f"{year_amount:.2f}")))) == expected

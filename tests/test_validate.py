@@ -16,7 +16,7 @@ TOTAL = ("PLAN_TOTAL_MISMATCH", "plan")
 
 
 def pm(*idx):
-    return [("PLAN_PERCENT_MISMATCH", f"plan[{i}]") for i in idx]
+    return [("PLAN_PERCENT_MISMATCH", f"plan[{i}].stated_percent") for i in idx]
 
 
 # What a careful reader of the seed finds wrong, per table (errors only).

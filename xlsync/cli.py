@@ -230,6 +230,75 @@ def validate(workbooks, store_dir, rules, fmt, write_back) -> None:
     sys.exit(1 if any(f.severity == "error" for f in findings) else 0)
 
 
+@cli.command()
+@STORE
+@click.option("--unit", help="Only this unit code.")
+@click.option("--year", type=int, help="Only this budget year.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="The workbook to write (.xlsx, or .xlsm with the macros) for one unit and year.")
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write one workbook per unit and year into this folder.")
+@RULES
+@handle_errors
+def export(store_dir, unit, year, output, out_dir, rules) -> None:
+    """Write unit workbooks from the store."""
+    from .exchange import export as do_export
+    from .store import Store
+    from .validators.profiles import load_profile
+
+    if bool(output) == bool(out_dir):
+        raise click.UsageError("give either -o BOOK.xlsx or --out-dir DIR")
+    for path in do_export(Store(store_dir), output or out_dir, load_profile(rules), unit, year):
+        click.echo(f"已写入 (written): {path}")
+
+
+def _sync_command(direction):
+    @click.argument("books", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+    @STORE
+    @click.option("--force", is_flag=True, help="Overwrite conflicting fields (the old values stay in history).")
+    @click.option("--dry-run", is_flag=True, help="Show the change set; write nothing.")
+    @RULES
+    @FORMAT
+    @handle_errors
+    def command(books, store_dir, force, dry_run, rules, fmt):
+        from . import exchange
+        from .render import render_sync
+        from .store import Store
+        from .validators.profiles import load_profile
+
+        store, profile = Store(store_dir), load_profile(rules)
+        fn = exchange.push if direction == "push" else exchange.pull
+        reports = [fn(book, store, profile, force=force, dry_run=dry_run) for book in books]
+        if fmt == "json":
+            emit_json([{"book": str(b), "direction": r.direction, "written": r.written, "notes": r.notes,
+                        "projects": [c.as_dict() for c in r.changes]} for b, r in zip(books, reports, strict=True)])
+        else:
+            for book, r in zip(books, reports, strict=True):
+                click.echo(f"== {book}")
+                click.echo(render_sync(r, dry_run))
+        sys.exit(3 if any(r.conflicts for r in reports) else 0)
+
+    return command
+
+
+cli.command("import", help="Push workbooks into the store (merging field by field).")(_sync_command("push"))
+cli.command("push", help="Same as import: push workbooks into the store.")(_sync_command("push"))
+cli.command("pull", help="Pull store changes into existing workbooks (other sheets are kept).")(_sync_command("pull"))
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("workbooks/xlsync-template.xlsx"), show_default=True)
+@RULES
+@handle_errors
+def template(output, rules) -> None:
+    """(Re)build the blank workbook template."""
+    from .templates import build_template
+    from .validators.profiles import load_profile
+
+    click.echo(f"已写入 (written): {build_template(output, load_profile(rules))}")
+
+
 def main() -> None:
     cli(prog_name="xlsync")
 

@@ -76,7 +76,8 @@ def field_zh(key: str) -> str:
     base, idx, sub = m.group(1), int(m.group(2)) + 1, m.group(3)
     unit = "段" if base == "plan" else "行"
     sub_zh = {"target": "目标值", "name": "三级指标", "level1": "一级指标", "level2": "二级指标",
-              "amount": "金额", "item": "经济科目"}.get(sub or "", sub or "")
+              "amount": "金额", "item": "经济科目",
+              "stated_percent": "写明比例"}.get(sub or "", sub or "")
     return f"{FIELD_ZH.get(base, base)} 第{idx}{unit}" + (f" {sub_zh}" if sub_zh else "")
 
 

@@ -166,7 +166,7 @@ def check(doc: ProjectDocument, tolerance: Decimal = Decimal(1), severity=lambda
         if abs(p.stated_percent - computed) > tolerance:
             what = "本期占比" if p.percent_basis == "share" else "累计占比"
             add(
-                "PLAN_PERCENT_MISMATCH", f"plan[{p.index}]",
+                "PLAN_PERCENT_MISMATCH", f"plan[{p.index}].stated_percent",
                 f"{p.label}写明{what} {p.stated_percent}%，按金额计算为 {pct(computed)}%（允许误差 {tolerance} 个百分点）",
                 f"{p.stated_percent}%", f"{pct(computed)}%",
             )

@@ -64,3 +64,35 @@ def render_plan(doc, figures, findings) -> str:
         tag = "错误" if f.severity == "error" else "警告"
         lines.append(f"  [{tag}] {f.code} {field_zh(f.field)}: {f.message}")
     return "\n".join(lines)
+
+
+SYNC_ZH = {"new": "新增", "updated": "已更新", "unchanged": "未变", "conflict": "冲突"}
+
+
+def _short(value, width: int = 60) -> str:
+    text = "（空）" if value in (None, "", []) else str(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_sync(report, dry_run: bool = False) -> str:
+    from .findings import field_zh
+
+    ours, theirs = ("工作簿", "存储") if report.direction == "push" else ("存储", "工作簿")
+    lines = [f"注意: {n}" for n in report.notes]
+    for c in report.changes:
+        lines.append(f"[{SYNC_ZH.get(c.status, c.status)}] {c.sheet or '(新工作表)'}  {c.id}  {c.name}")
+        m = c.merge
+        if m and m.changed and c.status != "conflict":
+            lines.append("    字段: " + "、".join(field_zh(f) for f in m.changed))
+        for conflict in (m.conflicts if m else []):
+            lines.append(f"    冲突 {field_zh(conflict.field)} ({conflict.field}):")
+            lines.append(f"      导出时: {_short(conflict.base)}")
+            lines.append(f"      {ours}: {_short(conflict.ours)}")
+            lines.append(f"      {theirs}: {_short(conflict.theirs)}")
+        for conflict in (m.forced if m else []):
+            lines.append(f"    已强制覆盖 {field_zh(conflict.field)}（原值保留在历史中）")
+    if report.conflicts:
+        lines.append(f"有 {len(report.conflicts)} 个项目冲突，未做任何修改。可先拉取 (pull) 合并，或用 --force 覆盖。")
+    elif dry_run:
+        lines.append("试运行 (dry run)：未做任何修改。")
+    return "\n".join(lines)

@@ -76,6 +76,7 @@ class Store:
     def __init__(self, root: str | os.PathLike):
         self.root = Path(root)
         self.meta = self.root / META
+        self._lock: FileLock | None = None
 
     # -- layout ----------------------------------------------------------------------
     def path_for_id(self, doc_id: str) -> Path:
@@ -89,8 +90,11 @@ class Store:
         return self.meta / "history" / doc_id
 
     def lock(self) -> FileLock:
-        self.meta.mkdir(parents=True, exist_ok=True)
-        return FileLock(str(self.meta / "lock"), timeout=120)
+        """The store-wide write lock (re-entrant within one Store object)."""
+        if self._lock is None:
+            self.meta.mkdir(parents=True, exist_ok=True)
+            self._lock = FileLock(str(self.meta / "lock"), timeout=120)
+        return self._lock
 
     # -- reading ---------------------------------------------------------------------
     def _read_path(self, path: Path) -> ProjectDocument:

@@ -160,8 +160,11 @@ def _read_sheet(path: Path, wb, ws, meta: dict) -> SheetProject | None:
     else:
         fail(cells.get("year", "A2"), "找不到预算年度（应为“（2020年）”）")
     composition, plan, indicators = [], [], []
+    for key in ("composition", "plan", "indicators"):
+        if key in cells:
+            sp.provenance[key] = loc(cells[key])
     if "composition" in cells:
-        for i, (r, row) in enumerate(_table_rows(ws, cells["composition"], 2)):
+        for i, (_r, row) in enumerate(_table_rows(ws, cells["composition"], 2)):
             sp.provenance[f"composition[{i}]"] = loc(row[0].coordinate)
             sp.provenance[f"composition[{i}].amount"] = loc(row[1].coordinate)
             try:
@@ -172,6 +175,7 @@ def _read_sheet(path: Path, wb, ws, meta: dict) -> SheetProject | None:
         for i, (r, row) in enumerate(_table_rows(ws, cells["plan"], L.PLAN_INPUT_COLS)):
             sp.provenance[f"plan[{i}]"] = loc(row[0].coordinate)
             sp.provenance[f"plan[{i}].amount"] = loc(row[2].coordinate)
+            sp.provenance[f"plan[{i}].stated_percent"] = loc(row[3].coordinate)
             try:
                 basis_text = read_text(row[4].value)
                 if basis_text is not None and basis_text.strip() not in L.BASIS_FROM_ZH:
@@ -187,7 +191,7 @@ def _read_sheet(path: Path, wb, ws, meta: dict) -> SheetProject | None:
             except CellValueError as exc:
                 fail(row[0].coordinate, str(exc))
     if "indicators" in cells:
-        for i, (r, row) in enumerate(_table_rows(ws, cells["indicators"], 4)):
+        for i, (_r, row) in enumerate(_table_rows(ws, cells["indicators"], 4)):
             sp.provenance[f"indicators[{i}]"] = loc(row[2].coordinate)
             for j, sub in enumerate(("level1", "level2", "name", "target")):
                 sp.provenance[f"indicators[{i}].{sub}"] = loc(row[j].coordinate)

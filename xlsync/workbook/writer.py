@@ -135,6 +135,28 @@ def quarter_rows(doc: ProjectDocument) -> list[list]:
              25 * q.quarter] for q in figures.quarters]
 
 
+def add_plan_chart(ws, q_top: int) -> None:
+    """The cumulative spending curve against the even-spending line, next to the quarters."""
+    chart = LineChart()
+    chart.title = "累计支出进度"
+    chart.y_axis.title = "%"
+    chart.height, chart.width = 6.5, 11
+    data = Reference(ws, min_col=4, max_col=5, min_row=q_top, max_row=q_top + 4)
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=q_top + 1, max_row=q_top + 4))
+    ws.add_chart(chart, f"F{q_top}")
+
+
+def restore_charts(wb) -> None:
+    """openpyxl drops charts when it loads a file: put ours back on every project sheet."""
+    for ws in wb.worksheets:
+        dn = ws.defined_names.get(L.name_for("quarters"))
+        if dn is not None and not ws._charts:
+            m = re.search(r"\$(\d+)$", dn.attr_text)
+            if m:
+                add_plan_chart(ws, int(m.group(1)))
+
+
 def build_project_sheet(wb, ws, doc: ProjectDocument, index: int, profile) -> None:
     """Lay out one project like the official table. Cells are named (sheet scope)."""
     for col, width in style.COL_WIDTHS.items():
@@ -199,14 +221,7 @@ def build_project_sheet(wb, ws, doc: ProjectDocument, index: int, profile) -> No
     q_top = r
     _table(ws, r, L.QUARTER_HEADERS, quarter_rows(doc), L.table_name(index, "quarters"), "quarters",
            ["text", "computed_money", "computed_money", "pct", "pct"])
-    chart = LineChart()
-    chart.title = "累计支出进度"
-    chart.y_axis.title = "%"
-    chart.height, chart.width = 6.5, 11
-    data = Reference(ws, min_col=4, max_col=5, min_row=q_top, max_row=q_top + 4)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=q_top + 1, max_row=q_top + 4))
-    ws.add_chart(chart, f"F{q_top}")
+    add_plan_chart(ws, q_top)
     r = q_top + 14
     _section(ws, r, "项目绩效目标")
     r += 1
@@ -282,29 +297,27 @@ def _lists_sheet(wb, profile) -> None:
     put_text(ws["B20"], profile.name)
 
 
-def write_meta(wb, entries: list[tuple[str, ProjectDocument]], unit_code, year, store: str | None) -> None:
-    """Hidden sheet: for each project sheet, the id, revision and content it was exported from."""
+def meta_rows(entries: list[tuple[str, ProjectDocument]], unit_code, year) -> list[list]:
+    """The hidden metadata: for each project sheet, the id, revision and content it shows."""
+    rows: list[list] = [[L.MARKER, L.FORMAT_VERSION], ["unit_code", unit_code], ["year", year], [],
+                        ["sheet", "id", "base_rev", "base_json"]]
+    for title, doc in entries:
+        raw = dumps(doc).decode("utf-8")
+        rows.append([title, doc.id, revision(doc)] + [raw[j : j + CHUNK] for j in range(0, len(raw), CHUNK)])
+    return rows
+
+
+def write_meta(wb, entries: list[tuple[str, ProjectDocument]], unit_code, year) -> None:
     if L.META_SHEET in wb.sheetnames:
         del wb[L.META_SHEET]
     ws = wb.create_sheet(L.META_SHEET)
     ws.sheet_state = "veryHidden"
-    put_text(ws["A1"], L.MARKER)
-    ws["B1"] = L.FORMAT_VERSION
-    put_text(ws["A2"], "unit_code")
-    put_text(ws["B2"], unit_code)
-    put_text(ws["A3"], "year")
-    ws["B3"] = year
-    put_text(ws["A5"], "sheet")
-    put_text(ws["B5"], "id")
-    put_text(ws["C5"], "base_rev")
-    put_text(ws["D5"], "base_json")
-    for i, (title, doc) in enumerate(entries, 6):
-        raw = dumps(doc).decode("utf-8")
-        put_text(ws.cell(i, 1), title)
-        put_text(ws.cell(i, 2), doc.id)
-        put_text(ws.cell(i, 3), revision(doc))
-        for j in range(0, len(raw), CHUNK):
-            put_text(ws.cell(i, 4 + j // CHUNK), raw[j : j + CHUNK])
+    for i, row in enumerate(meta_rows(entries, unit_code, year), 1):
+        for j, value in enumerate(row, 1):
+            if isinstance(value, int):
+                ws.cell(i, j, value)
+            else:
+                put_text(ws.cell(i, j), value)
 
 
 def index_sheet(wb, ws, entries, unit_code, unit_name, year, store: str | None, status=None) -> None:
@@ -369,7 +382,7 @@ def write_workbook(docs: list[ProjectDocument], path: str | Path, profile, store
         entries.append((ws.title, doc))
     index_sheet(wb, index, entries, unit_code, docs[0].unit_name, year, store)
     _lists_sheet(wb, profile)
-    write_meta(wb, entries, unit_code, year, store)
+    write_meta(wb, entries, unit_code, year)
     wb.active = 0
     save_atomic(wb, path)
     return path
@@ -412,3 +425,48 @@ def meta_json(ws_meta) -> dict[str, tuple[str, str, str]]:
 
 
 __all__ = ["write_workbook", "build_project_sheet", "sheet_title", "save_atomic", "meta_json", "json"]
+
+
+def update_workbook(path: str | Path, projects: list[tuple[str | None, ProjectDocument, ProjectDocument, bool]],
+                    profile) -> None:
+    """Rebuild project sheets in an existing workbook, keeping its other sheets.
+
+    projects: (sheet title or None for a new sheet, document to show, base document for the
+    hidden metadata, whether the sheet must be rebuilt). The 目录 and metadata are rewritten.
+    Saved atomically.
+    """
+    path = Path(path)
+    wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
+    used = {int(m.group(1)) for ws in wb.worksheets for t in ws.tables
+            if (m := re.match(r"xs(\d{3})_", t))}
+    next_index = max(used, default=0) + 1
+    taken = set(wb.sheetnames) | {L.INDEX_SHEET, L.META_SHEET, L.LISTS_SHEET, L.FINDINGS_SHEET}
+    entries, shown = [], []
+    for title, doc, base, rebuild in projects:
+        if title and title in wb.sheetnames:
+            if rebuild:
+                pos = wb.sheetnames.index(title)
+                del wb[title]
+                ws = wb.create_sheet(title, pos)
+                build_project_sheet(wb, ws, doc, next_index, profile)
+                next_index += 1
+        else:
+            ws = wb.create_sheet(sheet_title(doc.name, taken))
+            build_project_sheet(wb, ws, doc, next_index, profile)
+            next_index += 1
+            title = ws.title
+        entries.append((title, base))
+        shown.append((title, doc))
+    unit_code, year = shown[0][1].unit_code, shown[0][1].year
+    store = None
+    if L.INDEX_SHEET in wb.sheetnames:
+        store = wb[L.INDEX_SHEET]["C5"].value
+        del wb[L.INDEX_SHEET]
+    index = wb.create_sheet(L.INDEX_SHEET, 0)
+    index_sheet(wb, index, shown, unit_code, shown[0][1].unit_name, year, store)
+    if L.LISTS_SHEET not in wb.sheetnames:
+        _lists_sheet(wb, profile)
+    restore_charts(wb)
+    write_meta(wb, entries, unit_code, year)
+    wb.active = 0
+    save_atomic(wb, path)
