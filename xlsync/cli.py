@@ -299,6 +299,35 @@ def template(output, rules) -> None:
     click.echo(f"已写入 (written): {build_template(output, load_profile(rules))}")
 
 
+@cli.command()
+@click.argument("books", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Include every project of this store.")
+@click.option("--into-store", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write all consolidated projects into this store.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The summary workbook to write.")
+@RULES
+@handle_errors
+def consolidate(books, store_dir, into_store, output, rules) -> None:
+    """Consolidate many units' workbooks (and/or a store) into one summary workbook."""
+    from .consolidate import consolidate as run
+    from .store import Store
+    from .validators.profiles import load_profile
+
+    if not books and not store_dir:
+        raise click.UsageError("give unit workbooks and/or --store DIR")
+    docs, findings, problems = run(
+        Store(store_dir) if store_dir else None, list(books), load_profile(rules), output,
+        Store(into_store) if into_store else None)
+    units = sorted({d.unit_code or "" for d in docs})
+    errors = sum(f.severity == "error" for f in findings)
+    click.echo(f"已汇总 {len(units)} 个单位、{len(docs)} 个项目（{errors} 个错误）→ {output}")
+    for p in problems:
+        click.echo(f"错误 (error): {p}", err=True)
+    sys.exit(2 if problems else 0)
+
+
 def main() -> None:
     cli(prog_name="xlsync")
 
