@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+# xlwings' remote engine (the one xlwings Server uses) runs under the PolyForm Noncommercial
+# licence for testing; it must be set before xlwings is imported.
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 import pytest
 

@@ -1,11 +1,11 @@
 from click.testing import CliRunner
 from openpyxl import load_workbook
+from xlsync.validators.profiles import load_profile
 
 from xlsync.cli import cli
 from xlsync.document import dumps
 from xlsync.exchange import export
 from xlsync.store import Store
-from xlsync.validators.profiles import load_profile
 
 
 def test_consolidate_unit_workbooks_into_summary_and_store(tmp_path, seed_store, seed_docs):

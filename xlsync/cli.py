@@ -328,6 +328,34 @@ def consolidate(books, store_dir, into_store, output, rules) -> None:
     sys.exit(2 if problems else 0)
 
 
+@cli.command()
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The store the 推送/拉取 buttons use when a workbook names none.")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--license-key", envvar="XLWINGS_LICENSE_KEY",
+              help="xlwings licence key, or 'noncommercial' (PolyForm Noncommercial: e.g. government "
+                   "institutions, testing). Also read from XLWINGS_LICENSE_KEY.")
+@handle_errors
+def serve(store_dir, host, port, license_key) -> None:
+    """Run xlwings Server with xlsync's buttons and functions for a whole office."""
+    from .errors import XlsyncError
+
+    if not license_key:
+        raise XlsyncError(
+            "xlwings Server needs a licence key: set XLWINGS_LICENSE_KEY=noncommercial when your use "
+            "is noncommercial under the PolyForm Noncommercial licence (it covers government "
+            "institutions and testing), otherwise an xlwings key (see README, 'Licence')."
+        )
+    try:
+        import uvicorn
+
+        from .server import app
+    except ImportError:
+        raise XlsyncError("xlwings Server is not installed: pip install 'xlsync[server]'") from None
+    uvicorn.run(app(str(store_dir), license_key), host=host, port=port)
+
+
 def main() -> None:
     cli(prog_name="xlsync")
 

@@ -82,12 +82,13 @@ def _read(book: Path):
     return content
 
 
-def push(book: Path, store: Store, profile, force: bool = False, dry_run: bool = False) -> SyncReport:
-    """The workbook's projects into the store."""
-    content = _read(book)
+def push_content(content, store: Store, force: bool = False, dry_run: bool = False,
+                 label: str = "workbook") -> tuple[SyncReport, dict[str, ProjectDocument]]:
+    """Merge a read workbook's projects into the store; returns the report and merged docs."""
     report = SyncReport("push")
     if not content.has_meta:
         report.notes.append("工作簿中没有导出时的版本信息（可能被其他程序删除），改为两方比较：任何不同都视为冲突")
+    results: dict[str, ProjectDocument] = {}
     with store.lock():
         plans = []
         for sp in content.projects:
@@ -101,14 +102,23 @@ def push(book: Path, store: Store, profile, force: bool = False, dry_run: bool =
             else:
                 status = "updated" if revision(m.result) != revision(current) else "unchanged"
             report.changes.append(ProjectChange(sp.sheet, doc.id, doc.name, status, m))
-            plans.append((sp, m, current))
+            plans.append((m, current))
+            results[doc.id] = m.result
         if report.conflicts or dry_run:
-            return report
-        for _sp, m, current in plans:
+            return report, results
+        for m, current in plans:
             if current is None or revision(m.result) != revision(current):
-                store.put(m.result, f"push {Path(book).name}", None if current is None else revision(current))
+                store.put(m.result, f"push {label}", None if current is None else revision(current))
         report.written = True
-    _refresh_after(book, content, {sp.document.id: m.result for sp, m, _c in plans}, profile)
+    return report, results
+
+
+def push(book: Path, store: Store, profile, force: bool = False, dry_run: bool = False) -> SyncReport:
+    """The workbook's projects into the store; the workbook then shows the merged result."""
+    content = _read(book)
+    report, results = push_content(content, store, force, dry_run, Path(book).name)
+    if report.written:
+        _refresh_after(book, content, results, profile)
     return report
 
 
@@ -126,11 +136,8 @@ def _refresh_after(book: Path, content, results: dict[str, ProjectDocument], pro
         update_workbook(book, projects, profile)
 
 
-def pull(book: Path, store: Store, profile, force: bool = False, dry_run: bool = False) -> SyncReport:
-    """Store changes into an existing workbook (its other sheets are kept)."""
-    from .workbook.writer import update_workbook
-
-    content = _read(book)
+def pull_content(content, store: Store, force: bool = False):
+    """What a pull brings: (report, [(sheet or None, doc to show, new base, changed)])."""
     report = SyncReport("pull")
     if not content.has_meta:
         report.notes.append("工作簿中没有导出时的版本信息，改为两方比较：任何不同都视为冲突")
@@ -153,6 +160,15 @@ def pull(book: Path, store: Store, profile, force: bool = False, dry_run: bool =
         if d.id not in ids:
             report.changes.append(ProjectChange(None, d.id, d.name, "new"))
             projects.append((None, d, d, True))
+    return report, projects
+
+
+def pull(book: Path, store: Store, profile, force: bool = False, dry_run: bool = False) -> SyncReport:
+    """Store changes into an existing workbook (its other sheets are kept)."""
+    from .workbook.writer import update_workbook
+
+    content = _read(book)
+    report, projects = pull_content(content, store, force)
     if report.conflicts or dry_run:
         return report
     base_moved = any(sp.base is None or revision(sp.base) != revision(b)

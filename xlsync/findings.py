@@ -112,3 +112,44 @@ def render_table(findings: list[Finding]) -> str:
     errors = sum(f.severity == "error" for f in findings)
     lines.append(f"\n共 {errors} 个错误, {len(findings) - errors} 个警告 (errors, warnings)")
     return "\n".join(lines).lstrip("\n")
+
+
+FINDINGS_HEADERS = ["序号", "级别", "代码", "问题", "单位编码", "项目", "字段", "位置", "实际", "应为"]
+
+
+def cell_ref(sheet: str, cell: str) -> str:
+    return f"'{sheet.replace(chr(39), chr(39) * 2)}'!{cell}"
+
+
+def findings_table(findings: list[Finding], sheets: set[str] | None = None) -> list[list]:
+    """Rows of the 校验结果 sheet, errors first within each project."""
+    rows = []
+    for i, f in enumerate(sorted(findings, key=sort_key), 1):
+        loc = f.location
+        where = None
+        if loc and loc.sheet and loc.cell and (sheets is None or loc.sheet in sheets):
+            where = cell_ref(loc.sheet, loc.cell)
+        rows.append([i, "错误" if f.severity == "error" else "警告", f.code, f.message, f.unit_code,
+                     f.project_name, field_zh(f.field), where, f.found, f.expected])
+    return rows
+
+
+def cell_notes(findings: list[Finding]) -> dict[tuple[str, str], tuple[str, str]]:
+    """(sheet, cell) → (worst severity, note text) for every finding that has a cell."""
+    out: dict[tuple[str, str], list] = {}
+    for f in sorted(findings, key=sort_key):
+        loc = f.location
+        if not (loc and loc.sheet and loc.cell):
+            continue
+        entry = out.setdefault((loc.sheet, loc.cell), ["warning", []])
+        if f.severity == "error":
+            entry[0] = "error"
+        entry[1].append(f"[{f.code}] {f.message}")
+    return {k: (sev, "\n".join(msgs)) for k, (sev, msgs) in out.items()}
+
+
+def project_status(findings: list[Finding]) -> dict[str, str]:
+    counts: dict[str, list[int]] = {}
+    for f in findings:
+        counts.setdefault(f.project_id, [0, 0])[0 if f.severity == "error" else 1] += 1
+    return {pid: ("通过" if not e and not w else f"{e} 个错误, {w} 个警告") for pid, (e, w) in counts.items()}

@@ -54,11 +54,19 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def default_mode() -> int:
+    """What a plain open() would give a new file (mkstemp's 0600 is too private to share)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write bytes to path so that readers see the old or the new file, never a torn one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, default_mode())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -12,6 +12,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from ..errors import WorkbookError
+from ..store import default_mode
 from . import layout as L
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -69,6 +70,7 @@ def patch_meta(path: Path, rows: list[list]) -> None:
                 for info in z.infolist():
                     data = meta_sheet_xml(rows) if info.filename == part else z.read(info.filename)
                     out.writestr(info, data)
+            os.chmod(tmp, default_mode())
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -62,7 +62,7 @@ def _coord(attr_text: str) -> tuple[str, str] | None:
     return sheet, f"{m.group(3)}{m.group(4)}"
 
 
-def _names(wb, ws) -> dict[str, str]:
+def _names(ws) -> dict[str, str]:
     """Field key → cell coordinate on this sheet, from sheet-scoped (or workbook) names."""
     found = {}
     for name, dn in list(ws.defined_names.items()):
@@ -101,7 +101,7 @@ def _table_rows(ws, header: str, width: int) -> list[tuple[int, list]]:
     hdr = ws[header]
     end = None
     for t in ws.tables.values():
-        ref = t.ref if hasattr(t, "ref") else t
+        ref = (t.ref if hasattr(t, "ref") else t).replace("$", "")
         start, _, stop = ref.partition(":")
         if start == header:
             end = int(re.search(r"\d+$", stop).group())
@@ -118,8 +118,8 @@ def _table_rows(ws, header: str, width: int) -> list[tuple[int, list]]:
     return rows
 
 
-def _read_sheet(path: Path, wb, ws, meta: dict) -> SheetProject | None:
-    cells = _names(wb, ws)
+def _read_sheet(path: Path, ws, meta: dict) -> SheetProject | None:
+    cells = _names(ws)
     if "name" not in cells:
         labelled = _by_labels(ws)
         if "name" not in labelled:
@@ -227,23 +227,30 @@ def read_workbook(path: str | Path) -> WorkbookContent:
         raise WorkbookError(f"不是可读取的 Excel 工作簿 (.xlsx/.xlsm): {exc}", Location(str(path))) from None
     except Exception as exc:  # zipfile.BadZipFile and parser errors of a damaged file
         raise WorkbookError(f"工作簿已损坏，无法读取: {exc}", Location(str(path))) from None
+    store_ref = wb.defined_names.get("XS_STORE")
+    return read_sheets(path, wb.worksheets, store_ref.attr_text if store_ref else None)
+
+
+def read_sheets(path, sheets, store_ref: str | None = None) -> WorkbookContent:
+    """Project documents from worksheets (openpyxl worksheets or Grids)."""
+    path = Path(path)
+    by_title = {ws.title: ws for ws in sheets}
     meta: dict = {}
-    has_meta = L.META_SHEET in wb.sheetnames and wb[L.META_SHEET]["A1"].value == L.MARKER
+    meta_ws = by_title.get(L.META_SHEET)
+    has_meta = meta_ws is not None and meta_ws["A1"].value == L.MARKER
     if has_meta:
         from .writer import meta_json
 
-        meta = meta_json(wb[L.META_SHEET])
+        meta = meta_json(meta_ws)
     store_setting = None
-    if L.INDEX_SHEET in wb.sheetnames:
-        dn = wb.defined_names.get("XS_STORE")
-        coord = _coord(dn.attr_text) if dn else None
-        if coord and coord[0] in wb.sheetnames:
-            store_setting = read_text(wb[coord[0]][coord[1]].value)
+    coord = _coord(store_ref) if store_ref else None
+    if coord and coord[0] in by_title:
+        store_setting = read_text(by_title[coord[0]][coord[1]].value)
     projects = []
-    for ws in wb.worksheets:
+    for ws in sheets:
         if ws.title in (L.INDEX_SHEET, L.META_SHEET, L.LISTS_SHEET, L.FINDINGS_SHEET):
             continue
-        sp = _read_sheet(path, wb, ws, meta)
+        sp = _read_sheet(path, ws, meta)
         if sp is not None:
             projects.append(sp)
     if not projects:

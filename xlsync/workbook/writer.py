@@ -20,6 +20,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from ..document import ProjectDocument, dumps, revision
 from ..errors import WorkbookError
 from ..plan import compute
+from ..store import default_mode
 from . import layout as L
 from . import style
 from .cells import put, put_number, put_text
@@ -385,16 +386,22 @@ def write_workbook(docs: list[ProjectDocument], path: str | Path, profile, store
     write_meta(wb, entries, unit_code, year)
     wb.active = 0
     save_atomic(wb, path)
+    if macro:
+        from ..templates import add_ribbon
+
+        add_ribbon(path)
     return path
 
 
 def default_macro_template() -> Path:
-    here = Path(__file__).resolve().parents[2] / "workbooks" / "xlsync-template.xlsm"
-    if here.exists():
-        return here
-    from importlib import resources
+    """The VBA container of .xlsm exports: the shipped template if present, else xlwings' own
+    standalone quickstart (its VBA project holds RunPython)."""
+    shipped = Path(__file__).resolve().parents[2] / "workbooks" / "xlsync-template.xlsm"
+    if shipped.exists():
+        return shipped
+    from ..templates import xlwings_vba_container
 
-    return Path(str(resources.files("xlsync") / "data" / "xlsync-template.xlsm"))
+    return xlwings_vba_container()
 
 
 def save_atomic(wb, path: Path) -> None:
@@ -404,6 +411,7 @@ def save_atomic(wb, path: Path) -> None:
     os.close(fd)
     try:
         wb.save(tmp)
+        os.chmod(tmp, default_mode())
         os.replace(tmp, path)
     except PermissionError:
         Path(tmp).unlink(missing_ok=True)
