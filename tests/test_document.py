@@ -95,3 +95,16 @@ def test_any_document_round_trips(name, unit, amounts, inds):
     )
     assert loads(dumps(doc)) == doc
     assert revision(loads(dumps(doc))) == revision(doc)
+
+
+def test_readme_command_reference_is_current():
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root / "tools"))
+    from cli_reference import BEGIN, END, reference
+
+    body = (root / "README.md").read_text(encoding="utf-8")
+    assert body.split(BEGIN, 1)[1].split(END, 1)[0].strip() == reference().strip(), \
+        "run: python tools/cli_reference.py --write"
