@@ -46,11 +46,12 @@ def main() -> None:
     line("import openpyxl (for comparison)", run([py, "-c", "import openpyxl"]), bare)
     line("import pandera.pandas (for comparison)", run([py, "-c", "import pandera.pandas"]), bare)
 
+    from xlsync.validators.profiles import load_profile
+
     from xlsync.exchange import export
     from xlsync.store import Store
     from xlsync.textimport import read_file
     from xlsync.validate import validate_documents
-    from xlsync.validators.profiles import load_profile
     from xlsync.workbook.reader import read_workbook
 
     profile = load_profile()
