@@ -21,3 +21,11 @@ def test_consolidate_unit_workbooks_into_summary_and_store(tmp_path, seed_store,
     assert len(list(wb["绩效指标"].iter_rows(min_row=2))) == sum(len(d.indicators) for d in seed_docs)
     merged, _ = Store(tmp_path / "all").documents()
     assert sorted(map(dumps, merged)) == sorted(map(dumps, seed_docs))
+
+
+def test_batch_convert_text_to_workbooks(tmp_path, seed_path):
+    res = CliRunner().invoke(cli, ["convert", str(seed_path), "--out-dir", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    books = sorted(p.name for p in (tmp_path / "out").glob("*.xlsx"))
+    assert books == ["095001-2020.xlsx", "095002-2020.xlsx", "095004-2020.xlsx"]
+    assert len(list((tmp_path / "out" / "store").glob("2020/*/*.json"))) == 12

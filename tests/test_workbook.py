@@ -298,3 +298,19 @@ def test_not_a_workbook(tmp_path):
     bad.write_bytes(b"not a zip")
     res = CliRunner().invoke(cli, ["import", str(bad), "--store", str(tmp_path / "s")])
     assert res.exit_code == 2 and str(bad) in res.output
+
+
+def test_validate_reports_unreadable_cells_and_still_checks_the_rest(workspace):
+    _store, book = workspace
+    _edit(book, "聘用人员经费", {"year_amount": "很多"})
+    res = CliRunner().invoke(cli, ["validate", str(book)])
+    assert res.exit_code == 2
+    assert "聘用人员经费!" in res.output and "无法识别的金额" in res.output
+    assert "煤炭行业发展基金运转费" in res.output  # the other sheets were still checked
+
+
+def test_unwritable_store_is_a_message_not_a_traceback(tmp_path, seed_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    res = CliRunner().invoke(cli, ["import-text", str(seed_path), "--store", str(blocker / "store")])
+    assert res.exit_code == 2 and "错误" in res.output and "Traceback" not in res.output

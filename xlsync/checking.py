@@ -28,10 +28,12 @@ def validate_workbooks(paths: list[Path], profile, write_back: bool = False):
         except XlsyncError as exc:
             problems.append(exc)
             continue
+        problems.extend(book.errors)
+        readable = [p for p in book.projects if p.document is not None]
         found = validate_documents(
-            [p.document for p in book.projects], profile,
-            provenance={p.document.id: p.provenance for p in book.projects},
-            sources={p.document.id: Location(str(path), sheet=p.sheet) for p in book.projects},
+            [p.document for p in readable], profile,
+            provenance={p.document.id: p.provenance for p in readable},
+            sources={p.document.id: Location(str(path), sheet=p.sheet) for p in readable},
         )
         findings.extend(found)
         if write_back:

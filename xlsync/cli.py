@@ -31,11 +31,20 @@ def handle_errors(fn):
 
     @wraps(fn)
     def wrapper(*args, **kwargs):
+        from filelock import Timeout
+
         try:
             return fn(*args, **kwargs)
         except XlsyncError as exc:
             click.echo(f"错误 (error): {exc}", err=True)
             sys.exit(exc.exit_code)
+        except Timeout as exc:
+            click.echo(f"错误 (error): 存储正被其他程序写入（锁 {exc.lock_file}），请稍后重试", err=True)
+            sys.exit(2)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"错误 (error): {where}{exc.strerror or exc}", err=True)
+            sys.exit(2)
 
     return wrapper
 
@@ -228,6 +237,34 @@ def validate(workbooks, store_dir, rules, fmt, write_back) -> None:
     if problems:
         sys.exit(2)
     sys.exit(1 if any(f.severity == "error" for f in findings) else 0)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Where the unit workbooks go.")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="The store to import into first (default: OUT_DIR/store).")
+@RULES
+@handle_errors
+def convert(files, out_dir, store_dir, rules) -> None:
+    """Batch convert published-table text files into unit workbooks (through the store)."""
+    from .exchange import export as do_export
+    from .ingest import import_text
+    from .render import render_import_report
+    from .store import Store
+    from .validators.profiles import load_profile
+
+    store = Store(store_dir or out_dir / "store")
+    report = import_text(list(files), store)
+    click.echo(render_import_report(report))
+    if report.file_errors:
+        sys.exit(report.exit_code)
+    imported = {o.table.document.unit_code for o in report.outcomes if o.status != "failed"}
+    for unit in sorted(imported):
+        for path in do_export(store, out_dir, load_profile(rules), unit=unit):
+            click.echo(f"已写入 (written): {path}")
+    sys.exit(report.exit_code)
 
 
 @cli.command()

@@ -49,8 +49,9 @@ NARRATIVE = {
 MONEY = {"total_amount", "year_amount", "prev_total_amount", "prev_year_amount"}
 DATES = {"start_date", "end_date"}
 
-_TITLE_RE = re.compile(r"^\s*#*\s*(?P<unit>\S.*?)(?:支出)?项目绩效目标表\s*$")
-_YEAR_RE = re.compile(r"^[（(]\s*(\d{4})\s*年\s*[）)]$")
+_TITLE_RE = re.compile(r"^\s*#*\s*(?P<unit>\S.*?)(?:支出)?项目(?:支出)?绩效目标表\s*$")
+_YEAR_RE = re.compile(r"^[（(]\s*(\d{4})\s*年度?\s*[）)]$")
+_UNIT_SUFFIX_RE = re.compile(r"[（(]\s*(万元|亿元|元)\s*[）)]$")
 _RULE_RE = re.compile(r"^[\s|:\-–—=]+$")
 _TAG_RE = re.compile(r"</?(?:b|strong|span|font|i|u)\b[^>]*>", re.I)
 _PARA_RE = re.compile(r"</p>\s*<p[^>]*>|<br\s*/?>", re.I)
@@ -128,7 +129,13 @@ def split_cells(line: str) -> list[str]:
 
 
 def _label(cell: str) -> str:
-    return re.sub(r"\s+", "", cell).rstrip(":：")
+    """A label without spaces, colon or a trailing unit: '项目总金额（万元）：' → '项目总金额'."""
+    return _UNIT_SUFFIX_RE.sub("", re.sub(r"\s+", "", cell).rstrip(":："))
+
+
+def _label_unit(cell: str) -> str:
+    m = _UNIT_SUFFIX_RE.search(re.sub(r"\s+", "", cell).rstrip(":："))
+    return m.group(1) if m else "元"
 
 
 # -- indicator rows -----------------------------------------------------------------------
@@ -172,6 +179,7 @@ class _TableState:
     seen_level1: list = field(default_factory=list)
     year: int | None = None
     ind_header: bool = False
+    units: dict = field(default_factory=dict)  # money field → 元/万元/亿元 from its label
 
     def note(self, level: str, code: str, msg: str, line: int | None) -> None:
         self.notes.append(Note(level, code, msg, self.file, line))
@@ -291,6 +299,7 @@ def _read_line(st: _TableState, cells: list[str], n: int, cats: _Categories) -> 
             if lb in FIELD_LABELS:
                 value = cells[i + 1] if i + 1 < len(cells) else ""
                 _set_field(st, FIELD_LABELS[lb], value, n)
+                st.units[FIELD_LABELS[lb]] = _label_unit(cells[i])
                 i += 2
             else:
                 if cells[i]:
@@ -331,7 +340,7 @@ def _finish(st: _TableState, profile_level1s: list[tuple[str, ...]]) -> Imported
             data[key] = None
         elif key in MONEY:
             try:
-                data[key] = format_amount(parse_amount(value))
+                data[key] = format_amount(parse_amount(value, st.units.get(key, "元")))
             except MoneyError as exc:
                 st.note("error", "AMOUNT_UNREADABLE", f"{key}: {exc}", st.prov.get(key))
         elif key in DATES:
