@@ -85,11 +85,7 @@ def write_findings(path: str | Path, findings: list[Finding], project_ids: list[
     if not ordered:
         put_text(ws.cell(2, 4), "未发现问题 (no findings)")
     ws.freeze_panes = "A2"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
+    style.print_a4(ws, "landscape", "1:1")
     ws.auto_filter.ref = f"A1:J{max(2, len(ordered) + 1)}"
     _update_index(wb, findings, project_ids)
     restore_charts(wb)

@@ -24,3 +24,12 @@ PCT_FMT = "0.00"
 DATE_FMT = "yyyy-mm-dd"
 TEXT_FMT = "@"
 COL_WIDTHS = {"A": 18, "B": 18, "C": 30, "D": 16, "E": 12, "F": 12, "G": 16, "H": 12, "I": 10}
+
+
+def print_a4(ws, orientation: str, title_rows: str) -> None:
+    """A4, fit to the page width, header rows repeated on every page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = orientation
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = title_rows

@@ -69,6 +69,16 @@ def _value_box(ws, rng: str) -> None:
             c.alignment = style.WRAP
 
 
+def _text_row(ws, r: int, label: str, key: str, value: str | None) -> None:
+    """A label in A and a wrapped text value across B:I, named for its field."""
+    _label(ws, f"A{r}", label)
+    ws.merge_cells(f"B{r}:I{r}")
+    put_text(ws[f"B{r}"], value)
+    _value_box(ws, f"B{r}:I{r}")
+    ws.row_dimensions[r].height = _row_height(value)
+    _local_name(ws, key, f"B{r}")
+
+
 def _section(ws, row: int, text: str) -> None:
     ws.merge_cells(f"A{row}:I{row}")
     c = ws[f"A{row}"]
@@ -197,23 +207,14 @@ def build_project_sheet(wb, ws, doc: ProjectDocument, index: int, profile) -> No
     _section(ws, r, "项目详细信息")
     r += 1
     for label, key in L.NARRATIVE_ROWS:
-        _label(ws, f"A{r}", label)
-        ws.merge_cells(f"B{r}:I{r}")
-        put_text(ws[f"B{r}"], getattr(doc, key))
-        _value_box(ws, f"B{r}:I{r}")
-        ws.row_dimensions[r].height = _row_height(getattr(doc, key))
-        _local_name(ws, key, f"B{r}")
+        _text_row(ws, r, label, key, getattr(doc, key))
         r += 1
     _section(ws, r, "项目构成")
     r += 1
     comp = [[c.item, c.amount] for c in doc.composition]
     r = _table(ws, r, L.COMPOSITION_HEADERS, comp, L.table_name(index, "composition"), "composition",
                ["text", "money"]) + 2
-    _label(ws, f"A{r}", L.REMARK[0])
-    ws.merge_cells(f"B{r}:I{r}")
-    put_text(ws[f"B{r}"], doc.remark)
-    _value_box(ws, f"B{r}:I{r}")
-    _local_name(ws, "remark", f"B{r}")
+    _text_row(ws, r, *L.REMARK, doc.remark)
     r += 2
     _section(ws, r, "项目实施计划分期（金额、写明比例可修改；绿色为计算值）")
     r += 1
@@ -227,12 +228,7 @@ def build_project_sheet(wb, ws, doc: ProjectDocument, index: int, profile) -> No
     _section(ws, r, "项目绩效目标")
     r += 1
     for label, key in L.GOAL_ROWS:
-        _label(ws, f"A{r}", label)
-        ws.merge_cells(f"B{r}:I{r}")
-        put_text(ws[f"B{r}"], getattr(doc, key))
-        _value_box(ws, f"B{r}:I{r}")
-        ws.row_dimensions[r].height = _row_height(getattr(doc, key))
-        _local_name(ws, key, f"B{r}")
+        _text_row(ws, r, label, key, getattr(doc, key))
         r += 1
     r += 1
     inds = [[i.level1, i.level2, i.name, i.target] for i in doc.indicators]
@@ -241,11 +237,7 @@ def build_project_sheet(wb, ws, doc: ProjectDocument, index: int, profile) -> No
                   ["text"] * 4)
     _validations(ws, doc, top, last, profile)
     ws.print_area = f"A1:I{last}"
-    ws.print_title_rows = "1:2"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    style.print_a4(ws, "portrait", "1:2")
     ws.freeze_panes = "A3"
 
 
@@ -348,11 +340,7 @@ def index_sheet(wb, ws, entries, unit_code, unit_name, year, store: str | None, 
         c.hyperlink = f"#{quote_sheetname(title)}!A1"
         c.font = style.LINK
     ws.freeze_panes = f"A{top + 1}"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{top}:{top}"
+    style.print_a4(ws, "landscape", f"{top}:{top}")
 
 
 def write_workbook(docs: list[ProjectDocument], path: str | Path, profile, store: str | None = None,
