@@ -221,6 +221,8 @@ def read_workbook(path: str | Path) -> WorkbookContent:
     path = Path(path)
     if not path.exists():
         raise WorkbookError("文件不存在", Location(str(path)))
+    if path.suffix.lower() in (".txt", ".md", ".csv"):
+        raise WorkbookError("这是文本文件，不是工作簿；已发布的文本表格请用 xlsync import-text 导入", Location(str(path)))
     try:
         wb = load_workbook(path, data_only=True)
     except (InvalidFileException, OSError, KeyError, ValueError) as exc:
