@@ -55,9 +55,3 @@ class ImportTextError(XlsyncError):
 
 class WorkbookError(XlsyncError):
     """A workbook cannot be read or written as asked."""
-
-
-class ConflictError(XlsyncError):
-    """A push or pull would overwrite a change made on the other side."""
-
-    exit_code = 3

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .document import ProjectDocument, revision
-from .errors import ConflictError, WorkbookError
+from .errors import WorkbookError
 from .store import Store
 from .sync import Merge, merge
 
@@ -177,8 +177,3 @@ def pull(book: Path, store: Store, profile, force: bool = False, dry_run: bool =
         update_workbook(book, projects, profile)
         report.written = True
     return report
-
-
-def raise_on_conflicts(report: SyncReport) -> None:
-    if report.conflicts:
-        raise ConflictError(f"{len(report.conflicts)} 个项目有冲突，未做任何修改")

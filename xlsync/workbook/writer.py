@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tempfile
@@ -419,8 +418,6 @@ def meta_json(ws_meta) -> dict[str, tuple[str, str, str]]:
         out[str(row[0])] = (str(row[1] or ""), str(row[2] or ""), chunks)
     return out
 
-
-__all__ = ["write_workbook", "build_project_sheet", "sheet_title", "save_atomic", "meta_json", "json"]
 
 
 def update_workbook(path: str | Path, projects: list[tuple[str | None, ProjectDocument, ProjectDocument, bool]],
