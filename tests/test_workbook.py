@@ -314,3 +314,29 @@ def test_unwritable_store_is_a_message_not_a_traceback(tmp_path, seed_path):
     blocker.write_text("x")
     res = CliRunner().invoke(cli, ["import-text", str(seed_path), "--store", str(blocker / "store")])
     assert res.exit_code == 2 and "错误" in res.output and "Traceback" not in res.output
+
+
+def test_pull_keeps_the_users_formatting_when_the_document_fits(workspace):
+    from openpyxl.styles import Font
+
+    store, book = workspace
+    wb = load_workbook(book)
+    ws = wb["聘用人员经费"]
+    owner = _cell(ws, "owner")
+    ws[owner].font = Font(name="楷体", size=14, color="FF0000")
+    ws.column_dimensions["C"].width = 55
+    wb.save(book)
+    doc = [d for d in store.documents(unit="095004")[0] if d.name == "聘用人员经费"][0]
+    fewer = doc.indicators[:-2]
+    store.put(doc.model_copy(update={"owner": "王五", "indicators": fewer}))
+    assert pull(book, store, PROFILE).written
+    ws = load_workbook(book)["聘用人员经费"]
+    assert ws[owner].value == "王五" and ws[owner].font.name == "楷体" and ws.column_dimensions["C"].width == 55
+    got = [sp.document for sp in read_workbook(book).projects if sp.document.id == doc.id][0]
+    assert got.indicators == fewer and got.owner == "王五"
+    # more indicators than the table holds: the sheet is rebuilt and still reads back exactly
+    more = [*doc.indicators, doc.indicators[0].model_copy(update={"name": "新增指标"})]
+    store.put(store.get(doc.id).model_copy(update={"indicators": more}))
+    assert pull(book, store, PROFILE).written
+    got = [sp.document for sp in read_workbook(book).projects if sp.document.id == doc.id][0]
+    assert got.indicators == more

@@ -420,6 +420,43 @@ def meta_json(ws_meta) -> dict[str, tuple[str, str, str]]:
 
 
 
+def _capacity(ws, cells: dict[str, str]) -> dict[str, int] | None:
+    """Body rows of each of the sheet's tables, or None when a table is missing."""
+    out = {}
+    for key in ("composition", "plan", "indicators"):
+        header = cells.get(key)
+        refs = [t.ref for t in ws.tables.values() if header and t.ref.split(":")[0] == header]
+        if not refs:
+            return None
+        out[key] = int(re.search(r"(\d+)$", refs[0]).group(1)) - int(re.search(r"(\d+)$", header).group(1))
+    return out
+
+
+def update_in_place(ws, doc: ProjectDocument) -> bool:
+    """Write a document into an existing project sheet, keeping its formatting. False when it
+    does not fit (a list is longer than its table): the caller then rebuilds the sheet."""
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    from .fill import document_blocks
+    from .reader import _names
+
+    cells = _names(ws)
+    capacity = _capacity(ws, cells)
+    lengths = {"composition": len(doc.composition), "plan": len(doc.plan), "indicators": len(doc.indicators)}
+    if capacity is None or any(lengths[k] > capacity[k] for k in lengths):
+        return False
+    for coord, rows in document_blocks(doc, cells, capacity):
+        col, row = coordinate_from_string(coord)
+        c0 = column_index_from_string(col)
+        for i, values in enumerate(rows):
+            for j, value in enumerate(values):
+                cell = ws.cell(row + i, c0 + j)
+                cell.value = value  # the user's styles and number formats stay
+                if isinstance(value, str):
+                    cell.data_type = "s"  # text stays text: '=100%' is no formula
+    return True
+
+
 def update_workbook(path: str | Path, projects: list[tuple[str | None, ProjectDocument, ProjectDocument, bool]],
                     profile) -> None:
     """Rebuild project sheets in an existing workbook, keeping its other sheets.
@@ -437,7 +474,7 @@ def update_workbook(path: str | Path, projects: list[tuple[str | None, ProjectDo
     entries, shown = [], []
     for title, doc, base, rebuild in projects:
         if title and title in wb.sheetnames:
-            if rebuild:
+            if rebuild and not update_in_place(wb[title], doc):
                 pos = wb.sheetnames.index(title)
                 del wb[title]
                 ws = wb.create_sheet(title, pos)
