@@ -381,8 +381,11 @@ def write_workbook(docs: list[ProjectDocument], path: str | Path, profile, store
 
 
 def default_macro_template() -> Path:
-    """The VBA container of .xlsm exports: the shipped template if present, else xlwings' own
-    standalone quickstart (its VBA project holds RunPython)."""
+    """The VBA container of .xlsm exports: $XLSYNC_XLSM_TEMPLATE, else the repository's
+    workbooks/xlsync-template.xlsm, else xlwings' own standalone quickstart (RunPython)."""
+    configured = os.environ.get("XLSYNC_XLSM_TEMPLATE")
+    if configured:
+        return Path(configured)
     shipped = Path(__file__).resolve().parents[2] / "workbooks" / "xlsync-template.xlsm"
     if shipped.exists():
         return shipped
