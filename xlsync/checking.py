@@ -18,26 +18,20 @@ def validate_store(store_dir, profile) -> tuple[list[Finding], list[XlsyncError]
 
 
 def validate_workbooks(paths: list[Path], profile, write_back: bool = False):
-    from .workbook.reader import read_workbook
+    from .workbook.reader import read_workbooks, readable_projects
 
     findings: list[Finding] = []
-    problems: list[XlsyncError] = []
-    for path in paths:
-        try:
-            book = read_workbook(path)
-        except XlsyncError as exc:
-            problems.append(exc)
-            continue
-        problems.extend(book.errors)
-        readable = [p for p in book.projects if p.document is not None]
+    contents, problems = read_workbooks(paths)
+    for book in contents:
+        readable = readable_projects(book)
         found = validate_documents(
             [p.document for p in readable], profile,
             provenance={p.document.id: p.provenance for p in readable},
-            sources={p.document.id: Location(str(path), sheet=p.sheet) for p in readable},
+            sources={p.document.id: Location(str(book.path), sheet=p.sheet) for p in readable},
         )
         findings.extend(found)
         if write_back:
             from .workbook.marks import write_findings
 
-            write_findings(path, found)
+            write_findings(book.path, found)
     return findings, problems

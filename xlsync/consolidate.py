@@ -85,26 +85,17 @@ def write_summary(docs: list[ProjectDocument], findings, path: Path) -> Path:
 def consolidate(store=None, books: list[Path] = (), profile=None, output: Path | None = None,
                 into_store=None):
     """Documents from a store and/or unit workbooks → findings and a summary workbook."""
-    from .errors import WorkbookError
     from .validate import validate_documents
-    from .workbook.reader import read_workbook
+    from .workbook.reader import read_workbooks, readable_projects
 
     docs: dict[str, ProjectDocument] = {}
-    problems = []
+    contents, problems = read_workbooks(books)
     if store is not None:
         found, errors = store.documents()
-        problems += errors
+        problems = errors + problems
         docs.update({d.id: d for d in found})
-    for book in books:
-        try:
-            content = read_workbook(book)
-        except WorkbookError as exc:
-            problems.append(exc)
-            continue
-        problems += content.errors
-        for sp in content.projects:
-            if sp.document is not None:
-                docs[sp.document.id] = sp.document
+    for content in contents:
+        docs.update({sp.document.id: sp.document for sp in readable_projects(content)})
     ordered = list(docs.values())
     findings = validate_documents(ordered, profile) if ordered else []
     if into_store is not None and ordered:

@@ -16,15 +16,23 @@ from pathlib import Path
 import xlwings as xw
 
 from .errors import XlsyncError
-from .findings import FINDINGS_HEADERS, cell_notes, findings_table, project_status
+from .findings import (
+    FINDINGS_HEADERS,
+    cell_notes,
+    findings_table,
+    parse_cell_ref,
+    previous_marks,
+    project_status,
+)
 from .workbook import layout as L
 from .workbook.grid import Grid
+from .workbook.reader import index_rows, named_cells
 
 ERROR_COLOR, WARNING_COLOR = "#FFC7CE", "#FFEB9C"
 
 
 # -- reading ------------------------------------------------------------------------------
-def _names(book) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
+def _book_names(book) -> tuple[dict[str, dict[str, str]], dict[str, str]]:
     """(sheet → {local name → ref}, workbook name → ref)."""
     local: dict[str, dict[str, str]] = {}
     glob: dict[str, str] = {}
@@ -44,7 +52,7 @@ def _values(sheet) -> list[list]:
 
 
 def read_book(book) -> tuple[list[Grid], str | None]:
-    local, glob = _names(book)
+    local, glob = _book_names(book)
     grids = []
     for sheet in book.sheets:
         tables = {t.name: t.range.address.replace("$", "") for t in sheet.tables}
@@ -90,16 +98,9 @@ def _write(sheet, coord: str, rows: list[list]) -> None:
 
 
 def _capacity(grid: Grid, cells: dict[str, str]) -> dict[str, int]:
-    from .workbook.reader import _table_rows
+    from .workbook.reader import table_capacity
 
-    return {key: len(_table_rows(grid, cells[key], 1)) if key in cells else 0
-            for key in ("composition", "plan", "indicators")}
-
-
-def _cells(grid: Grid) -> dict[str, str]:
-    from .workbook.reader import _coord
-
-    return {k[3:]: c[1] for k, dn in grid.defined_names.items() if (c := _coord(dn.attr_text))}
+    return table_capacity(grid, cells) or {}
 
 
 def _alert(book, text: str, title: str = "xlsync") -> None:
@@ -122,16 +123,12 @@ def validate(book) -> list:
     previous = by_title.get(L.FINDINGS_SHEET)
     sheet_names = [s.name for s in book.sheets]
     if previous is not None:
-        for row in previous.iter_rows(min_row=2, values_only=True):
-            if row and len(row) > 7 and row[7] and "!" in str(row[7]):
-                sheet, cell = str(row[7]).rsplit("!", 1)
-                sheet = sheet.strip("'").replace("''", "'")
-                if sheet in sheet_names:
-                    original = row[10] if len(row) > 10 and row[10] else None
-                    book.sheets[sheet][cell].color = original
-                    note = book.sheets[sheet][cell].note
-                    if note is not None:
-                        note.delete()
+        for sheet, cell, original in previous_marks(previous.iter_rows(min_row=2, values_only=True)):
+            if sheet in sheet_names:
+                book.sheets[sheet][cell].color = original
+                note = book.sheets[sheet][cell].note
+                if note is not None:
+                    note.delete()
         out = book.sheets[L.FINDINGS_SHEET]
         out.clear_contents()
     else:
@@ -139,11 +136,8 @@ def validate(book) -> list:
     rows = findings_table(findings, set(sheet_names))
     originals = []
     for r in rows:
-        fill = None
-        if r[7]:
-            sheet, cell = r[7].rsplit("!", 1)
-            fill = _computed_fill(by_title.get(sheet.strip("'").replace("''", "'")), cell)
-        originals.append(fill)
+        ref = parse_cell_ref(r[7])
+        originals.append(_computed_fill(by_title.get(ref[0]), ref[1]) if ref else None)
     _write(out, "A1", [[*FINDINGS_HEADERS, "原底色"]] + [r + [o] for r, o in zip(rows, originals, strict=True)]
            if rows else [[*FINDINGS_HEADERS, "原底色"], ["", "", "", "未发现问题 (no findings)"]])
     for (sheet, cell), (severity, text) in cell_notes(findings).items():
@@ -171,7 +165,7 @@ def _computed_fill(grid: Grid | None, cell: str) -> str | None:
     """The template's own fill of a cell, to put back when its mark is cleared."""
     if grid is None:
         return None
-    cells = _cells(grid)
+    cells = named_cells(grid)
     if "plan" in cells:
         from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
@@ -187,9 +181,9 @@ def _index_status(book, by_title, status: dict[str, str]) -> None:
     index = by_title.get(L.INDEX_SHEET)
     if index is None:
         return
-    for r, row in enumerate(index.values, 1):
-        if len(row) > 5 and row[2] and str(row[2]).startswith(tuple("0123456789")) and "-" in str(row[2]):
-            book.sheets[L.INDEX_SHEET][f"F{r}"].value = status.get(str(row[2]), "通过")
+    sheet = book.sheets[L.INDEX_SHEET]
+    for r, pid in index_rows(index):
+        sheet.range((r, L.INDEX_STATUS_COL)).value = status.get(pid, "通过")
 
 
 def compute_plan(book) -> None:
@@ -197,13 +191,14 @@ def compute_plan(book) -> None:
     from .workbook.fill import plan_blocks
 
     content, grids = _content(book)
+    tolerance = _profile(book).plan_percent_points
     by_title = {g.title: g for g in grids}
     for sp in content.projects:
         if sp.document is None:
             continue
         grid = by_title[sp.sheet]
-        cells = _cells(grid)
-        for coord, rows in plan_blocks(sp.document, cells, _capacity(grid, cells)["plan"]):
+        cells = named_cells(grid)
+        for coord, rows in plan_blocks(sp.document, cells, _capacity(grid, cells).get("plan", 0), tolerance):
             _write(book.sheets[sp.sheet], coord, rows)
     _alert(book, "已按金额重新计算实施计划的占比、累计占比和季度进度。")
 
@@ -212,8 +207,9 @@ def _show(book, grids_by_title, sheet_title: str, doc) -> None:
     from .workbook.fill import document_blocks
 
     grid = grids_by_title[sheet_title]
-    cells = _cells(grid)
-    for coord, rows in document_blocks(doc, cells, _capacity(grid, cells)):
+    cells = named_cells(grid)
+    tolerance = _profile(book).plan_percent_points
+    for coord, rows in document_blocks(doc, cells, _capacity(grid, cells), tolerance):
         _write(book.sheets[sheet_title], coord, rows)
 
 

@@ -121,6 +121,25 @@ def cell_ref(sheet: str, cell: str) -> str:
     return f"'{sheet.replace(chr(39), chr(39) * 2)}'!{cell}"
 
 
+def parse_cell_ref(ref) -> tuple[str, str] | None:
+    """"'Sheet'!B5" → ("Sheet", "B5")."""
+    if not ref or "!" not in str(ref):
+        return None
+    sheet, cell = str(ref).rsplit("!", 1)
+    return sheet.strip("'").replace("''", "'"), cell
+
+
+def previous_marks(rows) -> list[tuple[str, str, str | None]]:
+    """(sheet, cell, original fill) of every cell an earlier 校验结果 sheet marked; rows are
+    that sheet's values below its header (位置 in column 8, 原底色 in column 11)."""
+    marks = []
+    for row in rows:
+        ref = parse_cell_ref(row[7]) if row and len(row) > 7 else None
+        if ref:
+            marks.append((*ref, (row[10] or None) if len(row) > 10 else None))
+    return marks
+
+
 def findings_table(findings: list[Finding], sheets: set[str] | None = None) -> list[list]:
     """Rows of the 校验结果 sheet, errors first within each project."""
     rows = []

@@ -44,6 +44,11 @@ class PeriodFigures:
             return None
         return self.share if self.percent_basis == "share" else self.cumulative_share
 
+    def agrees(self, tolerance: Decimal) -> bool | None:
+        """Whether the stated percentage agrees with the computed one (None: nothing stated)."""
+        computed = self.compared
+        return None if computed is None else abs(self.stated_percent - computed) <= tolerance
+
     @property
     def label(self) -> str:
         if self.start_month == self.end_month:
@@ -161,9 +166,7 @@ def check(doc: ProjectDocument, tolerance: Decimal = Decimal(1), severity=lambda
         )
     for p in figures.periods:
         computed = p.compared
-        if computed is None:
-            continue
-        if abs(p.stated_percent - computed) > tolerance:
+        if p.agrees(tolerance) is False:
             what = "本期占比" if p.percent_basis == "share" else "累计占比"
             add(
                 "PLAN_PERCENT_MISMATCH", f"plan[{p.index}].stated_percent",

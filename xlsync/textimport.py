@@ -208,9 +208,7 @@ def _parse_indicator_row(st: _TableState, cells: list[str], n: int, cats: _Categ
                 roles.append(("L2", col, text))
                 continue
         texts.append((col, text))
-    if not texts and len(roles) == 1 and roles[0][0] == "L1" and roles[0][1] == 0:
-        pass
-    elif not texts and not roles:
+    if not texts and not roles:
         return
     if len(texts) == 1 and not roles and texts[0][0] == 0:
         # a lone unknown word in the first column: an unknown 一级 category

@@ -5,6 +5,8 @@ Plan findings (PLAN_*) come from xlsync.plan, the same code the `plan` command u
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from .document import ProjectDocument
 from .errors import Location
 from .findings import FIELD_ZH, Finding, make, sort_key
@@ -35,7 +37,7 @@ def _message(code: str, field: str, row: dict, doc: ProjectDocument) -> tuple[st
             return "项目本年度金额大于项目总金额", row["year_amount"], f"≤ {row['total_amount']}"
         if field == "prev_year_amount":
             return "项目上年度金额大于上年度项目总金额", row["prev_year_amount"], f"≤ {row['prev_total_amount']}"
-        total = sum((c.amount and __import__("decimal").Decimal(c.amount)) or 0 for c in doc.composition)
+        total = sum((Decimal(c.amount) for c in doc.composition if c.amount is not None), Decimal(0))
         return (f"项目构成合计 {total:.2f} 元，与本年度金额 {doc.year_amount} 元不一致",
                 f"{total:.2f}", doc.year_amount)
     if code == "DATE_INVALID":

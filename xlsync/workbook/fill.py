@@ -28,22 +28,32 @@ def _shift(coord: str, rows: int = 0, cols: int = 0) -> str:
     return f"{get_column_letter(column_index_from_string(col) + cols)}{row + rows}"
 
 
-def plan_blocks(doc: ProjectDocument, cells: dict[str, str], plan_rows: int, quarter_rows_n: int = 4):
-    """Computed plan columns and the quarterly schedule (the 计算计划 action)."""
-    from .writer import _plan_rows, quarter_rows
+def _padded(rows: list[list], width: int, capacity: int) -> list[list]:
+    return rows + [[None] * width] * max(0, capacity - len(rows))
 
+
+def plan_blocks(doc: ProjectDocument, cells: dict[str, str], plan_capacity: int, tolerance: Decimal,
+                typed: bool = False):
+    """The plan table and the quarterly schedule. typed=False: only the computed columns (the
+    计算计划 action leaves what the user typed alone)."""
+    from ..plan import compute
+    from .writer import plan_rows, quarter_rows
+
+    figures = compute(doc)
     blocks = []
     if "plan" in cells:
-        rows = [r[L.PLAN_INPUT_COLS:] for r in _plan_rows(doc)]
-        rows += [[None] * (len(L.PLAN_HEADERS) - L.PLAN_INPUT_COLS)] * max(0, plan_rows - len(rows))
+        first = 0 if typed else L.PLAN_INPUT_COLS
+        rows = [r[first:] for r in plan_rows(doc, figures, tolerance)]
+        rows = _padded(rows, len(L.PLAN_HEADERS) - first, plan_capacity)
         if rows:
-            blocks.append((_shift(cells["plan"], 1, L.PLAN_INPUT_COLS), rows))
+            blocks.append((_shift(cells["plan"], 1, first), rows))
     if "quarters" in cells:
-        blocks.append((_shift(cells["quarters"], 1), quarter_rows(doc)[:quarter_rows_n]))
+        blocks.append((_shift(cells["quarters"], 1), quarter_rows(figures)))
     return blocks
 
 
-def document_blocks(doc: ProjectDocument, cells: dict[str, str], capacity: dict[str, int]):
+def document_blocks(doc: ProjectDocument, cells: dict[str, str], capacity: dict[str, int],
+                    tolerance: Decimal):
     """Every field cell and table body of a project sheet for the document.
 
     capacity: rows each table has now; shorter lists blank the rest, longer ones write below.
@@ -54,17 +64,11 @@ def document_blocks(doc: ProjectDocument, cells: dict[str, str], capacity: dict[
             blocks.append((cells[key], [[_value(kind, getattr(doc, key))]]))
     tables = {
         "composition": [[c.item, _value("money", c.amount)] for c in doc.composition],
-        "plan": [[p.start_month, p.end_month, _value("money", p.amount),
-                  None if p.stated_percent is None else Decimal(p.stated_percent),
-                  L.BASIS_ZH.get(p.percent_basis or "")] for p in doc.plan],
         "indicators": [[i.level1, i.level2, i.name, i.target] for i in doc.indicators],
     }
     for key, rows in tables.items():
-        if key not in cells:
-            continue
-        width = {"composition": 2, "plan": L.PLAN_INPUT_COLS, "indicators": 4}[key]
-        rows = rows + [[None] * width] * max(0, capacity.get(key, 0) - len(rows))
-        if rows:
+        rows = _padded(rows, len(rows[0]) if rows else {"composition": 2, "indicators": 4}[key],
+                       capacity.get(key, 0))
+        if key in cells and rows:
             blocks.append((_shift(cells[key], 1), rows))
-    blocks += plan_blocks(doc, cells, capacity.get("plan", 0))
-    return blocks
+    return blocks + plan_blocks(doc, cells, capacity.get("plan", 0), tolerance, typed=True)

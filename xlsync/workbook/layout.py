@@ -8,6 +8,7 @@ META_SHEET = "_xlsync"
 LISTS_SHEET = "_lists"
 INDEX_SHEET = "目录"
 FINDINGS_SHEET = "校验结果"
+INDEX_ID_COL, INDEX_STATUS_COL = 3, 6  # 项目编号 and 状态 on the 目录 sheet
 MARKER = "xlsync-workbook"
 
 # (label, key, kind) rows of the facts block: one or two pairs per row

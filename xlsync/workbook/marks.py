@@ -15,11 +15,13 @@ from ..findings import (
     cell_notes,
     cell_ref,
     findings_table,
+    previous_marks,
     project_status,
 )
 from . import layout as L
 from . import style
 from .cells import put_text
+from .reader import index_rows
 from .writer import restore_charts, save_atomic
 
 AUTHOR = "xlsync"
@@ -29,23 +31,17 @@ HEADERS = [*FINDINGS_HEADERS, "原底色"]
 def _clear_previous(wb) -> None:
     if L.FINDINGS_SHEET not in wb.sheetnames:
         return
-    old = wb[L.FINDINGS_SHEET]
-    for row in old.iter_rows(min_row=2, values_only=True):
-        if not row or not row[7] or "!" not in str(row[7]):
-            continue
-        sheet, cell = str(row[7]).rsplit("!", 1)
-        sheet = sheet.strip("'").replace("''", "'")
+    for sheet, cell, fill in previous_marks(wb[L.FINDINGS_SHEET].iter_rows(min_row=2, values_only=True)):
         if sheet not in wb.sheetnames:
             continue
         c = wb[sheet][cell]
-        fill = row[10] if len(row) > 10 else None
         c.fill = PatternFill("solid", fgColor=fill) if fill else PatternFill(fill_type=None)
         if c.comment is not None and c.comment.author == AUTHOR:
             c.comment = None
     del wb[L.FINDINGS_SHEET]
 
 
-def write_findings(path: str | Path, findings: list[Finding], project_ids: list[str] | None = None) -> None:
+def write_findings(path: str | Path, findings: list[Finding]) -> None:
     path = Path(path)
     wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
     _clear_previous(wb)
@@ -87,21 +83,15 @@ def write_findings(path: str | Path, findings: list[Finding], project_ids: list[
     ws.freeze_panes = "A2"
     style.print_a4(ws, "landscape", "1:1")
     ws.auto_filter.ref = f"A1:J{max(2, len(ordered) + 1)}"
-    _update_index(wb, findings, project_ids)
+    _update_index(wb, findings)
     restore_charts(wb)
     save_atomic(wb, path)
 
 
-def _update_index(wb, findings, project_ids) -> None:
+def _update_index(wb, findings) -> None:
     if L.INDEX_SHEET not in wb.sheetnames:
         return
     ws = wb[L.INDEX_SHEET]
     status = project_status(findings)
-    header_row = next((r for r in range(1, 20) if ws.cell(r, 3).value == "项目编号"), None)
-    if header_row is None:
-        return
-    r = header_row + 1
-    while ws.cell(r, 3).value:
-        pid = str(ws.cell(r, 3).value)
-        put_text(ws.cell(r, 6), status.get(pid, "通过"))
-        r += 1
+    for r, pid in index_rows(ws):
+        put_text(ws.cell(r, L.INDEX_STATUS_COL), status.get(pid, "通过"))

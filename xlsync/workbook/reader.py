@@ -63,7 +63,7 @@ def _coord(attr_text: str) -> tuple[str, str] | None:
     return sheet, f"{m.group(3)}{m.group(4)}"
 
 
-def _names(ws) -> dict[str, str]:
+def named_cells(ws) -> dict[str, str]:
     """Field key → cell coordinate on this sheet, from sheet-scoped (or workbook) names."""
     found = {}
     for name, dn in list(ws.defined_names.items()):
@@ -97,15 +97,42 @@ def _by_labels(ws) -> dict[str, str]:
     return found
 
 
+def index_rows(ws) -> list[tuple[int, str]]:
+    """(row, project id) of each project listed on the 目录 sheet."""
+    header = next((r for r in range(1, 20) if ws.cell(r, L.INDEX_ID_COL).value == "项目编号"), None)
+    rows = []
+    r = (header or ws.max_row) + 1
+    while header and ws.cell(r, L.INDEX_ID_COL).value:
+        rows.append((r, str(ws.cell(r, L.INDEX_ID_COL).value)))
+        r += 1
+    return rows
+
+
+def _table_end(ws, header: str) -> int | None:
+    """The last row of the Excel table whose header row starts at `header`, if there is one
+    (openpyxl tables, or the "A1:D9" refs of a Grid)."""
+    for t in ws.tables.values():
+        start, _, stop = (t.ref if hasattr(t, "ref") else t).replace("$", "").partition(":")
+        if start == header:
+            return int(re.search(r"\d+$", stop).group())
+    return None
+
+
+def table_capacity(ws, cells: dict[str, str]) -> dict[str, int] | None:
+    """Body rows of the composition, plan and indicator tables, or None when one is missing."""
+    out = {}
+    for key in ("composition", "plan", "indicators"):
+        end = _table_end(ws, cells[key]) if key in cells else None
+        if end is None:
+            return None
+        out[key] = end - int(re.search(r"\d+$", cells[key]).group())
+    return out
+
+
 def _table_rows(ws, header: str, width: int) -> list[tuple[int, list]]:
     """(row number, cells) of a table's body: up to the table's end, or the first blank row."""
     hdr = ws[header]
-    end = None
-    for t in ws.tables.values():
-        ref = (t.ref if hasattr(t, "ref") else t).replace("$", "")
-        start, _, stop = ref.partition(":")
-        if start == header:
-            end = int(re.search(r"\d+$", stop).group())
+    end = _table_end(ws, header)
     rows = []
     r = hdr.row + 1
     while r <= (end or ws.max_row):
@@ -120,7 +147,7 @@ def _table_rows(ws, header: str, width: int) -> list[tuple[int, list]]:
 
 
 def _read_sheet(path: Path, ws, meta: dict) -> SheetProject | None:
-    cells = _names(ws)
+    cells = named_cells(ws)
     if "name" not in cells:
         labelled = _by_labels(ws)
         if "name" not in labelled:
@@ -284,3 +311,22 @@ def read_sheets(path, sheets, store_ref: str | None = None) -> WorkbookContent:
     if not projects:
         raise WorkbookError("工作簿中没有项目工作表（找不到“项目名称”）", Location(str(path)))
     return WorkbookContent(path, projects, has_meta, store_setting)
+
+
+def read_workbooks(paths) -> tuple[list[WorkbookContent], list[WorkbookError]]:
+    """Every readable workbook, and the problems: unreadable files and unreadable cells.
+    Sheets with unreadable cells have no document; the rest of the workbook still counts."""
+    contents, problems = [], []
+    for path in paths:
+        try:
+            content = read_workbook(path)
+        except WorkbookError as exc:
+            problems.append(exc)
+            continue
+        problems.extend(content.errors)
+        contents.append(content)
+    return contents, problems
+
+
+def readable_projects(content: WorkbookContent) -> list[SheetProject]:
+    return [p for p in content.projects if p.document is not None]

@@ -117,13 +117,11 @@ def _table(ws, top: int, headers: list[str], rows: list[list], name: str, key: s
     return last
 
 
-def _plan_rows(doc: ProjectDocument) -> list[list]:
-    figures = compute(doc)
+def plan_rows(doc: ProjectDocument, figures, tolerance: Decimal) -> list[list]:
+    """The plan table: the typed columns, then the computed share, cumulative and 核对."""
     rows = []
     for p, f in zip(doc.plan, figures.periods, strict=True):
-        check = ""
-        if f.compared is not None:
-            check = "一致" if abs(f.stated_percent - f.compared) <= 1 else "不一致"
+        check = {None: "", True: "一致", False: "不一致"}[f.agrees(tolerance)]
         rows.append([
             p.start_month, p.end_month, p.amount,
             None if p.stated_percent is None else Decimal(p.stated_percent),
@@ -137,8 +135,7 @@ def _round(v: Decimal | None) -> Decimal | None:
     return None if v is None else v.quantize(Decimal("0.01"))
 
 
-def quarter_rows(doc: ProjectDocument) -> list[list]:
-    figures = compute(doc)
+def quarter_rows(figures) -> list[list]:
     if not figures.quarters:
         return [[f"Q{q}", None, None, None, 25 * q] for q in range(1, 5)]
     return [[f"Q{q.quarter}", _round(q.amount), _round(q.cumulative_amount), _round(q.cumulative_share),
@@ -217,10 +214,12 @@ def build_project_sheet(wb, ws, doc: ProjectDocument, index: int, profile) -> No
     r += 2
     _section(ws, r, "项目实施计划分期（金额、写明比例可修改；绿色为计算值）")
     r += 1
-    r = _table(ws, r, L.PLAN_HEADERS, _plan_rows(doc), L.table_name(index, "plan"), "plan",
+    figures = compute(doc)
+    r = _table(ws, r, L.PLAN_HEADERS, plan_rows(doc, figures, profile.plan_percent_points),
+               L.table_name(index, "plan"), "plan",
                ["number", "number", "money", "number", "text", "pct", "computed_money", "pct", "computed"]) + 2
     q_top = r
-    _table(ws, r, L.QUARTER_HEADERS, quarter_rows(doc), L.table_name(index, "quarters"), "quarters",
+    _table(ws, r, L.QUARTER_HEADERS, quarter_rows(figures), L.table_name(index, "quarters"), "quarters",
            ["text", "computed_money", "computed_money", "pct", "pct"])
     add_plan_chart(ws, q_top)
     r = q_top + 14
@@ -423,32 +422,20 @@ def meta_json(ws_meta) -> dict[str, tuple[str, str, str]]:
 
 
 
-def _capacity(ws, cells: dict[str, str]) -> dict[str, int] | None:
-    """Body rows of each of the sheet's tables, or None when a table is missing."""
-    out = {}
-    for key in ("composition", "plan", "indicators"):
-        header = cells.get(key)
-        refs = [t.ref for t in ws.tables.values() if header and t.ref.split(":")[0] == header]
-        if not refs:
-            return None
-        out[key] = int(re.search(r"(\d+)$", refs[0]).group(1)) - int(re.search(r"(\d+)$", header).group(1))
-    return out
-
-
-def update_in_place(ws, doc: ProjectDocument) -> bool:
+def update_in_place(ws, doc: ProjectDocument, tolerance: Decimal) -> bool:
     """Write a document into an existing project sheet, keeping its formatting. False when it
     does not fit (a list is longer than its table): the caller then rebuilds the sheet."""
     from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
     from .fill import document_blocks
-    from .reader import _names
+    from .reader import named_cells, table_capacity
 
-    cells = _names(ws)
-    capacity = _capacity(ws, cells)
+    cells = named_cells(ws)
+    capacity = table_capacity(ws, cells)
     lengths = {"composition": len(doc.composition), "plan": len(doc.plan), "indicators": len(doc.indicators)}
     if capacity is None or any(lengths[k] > capacity[k] for k in lengths):
         return False
-    for coord, rows in document_blocks(doc, cells, capacity):
+    for coord, rows in document_blocks(doc, cells, capacity, tolerance):
         col, row = coordinate_from_string(coord)
         c0 = column_index_from_string(col)
         for i, values in enumerate(rows):
@@ -477,7 +464,7 @@ def update_workbook(path: str | Path, projects: list[tuple[str | None, ProjectDo
     entries, shown = [], []
     for title, doc, base, rebuild in projects:
         if title and title in wb.sheetnames:
-            if rebuild and not update_in_place(wb[title], doc):
+            if rebuild and not update_in_place(wb[title], doc, profile.plan_percent_points):
                 pos = wb.sheetnames.index(title)
                 del wb[title]
                 ws = wb.create_sheet(title, pos)
