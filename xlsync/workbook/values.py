@@ -42,12 +42,12 @@ def read_money(value) -> str | None:
         return None
     try:
         if isinstance(value, bool):
-            raise MoneyError("不是金额")
+            raise MoneyError(f"不是金额: {value!r}")
         if isinstance(value, float):
             return format_amount(to_cents(_float_exact(value)))
         return format_amount(parse_amount(value))
     except (MoneyError, InvalidOperation) as exc:
-        raise CellValueError(f"无法识别的金额 {value!r}：{exc}（应为 12210000.00 或 1221万）") from None
+        raise CellValueError(f"{exc}（应为 12210000.00 或 1221万）") from None
 
 
 def read_date(value) -> str | None:
