@@ -14,19 +14,34 @@ def _dec(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
+LISTS = {"plan", "composition", "indicators"}
+_SCALARS = (str, int, float, Decimal, type(None))
+
+
+def _project_row(doc: ProjectDocument) -> dict:
+    """The document's fields but its lists, as model_dump would give them."""
+    row = {k: v for k, v in doc.__dict__.items() if k not in LISTS}
+    if not all(isinstance(v, _SCALARS) for v in row.values()):
+        row = doc.model_dump(exclude=LISTS)
+    return row
+
+
 def tidy_tables(docs: list[ProjectDocument], profile) -> dict:
     import pandas as pd
 
     projects, indicators, composition, categories = [], [], [], []
+    targets: dict = {}
     for doc in docs:
-        row = doc.model_dump(exclude={"plan", "composition", "indicators"})
+        row = _project_row(doc)
         for key in MONEY_FIELDS:
             row[key] = _dec(row[key])
         row["project_id"] = doc.id
         row["composition_rows"] = len(doc.composition)
         projects.append(row)
         for i, ind in enumerate(doc.indicators):
-            t = parse_target(ind.target, profile.placeholders)
+            t = targets.get(ind.target)
+            if t is None:
+                t = targets[ind.target] = parse_target(ind.target, profile.placeholders)
             indicators.append({
                 "project_id": doc.id, "row": i, "level1": ind.level1, "level2": ind.level2,
                 "name": ind.name, "target": ind.target, "kind": t.kind, "op": t.op,
@@ -51,8 +66,11 @@ def tidy_tables(docs: list[ProjectDocument], profile) -> dict:
     }
 
     def frame(rows, name=None):
-        df = pd.DataFrame(rows, columns=cols.get(name)) if name else pd.DataFrame(rows)
-        return df.astype(object).where(df.notna(), None) if len(df) else df.astype(object)
+        """Object columns holding the values as given (None, never NaN)."""
+        df = pd.DataFrame(rows, columns=cols.get(name), dtype=object)
+        if name is None and len(df) and df.isna().to_numpy().any():  # rows without some keys
+            df = df.where(df.notna(), None)
+        return df
 
     return {
         "projects": frame(projects),

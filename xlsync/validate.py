@@ -107,10 +107,10 @@ def validate_documents(
     findings: list[Finding] = []
     for name, schema in schemas.items():
         df = tables[name]
-        records = df.to_dict("records")
+        columns = {c: df[c].tolist() for c in df.columns}
         for check, index in failures(schema, df):
             code, _, field = check.partition(":")
-            row = records[index]
+            row = {c: values[index] for c, values in columns.items()}
             doc = by_id[row["project_id"]]
             if code == "CATEGORY_REQUIRED":
                 field = "count"
