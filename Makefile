@@ -39,8 +39,12 @@ test: $(STAMP) libreoffice
 	$(BIN)/ruff check .
 	XLWINGS_LICENSE_KEY=noncommercial $(BIN)/pytest -q
 
+# `make bench` (100 and 1,000 projects) or `make bench BENCH=` (also 10,000): measure every job
+# beside its floor, then rewrite README's Performance table from the results.
+BENCH ?= --quick
 bench: $(STAMP)
-	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/run.py $(BENCH) --json bench/results.json
+	$(BIN)/python bench/report.py bench/results.json --write
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache .ruff_cache .hypothesis

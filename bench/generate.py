@@ -85,19 +85,27 @@ def units(size: int, per_unit: int = PER_UNIT) -> list[int]:
     return [per_unit] * n + ([rest] if rest else [])
 
 
+def projects(size: int, per_unit: int = PER_UNIT, seeds: int = 12):
+    """(unit number, project number in the unit, seed table number) of every project."""
+    k = 0
+    for u, count in enumerate(units(size, per_unit)):
+        for j in range(count):
+            yield u, j, k % seeds
+            k += 1
+
+
 def generate_text(size: int, out: Path, per_unit: int = PER_UNIT) -> list[Path]:
     """Write size tables into out/<unit code>.txt files; returns the files."""
     blocks = seed_blocks()
     out.mkdir(parents=True, exist_ok=True)
-    files, k = [], 0
-    for u, count in enumerate(units(size, per_unit)):
-        parts = []
-        for j in range(count):
-            block, doc = blocks[k % len(blocks)]
-            parts.append(table_text(block, doc, u, j))
-            k += 1
+    parts: dict[int, list[str]] = {}
+    for u, j, k in projects(size, per_unit, len(blocks)):
+        block, doc = blocks[k]
+        parts.setdefault(u, []).append(table_text(block, doc, u, j))
+    files = []
+    for u, texts in parts.items():
         path = out / f"{unit_code(u)}.txt"
-        path.write_text("\n".join(parts), encoding="utf-8")
+        path.write_text("\n".join(texts), encoding="utf-8")
         files.append(path)
     return files
 
