@@ -62,8 +62,9 @@ class BenchError(Exception):
 
 
 # -- running and measuring ----------------------------------------------------------------
-def measure(cmd: list[str], ok: tuple[int, ...], log: Path) -> tuple[float, int]:
-    """Wall seconds and peak RSS (bytes) of one child process; its output goes to log."""
+def measure(cmd: list[str], ok: tuple[int, ...], log: Path) -> tuple[float, int, float]:
+    """Wall seconds, peak RSS (bytes) and CPU seconds of one child process; its output goes
+    to log. CPU time is steadier than wall time when other work shares the machine."""
     with open(log, "wb") as out:
         t = time.perf_counter()
         p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
@@ -74,13 +75,14 @@ def measure(cmd: list[str], ok: tuple[int, ...], log: Path) -> tuple[float, int]
         tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
         raise BenchError(f"{' '.join(map(str, cmd))[:300]}\nexited {p.returncode}:\n{tail}")
     rss = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
-    return seconds, rss
+    return seconds, rss, usage.ru_utime + usage.ru_stime
 
 
-def summary(runs: list[tuple[float, int]]) -> dict:
-    times = [t for t, _ in runs]
+def summary(runs: list[tuple[float, int, float]]) -> dict:
+    times = [t for t, _, _ in runs]
     return {"runs": [round(t, 4) for t in times], "median": statistics.median(times),
-            "min": min(times), "max": max(times), "rss": max(r for _, r in runs)}
+            "min": min(times), "max": max(times), "rss": max(r for _, r, _ in runs),
+            "cpu": statistics.median(c for _, _, c in runs)}
 
 
 def sha(*paths: Path) -> str:
@@ -327,21 +329,19 @@ def jobs(d: Data) -> list[Job]:
 
 
 def run_job(job: Job, d: Data, repeats: int, budget: float) -> dict:
-    mine: list[tuple[float, int]] = []
-    theirs: list[list[tuple[float, int]]] = [[] for _ in job.floors]
+    mine: list[tuple[float, int, float]] = []
+    theirs: list[list[tuple[float, int, float]]] = [[] for _ in job.floors]
     spent = 0.0
     for i in range(repeats):
         job.setup()
-        t, rss = measure(job.cmd(), job.ok, d.logs / f"{job.key}.log")
-        mine.append((t, rss))
-        spent += t
+        mine.append(measure(job.cmd(), job.ok, d.logs / f"{job.key}.log"))
+        spent += mine[-1][0]
         if i == 0:
             job.after_first()
         for floor, runs in zip(job.floors, theirs, strict=True):
             floor.setup()
-            ft, frss = measure(floor.cmd(), (0,), d.logs / f"{job.key}.floor.log")
-            runs.append((ft, frss))
-            spent += ft
+            runs.append(measure(floor.cmd(), (0,), d.logs / f"{job.key}.floor.log"))
+            spent += runs[-1][0]
         if spent >= budget:
             break
     result = {"size": d.size, "job": job.key, "label": job.label, "xlsync": summary(mine),

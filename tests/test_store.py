@@ -111,3 +111,32 @@ def test_stored_bytes_are_canonical(tmp_path):
     assert r.path.read_bytes() == dumps(doc)
     assert r.rev == revision(doc)
     assert json.loads(r.path.read_text(encoding="utf-8"))["unit_code"] == "095001"
+
+
+def test_unit_filter_finds_the_units_documents_wherever_they_lie(tmp_path):
+    """documents(unit=...) skips files that cannot hold the unit, never one that does: a
+    document whose unit code changed after its id was made, a code spelled with escapes."""
+    store = Store(tmp_path)
+    a, b = store.put(_doc("甲", unit="095001")), store.put(_doc("乙", unit="095002"))
+    moved = store.put(_doc("丙", unit="095001"))
+    text = moved.path.read_text(encoding="utf-8").replace('"unit_code": "095001"', '"unit_code": "095002"')
+    moved.path.write_text(text, encoding="utf-8")
+    escaped = store.put(_doc("丁", unit="095003"))
+    text = escaped.path.read_text(encoding="utf-8").replace('"095003"', '"\\u0030\\u0039\\u0035\\u0030\\u0030\\u0032"')
+    escaped.path.write_text(text, encoding="utf-8")
+    docs, errors = store.documents(unit="095002")
+    assert errors == [] and sorted(d.name for d in docs) == ["丁", "丙", "乙"]
+    a.path.write_text('{"schema_version": 1,\n  "id": oops}\n', encoding="utf-8")
+    docs, errors = store.documents(unit="095001")
+    assert docs == [] and len(errors) == 1 and str(a.path) in str(errors[0])
+    assert [d.id for d in store.documents(unit="095002")[0]] == sorted([b.id, moved.id, escaped.id])
+
+
+def test_amounts_written_as_json_numbers_are_read_exactly(tmp_path):
+    store = Store(tmp_path)
+    r = store.put(_doc(amount="12.50"))
+    r.path.write_text(r.path.read_text(encoding="utf-8").replace('"12.50"', "12.5"), encoding="utf-8")
+    assert store.get(r.id).year_amount == "12.50"
+    r.path.write_text(r.path.read_text(encoding="utf-8").replace("12.5", '"abc"'), encoding="utf-8")
+    with pytest.raises(StoreError, match="year_amount"):
+        store.get(r.id)

@@ -191,7 +191,8 @@ def plan(store_dir, ids, rules, fmt) -> None:
     docs, errors = Store(store_dir).documents(ids)
     out = []
     for doc in docs:
-        figures, findings = compute(doc), check_with_profile(doc, profile)
+        figures = compute(doc)
+        findings = check_with_profile(doc, profile, figures)
         if fmt == "json":
             out.append({"id": doc.id, "unit_code": doc.unit_code, "name": doc.name,
                         **figures_as_dict(figures), "findings": [f.as_dict() for f in findings]})

@@ -146,14 +146,15 @@ def _months_text(months: list[int]) -> str:
     return "、".join(runs)
 
 
-def check(doc: ProjectDocument, tolerance: Decimal = Decimal(1), severity=lambda code: "error") -> list[Finding]:
-    """PLAN_* findings for one document."""
+def check(doc: ProjectDocument, tolerance: Decimal = Decimal(1), severity=lambda code: "error",
+          figures: PlanFigures | None = None) -> list[Finding]:
+    """PLAN_* findings for one document (figures: its compute(doc), when already at hand)."""
     out: list[Finding] = []
 
     def add(code, field, message, found=None, expected=None):
         out.append(make(doc, code, field, message, found, expected, severity(code)))
 
-    figures = compute(doc)
+    figures = figures or compute(doc)
     quantified = any(p.amount is not None or p.stated_percent is not None for p in figures.periods)
     if doc.plan_text and not quantified:
         add("PLAN_NOT_QUANTIFIED", "plan_text", "实施计划没有写明各时间段的支出金额或比例，无法核对支出进度")
@@ -221,5 +222,5 @@ def figures_as_dict(figures: PlanFigures) -> dict:
     }
 
 
-def check_with_profile(doc: ProjectDocument, profile) -> list[Finding]:
-    return check(doc, profile.plan_percent_points, profile.severity_of)
+def check_with_profile(doc: ProjectDocument, profile, figures: PlanFigures | None = None) -> list[Finding]:
+    return check(doc, profile.plan_percent_points, profile.severity_of, figures)

@@ -10,6 +10,7 @@ nothing.
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
 import os
 import re
@@ -19,12 +20,31 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from filelock import FileLock
+from pydantic import ValidationError
 
-from .document import ProjectDocument, dumps, loads, revision
+from .document import ProjectDocument, dumps, loads, revision, unit_folder
 from .errors import DocumentError, StoreError
 
 META = ".xlsync"
 _ID_RE = re.compile(r"^(\d{4})-([0-9A-Za-z_]{1,32})-([0-9a-f]{12})$")
+# characters a JSON string can only spell with a \u escape (no short escape stands for them)
+_PLAIN_RE = re.compile(r'[^"\\/\x00-\x1f]*')
+
+
+def _parse(raw: bytes, source: str) -> ProjectDocument:
+    """Bytes → validated document. pydantic parses and validates the JSON in one pass; what
+    it refuses goes through document.loads, which accepts exactly what it always did (e.g.
+    amounts written as JSON numbers) and names the file, line and key of every error."""
+    try:
+        return ProjectDocument.model_validate_json(raw)
+    except ValidationError:
+        return loads(raw, source=source)
+
+
+def _may_hold_unit(raw: bytes, unit: str) -> bool:
+    """False only when this file cannot hold a document of that unit code: the code's bytes
+    occur nowhere in it and no escape could spell them."""
+    return unit.encode("utf-8") in raw or b"\\u" in raw or not _PLAIN_RE.fullmatch(unit)
 
 
 @dataclass(frozen=True)
@@ -105,13 +125,17 @@ class Store:
         return self._lock
 
     # -- reading ---------------------------------------------------------------------
-    def _read_path(self, path: Path) -> ProjectDocument:
+    def _read_bytes(self, path: Path) -> bytes:
         try:
-            raw = path.read_bytes()
+            return path.read_bytes()
         except OSError as exc:
             raise StoreError(f"{path}: 无法读取: {exc.strerror}") from None
+
+    def _read_path(self, path: Path, raw: bytes | None = None) -> ProjectDocument:
+        if raw is None:
+            raw = self._read_bytes(path)
         try:
-            return loads(raw, source=str(path))
+            return _parse(raw, str(path))
         except DocumentError as exc:
             raise StoreError(exc.message) from None
 
@@ -129,11 +153,17 @@ class Store:
             raise StoreError(f"存储文件夹不存在: {self.root}")
         return sorted(p for p in self.root.glob("[0-9][0-9][0-9][0-9]/*/*.json"))
 
-    def scan(self) -> Iterator[tuple[Path, ProjectDocument | StoreError]]:
-        """Every document with its path; a broken file yields its error and stops nothing."""
+    def scan(self, unit: str | None = None) -> Iterator[tuple[Path, ProjectDocument | StoreError]]:
+        """Every document with its path; a broken file yields its error and stops nothing.
+        With a unit code, files outside the unit's folder that cannot hold a document of that
+        unit are not parsed."""
+        folder = None if unit is None else unit_folder(unit)
         for path in self.paths():
             try:
-                yield path, self._read_path(path)
+                raw = self._read_bytes(path)
+                if folder is not None and path.parent.name != folder and not _may_hold_unit(raw, unit):
+                    continue
+                yield path, self._read_path(path, raw)
             except StoreError as exc:
                 yield path, exc
 
@@ -149,7 +179,7 @@ class Store:
                 except StoreError as exc:
                     errors.append(exc)
             return docs, errors
-        for _path, item in self.scan():
+        for _path, item in self.scan(unit):
             if isinstance(item, StoreError):
                 errors.append(item)
             elif (unit is None or item.unit_code == unit) and (year is None or item.year == year):
@@ -173,7 +203,7 @@ class Store:
     def _put_locked(self, doc: ProjectDocument, action: str, expect: str | None) -> PutResult:
         path = self.path_for_id(doc.id)
         data = dumps(doc)
-        rev = revision(doc)
+        rev = hashlib.sha256(data).hexdigest()[:16]  # revision(doc), without dumping it twice
         previous = None
         if path.exists():
             try:
