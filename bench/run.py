@@ -130,7 +130,9 @@ class Data:
                                                   "money.py", "dates.py", "targets.py")]
         forms = [ROOT / "forms"] if (ROOT / "forms").exists() else []
         store = f"{text}-{sha(*shaping, *forms)}"
-        books = f"{store}-{sha(ROOT / 'xlsync', ROOT / 'validators')}"
+        writing = [ROOT / "xlsync" / n for n in ("workbook", "templates.py", "exchange.py", "plan.py",
+                                                  "document.py")]
+        books = f"{store}-{sha(*writing, ROOT / 'validators', ROOT / 'workbooks')}"
         return {"text": text, "store": store, "books": books}
 
     def text_files(self) -> list[Path]:
@@ -248,8 +250,7 @@ def jobs(d: Data) -> list[Job]:
         shutil.copytree(d.store, d.fresh("store"))
 
     def adopt_export() -> None:
-        if not d.books_current():
-            d.adopt_books(s / "export")
+        d.adopt_books(s / "export")
 
     def summary_cells(name: str) -> Callable[[], None]:
         return lambda: floors.dump_cells([s / "summary.xlsx"], d.dir / name)
@@ -355,10 +356,10 @@ def profile_job(job: Job, d: Data, out: Path) -> None:
     """Run the xlsync command once under cProfile; keep the stats and the top functions."""
     import pstats
 
+    job.setup()
     cmd = job.cmd()
     if Path(cmd[0]).name != "xlsync":
         return
-    job.setup()
     stats = out / f"{d.size}-{job.key}.pstats"
     measure([PY, "-m", "cProfile", "-o", str(stats), "-m", "xlsync.cli", *cmd[1:]], job.ok,
             d.logs / f"{job.key}.profile.log")
