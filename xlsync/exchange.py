@@ -94,6 +94,9 @@ def push_content(content, store: Store, force: bool = False, dry_run: bool = Fal
         for sp in content.projects:
             doc = sp.document
             current = store.get(doc.id) if store.exists(doc.id) else None
+            if not content.has_meta and current is not None and sp.unshown:
+                # the sheet says nothing about keys it does not show: keep the store's
+                doc = doc.model_copy(update={k: getattr(current, k) for k in sp.unshown})
             m = merge(sp.base if content.has_meta else None, doc, current, force=force)
             if m.conflicts:
                 status = "conflict"
