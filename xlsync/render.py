@@ -33,7 +33,7 @@ def render_import_report(report, store=None) -> str:
         return "\n".join(lines)
     outcomes = report.outcomes
     files = {o.table.file for o in outcomes}
-    lines = [f"导入 (import-text)：{len(outcomes)} 张表 — {_tally(o.status for o in outcomes) or '无'}。"]
+    lines = [f"导入 (import-text)：共 {len(outcomes)} 张表 — {_tally(o.status for o in outcomes) or '无'}。"]
     rows = []
     for o in outcomes:
         doc = o.table.document
