@@ -175,8 +175,11 @@ def restore(doc_id, rev, store_dir) -> None:
     """Make an earlier revision of a project current again (the current one stays in history)."""
     from .store import Store
 
+    from .term import say
+
     r = Store(store_dir).restore(doc_id, rev)
-    click.echo(f"{doc_id}: {r.previous} → {r.rev}" if r.changed else f"{doc_id}: 已是该版本 (unchanged)")
+    click.echo(say("RESTORED", f"{doc_id}：已恢复版本 {r.rev}（原来的当前版本 {r.previous} 留在历史中）。")
+               if r.changed else say("UNCHANGED", f"{doc_id}：当前已是版本 {r.rev}，未修改。"))
 
 
 RULES = click.option(
