@@ -174,7 +174,6 @@ def log(doc_id, store_dir, fmt) -> None:
 def restore(doc_id, rev, store_dir) -> None:
     """Make an earlier revision of a project current again (the current one stays in history)."""
     from .store import Store
-
     from .term import say
 
     r = Store(store_dir).restore(doc_id, rev)
