@@ -53,11 +53,14 @@ def test_project_facts_are_exact(seed_docs):
     assert [c.model_dump() for c in d.composition] == [
         {"item": "政府购买服务（劳务）经费", "amount": "12210000.00"}]
     assert d.indicators[0].model_dump() == {
-        "level1": "投入与目标管理", "level2": "投入管理", "name": "预算执行率", "target": "=100%"}
+        "level1": "投入与目标管理", "level2": "投入管理", "name": "预算执行率", "target": "=100%",
+        "period": "annual", "note": None, "weight": None}
     assert d.indicators[10].model_dump() == {
-        "level1": "产出目标", "level2": "数量", "name": "发放工资人数", "target": "161人"}
+        "level1": "产出目标", "level2": "数量", "name": "发放工资人数", "target": "161人",
+        "period": "annual", "note": None, "weight": None}
     assert d.indicators[-1].model_dump() == {
-        "level1": "影响力目标", "level2": "长效管理", "name": "长效管理制度健全性", "target": "健全"}
+        "level1": "影响力目标", "level2": "长效管理", "name": "长效管理制度健全性", "target": "健全",
+        "period": "annual", "note": None, "weight": None}
 
 
 def test_units_and_masked_phone(seed_docs):
@@ -93,9 +96,9 @@ def test_markdown_table_and_two_column_composition(seed_docs):
     assert d.plan_text.startswith("1、2020年资金需求130.19万元")
     assert d.overall_goal.startswith("1、根据郑州市财政局批复，开展招投标；\n2、")
     assert [p.model_dump() for p in d.plan] == [
-        {"start_month": 1, "end_month": 6, "amount": "1041500.00", "stated_percent": "80",
+        {"start_month": 1, "end_month": 6, "start_year": None, "end_year": None, "amount": "1041500.00", "stated_percent": "80",
          "percent_basis": "share"},
-        {"start_month": 10, "end_month": 12, "amount": "260600.00", "stated_percent": "20",
+        {"start_month": 10, "end_month": 12, "start_year": None, "end_year": None, "amount": "260600.00", "stated_percent": "20",
          "percent_basis": "share"},
     ]
 
