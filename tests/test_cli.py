@@ -254,3 +254,15 @@ def test_help_does_not_import_rich():
 
     code = "import sys, xlsync.cli; sys.exit('rich' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_import_text_puts_errors_first_and_says_nothing_was_imported(tmp_path, seed_path):
+    lines = seed_path.read_text(encoding="utf-8").splitlines()
+    cut = tmp_path / "cut.txt"
+    cut.write_text("\n".join(lines[:20]) + "\n", encoding="utf-8")  # facts, no indicator table
+    res = invoke("import-text", cut, "--store", tmp_path / "s")
+    assert res.exit_code == 1
+    notes = [ln for ln in res.output.splitlines() if ln.startswith("  [")]
+    assert notes and notes[0].startswith("  [错误]")
+    assert "[TABLE_INCOMPLETE]" in res.output and "没有导入任何表" in res.output
+    assert not (tmp_path / "s").exists() or not list((tmp_path / "s").rglob("*.json"))

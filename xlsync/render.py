@@ -45,7 +45,7 @@ def render_import_report(report, store=None) -> str:
         lines.append(table(["状态", "单位", "项目名称", "项目编号 (id)", "指标数",
                             "起始行" if len(files) == 1 else "来源"], rows, right=[4, 5], indent=2))
     notes = [*report.file_notes, *(n for o in outcomes for n in o.table.notes)]
-    shown = [n for n in notes if n.level != "info"]
+    shown = sorted((n for n in notes if n.level != "info"), key=lambda n: n.level != "error")
     infos = len(notes) - len(shown)
     if notes:
         by_level = {lv: sum(n.level == lv for n in notes) for lv in ("error", "warning")}
@@ -56,8 +56,9 @@ def render_import_report(report, store=None) -> str:
         lines.append(f"  [{LEVEL_ZH.get(n.level, n.level)}] {n.code} {where}: {n.message}")
     failed = [o for o in outcomes if o.status == "failed"]
     if failed:
+        rest = "其余的表已导入。" if len(failed) < len(outcomes) else "没有导入任何表。"
         lines.append(say("TABLE_INCOMPLETE", f"{len(failed)} 张表不完整，未导入：按上面的错误改正文本后重新导入；"
-                                             "其余的表已导入。"))
+                                             + rest))
     if any(o.status.startswith("would") for o in outcomes):
         lines.append(say("DRY_RUN", "试运行：未写入任何内容 (dry run, nothing written)。"))
     elif store is not None and len(failed) < len(outcomes):
