@@ -205,7 +205,8 @@ def restore(doc_id, rev, store_dir) -> None:
 
 RULES = click.option(
     "--rules", default=None, metavar="NAME|PATH",
-    help="Rule profile: 'seed' (default), 'national', or a profile file (.toml).",
+    help="Rule profile: 'seed', 'national', or a profile file (.toml). Default: each project's "
+         "form's profile (national tables by the national framework, Zhengzhou tables by the seed's).",
 )
 
 
@@ -224,11 +225,10 @@ def plan(store_dir, ids, rules, fmt, verbose) -> None:
     from .plan import check_with_profile, compute, figures_as_dict
     from .render import render_plan_report
     from .store import Store
-    from .validators.profiles import load_profile
+    from .validators.profiles import profile_for
 
-    profile = load_profile(rules)
     docs, errors = Store(store_dir).documents(ids)
-    items = [(doc, compute(doc), check_with_profile(doc, profile)) for doc in docs]
+    items = [(doc, compute(doc), check_with_profile(doc, profile_for(doc, rules))) for doc in docs]
     if fmt == "json":
         emit_json([{"id": doc.id, "unit_code": doc.unit_code, "name": doc.name,
                     **figures_as_dict(figures), "findings": [f.as_dict() for f in findings]}
@@ -261,7 +261,7 @@ def validate(workbooks, store_dir, rules, fmt, write_back, verbose) -> None:
     if bool(workbooks) == bool(store_dir):
         raise click.UsageError("[SOURCE_MISSING] 请给出 --store 存储文件夹，或一个或多个工作簿 "
                                "(give either --store DIR or one or more WORKBOOK files)")
-    profile = load_profile(rules)
+    profile = load_profile(rules) if rules else None  # None: each project by its form's rules
     if store_dir:
         if write_back:
             raise click.UsageError("[WRITE_BACK_STORE] --write-back 只用于工作簿，不用于 --store "

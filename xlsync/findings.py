@@ -28,6 +28,8 @@ CODES: dict[str, str] = {
     "TARGET_UNPARSEABLE": "目标值无法识别",
     "TARGET_UNIT_MISSING": "比率类目标值缺少 %",
     "TARGET_MISSING": "目标值为空",
+    "WEIGHT_TOTAL": "指标分值合计不符",
+    "TARGET_DESCRIPTIVE": "目标值是描述性文字",
 }
 
 FIELD_ZH = {
