@@ -55,3 +55,7 @@ class ImportTextError(XlsyncError):
 
 class WorkbookError(XlsyncError):
     """A workbook cannot be read or written as asked."""
+
+
+class AccessDenied(XlsyncError):
+    """The user may not read or write these projects (another unit's)."""
