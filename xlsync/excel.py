@@ -172,7 +172,9 @@ def validate(book, rules: str | None = None, report=alert) -> list:
     index = by_title.get(L.INDEX_SHEET)
     for r, pid in index_rows(index) if index else ():
         _write(book.sheets[L.INDEX_SHEET], f"{chr(64 + L.INDEX_STATUS_COL)}{r}", [[marks.status_of(pid)]])
-    report(book, marks.summary)
+    unreadable = "".join(f"\n{e}" for e in content.errors)
+    report(book, marks.summary + (f"\n另有无法读取的单元格（未校验该项目）:{unreadable}" if unreadable else ""),
+           error=bool(unreadable))
     return findings
 
 
@@ -210,6 +212,7 @@ def compute_plan(book, rules: str | None = None, report=alert) -> None:
     from .workbook.fill import plan_blocks
 
     content, grids = _content(book)
+    _readable(content, "计算")
     tolerance = _profile(grids, rules).plan_percent_points
     by_title = {g.title: g for g in grids}
     for sp in content.projects:
