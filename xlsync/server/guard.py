@@ -89,10 +89,11 @@ class FunctionCall(_Model):
 
 
 async def _respond(send, status: int, detail: str) -> None:
+    """A refusal; the connection is closed after it, so the rest of a body is not received."""
     body = json.dumps({"detail": detail}, ensure_ascii=False).encode("utf-8")
     await send({"type": "http.response.start", "status": status,
                 "headers": [(b"content-type", b"application/json; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode())]})
+                            (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
     await send({"type": "http.response.body", "body": body})
 
 
