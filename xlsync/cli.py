@@ -509,10 +509,12 @@ def serve(store_dir, users_file, host, port, max_request_mb, hostname, manifest_
     if users_file is None and not _loopback(host):
         raise click.UsageError(f"listening on {host} needs --users FILE: without users anyone who can "
                                "reach the port could push and pull (create one with `xlsync user add`)")
-    if manifest_id is None and users_file is not None:
+    if users_file is not None:
         from .users import UsersFile
 
-        manifest_id = UsersFile(users_file).manifest_id()
+        if not UsersFile(users_file).users():  # unreadable or not a users file: fails here
+            click.echo(f"注意：用户文件 {users_file} 中还没有用户，任何请求都会被拒绝 (401)。", err=True)
+        manifest_id = manifest_id or UsersFile(users_file).manifest_id()
     if manifest_id is not None:
         try:
             parsed = uuid.UUID(manifest_id)

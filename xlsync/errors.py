@@ -68,3 +68,5 @@ class WorkbookError(XlsyncError):
 
 class AccessDenied(XlsyncError):
     """The user may not read or write these projects (another unit's)."""
+
+    code = "ACCESS_DENIED"

@@ -32,6 +32,8 @@ _TOKEN = re.compile(r"xls_([0-9a-f]{12})_([A-Za-z0-9_-]{43})")
 class UsersError(XlsyncError):
     """The users file cannot be read or changed as asked."""
 
+    code = "USERS_ERROR"
+
 
 @dataclass(frozen=True)
 class User:
