@@ -96,11 +96,15 @@ def test_openpyxl_round_trips_keep_the_macros_and_leave_no_ghosts(tmp_path, stor
     assert [sp.document.owner for sp in read_workbook(book).projects if sp.document.id == doc.id] == ["王五"]
     from openpyxl import load_workbook
 
+    from xlsync.checking import validate_workbooks
     from xlsync.workbook.writer import save_atomic
 
+    validate_workbooks([book], PROFILE, write_back=True)  # adds the 校验结果 sheet
+    assert_macro_workbook(book)
+    assert "xsFindings" in modules(book)
     wb = load_workbook(book, keep_vba=True)
-    gone = wb.worksheets[1].sheet_properties.codeName
-    del wb[wb.sheetnames[1]]
+    gone = wb.worksheets[2].sheet_properties.codeName
+    del wb[wb.sheetnames[2]]  # a project sheet
     save_atomic(wb, book)
     assert_macro_workbook(book)
     assert gone not in modules(book)
