@@ -78,20 +78,42 @@ def schema() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @STORE
 @click.option("--dry-run", is_flag=True, help="Read and report; write nothing.")
+@click.option("--form", "form", metavar="NAME|PATH",
+              help="Read every table with this form ('seed', 'national' or a form file); "
+                   "default: the form that fits each table.")
+@click.option("--unit-code", help="Unit code for tables that name none.")
+@click.option("--unit-name", help="Unit name for tables that name none.")
+@click.option("--year", type=int, help="Budget year for tables that name none.")
+@click.option("--allow-truncated", is_flag=True,
+              help="Also write tables the text cuts off (what they hold); they are reported.")
 @FORMAT
 @handle_errors
-def import_text_cmd(files, store_dir, dry_run, fmt) -> None:
-    """Import published tables (text pulled out of PDF/Word) into the store."""
+def import_text_cmd(files, store_dir, dry_run, form, unit_code, unit_name, year, allow_truncated, fmt) -> None:
+    """Import published tables (text pulled out of PDF/Word/web pages) into the store.
+
+    Every layout is read: the Zhengzhou form, the national 申报表/审批表 family and an office's
+    own form file. Exit 0: all written; 1: a table is incomplete or cut off (the others are
+    written); 2: a file could not be read (the others are imported); 3: a table conflicts
+    with changes made in the store since its last import.
+    """
     from .ingest import import_text
     from .render import render_import_report
     from .store import Store
+    from .textimport import ReadOptions
 
-    report = import_text(list(files), Store(store_dir), dry_run=dry_run)
+    if form:
+        from .forms import load_form
+
+        load_form(form)  # a missing or broken form file stops here, with its name
+    options = ReadOptions(form=form, unit_code=unit_code, unit_name=unit_name, year=year)
+    report = import_text(list(files), Store(store_dir), dry_run=dry_run, options=options,
+                         allow_truncated=allow_truncated)
     if fmt == "json":
         emit_json(
             {
                 "errors": [{"message": e.message, "file": e.location.file if e.location else None}
                            for e in report.file_errors],
+                "files": [{"file": f, "outcome": o} for f, o in report.file_outcomes()],
                 "file_notes": [n.as_dict() for n in report.file_notes],
                 "tables": [o.as_dict() for o in report.outcomes],
             }
