@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 SEED   := examples/zhengzhou-hpf-2020.txt
 OUT    := out
 
-.PHONY: demo test setup libreoffice bench clean
+.PHONY: demo test setup libreoffice chromium bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,11 +20,11 @@ setup: $(STAMP)
 demo: $(STAMP)
 	rm -rf $(OUT)
 	$(BIN)/xlsync import-text $(SEED) --store $(OUT)/store
-	$(BIN)/xlsync plan --store $(OUT)/store
+	$(BIN)/xlsync plan --store $(OUT)/store || test $$? -eq 1
 	$(BIN)/xlsync validate --store $(OUT)/store || test $$? -eq 1
 	$(BIN)/xlsync export --store $(OUT)/store --out-dir $(OUT)/workbooks
 	$(BIN)/xlsync consolidate --store $(OUT)/store -o $(OUT)/summary-2020.xlsx
-	@echo "Store: $(OUT)/store  Workbooks: $(OUT)/workbooks  Summary: $(OUT)/summary-2020.xlsx"
+	@echo "存储 (store): $(OUT)/store  工作簿 (workbooks): $(OUT)/workbooks  汇总 (summary): $(OUT)/summary-2020.xlsx"
 
 # The workbook tests open files saved by LibreOffice Calc: install it when it is missing.
 libreoffice:
@@ -35,7 +35,16 @@ libreoffice:
 	    libreoffice-calc-nogui >/dev/null; }
 	@soffice --version
 
-test: $(STAMP) libreoffice
+# The task pane test drives Debian's Chromium (Playwright cannot download its own browser here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	    chromium >/dev/null; }
+	@chromium --version
+
+test: $(STAMP) libreoffice chromium
 	$(BIN)/ruff check .
 	XLWINGS_LICENSE_KEY=noncommercial $(BIN)/pytest -q
 

@@ -77,8 +77,10 @@ def checks(docs: list[dict]) -> dict[str, int]:
     import pandas as pd
 
     prof = tomllib.loads(PROFILE.read_text(encoding="utf-8"))
-    level1 = {e["name"]: e.get("level2", []) for e in prof["level1"]}
+    level1 = {e["name"]: e.get("level2", []) + e.get("also_level2", []) for e in prof["level1"]}
     pairs = {f"{a}\x1f{b}" for a, bs in level1.items() for b in bs}
+    lists = ("plan", "composition", "indicators", "funding", "extra")
+    required = prof["required_fields"]["fields"]
     placeholders = list(prof["targets"]["placeholders"])
     rate = tuple(prof["targets"]["rate_suffixes"])
     fails: dict[str, int] = {}
@@ -86,22 +88,26 @@ def checks(docs: list[dict]) -> dict[str, int]:
     def fail(code, mask) -> None:
         fails[code] = fails.get(code, 0) + int(mask.sum())
 
-    p = pd.DataFrame([{k: v for k, v in d.items() if k not in ("plan", "composition", "indicators")}
-                      | {"n_comp": len(d["composition"])} for d in docs])
+    p = pd.DataFrame([{k: v for k, v in d.items() if k not in lists} | {"n_comp": len(d["composition"])}
+                      for d in docs])
     money = {k: pd.to_numeric(p[k]) for k in ("total_amount", "year_amount", "prev_total_amount",
                                               "prev_year_amount")}
-    for f in prof["required_fields"]["fields"]:
-        fail("FIELD_MISSING", p[f].isna() | (p[f].astype(str).str.strip() == ""))
+    for f in required:
+        if f != "composition":
+            fail("FIELD_MISSING", p[f].isna() | (p[f].astype(str).str.strip() == ""))
     for m in money.values():
         fail("AMOUNT_INVALID", m < 0)
     fail("AMOUNT_INCONSISTENT", money["year_amount"] > money["total_amount"])
     fail("AMOUNT_INCONSISTENT", money["prev_year_amount"] > money["prev_total_amount"])
-    fail("FIELD_MISSING", (money["year_amount"] > 0) & (p["n_comp"] == 0))
+    if "composition" in required:
+        fail("FIELD_MISSING", (money["year_amount"] > 0) & (p["n_comp"] == 0))
     start, end = p["start_date"].fillna(""), p["end_date"].fillna("")
     fail("DATE_INVALID", (start > end) & (start != "") & (end != ""))
-    fail("DATE_INVALID", (start.str[:4].replace("", "0").astype(int) > p["year"]) & (start != ""))
-    fail("DATE_INVALID", (end.str[:4].replace("", "9999").astype(int) < p["year"]) & (end != ""))
-    fail("UNIT_CODE_INVALID", ~p["unit_code"].fillna("").str.fullmatch(r"\d{6}"))
+    year = pd.to_numeric(p["year"])
+    fail("DATE_INVALID", (start.str[:4].replace("", "0").astype(int) > year) & (start != ""))
+    fail("DATE_INVALID", (end.str[:4].replace("", "9999").astype(int) < year) & (end != ""))
+    pattern = prof.get("unit_code", {}).get("pattern", r"\d{6}")
+    fail("UNIT_CODE_INVALID", ~p["unit_code"].dropna().str.fullmatch(pattern))
     phone = p["phone"].dropna().str.replace(" ", "")
     fail("PHONE_INVALID", ~phone.str.fullmatch(r"(?=(?:.*\d){2})[\d*]{2,5}-?[\d*]{5,11}"))
     fail("FIELD_INVALID", ~p["fund_use"].dropna().isin(prof["fund_use"]["values"]))
@@ -110,10 +116,11 @@ def checks(docs: list[dict]) -> dict[str, int]:
     known = ind["level1"].isin(list(level1))
     fail("CATEGORY_UNKNOWN", ~known)
     fail("CATEGORY_UNKNOWN", known & ~(ind["level1"] + "\x1f" + ind["level2"]).isin(pairs))
-    fail("INDICATOR_DUPLICATE", ind.duplicated(["pid", "name"]))
+    fail("INDICATOR_DUPLICATE", ind.duplicated(["pid", "period", "name"]) & ind["name"].notna())
     fail("FIELD_MISSING", ind["name"].fillna("").str.strip() == "")
     full = str.maketrans("０１２３４５６７８９．＝％", "0123456789.=%")
-    t = ind["target"].fillna("").str.translate(full).str.strip()
+    t = ind["target"].fillna("").str.translate(full).str.strip().str.rstrip("。.;；")
+    t = t.str.replace(r"^([^=≥≤><].*?\d.*?)\s*(?:及以上|以上|及以下|以下|以内|之内)$", r"\1", regex=True)
     missing = t == ""
     ph = t.isin(placeholders) | t.str.match(r"^[=≥≤><]?\s*(?:[nNxX]{1,3}|\*+|…+|\.{2,})\s*(?:%|[^\d\s]{0,2})?$")
     q = t.str.extract(r"^(?:>=|<=|[=≥≧≤≦><])?\s*(?:下降|降低|减少|上升|提高|增长|增加|不低于|不高于|不少于|不超过|达到|大于|小于)?"
@@ -121,9 +128,12 @@ def checks(docs: list[dict]) -> dict[str, int]:
     quant = q[0].notna() & ~ph & ~missing
     fail("TARGET_MISSING", missing)
     fail("TARGET_PLACEHOLDER", ph & ~missing)
-    fail("TARGET_UNPARSEABLE", ~missing & ~ph & ~quant & t.str.contains(r"\d"))
+    other = ~missing & ~ph & ~quant & t.str.contains(r"\d")
+    descriptive = (t.str.len() > 10) & t.str.contains(r"[\u4e00-\u9fff]{4,}")
+    fail("TARGET_UNPARSEABLE", other & ~descriptive)
+    fail("TARGET_DESCRIPTIVE", other & descriptive)
     fail("TARGET_UNIT_MISSING", quant & q[1].isna() & ind["name"].fillna("").str.endswith(rate))
-    named = ind[ind["name"].fillna("") != ""]
+    named = ind[(ind["name"].fillna("") != "") | (ind["target"].fillna("") != "")]
     present = set(zip(named["pid"], named["level1"], strict=True))
     for e in prof["level1"]:
         if e.get("required"):

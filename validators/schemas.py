@@ -66,23 +66,24 @@ def _build_schemas(profile) -> dict:
         never have (project_id is always set)."""
         return Check(check, name=name, ignore_na=False)
 
-    unit_re = re.compile(r"\d{6}")
+    unit_re = re.compile(profile.unit_code_pattern)
     phone_re = re.compile(r"(?=(?:.*\d){2})[\d*]{2,5}-?[\d*]{5,11}")
     project_checks = [
-        row(_rows(_filled, c), name=f"FIELD_MISSING:{c}") for c in profile.required_fields
+        row(_rows(_filled, c), name=f"FIELD_MISSING:{c}")
+        for c in profile.required_fields if c != "composition"
     ]
     project_checks += [
         row(_rows(lambda y, t: y is None or t is None or y <= t, "year_amount", "total_amount"),
               name="AMOUNT_INCONSISTENT:year_amount"),
         row(_rows(lambda y, t: y is None or t is None or y <= t, "prev_year_amount", "prev_total_amount"),
               name="AMOUNT_INCONSISTENT:prev_year_amount"),
-        row(_rows(lambda y, n: not y or n > 0, "year_amount", "composition_rows"),
-              name="FIELD_MISSING:composition"),
+        *([row(_rows(lambda y, n: not y or n > 0, "year_amount", "composition_rows"),
+                name="FIELD_MISSING:composition")] if "composition" in profile.required_fields else []),
         row(_rows(lambda s, e: s is None or e is None or s <= e, "start_date", "end_date"),
               name="DATE_INVALID:end_date"),
-        row(_rows(lambda s, y: s is None or int(s[:4]) <= y, "start_date", "year"),
+        row(_rows(lambda s, y: s is None or y is None or int(s[:4]) <= y, "start_date", "year"),
               name="DATE_INVALID:start_date"),
-        row(_rows(lambda e, y: e is None or int(e[:4]) >= y, "end_date", "year"),
+        row(_rows(lambda e, y: e is None or y is None or int(e[:4]) >= y, "end_date", "year"),
               name="DATE_INVALID:end_date"),
     ]
     project_cols = {
@@ -96,7 +97,7 @@ def _build_schemas(profile) -> dict:
         project_cols["fund_use"] = col(each(lambda v: v in fund_use, "FIELD_INVALID:fund_use"))
 
     level1_known = set(profile.level1)
-    pairs = {(a, b) for a, bs in profile.level1.items() for b in bs}
+    pairs = {(a, b) for a, bs in profile.level1.items() for b in bs} | set(profile.also_pairs)
     rate = tuple(profile.rate_suffixes)
     indicators = pa.DataFrameSchema(
         {
@@ -107,12 +108,13 @@ def _build_schemas(profile) -> dict:
         checks=[
             row(_rows(lambda l1, l2: l1 not in level1_known or (l1, l2) in pairs, "level1", "level2"),
                   name="CATEGORY_UNKNOWN:level2"),
-            row(lambda df: ~df.duplicated(["project_id", "name"], keep="first") if len(df)
-                  else df.index.to_series(dtype=bool), name="INDICATOR_DUPLICATE:name"),
+            row(lambda df: (~df.duplicated(["project_id", "period", "name"], keep="first") | df["name"].isna())
+                if len(df) else df.index.to_series(dtype=bool), name="INDICATOR_DUPLICATE:name"),
             row(_rows(_filled, "name"), name="FIELD_MISSING:name"),
             row(_rows(lambda k: k != "missing", "kind"), name="TARGET_MISSING:target"),
             row(_rows(lambda k: k != "placeholder", "kind"), name="TARGET_PLACEHOLDER:target"),
             row(_rows(lambda k: k != "unparseable", "kind"), name="TARGET_UNPARSEABLE:target"),
+            row(_rows(lambda k: k != "descriptive", "kind"), name="TARGET_DESCRIPTIVE:target"),
             row(_rows(lambda k, u, n: not (k == "quantitative" and u is None and str(n or "").endswith(rate)),
                         "kind", "unit", "name"),
                   name="TARGET_UNIT_MISSING:target"),
@@ -144,6 +146,10 @@ def _build_schemas(profile) -> dict:
             row(composition_sums, name="AMOUNT_INCONSISTENT:composition"),
         ],
     )
+    weights = pa.DataFrameSchema(
+        checks=[row(_rows(lambda total, expected: total == expected, "total", "expected"),
+                    name="WEIGHT_TOTAL:weight")],
+    )
     categories = pa.DataFrameSchema(
         {"count": col(each(lambda v: v > 0, "CATEGORY_REQUIRED"))},
     )
@@ -152,6 +158,7 @@ def _build_schemas(profile) -> dict:
         "indicators": indicators,
         "composition": composition,
         "categories": categories,
+        "weights": weights,
     }
 
 

@@ -1,5 +1,7 @@
 """The canonical JSON store: <store>/<year>/<unit>/<id>.json, atomic writes, lock, history.
 
+Tables that name no year live under <store>/undated/.
+
 Every overwritten revision is kept under <store>/.xlsync/history/<id>/<rev>.json and every
 write is logged in <store>/.xlsync/history/<id>/log.jsonl, so any change can be listed and
 undone. Writes go to a temporary file in the target folder, are fsynced and renamed over the
@@ -22,11 +24,11 @@ from pathlib import Path
 from filelock import FileLock
 from pydantic import ValidationError
 
-from .document import ProjectDocument, dumps, loads, revision, unit_folder
+from .document import UNDATED, ProjectDocument, dumps, loads, revision, unit_folder
 from .errors import DocumentError, StoreError
 
 META = ".xlsync"
-_ID_RE = re.compile(r"^(\d{4})-([0-9A-Za-z_]{1,32})-([0-9a-f]{12})$")
+_ID_RE = re.compile(r"^(\d{4}|undated)-([0-9A-Za-z_]{1,32})-([0-9a-f]{12})$")
 # characters a JSON string can only spell with a \u escape (no short escape stands for them)
 _PLAIN_RE = re.compile(r'[^"\\/\x00-\x1f]*')
 
@@ -62,6 +64,17 @@ class LogEntry:
     rev: str
     previous: str | None
     action: str
+    author: str | None = None  # who wrote it: the server's user, or the OS user; absent in old logs
+
+
+def os_user() -> str | None:
+    """The login name of whoever runs this process (the author of a command-line write)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (containers)
+        return None
 
 
 def _fsync_dir(path: Path) -> None:
@@ -81,12 +94,13 @@ def default_mode() -> int:
     return 0o666 & ~mask
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write bytes to path so that readers see the old or the new file, never a torn one."""
+def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write bytes to path so that readers see the old or the new file, never a torn one.
+    mode: the new file's permissions (default: what a plain open() would give)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.chmod(tmp, default_mode())
+        os.chmod(tmp, default_mode() if mode is None else mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -99,10 +113,14 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 class Store:
-    """A folder of project documents."""
+    """A folder of project documents.
 
-    def __init__(self, root: str | os.PathLike):
+    author: who the history names for this object's writes; by default the OS user.
+    """
+
+    def __init__(self, root: str | os.PathLike, author: str | None = None):
         self.root = Path(root)
+        self.author = author
         self.meta = self.root / META
         self._lock: FileLock | None = None
 
@@ -151,7 +169,8 @@ class Store:
     def paths(self) -> list[Path]:
         if not self.root.is_dir():
             raise StoreError(f"存储文件夹不存在: {self.root}")
-        return sorted(p for p in self.root.glob("[0-9][0-9][0-9][0-9]/*/*.json"))
+        found = [*self.root.glob("[0-9][0-9][0-9][0-9]/*/*.json"), *self.root.glob(f"{UNDATED}/*/*.json")]
+        return sorted(found)
 
     def scan(self, unit: str | None = None) -> Iterator[tuple[Path, ProjectDocument | StoreError]]:
         """Every document with its path; a broken file yields its error and stops nothing.
@@ -222,12 +241,13 @@ class Store:
                 atomic_write(hist, dumps(old))
         atomic_write(self.history_dir(doc.id) / f"{rev}.json", data)
         atomic_write(path, data)
-        self._append_log(doc.id, LogEntry(_now(), rev, previous, action))
+        self._append_log(doc.id, LogEntry(_now(), rev, previous, action, self.author or os_user()))
         return PutResult(doc.id, rev, previous, True, path)
 
     def _append_log(self, doc_id: str, entry: LogEntry) -> None:
         log = self.history_dir(doc_id) / "log.jsonl"
-        line = json.dumps(entry.__dict__, ensure_ascii=False) + "\n"
+        record = {k: v for k, v in entry.__dict__.items() if not (k == "author" and v is None)}
+        line = json.dumps(record, ensure_ascii=False) + "\n"
         with open(log, "a", encoding="utf-8") as fh:
             fh.write(line)
             fh.flush()
