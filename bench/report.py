@@ -65,6 +65,8 @@ def met_text(result: dict) -> str:
 
 
 def line(result: dict) -> str:
+    if "error" in result:
+        return f"{result['label']}: failed: {result['error'].splitlines()[-1][:200]}"
     return (f"{result['label']}: {spread(result['xlsync'])}, {result['xlsync']['rss'] / MB:.0f} MB; "
             f"floor {floor_text(result)}; ratio {ratio_text(result)}"
             + (f"; target {result['target']['text']} {met_text(result)}" if result.get("target") else ""))
@@ -79,6 +81,9 @@ def table(doc: dict) -> str:
     rows = ["| projects | job | xlsync: median (min–max) | peak memory | floor, same run | ratio | target | met |",
             "|---:|---|---|---:|---|---|---|---|"]
     for r in doc["results"]:
+        if "error" in r:
+            rows.append(f"| {r['size']:,} | {r['label']} | failed (see the JSON) | | | | | **no** |")
+            continue
         rows.append(f"| {r['size']:,} | {r['label']} | {spread(r['xlsync'])} | "
                     f"{r['xlsync']['rss'] / MB:.0f} MB | {floor_text(r)} | {ratio_text(r)} | "
                     f"{(r.get('target') or {}).get('text', '—')} | {met_text(r)} |")
