@@ -1,0 +1,36 @@
+"""Per-file work in N processes, results back in input order, a bounded number in flight.
+
+With one job the work runs in this process (no pool to start). Workers are started from a
+clean server process (forkserver where the system has it), never forked from a parent that
+runs threads (a progress bar does).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+
+def _context():
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def imap(fn: Callable[..., Any], items: Iterable, jobs: int = 1, window: int | None = None) -> Iterator:
+    """fn(item) for every item, in order; at most `window` items submitted ahead."""
+    if jobs <= 1:
+        for item in items:
+            yield fn(item)
+        return
+    window = window or 2 * jobs
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+        pending: deque = deque()
+        for item in items:
+            pending.append(pool.submit(fn, item))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
