@@ -19,7 +19,7 @@ def _message(code: str, field: str, row: dict, doc: ProjectDocument) -> tuple[st
     if code == "FIELD_MISSING":
         if field == "composition":
             return "没有填写项目构成（经济科目及金额）", None, "至少一行"
-        if field == "name":
+        if field == "name" and "row" in row:
             return f"第 {row['row'] + 1} 行指标没有三级指标名称", None, None
         return f"“{label}”不能为空", None, None
     if code == "FIELD_INVALID":

@@ -65,7 +65,7 @@ def _store_units(root: Path) -> dict:
     return out
 
 
-def _push(d, accepted: set[str], store, col: Collector) -> PushOutcome:
+def _push(d, accepted: set[str], store, col: Collector, rules: str | None) -> PushOutcome:
     from ..exchange import push_content
     from ..workbook.reader import SheetProject, WorkbookContent
 
@@ -82,15 +82,35 @@ def _push(d, accepted: set[str], store, col: Collector) -> PushOutcome:
     if not content.projects:
         return PushOutcome(label, "unchanged", "没有可写入的项目")
     try:
-        report, _results = push_content(content, store, label=Path(label).name)
+        report, results = push_content(content, store, label=Path(label).name)
     except XlsyncError as exc:
         return PushOutcome(label, "failed", str(exc))
     if report.conflicts:
         for change in report.conflicts:
             col.add_stale(change, label)
         return PushOutcome(label, "conflict", f"{len(report.conflicts)} 个项目与存储冲突，未写入")
+    _show_merged(content, results, col, rules)
     changed = [c for c in report.changes if c.status in ("new", "updated")]
     return PushOutcome(label, "written" if changed else "unchanged", f"{len(changed)} 个项目写入")
+
+
+def _show_merged(content, results: dict, col: Collector, rules: str | None) -> None:
+    """The summary shows what the store now holds: a merge that kept newer store values
+    replaces the record read from the (older) workbook."""
+    from ..document import revision
+    from .records import findings_by_id, record_of
+    from .sources import Entry
+
+    entries = []
+    for sp in content.projects:
+        doc_id = sp.document.id
+        if revision(results[doc_id]) != revision(sp.document):
+            read = col.records[doc_id]
+            entries.append(Entry(results[doc_id], read.file, read.sheet, sp.provenance))
+    if entries:
+        found = findings_by_id(entries, rules)
+        for e in entries:
+            col.records[e.document.id] = record_of(e, found.get(e.document.id, ()))
 
 
 def consolidate(inputs: Iterable[Path], output: Path | None = None, *, previous: Iterable[Path] = (),
@@ -123,7 +143,7 @@ def consolidate(inputs: Iterable[Path], output: Path | None = None, *, previous:
     for d in imap(partial(digest, rules=rules, keep_content=store is not None), sources, jobs):
         accepted = col.add(d)
         if store is not None:
-            pushes.append(_push(d, accepted, store, col))
+            pushes.append(_push(d, accepted, store, col, rules))
         d.content = None
         done += 1
         if progress:
@@ -152,9 +172,11 @@ def consolidate(inputs: Iterable[Path], output: Path | None = None, *, previous:
     if csv_dir is not None:
         from .tidyout import write_csv
 
-        result.outputs.extend(write_csv(pic, Path(csv_dir)))
+        write_csv(pic, Path(csv_dir))
+        result.outputs.append(Path(csv_dir))
     if parquet_dir is not None:
         from .tidyout import write_parquet
 
-        result.outputs.extend(write_parquet(pic, Path(parquet_dir)))
+        write_parquet(pic, Path(parquet_dir))
+        result.outputs.append(Path(parquet_dir))
     return result

@@ -211,7 +211,8 @@ class PrintSheet:
                 ws.write_string(r, c, text[:32767], fm.cell("text", style))
         elif kind == "formula":
             formula, cached, fmt_kind = value
-            ws.write_formula(r, c, formula, fm.cell(fmt_kind, style), float(cached) if cached is not None else "")
+            shown = "" if cached is None else int(cached) if fmt_kind == "int" else float(cached)
+            ws.write_formula(r, c, formula, fm.cell(fmt_kind, style), shown)
         else:
             text = str(value)[:32767]
             ws.write_string(r, c, text, fm.cell("wrap" if wrap or "\n" in text else "text", style))

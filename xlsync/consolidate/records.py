@@ -136,7 +136,8 @@ def record_of(entry: Entry, findings=(), with_plan: bool = True) -> ProjectRecor
         quarters, tuple(indicators), tuple(_finding_row(f) for f in findings), entry.file, entry.sheet)
 
 
-def _validate(entries: list[Entry], rules: str | None) -> dict[str, list]:
+def findings_by_id(entries: list[Entry], rules: str | None) -> dict[str, list]:
+    """Validation findings of the entries' documents, by project id."""
     from ..validate import validate_documents
 
     groups: dict[str, list[Entry]] = {}
@@ -158,6 +159,6 @@ def digest(source: Source, rules: str | None = None, validate: bool = True,
     """Read one source and reduce it to records (with findings when `validate`)."""
     entries, problems, content = read_source(source, keep_content)
     out = SourceDigest(source, problems=[problem_row(p) for p in problems], content=content)
-    findings = _validate(entries, rules) if validate and entries else {}
+    findings = findings_by_id(entries, rules) if validate and entries else {}
     out.records = [record_of(e, findings.get(e.document.id, ()), with_plan=validate) for e in entries]
     return out
