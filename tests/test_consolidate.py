@@ -298,3 +298,11 @@ def test_unreadable_input_is_named_and_the_rest_consolidated(books, tmp_path):
     assert "broken.xlsx" in res.output
     head, rows = sheet_rows(tmp_path / "s.xlsx", "校验")
     assert any(r[head.index("代码")] == "SOURCE_UNREADABLE" for r in rows)
+
+
+def test_readme_documents_the_tidy_schema():
+    from xlsync.consolidate.tables import SCHEMA_BEGIN, SCHEMA_END, markdown_schema
+
+    body = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert body.split(SCHEMA_BEGIN, 1)[1].split(SCHEMA_END, 1)[0].strip() == markdown_schema(), \
+        "run: python -m xlsync.consolidate.tables --write"

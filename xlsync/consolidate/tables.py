@@ -207,3 +207,34 @@ def table_schema(table: str) -> dict:
             f["description"] = description
         fields.append(f)
     return {"fields": fields, "missingValues": [""]}
+
+
+SCHEMA_BEGIN = "<!-- tidy-schema:begin (python -m xlsync.consolidate.tables --write) -->"
+SCHEMA_END = "<!-- tidy-schema:end -->"
+
+
+def markdown_schema() -> str:
+    """The README's column reference of the tidy tables."""
+    out = []
+    for table, cols in SCHEMA.items():
+        out.append(f"**`{table}`**\n\n| column | type | 中文 | meaning |\n|---|---|---|---|")
+        for name, typ, scale, title, description in cols:
+            t = f"decimal({scale})" if typ == "decimal" else typ
+            out.append(f"| `{name}` | {t} | {title} | {description} |")
+        out.append("")
+    return "\n".join(out).strip()
+
+
+if __name__ == "__main__":  # python -m xlsync.consolidate.tables --write: refresh the README
+    import sys
+    from pathlib import Path
+
+    readme = Path(__file__).resolve().parents[2] / "README.md"
+    body = readme.read_text(encoding="utf-8")
+    head, rest = body.split(SCHEMA_BEGIN, 1)
+    _old, tail = rest.split(SCHEMA_END, 1)
+    new = f"{head}{SCHEMA_BEGIN}\n{markdown_schema()}\n{SCHEMA_END}{tail}"
+    if "--write" in sys.argv:
+        readme.write_text(new, encoding="utf-8")
+    else:
+        print(markdown_schema())
