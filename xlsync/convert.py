@@ -18,6 +18,8 @@ from .errors import XlsyncError
 
 WORKBOOKS = (".xlsx", ".xlsm")
 TEXTS = (".txt", ".md", ".text")
+PRELOAD = ["xlsync.convert", "xlsync.ingest", "xlsync.textimport", "xlsync.workbook.reader",
+           "xlsync.workbook.writer", "xlsync.validators.profiles", "openpyxl"]
 STATUS_ZH = {"written": "已写入", "unchanged": "未变", "conflict": "冲突", "failed": "失败"}
 
 
@@ -170,7 +172,7 @@ def _write_workbook(parsed: _Parsed, store, seen: _Seen) -> FileOutcome:
                        f"{len(docs)} 个项目，{changed} 个有变化", units)
 
 
-def _export(task: tuple, rules: str | None) -> FileOutcome:
+def _export(task: tuple, rules: str | None = None) -> FileOutcome:
     """Runs in a worker: one unit-year of the store → its workbook (atomic)."""
     from .document import loads
     from .validators.profiles import load_profile
@@ -210,7 +212,7 @@ def convert(paths: Iterable[Path], out_dir: Path, store_dir: Path | None = None,
     total = len(files)
     if progress:
         progress(0, total, report)
-    for n, parsed in enumerate(imap(_parse, files, jobs), 1):
+    for n, parsed in enumerate(imap(_parse, files, jobs, preload=PRELOAD), 1):
         if parsed.error:
             outcome = FileOutcome(str(parsed.path), parsed.kind, "failed", parsed.error)
         else:
@@ -232,7 +234,8 @@ def convert(paths: Iterable[Path], out_dir: Path, store_dir: Path | None = None,
         else:
             tasks.append((store.root, unit, year, out))
     total += len(tasks)
-    for n, outcome in enumerate(imap(partial(_export, rules=rules), tasks, jobs), len(files) + 1):
+    for n, outcome in enumerate(imap(partial(_export, rules=rules), tasks, jobs, preload=PRELOAD),
+                                len(files) + 1):
         report.outputs.append(outcome)
         if progress:
             progress(n, total, report)

@@ -14,19 +14,24 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 
-def _context():
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+def _context(preload: list[str]):
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(preload)  # imported once, shared by every worker
+        return ctx
+    return multiprocessing.get_context("spawn")
 
 
-def imap(fn: Callable[..., Any], items: Iterable, jobs: int = 1, window: int | None = None) -> Iterator:
-    """fn(item) for every item, in order; at most `window` items submitted ahead."""
+def imap(fn: Callable[..., Any], items: Iterable, jobs: int = 1, window: int | None = None,
+         preload: list[str] = ()) -> Iterator:
+    """fn(item) for every item, in order; at most `window` items submitted ahead. `preload`
+    names modules the workers need (imported once in the server the workers start from)."""
     if jobs <= 1:
         for item in items:
             yield fn(item)
         return
     window = window or 2 * jobs
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context()) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(list(preload))) as pool:
         pending: deque = deque()
         for item in items:
             pending.append(pool.submit(fn, item))

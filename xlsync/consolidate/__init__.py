@@ -20,6 +20,10 @@ from .sources import expand, is_store
 
 __all__ = ["Consolidation", "consolidate"]
 
+# what the reading workers use: imported once in the process they are started from
+PRELOAD = ["xlsync.consolidate.records", "xlsync.validate", "xlsync.validators.schemas", "xlsync.tidy",
+           "xlsync.workbook.reader", "xlsync.plan", "pandas", "pandera.pandas", "openpyxl"]
+
 
 @dataclass
 class PushOutcome:
@@ -140,7 +144,7 @@ def consolidate(inputs: Iterable[Path], output: Path | None = None, *, previous:
     pushes: list[PushOutcome] = []
     total = len(sources) + len(prev_sources)
     done = 0
-    for d in imap(partial(digest, rules=rules, keep_content=store is not None), sources, jobs):
+    for d in imap(partial(digest, rules=rules, keep_content=store is not None), sources, jobs, preload=PRELOAD):
         accepted = col.add(d)
         if store is not None:
             pushes.append(_push(d, accepted, store, col, rules))
@@ -151,7 +155,7 @@ def consolidate(inputs: Iterable[Path], output: Path | None = None, *, previous:
     prev_records = None
     if previous:
         prev_records, seen = [], set()
-        for d in imap(partial(digest, rules=rules, validate=False), prev_sources, jobs):
+        for d in imap(partial(digest, rules=rules, validate=False), prev_sources, jobs, preload=PRELOAD):
             col.problems.extend(d.problems)
             prev_records.extend(r for r in d.records if r.id not in seen and not seen.add(r.id))
             done += 1

@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 FONT = "宋体"
 SIZE = 10
@@ -21,7 +22,13 @@ def display_width(text) -> int:
     """Columns a text takes: wide and full-width characters count two."""
     if text is None:
         return 0
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in str(text))
+    text = str(text)
+    return len(text) if text.isascii() else _wide_width(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _wide_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 @dataclass
@@ -96,6 +103,8 @@ def lines(value, kind: str, width: int) -> int:
     if value is None or kind not in ("text", "link"):
         return 1
     text = _shown(value, kind)
+    if "\n" not in text:
+        return max(1, math.ceil(display_width(text) / max(width, 1)))
     return max(1, sum(math.ceil(display_width(part) / max(width, 1)) or 1 for part in text.split("\n")))
 
 
