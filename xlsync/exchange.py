@@ -48,8 +48,12 @@ class SyncReport:
         return [c for c in self.changes if c.status == "conflict"]
 
 
-def export(store: Store, out: Path, profile, unit: str | None = None, year: int | None = None) -> list[Path]:
-    """One workbook per unit and year. `out` is a file (one unit-year) or a folder."""
+def export(store: Store, out: Path, profile, unit: str | None = None, year: int | None = None,
+           progress=None) -> list[Path]:
+    """One workbook per unit and year. `out` is a file (one unit-year) or a folder.
+
+    Each workbook's 目录 names the store by its absolute path (存储位置), which the 推送/拉取
+    buttons use. progress: wraps the iterable of (unit, year) groups (a progress bar)."""
     from .workbook.writer import write_workbook
 
     docs, errors = store.documents(unit=unit, year=year)
@@ -60,15 +64,16 @@ def export(store: Store, out: Path, profile, unit: str | None = None, year: int 
         groups.setdefault((d.unit_code, d.year), []).append(d)
     if not groups:
         raise WorkbookError(f"存储 {store.root} 中没有符合条件的项目")
-    out = Path(out)
+    out, location = Path(out), str(Path(store.root).resolve())
     if out.suffix.lower() in (".xlsx", ".xlsm"):
         if len(groups) > 1:
             raise WorkbookError("存储中有多个单位或年度，请用 --unit/--year 选择，或用 --out-dir 导出到文件夹")
         (key, group), = groups.items()
-        return [write_workbook(group, out, profile, store=str(store.root))]
+        return [write_workbook(group, out, profile, store=location)]
     paths = []
-    for (unit_code, yr), group in sorted(groups.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
-        paths.append(write_workbook(group, out / f"{unit_code}-{yr}.xlsx", profile, store=str(store.root)))
+    items = sorted(groups.items(), key=lambda kv: (str(kv[0][0]), kv[0][1]))
+    for (unit_code, yr), group in (progress(items) if progress else items):
+        paths.append(write_workbook(group, out / f"{unit_code}-{yr}.xlsx", profile, store=location))
     return paths
 
 
@@ -94,6 +99,9 @@ def push_content(content, store: Store, force: bool = False, dry_run: bool = Fal
         for sp in content.projects:
             doc = sp.document
             current = store.get(doc.id) if store.exists(doc.id) else None
+            if not content.has_meta and current is not None and sp.unshown:
+                # the sheet says nothing about keys it does not show: keep the store's
+                doc = doc.model_copy(update={k: getattr(current, k) for k in sp.unshown})
             m = merge(sp.base if content.has_meta else None, doc, current, force=force)
             if m.conflicts:
                 status = "conflict"

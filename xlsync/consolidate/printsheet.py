@@ -18,17 +18,20 @@ MONEY = "#,##0.00"
 PCT = "0.00%"
 
 
-def display_width(text) -> int:
-    """Columns a text takes: wide and full-width characters count two."""
+NARROW = 1.15  # a Latin character: SimSun's is half a CJK one, DejaVu's (LibreOffice's stand-in) wider
+
+
+def display_width(text) -> float:
+    """Columns a text takes: wide and full-width characters count two, others a little over one."""
     if text is None:
         return 0
     text = str(text)
-    return len(text) if text.isascii() else _wide_width(text)
+    return len(text) * NARROW if text.isascii() else _wide_width(text)
 
 
 @lru_cache(maxsize=1 << 16)
-def _wide_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+def _wide_width(text: str) -> float:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else NARROW for c in text)
 
 
 @dataclass
@@ -45,7 +48,7 @@ class Formats:
 
     def __init__(self, wb, size: int = SIZE):
         self.size = size
-        self.line = round(size * 1.3, 2)  # points per line of CJK text, with the descent
+        self.line = round(size * 1.25, 2)  # points per line of CJK text, with the descent
         base = {"font_name": FONT, "font_size": size, "valign": "top"}
         box = {"border": 1, "border_color": "#808080"}
 
@@ -90,7 +93,7 @@ def _shown(value, kind: str) -> str:
     return str(value)
 
 
-def widths(cols: list[Col], rows: list[list]) -> list[int]:
+def widths(cols: list[Col], rows: list[list]) -> list[float]:
     out = []
     for j, c in enumerate(cols):
         w = max([display_width(part) for part in c.header.split("\n")] +
@@ -99,7 +102,7 @@ def widths(cols: list[Col], rows: list[list]) -> list[int]:
     return out
 
 
-def lines(value, kind: str, width: int) -> int:
+def lines(value, kind: str, width: float) -> int:
     if value is None or kind not in ("text", "link"):
         return 1
     text = _shown(value, kind)
@@ -108,9 +111,9 @@ def lines(value, kind: str, width: int) -> int:
     return max(1, sum(math.ceil(display_width(part) / max(width, 1)) or 1 for part in text.split("\n")))
 
 
-def excel_width(w: int, size: int = SIZE) -> float:
+def excel_width(w: float, size: int = SIZE) -> float:
     """Excel's width units (the default font's digit) for a display width of text in `size` points."""
-    return round(w * 0.92 * size / SIZE + 1.5, 2)
+    return round(w * 0.95 * size / SIZE + 1.5, 2)
 
 
 class PrintSheet:
@@ -137,7 +140,7 @@ class PrintSheet:
         ws.set_paper(9)
         ws.set_landscape()
         ws.fit_to_pages(1, 0)
-        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.5)
+        ws.set_margins(left=0.4, right=0.4, top=0.55, bottom=0.45)
         ws.center_horizontally()
         safe = title.replace("&", "&&")
         ws.set_header(f'&C&"{FONT},Bold"{safe}', {"margin": 0.25})

@@ -356,8 +356,8 @@ def _indicator_counts(wb, fm, pic: Picture) -> None:
 
 def _findings(wb, fm, pic: Picture, links: Links) -> None:
     s = PrintSheet(wb, fm.small, "校验", _heading(pic, "校验结果"), "每行一个问题；代码为稳定的英文代码，位置指向来源文件的工作表与单元格")
-    cols = [Col("单位名称", cap=40), Col("项目名称", cap=36), Col("级别"), Col("代码", cap=24),
-            Col("说明", cap=66), Col("来源文件", "link", cap=30), Col("位置", cap=12)]
+    cols = [Col("单位名称", cap=40), Col("项目名称", cap=36), Col("级别"), Col("代码", cap=28),
+            Col("说明", cap=84), Col("来源文件", "link", cap=30), Col("位置", cap=12)]
     rows, styles = [], []
     for r, f in pic.findings:
         cell = f.cell or (f"第 {f.line} 行" if f.line else None)
