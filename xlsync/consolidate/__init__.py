@@ -73,7 +73,7 @@ def _push(d, accepted: set[str], store, col: Collector, rules: str | None) -> Pu
     from ..exchange import push_content
     from ..workbook.reader import SheetProject, WorkbookContent
 
-    label = str(d.source.path)
+    label = str(d.source.path if d.source.kind == "workbook" or not d.source.files else d.source.files[0].parent)
     if d.source.kind == "workbook":
         content = d.content
         if content is None:
