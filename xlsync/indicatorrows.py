@@ -91,7 +91,8 @@ def _fit(role: Role, toks: list[Tok], ctx) -> float:
     if kind == "actual":
         return -1.0 - many
     if kind == "note":
-        return (-0.5 if num else 0.5) - 0.2 * many
+        numbers = sum(is_num(t.text) for t in toks) if many else 0
+        return (-0.5 if num else 0.5) - 0.2 * many - 1.0 * numbers
     if kind == "skip":
         return -1.0 - many
     if kind.startswith("field:"):

@@ -12,6 +12,8 @@ STATUS_ZH = {
     "failed": "未导入",
     "would-write": "将新增",
     "would-update": "将更新",
+    "truncated": "被截断，未导入",
+    "conflict": "冲突，未写入",
 }
 LEVEL_ZH = {"error": "错误", "warning": "警告", "info": "说明"}
 
@@ -27,23 +29,33 @@ def _tally(statuses) -> str:
 def render_import_report(report, store=None) -> str:
     """Counts, one line per table, the notes that need a look (errors, warnings); the
     informational notes are counted (all of them are in --format json)."""
-    if report.file_errors:
-        lines = [f"错误 (error) [{err.code}]: {err}" for err in report.file_errors]
-        lines.append(say("NOTHING_WRITTEN", "未写入任何内容：请改正上面的文件后重新运行 (nothing written)。"))
-        return "\n".join(lines)
+    file_errors = [f"错误 (error) [{err.code}]: {err}" for err in report.file_errors]
+    if report.file_errors and not report.outcomes:
+        file_errors.append(say("NOTHING_WRITTEN", "未写入任何内容：请改正上面的文件后重新运行 (nothing written)。"))
+        return "\n".join(file_errors)
     outcomes = report.outcomes
     files = {o.table.file for o in outcomes}
-    lines = [f"导入 (import-text)：共 {len(outcomes)} 张表 — {_tally(o.status for o in outcomes) or '无'}。"]
+    lines = [f"导入 (import-text)：{len(report.files)} 个文件，共 {len(outcomes)} 张表 — "
+             f"{_tally(o.status for o in outcomes) or '无'}。"]
+    lines.extend(file_errors)
+    if file_errors:
+        lines.append(say("FILES_SKIPPED", f"{len(file_errors)} 个文件未读取（见上）；其余文件照常导入。"))
     rows = []
     for o in outcomes:
         doc = o.table.document
-        where = o.table.first_line if len(files) == 1 else f"{o.table.file}:{o.table.first_line}"
+        span = f"{o.table.first_line}-{o.table.last_line}" if o.table.last_line else o.table.first_line
+        where = span if len(files) == 1 else f"{o.table.file}:{span}"
         rows.append([STATUS_ZH.get(o.status, o.status), doc.unit_code if doc else None,
-                     doc.name if doc else None, doc.id if doc else None,
-                     len(doc.indicators) if doc else None, where])
+                     doc.title if doc else None, doc.id if doc else None,
+                     len(doc.indicators) if doc else None, o.table.form, where])
     if rows:
-        lines.append(table(["状态", "单位", "项目名称", "项目编号 (id)", "指标数",
-                            "起始行" if len(files) == 1 else "来源"], rows, right=[4, 5], indent=2))
+        lines.append(table(["状态", "单位", "项目名称", "项目编号 (id)", "指标数", "表单",
+                            "行" if len(files) == 1 else "来源"], rows, right=[4], indent=2))
+    conflicts = [o for o in outcomes if o.status == "conflict"]
+    for o in conflicts:
+        fields = "、".join(c.field for c in o.merge.conflicts)
+        lines.append(say("SYNC_CONFLICT", f"{o.table.document.title}：文本与存储中后来的修改冲突（{fields}），"
+                                          f"未写入；请在工作簿中核对后推送，或先恢复该项目"))
     notes = [*report.file_notes, *(n for o in outcomes for n in o.table.notes)]
     shown = sorted((n for n in notes if n.level != "info"), key=lambda n: n.level != "error")
     infos = len(notes) - len(shown)
@@ -153,6 +165,9 @@ def render_validation(checked, verbose: bool, store=None, books=(), write_back: 
     counts = [tuple(v) for v in per_project.values()]
     counts += [(0, 0)] * max(checked.projects - len(counts), 0)
     lines = [_projects_line("校验 (validate)", counts)]
+    rules = getattr(checked, "rules", {})
+    if rules:
+        lines.append("  校验规则 (rules): " + "；".join(f"{name} {n} 个项目" for name, n in rules.items()))
     by_code: dict[str, list] = {}
     for f in findings:
         entry = by_code.setdefault(f.code, [0, 0, set()])

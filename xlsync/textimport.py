@@ -307,7 +307,6 @@ class _Table:
         self.group_unit: str | None = None
         self.group_annual = False
         self.group_funding = False  # inside a money group: funding-like labels are sources
-        self.not_funding = False
         self.amount_kinds: list[str] = []  # total/annual of the amount labels of the last money row
         self.last_key: str | None = None
         self.period = "annual"
@@ -444,17 +443,23 @@ class _Table:
                 self.table_unit = um.group(1)
                 out.append((Label("unit_decl", t.text), um.group(1), t))
                 continue
+            fm = re.match(r"^\s*(?:其中\s*[:：]?)?([^:：]{2,20})[:：]\s*(.*)$", t.text, re.S)
+            if fm and self.v.is_funding(fm.group(1)) and self.v.label(fm.group(1))[0] is None:
+                out.append((Label("funding", norm(fm.group(1))), split_unit(norm(fm.group(1)))[1], t))
+                if fm.group(2).strip():
+                    out.append((None, None, Tok(fm.group(2).strip(), t.line, False)))
+                continue
             pre = self.v.prefix_label(t.text)
             if pre is not None:
                 lab, rest, unit = pre
                 out.append((lab, unit, Tok(t.text, t.line, t.soft)))
                 out.append((None, None, Tok(rest, t.line, False)))
                 continue
-            if self.v.is_funding(t.text) and (self.group_funding or t.text.lstrip().startswith("其中")) \
-                    and not self.not_funding:
+            if self.v.is_funding(t.text) and (self.group_funding or t.text.lstrip().startswith("其中")):
                 out.append((Label("funding", norm(re.sub(r"^\s*其中\s*[:：]?", "", t.text))), None, t))
                 continue
-            if re.match(r"^[^\d:：]{2,16}[:：]$", t.text.strip()):  # 'X：' an unknown label
+            if re.match(r"^[^\d:：]{2,16}[:：]$", t.text.strip()) and (self.fields or self.funding):
+                # 'X：' an unknown label (in the table's body, not the page's header)
                 out.append((Label("extra", t.text.strip().rstrip(":：").strip()), None, t))
                 continue
             out.append((None, None, t))
@@ -492,18 +497,18 @@ class _Table:
     def _contexts(self, items) -> None:
         """Section and group labels take effect as soon as they are seen."""
         for lab, unit, tok in items:
-            if lab.key in ("section", "money", "not_funding", "composition", "heads", "long_term", "annual"):
+            if lab.key in ("section", "money", "composition", "heads", "long_term", "annual"):
                 self._label(lab, unit, [], tok)
 
     def _flush_labels(self) -> None:
         if self.pending_labels:
             for lab, unit, tok in self.pending_labels:
-                if lab.key not in ("section", "money", "not_funding", "composition", "heads"):
+                if lab.key not in ("section", "money", "composition", "heads"):
                     self._label(lab, unit, [], tok)
             self.pending_labels = None
 
     def _pair(self, labels, values) -> None:
-        labels = [x for x in labels if x[0].key not in ("section", "money", "not_funding")]
+        labels = [x for x in labels if x[0].key not in ("section", "money")]
         if len(values) < len(labels):
             labels = labels[1:] if len(labels) > 1 else labels
         for i, (lab, unit, tok) in enumerate(labels):
@@ -536,7 +541,7 @@ class _Table:
                     plab, punit, ptok = self.pending_stream
                     self._label(plab, punit, [], ptok)
                     self.pending_stream = None
-                if lab.key in ("section", "money", "not_funding", "composition", "heads", "long_term",
+                if lab.key in ("section", "money", "composition", "heads", "long_term",
                                "annual", "unit_decl"):
                     self._label(lab, unit, [], tok)
                 else:
@@ -571,21 +576,20 @@ class _Table:
         line = tok.line
         if key == "unit_decl":
             return
-        if key in ("section", "composition", "heads", "long_term", "annual", "money", "not_funding"):
+        if key in ("section", "composition", "heads", "long_term", "annual", "money"):
             self._flush_money_group(key)
             if key == "composition":
                 self.section = "composition"
             elif key in ("heads", "long_term", "annual"):
                 self._start_indicators(key if key != "heads" else None)
             elif key == "money":
-                self.group_unit = unit or self._unit_in(lab.text) or self.group_unit
-                self.group_annual = any(w in norm(tok.text) for w in self.v.annual_words)
+                nested = self.group_funding  # a group inside a money group (按收入性质分) keeps its frame
+                self.group_unit = unit or self._unit_in(tok.text) or self.group_unit
+                annual = any(w in norm(tok.text) for w in self.v.annual_words)
+                if annual or not nested:
+                    self.group_annual = annual
+                    self.amount_kinds = []
                 self.group_funding = True
-                self.not_funding = False
-                self.amount_kinds = []
-            elif key == "not_funding":
-                self.not_funding = True
-                self.group_funding = False
             else:
                 self.group_funding = False
             if value is not None:
@@ -640,7 +644,6 @@ class _Table:
             self.group_unit = None
             self.group_annual = False
             self.group_funding = False
-            self.not_funding = False
 
     def _set(self, key: str, value: str | None, line: int, raw: bool = False) -> None:
         if key in self.fields and self.fields[key][0] not in (None, ""):
@@ -675,7 +678,7 @@ class _Table:
         text = value.strip()
         explicit = re.search(r"(万元|亿元|亿|万|元)\s*$", text)
         if not explicit and unit is None and self.table_unit is None:
-            if self.v.form.name != "seed" and re.fullmatch(r"[\d,.\s]+", text):
+            if self.v.form.name != "seed" and re.fullmatch(r"[\d,.\s]+", text) and re.search(r"[1-9]", text):
                 self.unit_assumed = True
         default = unit or self.table_unit or self.v.money_unit
         try:
@@ -1164,9 +1167,9 @@ class _Table:
                 notes.append(Note("error", "TABLE_INCOMPLETE",
                                   f"指标表不完整，缺少一级指标: {'、'.join(lacking)}（文件可能被截断）", self.file,
                                   t.first_line))
-        if any(n.level == "error" for n in notes) and not table.truncated:
-            return table
-        if table.truncated:
+        blocking = [n for n in notes if n.level == "error" and n.code != "TABLE_TRUNCATED"
+                    and not (table.truncated and n.code == "TABLE_INCOMPLETE")]
+        if blocking:
             return table
         data["plan"] = parse_plan(data.get("plan_text"))
         try:

@@ -34,7 +34,7 @@ def split_unit(label: str) -> tuple[str, str | None]:
 @dataclass(frozen=True)
 class Label:
     key: str  # a document key, or: owner_phone, period, either_amount, extra, section, money,
-    #           composition, not_funding, heads, long_term, annual
+    #           composition, heads, long_term, annual
     text: str  # the label as the form spells it
     source: str | None = None  # the funding source an amount label also names
 
@@ -164,7 +164,7 @@ def vocab(form_name: str | None = None) -> Vocab:
             for lb in labels:
                 _add(v, lb, Label(key, lb))
     sections = d.get("sections", {})
-    for kind in ("plain", "composition", "money", "not_funding"):
+    for kind in ("plain", "composition", "money"):
         for lb in sections.get(kind, []):
             _add(v, lb, Label({"plain": "section"}.get(kind, kind), lb))
     ind = d.get("indicators", {})

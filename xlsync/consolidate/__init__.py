@@ -114,7 +114,7 @@ def _show_merged(content, results: dict, col: Collector, rules: str | None) -> N
     if entries:
         found = findings_by_id(entries, rules)
         for e in entries:
-            col.records[e.document.id] = record_of(e, found.get(e.document.id, ()))
+            col.records[e.document.id] = record_of(e, found.get(e.document.id, ()), rules=rules)
 
 
 def consolidate(inputs: Iterable[Path], output: Path | None = None, *, previous: Iterable[Path] = (),

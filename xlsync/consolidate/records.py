@@ -88,15 +88,6 @@ class SourceDigest:
     content: object | None = None  # the WorkbookContent, when asked for (--into-store)
 
 
-def profile_for(layout: str | None, rules: str | None):
-    """The rule profile: the one asked for, else the one of the document's layout."""
-    from ..validators.profiles import BUILTIN, load_profile
-
-    if rules:
-        return load_profile(rules)
-    return load_profile(layout if layout in BUILTIN else None)
-
-
 def problem_row(exc: XlsyncError) -> FindingRow:
     loc = exc.location or Location()
     return FindingRow("error", "SOURCE_UNREADABLE", "文件无法读取", exc.message, None,
@@ -112,12 +103,13 @@ def _money(value: str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-def record_of(entry: Entry, findings=(), with_plan: bool = True) -> ProjectRecord:
+def record_of(entry: Entry, findings=(), with_plan: bool = True, rules: str | None = None) -> ProjectRecord:
     from ..plan import compute
     from ..targets import parse_target
+    from ..validators.profiles import profile_for
 
     d: ProjectDocument = entry.document
-    placeholders = profile_for(d.layout, None).placeholders
+    placeholders = profile_for(d, rules).placeholders
     indicators = []
     for i in d.indicators:
         t = parse_target(i.target, placeholders)
@@ -137,20 +129,18 @@ def record_of(entry: Entry, findings=(), with_plan: bool = True) -> ProjectRecor
 
 
 def findings_by_id(entries: list[Entry], rules: str | None) -> dict[str, list]:
-    """Validation findings of the entries' documents, by project id."""
+    """Validation findings of the entries' documents, by project id (each document by its
+    form's rules unless `rules` names a profile)."""
     from ..validate import validate_documents
+    from ..validators.profiles import load_profile
 
-    groups: dict[str, list[Entry]] = {}
-    for e in entries:
-        groups.setdefault(profile_for(e.document.layout, rules).source, []).append(e)
+    found = validate_documents(
+        [e.document for e in entries], load_profile(rules) if rules else None,
+        provenance={e.document.id: e.provenance for e in entries},
+        sources={e.document.id: Location(e.file, sheet=e.sheet) for e in entries})
     out: dict[str, list] = {}
-    for group in groups.values():
-        found = validate_documents(
-            [e.document for e in group], profile_for(group[0].document.layout, rules),
-            provenance={e.document.id: e.provenance for e in group},
-            sources={e.document.id: Location(e.file, sheet=e.sheet) for e in group})
-        for f in found:
-            out.setdefault(f.project_id, []).append(f)
+    for f in found:
+        out.setdefault(f.project_id, []).append(f)
     return out
 
 
@@ -160,5 +150,5 @@ def digest(source: Source, rules: str | None = None, validate: bool = True,
     entries, problems, content = read_source(source, keep_content)
     out = SourceDigest(source, problems=[problem_row(p) for p in problems], content=content)
     findings = findings_by_id(entries, rules) if validate and entries else {}
-    out.records = [record_of(e, findings.get(e.document.id, ()), with_plan=validate) for e in entries]
+    out.records = [record_of(e, findings.get(e.document.id, ()), validate, rules) for e in entries]
     return out
