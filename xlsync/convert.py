@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 from .document import ProjectDocument, revision, unit_folder, year_folder
@@ -195,10 +194,28 @@ def output_name(unit_code: str | None, year: int | None) -> str:
     return f"{unit_folder(unit_code)}-{year_folder(year)}.xlsx"
 
 
+def _units(parsed: _Parsed) -> set:
+    """The unit-years a read file brings projects of."""
+    if parsed.error:
+        return set()
+    if parsed.kind == "text":
+        docs = [o.table.document for o in parsed.report.outcomes if o.status != "failed"]
+    else:
+        docs = [sp.document for sp in parsed.content.projects if sp.document is not None]
+    return {(d.unit_code, d.year) for d in docs}
+
+
 def convert(paths: Iterable[Path], out_dir: Path, store_dir: Path | None = None, rules: str | None = None,
             jobs: int = 1, progress: Callable[[int, int, ConvertReport], None] | None = None) -> ConvertReport:
-    """Convert every file; see `ConvertReport.exit_code`."""
-    from .parallel import imap
+    """Convert every file; see `ConvertReport.exit_code`.
+
+    Files are read first (N processes); then written into the store one by one in this
+    process, and each unit-year's workbook is handed to a worker as soon as the last file that
+    brings projects of it has been written, so writing and exporting overlap.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .parallel import context, imap
     from .store import Store
 
     out_dir = Path(out_dir)
@@ -207,36 +224,54 @@ def convert(paths: Iterable[Path], out_dir: Path, store_dir: Path | None = None,
     report = ConvertReport(files=list(bad))
     if not files and not bad:
         raise XlsyncError("没有找到要转换的文本表格或工作簿")
+    total, done = 2 * len(files), 0
+
+    def step(advance: int = 1, more: int = 0) -> None:
+        nonlocal done, total
+        done, total = done + advance, total + more
+        if progress:
+            progress(done, total, report)
+
+    step(0)
+    parsed_all = []
+    for parsed in imap(_parse, files, jobs, preload=PRELOAD):
+        parsed_all.append(parsed)
+        step()
+    units_of = [_units(p) for p in parsed_all]
+    last = {unit: i for i, units in enumerate(units_of) for unit in units}
     seen = _Seen()
-    touched: dict[tuple, bool] = {}  # (unit, year) → changed in this run
-    total = len(files)
-    if progress:
-        progress(0, total, report)
-    for n, parsed in enumerate(imap(_parse, files, jobs, preload=PRELOAD), 1):
-        if parsed.error:
-            outcome = FileOutcome(str(parsed.path), parsed.kind, "failed", parsed.error)
-        else:
-            try:
-                write = _write_text if parsed.kind == "text" else _write_workbook
-                outcome = write(parsed, store, seen)
-            except XlsyncError as exc:
-                outcome = FileOutcome(str(parsed.path), parsed.kind, "failed", str(exc))
-        for unit in outcome.units:
-            touched[unit] = touched.get(unit, False) or outcome.status == "written"
-        report.files.append(outcome)
-        if progress:
-            progress(n, total, report)
-    tasks = []
-    for (unit, year), changed in sorted(touched.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]))):
-        out = out_dir / output_name(unit, year)
-        if not changed and out.exists():
-            report.outputs.append(FileOutcome(str(out), "output", "unchanged", "存储中没有变化"))
-        else:
-            tasks.append((store.root, unit, year, out))
-    total += len(tasks)
-    for n, outcome in enumerate(imap(partial(_export, rules=rules), tasks, jobs, preload=PRELOAD),
-                                len(files) + 1):
-        report.outputs.append(outcome)
-        if progress:
-            progress(n, total, report)
+    changed: dict[tuple, bool] = {}
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context(PRELOAD)) if jobs > 1 else None
+    pending: list = []
+    try:
+        for i, parsed in enumerate(parsed_all):
+            if parsed.error:
+                outcome = FileOutcome(str(parsed.path), parsed.kind, "failed", parsed.error)
+            else:
+                try:
+                    write = _write_text if parsed.kind == "text" else _write_workbook
+                    outcome = write(parsed, store, seen)
+                except XlsyncError as exc:
+                    outcome = FileOutcome(str(parsed.path), parsed.kind, "failed", str(exc))
+            parsed_all[i] = None  # its documents are in the store now
+            for unit in outcome.units:
+                changed[unit] = changed.get(unit, False) or outcome.status == "written"
+            report.files.append(outcome)
+            step()
+            for unit in sorted((u for u in units_of[i] if last[u] == i and u in changed),
+                               key=lambda u: (str(u[0]), str(u[1]))):
+                out = out_dir / output_name(*unit)
+                if not changed[unit] and out.exists():
+                    report.outputs.append(FileOutcome(str(out), "output", "unchanged", "存储中没有变化"))
+                    continue
+                task = (store.root, unit[0], unit[1], out)
+                pending.append(pool.submit(_export, task, rules) if pool else task)
+                step(0, 1)
+        for item in pending:
+            report.outputs.append(item.result() if pool else _export(item, rules))
+            step()
+    finally:
+        if pool:
+            pool.shutdown(cancel_futures=True)
+    report.outputs.sort(key=lambda o: o.file)
     return report

@@ -14,7 +14,8 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
 
-def _context(preload: list[str]):
+def context(preload: list[str]):
+    """The start method for workers: a forkserver that has imported `preload`, else spawn."""
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(preload)  # imported once, shared by every worker
@@ -31,7 +32,7 @@ def imap(fn: Callable[..., Any], items: Iterable, jobs: int = 1, window: int | N
             yield fn(item)
         return
     window = window or 2 * jobs
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=_context(list(preload))) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context(list(preload))) as pool:
         pending: deque = deque()
         for item in items:
             pending.append(pool.submit(fn, item))
