@@ -26,7 +26,7 @@ from .findings import (
 )
 from .workbook import layout as L
 from .workbook.grid import Grid
-from .workbook.reader import index_rows, named_cells
+from .workbook.reader import index_rows
 
 ERROR_COLOR, WARNING_COLOR = "#FFC7CE", "#FFEB9C"
 
@@ -97,12 +97,6 @@ def _write(sheet, coord: str, rows: list[list]) -> None:
     sheet[coord].value = [[_cell(v) for v in row] for row in rows]
 
 
-def _capacity(grid: Grid, cells: dict[str, str]) -> dict[str, int]:
-    from .workbook.reader import table_capacity
-
-    return table_capacity(grid, cells) or {}
-
-
 def _alert(book, text: str, title: str = "xlsync") -> None:
     try:
         book.app.alert(text, title=title)
@@ -165,15 +159,22 @@ def _computed_fill(grid: Grid | None, cell: str) -> str | None:
     """The template's own fill of a cell, to put back when its mark is cleared."""
     if grid is None:
         return None
-    cells = named_cells(grid)
-    if "plan" in cells:
-        from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-        col, row = coordinate_from_string(cell)
-        hcol, hrow = coordinate_from_string(cells["plan"])
-        first = column_index_from_string(hcol) + L.PLAN_INPUT_COLS
-        if row > hrow and first <= column_index_from_string(col) < first + 4:
-            return "#E2EFDA"
+    from .workbook.fields import LIST_COLUMNS
+    from .workbook.reader import sheet_shape
+
+    col, row = coordinate_from_string(cell)
+    c = column_index_from_string(col)
+    try:
+        tables = sheet_shape(grid).tables
+    except XlsyncError:
+        return None
+    for t in tables:
+        if t.row < row <= (t.end or t.row) and t.col <= c < t.col + len(t.columns):
+            key = t.columns[c - t.col]
+            if key and LIST_COLUMNS[t.list][key].computed:
+                return "#E2EFDA"
     return None
 
 
@@ -196,9 +197,7 @@ def compute_plan(book) -> None:
     for sp in content.projects:
         if sp.document is None:
             continue
-        grid = by_title[sp.sheet]
-        cells = named_cells(grid)
-        for coord, rows in plan_blocks(sp.document, cells, _capacity(grid, cells).get("plan", 0), tolerance):
+        for coord, rows in plan_blocks(sp.document, by_title[sp.sheet], tolerance):
             _write(book.sheets[sp.sheet], coord, rows)
     _alert(book, "已按金额重新计算实施计划的占比、累计占比和季度进度。")
 
@@ -206,15 +205,13 @@ def compute_plan(book) -> None:
 def _show(book, grids_by_title, sheet_title: str, doc) -> None:
     from .workbook.fill import document_blocks
 
-    grid = grids_by_title[sheet_title]
-    cells = named_cells(grid)
     tolerance = _profile(book).plan_percent_points
-    for coord, rows in document_blocks(doc, cells, _capacity(grid, cells), tolerance):
+    for coord, rows in document_blocks(doc, grids_by_title[sheet_title], tolerance):
         _write(book.sheets[sheet_title], coord, rows)
 
 
 def _write_meta(book, entries) -> None:
-    from .workbook.writer import meta_rows
+    from .workbook.book import meta_rows
 
     first = entries[0][1]
     rows = meta_rows(entries, first.unit_code, first.year)

@@ -99,3 +99,34 @@ def read_percent(value, number_format: str = "General") -> str | None:
     if d < 0 or d > 1000:
         raise CellValueError(f"比例超出范围: {value!r}")
     return _plain(d)
+
+
+def read_int(value) -> int | None:
+    """A year (开始年, 预算年度): a whole number."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = Decimal(normalize_digits(str(value)).removesuffix("年").strip())
+    except InvalidOperation:
+        raise CellValueError(f"应为年份（四位数字），得到 {value!r}") from None
+    if number != number.to_integral_value() or not 1900 <= number <= 2200:
+        raise CellValueError(f"应为年份（四位数字），得到 {value!r}")
+    return int(number)
+
+
+def read_weight(value) -> str | None:
+    """分值/权重 as written: text stays as typed, a number becomes its shortest decimal."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise CellValueError(f"分值应为数字，得到 {value!r}")
+    if isinstance(value, float):
+        return _plain(_float_exact(value))
+    if isinstance(value, int | Decimal):
+        return _plain(Decimal(value))
+    text = normalize_digits(str(value)).strip()
+    try:
+        Decimal(text)
+    except InvalidOperation:
+        raise CellValueError(f"分值应为数字，得到 {value!r}") from None
+    return text
