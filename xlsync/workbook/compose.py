@@ -18,7 +18,7 @@ from ..document import ProjectDocument
 from . import textfit
 from .fields import BASIS_ZH, LIST_COLUMNS, LISTS, PERIOD_ZH, SCALAR_KINDS, SCALARS, Column
 from .model import ChartSpec, Condition, SheetModel, TableSpec, Validation
-from .sheetform import Block, SheetForm
+from .sheetform import Block, SheetForm, _placed
 
 KIND_STYLE = {"text": "text", "code": "text", "money": "money", "date": "date", "year": "number",
               "int": "number", "month": "number", "percent": "number", "basis": "text",
@@ -126,6 +126,13 @@ def indicator_runs(doc: ProjectDocument, periods: tuple[str, ...]) -> list[tuple
     return runs or [("annual", [])]
 
 
+def _repeated(prev: dict, row: dict) -> tuple[str, ...]:
+    """The categories of an indicator row shown once per group (hidden: same as above)."""
+    if row.get("level1") != prev.get("level1"):
+        return ()
+    return ("level1", "level2") if row.get("level2") == prev.get("level2") else ("level1",)
+
+
 class _Composer:
     def __init__(self, doc, sf: SheetForm, title: str, index: int, tolerance: Decimal, lists: ListNames):
         self.doc, self.sf, self.index, self.tolerance, self.lists = doc, sf, index, tolerance, lists
@@ -199,6 +206,10 @@ class _Composer:
         if run:
             text, r1, r2, c1, c2 = run
             self.m.box(r1, c1, r2, c2, text, "label")
+            need = textfit.text_height(text, textfit.span_pt(self.m.widths, c1, c2))
+            have = sum(self.m.heights.get(r, LINE) for r in range(r1, r2 + 1))
+            if need > have:  # the label's rows grow so that it shows whole
+                self.m.heights[r2] = self.m.heights.get(r2, LINE) + need - have
 
     def gap(self, next_block: Block | None, side: str | None) -> None:
         if next_block is not None and side is not None and next_block.side == side:
@@ -284,10 +295,11 @@ class _Composer:
         body = rows or [{}]
         for i, row in enumerate(body, 1):
             r = self.r
+            hidden = _repeated(body[i - 2], row) if key == "indicators" and i > 1 else ()
             for j, c in enumerate(cols):
                 value = cell_value(c.kind, row.get(c.key))
                 self.m.put(r, at + j, value, style_of(c.kind, value))
-                if isinstance(value, str):
+                if isinstance(value, str) and c.key not in hidden:
                     self.fit(r, at + j, at + j, value)
             self.row_done(3 <= i <= len(body) - 1)
         bottom = self.r - 1
@@ -365,7 +377,7 @@ class _Composer:
 
     def other(self) -> None:
         """Keys this form does not show, when they hold something: nothing is dropped."""
-        placed = self.sf.placed
+        placed = self.placed
         scalars = [k for k in SCALARS if k not in placed and getattr(self.doc, k) is not None]
         lists = [k for k in LISTS if k not in placed and getattr(self.doc, k)]
         if not scalars and not lists:
@@ -393,6 +405,8 @@ class _Composer:
             blocks.append(self.sf.indicator_block())
         if not any(b.kind == "other" for b in blocks):
             blocks.append(Block("other"))
+        blocks = [b for b in blocks if not b.when or any(getattr(self.doc, k) for k in b.when)]
+        self.placed = _placed(blocks)
         for i, b in enumerate(blocks):
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
             if b.side is None or b.kind == "indicators":
@@ -425,7 +439,10 @@ class _Composer:
         m.last_row = max(m.last_row, self.r - 1)
         heights = [m.heights.get(r, LINE) for r in range(1, m.last_row + 1)]
         breakable = [m.breakable.get(r, False) for r in range(1, m.last_row + 1)]
-        m.breaks = textfit.page_breaks(heights, breakable, m.orientation, m.widths, m.title_rows)
+        if textfit.fits_one_page(heights, m.orientation, m.widths):
+            m.fit_pages = 1  # a little over a page: shrunk onto one rather than spilling a few rows
+        else:
+            m.breaks = textfit.page_breaks(heights, breakable, m.orientation, m.widths, m.title_rows)
         return m
 
 

@@ -42,6 +42,7 @@ class Block:
     spans: tuple[Span, ...] = ()
     chart: int | None = None
     periods: tuple[str, ...] = ()
+    when: tuple[str, ...] = ()  # shown only when the document has one of these keys filled
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,18 @@ def _scalar(key, where: str) -> str:
 
 
 def _block(raw: dict, where: str) -> Block:
+    from dataclasses import replace
+
+    when = raw.get("when", ())
+    when = (when,) if isinstance(when, str) else tuple(when)
+    for key in when:
+        if key not in SCALAR_KINDS and key not in LISTS:
+            raise FormLayoutError(f"{where}: when 中不认识的字段 {key!r}")
+    block = _block_body(raw, where)
+    return replace(block, when=when) if when else block
+
+
+def _block_body(raw: dict, where: str) -> Block:
     kind = raw.get("kind")
     if kind not in KINDS:
         raise FormLayoutError(f"{where}: kind 应为 {' / '.join(KINDS)} 之一，得到 {kind!r}")

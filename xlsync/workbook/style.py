@@ -43,15 +43,15 @@ STYLES: dict[str, dict] = {
     "header": {"bold": True, "fill": "DDEBF7", "border": True, "align": "center", "valign": "center",
                "wrap": True},
     "text": {**_BOXED, "num": TEXT_FMT},
-    "money": {**_BOXED, "num": MONEY_FMT},
+    "money": {**_BOXED, "num": MONEY_FMT, "shrink": True},
     "date": {**_BOXED, "num": DATE_FMT},
-    "number": {**_BOXED},
-    "c_pct": {**_BOXED, "num": PCT_FMT, "fill": COMPUTED},
-    "c_money": {**_BOXED, "num": MONEY_FMT, "fill": COMPUTED},
+    "number": {**_BOXED, "shrink": True},
+    "c_pct": {**_BOXED, "num": PCT_FMT, "fill": COMPUTED, "shrink": True},
+    "c_money": {**_BOXED, "num": MONEY_FMT, "fill": COMPUTED, "shrink": True},
     "c_text": {**_BOXED, "fill": COMPUTED},
     "c_label": {**_BOXED, "fill": COMPUTED},
     "link": {"color": "0563C1", "underline": True, "border": True, "valign": "top", "wrap": True},
-    "total": {"bold": True, "border": True, "valign": "top", "num": MONEY_FMT},
+    "total": {"bold": True, "border": True, "valign": "top", "num": MONEY_FMT, "shrink": True},
     "total_label": {"bold": True, "border": True, "valign": "top", "align": "center"},
     "hidden_repeat": {"color": "FFFFFF"},  # conditional format: a repeated 一级/二级 category
     "plain": {},
@@ -66,7 +66,8 @@ def openpyxl_style(key: str) -> tuple:
                 color=s.get("color"), underline="single" if s.get("underline") else None)
     fill = PatternFill("solid", fgColor=s["fill"]) if "fill" in s else PatternFill(fill_type=None)
     border = BOX if s.get("border") else Border()
-    align = Alignment(horizontal=s.get("align"), vertical=s.get("valign"), wrap_text=s.get("wrap"))
+    align = Alignment(horizontal=s.get("align"), vertical=s.get("valign"),
+                      wrap_text=None if s.get("shrink") else s.get("wrap"), shrink_to_fit=s.get("shrink"))
     return font, fill, border, align, s.get("num", "General")
 
 
@@ -113,7 +114,9 @@ def _xlsx_props(key: str) -> tuple:
         p["align"] = s["align"]
     if "valign" in s:
         p["valign"] = {"center": "vcenter"}.get(s["valign"], s["valign"])
-    if s.get("wrap"):
+    if s.get("shrink"):  # a number too wide for its column shrinks instead of showing ###
+        p["shrink"] = True
+    elif s.get("wrap"):
         p["text_wrap"] = True
     if "num" in s:
         p["num_format"] = s["num"]
@@ -130,13 +133,13 @@ def xlsx_condition_props(key: str) -> dict:
     return {"font_color": "#" + s["color"]} if "color" in s else {}
 
 
-def print_a4(ws, orientation: str, title_rows: str) -> None:
+def print_a4(ws, orientation: str, title_rows: str, pages_tall: int = 0) -> None:
     """A4, fit to the page width, header rows repeated on every page (openpyxl)."""
     from .textfit import MARGIN_IN
 
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = orientation
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, pages_tall
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     if title_rows:
         ws.print_title_rows = title_rows

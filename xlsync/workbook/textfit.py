@@ -15,9 +15,12 @@ from functools import lru_cache
 from wcwidth import wcwidth
 
 FONT_PT = 11.0
-LINE_FACTOR = 1.36  # line pitch / font size, measured on LibreOffice's PDF (Noto CJK)
+LINE_FACTOR = 16 / 11  # line pitch / font size: 16 pt a line of 11 pt in LibreOffice's PDF (Noto
+                       # CJK); Excel's 宋体 needs 14.25
 PAD_PT = 4.0        # top and bottom padding of a cell
-CELL_PAD_PT = 3.0   # left and right padding of a cell's text
+CELL_PAD_PT = 2.0   # left and right padding of a cell's text
+TAIL_SHARE = 0.4    # a last page holds at least this share of a page (of Excel's page; Calc,
+                    # whose columns print a third wider, fits a third more on a page)
 NARROW_EM = 0.6     # a half-width character (Latin, digits), in em
 
 # kinsoku: never at the start of a line / never at the end of one
@@ -29,7 +32,8 @@ MARGIN_IN = {"left": 0.5, "right": 0.5, "top": 0.6, "bottom": 0.6, "header": 0.3
 
 
 def col_pt(width: float) -> float:
-    """Printed width of a column of Excel width `width`."""
+    """Printed width of a column of Excel width `width` (Excel: 7w + 5 pixels at 96 dpi;
+    LibreOffice prints the same column a third wider, so wrapping for Excel is safe for both)."""
     return (math.floor(width * 7 + 5) if width > 0 else 0) * 0.75
 
 
@@ -129,6 +133,13 @@ def fit_scale(widths, orientation: str) -> float:
     return min(100, math.floor(100 * page_w / total)) / 100 if total else 1.0
 
 
+def fits_one_page(heights: list[float], orientation: str, widths, least_scale: float = 0.8) -> bool:
+    """Whether the sheet fits one page when shrunk to no less than `least_scale` of its
+    fit-to-width size (a form a few rows longer than a page prints on one)."""
+    _w, page_h = printable(orientation)
+    return sum(heights) * fit_scale(widths, orientation) * least_scale <= page_h * 0.97
+
+
 def page_breaks(heights: list[float], breakable: list[bool], orientation: str, widths,
                 title_rows: int = 2, safety: float = 0.96) -> list[int]:
     """Rows (1-based) that start a new page.
@@ -164,7 +175,7 @@ def _balance_tail(breaks, heights, breakable, cap_last, cap_prev) -> None:
     last = breaks[-1] - 1
     prev_start = breaks[-2] - 1 if len(breaks) > 1 else 0
     tail = sum(heights[last:])
-    if tail >= 0.3 * cap_last:
+    if tail >= TAIL_SHARE * cap_last:
         return
     best, best_score = last, min(sum(heights[prev_start:last]) / cap_prev, tail / cap_last)
     for j in range(last - 1, prev_start, -1):

@@ -186,7 +186,7 @@ def render_openpyxl(wb, ws, m: SheetModel) -> None:
         add_plan_chart(ws, ch.top, ch.bottom, ch.first_col, ch.category_col, ch.series_cols,
                        sum(m.widths[c - 1] for c in range(ch.first_col, ch.last_col + 1)),
                        sum(m.heights.get(r, 19) for r in range(ch.top, ch.last_row + 1)))
-    style.print_a4(ws, m.orientation, f"1:{m.title_rows}" if m.title_rows else "")
+    style.print_a4(ws, m.orientation, f"1:{m.title_rows}" if m.title_rows else "", m.fit_pages)
     ws.print_area = f"A1:{get_column_letter(m.ncols)}{max(m.last_row, 1)}"
     ws.row_breaks = RowBreak()
     for b in m.breaks:

@@ -129,7 +129,7 @@ def _print_setup(ws, m: SheetModel) -> None:
         ws.set_landscape()
     else:
         ws.set_portrait()
-    ws.fit_to_pages(1, 0)
+    ws.fit_to_pages(1, m.fit_pages)
     if m.title_rows:
         ws.repeat_rows(0, m.title_rows - 1)
     ws.print_area(0, 0, max(m.last_row, 1) - 1, m.ncols - 1)
