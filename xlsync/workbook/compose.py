@@ -50,13 +50,18 @@ def cell_value(kind: str, value):
         return BASIS_ZH.get(value, value)
     if kind == "period":
         return PERIOD_ZH.get(value, value)
-    if kind == "percent":
-        d = Decimal(value)
-        return f"{value}%" if 0 < d < 1 else d  # 0.5 would read back as 50 (typed 0.5 = 50%)
+    if kind == "percent":  # a number when it reads back the same, else the text as written
+        d = Decimal(value)   # (0.5 typed as a number means 50%; 45.50 would read back 45.5)
+        return d if _plain_number(d, value) and not 0 < d < 1 else f"{value}%"
     if kind == "weight":
         d = Decimal(value)
-        return d if f"{d:f}" == value and "E" not in value else value
+        return d if _plain_number(d, value) else value
     return value
+
+
+def _plain_number(d: Decimal, written: str) -> bool:
+    """Whether a cell number reads back as the text written: canonical, at most 15 digits."""
+    return f"{d.normalize():f}" == written and len(d.as_tuple().digits) <= 15
 
 
 def style_of(kind: str, value) -> str:
@@ -99,10 +104,13 @@ def list_rows(doc: ProjectDocument, key: str, tolerance: Decimal) -> list[dict]:
     return [item.model_dump() for item in getattr(doc, key)]
 
 
-def shown_columns(block_columns, rows: list[dict]) -> list[Column]:
-    """A table's columns: optional ones only when a row has a value in them."""
-    return [c for c, optional in block_columns
-            if not optional or any(r.get(c.key) is not None for r in rows)]
+def shown_columns(list_key: str, block_columns, rows: list[dict]) -> list[Column]:
+    """A table's columns: optional ones only when a row has a value in them; a column the
+    form leaves out is added at the end when a row has a value in it (nothing is dropped)."""
+    shown = [c for c, optional in block_columns if not optional or any(r.get(c.key) is not None for r in rows)]
+    keys = {c.key for c, _o in block_columns} | {"period"}
+    return shown + [c for c in LIST_COLUMNS.get(list_key, {}).values()
+                    if c.key not in keys and not c.computed and any(r.get(c.key) is not None for r in rows)]
 
 
 def indicator_runs(doc: ProjectDocument, periods: tuple[str, ...]) -> list[tuple[str, list[dict]]]:
@@ -283,7 +291,7 @@ class _Composer:
 
     def table(self, key: str, block_columns, at: int, rows: list[dict], table_name: str,
               name_key: str, side: str | None = None) -> TableSpec:
-        cols = shown_columns(block_columns, rows) or [c for c, _o in block_columns]
+        cols = shown_columns(key, block_columns, rows) or [c for c, _o in block_columns]
         self.ensure_cols(at + len(cols) - 1)
         self.side(side, at)
         top = self.r

@@ -361,8 +361,11 @@ def _read_sheet(path: Path, ws, meta: dict) -> SheetProject | None:
                 fail(cell.coordinate, str(exc))
                 continue
             sp.provenance[f"{t.list}[{i}]"] = loc(row[0].coordinate)
+            for k, col in LIST_COLUMNS[t.list].items():  # a column the sheet does not show: empty
+                if not col.computed:
+                    item.setdefault(k, None)
             if t.list == "indicators":
-                item.setdefault("period", t.period)
+                item["period"] = item["period"] or t.period
             elif t.list == "plan":
                 if item.get("start_month") is None or item.get("end_month") is None:
                     fail(row[0].coordinate, f"第 {r} 行的开始月、结束月应为 1-12")

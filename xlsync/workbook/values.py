@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from decimal import Decimal, InvalidOperation
 
 from ..dates import parse_date
@@ -72,6 +73,9 @@ def read_month(value) -> int | None:
     return int(number)
 
 
+_AS_WRITTEN = re.compile(r"\d{1,3}(\.\d+)?|1000")
+
+
 def _plain(d: Decimal) -> str:
     text = f"{d:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
@@ -89,7 +93,10 @@ def read_percent(value, number_format: str = "General") -> str | None:
         else:
             text = normalize_digits(str(value))
             if text.endswith("%"):
-                d = Decimal(text[:-1].strip())
+                written = text[:-1].strip()
+                if _AS_WRITTEN.fullmatch(written):
+                    return written  # "45.50%" stays 45.50: the percentage as written
+                d = Decimal(written)
             else:
                 d = Decimal(text)
                 if 0 < d < 1:
