@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 from lo import convert
 from openpyxl import load_workbook
 from samples import national_docs
+from xlsync.forms import Form, load_form
 
 from xlsync.document import dumps, new_document
 from xlsync.errors import XlsyncError
 from xlsync.exchange import export, pull, push
-from xlsync.forms import Form, load_form
 from xlsync.store import Store
 from xlsync.workbook.reader import read_workbook
 from xlsync.workbook.sheetform import sheet_form
