@@ -3,12 +3,13 @@ its 合计 row), the hidden dropdown lists of each rule profile, and the hidden 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from decimal import Decimal
 
 from openpyxl.utils import get_column_letter
 
-from ..document import ProjectDocument, dumps, revision
+from ..document import ProjectDocument, dumps
 from . import layout as L
 from .compose import ListNames
 from .model import SheetModel, TableSpec
@@ -149,8 +150,10 @@ def meta_rows(entries: list[tuple[str, ProjectDocument]], unit_code, year) -> li
     rows: list[list] = [[L.MARKER, L.FORMAT_VERSION], ["unit_code", unit_code], ["year", year], [],
                         ["sheet", "id", "base_rev", "base_json"]]
     for title, doc in entries:
-        raw = dumps(doc).decode("utf-8")
-        rows.append([title, doc.id, revision(doc)] + [raw[j : j + CHUNK] for j in range(0, len(raw), CHUNK)])
+        raw = dumps(doc)
+        rev = hashlib.sha256(raw).hexdigest()[:16]  # = revision(doc), without a second dumps
+        text = raw.decode("utf-8")
+        rows.append([title, doc.id, rev] + [text[j : j + CHUNK] for j in range(0, len(text), CHUNK)])
     return rows
 
 

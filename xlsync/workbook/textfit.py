@@ -90,6 +90,8 @@ def wrapped_lines(text: str | None, width_pt: float, font_pt: float = FONT_PT) -
     if text is None or text == "":
         return 1
     avail = max(width_pt - 2 * CELL_PAD_PT, font_pt) / font_pt  # in em
+    if len(text) <= avail and "\n" not in text:  # no character is wider than an em
+        return 1
     total = 0
     for para in str(text).split("\n"):
         lines, used = 1, 0.0
@@ -114,6 +116,7 @@ def height_for_lines(lines: int, font_pt: float = FONT_PT) -> float:
     return round(lines * font_pt * LINE_FACTOR + PAD_PT, 1)
 
 
+@lru_cache(maxsize=65536)
 def text_height(text, width_pt: float, font_pt: float = FONT_PT) -> float:
     return min(409.0, height_for_lines(wrapped_lines(text, width_pt, font_pt), font_pt))
 

@@ -15,14 +15,7 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl.chart import LineChart, Reference
-from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.pagebreak import Break, RowBreak
-from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from ..document import ProjectDocument
 from ..errors import WorkbookError
@@ -141,6 +134,13 @@ def _put(cell, value) -> None:
 
 
 def render_openpyxl(wb, ws, m: SheetModel) -> None:
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import Font
+    from openpyxl.workbook.defined_name import DefinedName
+    from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.pagebreak import Break, RowBreak
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
     for c, w in enumerate(m.widths, 1):
         ws.column_dimensions[get_column_letter(c)].width = w
     for r, h in m.heights.items():
@@ -197,6 +197,8 @@ def render_openpyxl(wb, ws, m: SheetModel) -> None:
 def add_plan_chart(ws, top: int, bottom: int, first_col: int, category_col: int, series_cols: list[int],
                    width_chars: float = 60, height_pt: float = 190) -> None:
     """The cumulative spending curve against the even-spending line, beside the quarters."""
+    from openpyxl.chart import LineChart, Reference
+
     chart = LineChart()
     chart.title = "累计支出进度"
     chart.y_axis.title = "%"
@@ -260,6 +262,8 @@ def update_in_place(ws, doc: ProjectDocument, tolerance: Decimal) -> bool:
 
 def _ensure_lists(wb, profiles_needed: list) -> dict[str, int]:
     """The _lists sheet holds every needed profile: profile name → slot."""
+    from openpyxl.workbook.defined_name import DefinedName
+
     existing = lists_profiles(wb[L.LISTS_SHEET]) if L.LISTS_SHEET in wb.sheetnames else []
     have = {n: i for i, n in enumerate(existing)}
     if all(p.name in have for p in profiles_needed) and existing:
