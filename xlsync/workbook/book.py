@@ -20,9 +20,28 @@ LIST_BLOCK_COLS = 12  # columns of the _lists sheet each rule profile takes
 RULE_ROW = 20
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Text a workbook can hold: characters XML forbids become U+FFFD (never a broken file)."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _utf16_prefix(text: str, units: int) -> str:
+    """The longest prefix of at most `units` UTF-16 code units (how Excel counts)."""
+    out, n = [], 0
+    for ch in text:
+        n += 2 if ord(ch) > 0xFFFF else 1
+        if n > units:
+            break
+        out.append(ch)
+    return "".join(out)
+
+
 def sheet_title(name: str | None, taken: set[str]) -> str:
-    base = _BAD_SHEET_CHARS.sub("_", name or "项目").strip() or "项目"
-    base = base[:28]
+    base = xml_safe(_BAD_SHEET_CHARS.sub("_", name or "项目")).strip() or "项目"
+    base = _utf16_prefix(base, 26)
     title, n = base, 2
     lowered = {t.lower() for t in taken}
     while title.lower() in lowered:
@@ -152,7 +171,7 @@ def meta_rows(entries: list[tuple[str, ProjectDocument]], unit_code, year) -> li
     for title, doc in entries:
         raw = dumps(doc)
         rev = hashlib.sha256(raw).hexdigest()[:16]  # = revision(doc), without a second dumps
-        text = raw.decode("utf-8")
+        text = _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", raw.decode("utf-8", "surrogatepass"))
         rows.append([title, doc.id, rev] + [text[j : j + CHUNK] for j in range(0, len(text), CHUNK)])
     return rows
 

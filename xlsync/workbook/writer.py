@@ -31,6 +31,7 @@ from .book import (  # noqa: F401 - meta_json, meta_rows, sheet_title: used thro
     meta_json,
     meta_rows,
     sheet_title,
+    xml_safe,
 )
 from .compose import compose
 from .macro import default_macro_template  # noqa: F401 - part of this module's interface
@@ -128,7 +129,7 @@ def save_atomic(wb, path: Path) -> None:
 
 # -- openpyxl: rendering a sheet model into an existing workbook ----------------------------
 def _put(cell, value) -> None:
-    cell.value = value
+    cell.value = xml_safe(value) if isinstance(value, str) else value
     if isinstance(value, str):
         cell.data_type = "s"  # text stays text: '=100%' is no formula
 

@@ -14,7 +14,7 @@ from ..errors import WorkbookError
 from ..store import default_mode
 from . import layout as L
 from . import textfit
-from .book import abs_ref, lists_cells, meta_rows, quote
+from .book import abs_ref, lists_cells, meta_rows, quote, xml_safe
 from .model import SheetModel
 from .style import XlsxFormats
 
@@ -35,7 +35,7 @@ def render(wb, fmts: XlsxFormats, ws, m: SheetModel) -> None:
         fmt = fmts[style]
         if isinstance(value, str):
             ws.merge_range(r1 - 1, c1 - 1, r2 - 1, c2 - 1, "", fmt)
-            ws.write_string(r1 - 1, c1 - 1, value, fmt)
+            ws.write_string(r1 - 1, c1 - 1, xml_safe(value), fmt)
         else:
             ws.merge_range(r1 - 1, c1 - 1, r2 - 1, c2 - 1, None, fmt)
             _write(ws, r1 - 1, c1 - 1, value, fmt)
@@ -73,7 +73,7 @@ def _write(ws, r: int, c: int, value, fmt) -> None:
     if value is None:
         ws.write_blank(r, c, None, fmt)
     elif isinstance(value, str):
-        ws.write_string(r, c, value, fmt)
+        ws.write_string(r, c, xml_safe(value), fmt)
     elif isinstance(value, bool):
         ws.write_boolean(r, c, value, fmt)
     elif isinstance(value, Decimal | int | float):
@@ -189,7 +189,7 @@ class Book:
                 if isinstance(value, int):
                     ws.write_number(i, j, value)
                 else:
-                    ws.write_string(i, j, str(value))
+                    ws.write_string(i, j, xml_safe(str(value)))
         ws.very_hidden()
 
     def close(self) -> Path:
