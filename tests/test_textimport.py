@@ -197,10 +197,10 @@ def test_wrapped_narrative_line_is_joined():
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
 # generated text never spells a label or section of the form itself (that would be ambiguous
 # for any reader, human or not)
-from xlsync.textimport import FIELD_LABELS, SECTION_LABELS  # noqa: E402
+from xlsync.textvocab import vocab  # noqa: E402
 
-word = st.text(CJK, min_size=2, max_size=8).filter(
-    lambda w: w not in FIELD_LABELS and w not in SECTION_LABELS and w not in {"经济科目名称", "一级指标"})
+SEED_WORDS = set(vocab("seed").labels) | set(vocab("seed").headers) | set(vocab("seed").comp_item)
+word = st.text(CJK, min_size=2, max_size=8).filter(lambda w: not any(lb in w for lb in SEED_WORDS))
 SEED_TREE = {
     "投入与目标管理": ["投入管理", "财务管理", "项目管理"],
     "产出目标": ["数量", "质量", "时效"],
@@ -247,6 +247,7 @@ def documents(draw):
             for name in draw(st.lists(word, min_size=1 if l2 in ("投入管理", "数量") else 0, max_size=3, unique=True)):
                 indicators.append({"level1": l1, "level2": l2, "name": name + "率", "target": draw(target)})
     return new_document(
+        form="支出项目绩效目标表", layout="seed",
         year=draw(st.integers(2015, 2030)),
         unit_code=draw(st.from_regex(r"\A\d{6}\Z")),
         unit_name=draw(word) + "中心",

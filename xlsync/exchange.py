@@ -60,8 +60,12 @@ def workbook_name(doc: ProjectDocument) -> str:
     return f"{unit}-{year_folder(doc.year)}.xlsx"
 
 
-def export(store: Store, out: Path, profile=None, unit: str | None = None, year: int | None = None) -> list[Path]:
+def export(store: Store, out: Path, profile=None, unit: str | None = None, year: int | None = None,
+           progress=None) -> list[Path]:
     """One workbook per unit and year. `out` is a file (one unit-year) or a folder.
+
+    Each workbook's 目录 names the store by its absolute path (存储位置), which the 推送/拉取
+    buttons use. progress: wraps the iterable of (unit, year) groups (a progress bar).
     profile: the rule profile for every sheet; None: each document's form names its own."""
     from .workbook.writer import unit_of, write_workbook
 
@@ -73,19 +77,20 @@ def export(store: Store, out: Path, profile=None, unit: str | None = None, year:
         groups.setdefault(unit_of(d), []).append(d)
     if not groups:
         raise WorkbookError(f"存储 {store.root} 中没有符合条件的项目")
-    out = Path(out)
+    out, location = Path(out), str(Path(store.root).resolve())
     if out.suffix.lower() in (".xlsx", ".xlsm"):
         if len(groups) > 1:
             raise WorkbookError("存储中有多个单位或年度，请用 --unit/--year 选择，或用 --out-dir 导出到文件夹")
         (key, group), = groups.items()
-        return [write_workbook(group, out, profile, store=str(store.root))]
+        return [write_workbook(group, out, profile, store=location)]
     paths, names = [], set()
-    for _key, group in sorted(groups.items(), key=lambda kv: tuple(str(k) for k in kv[0])):
+    items = sorted(groups.items(), key=lambda kv: tuple(str(k) for k in kv[0]))
+    for _key, group in (progress(items) if progress else items):
         name = workbook_name(group[0])
         while name in names:
             name = name.replace(".xlsx", "_.xlsx")
         names.add(name)
-        paths.append(write_workbook(group, out / name, profile, store=str(store.root)))
+        paths.append(write_workbook(group, out / name, profile, store=location))
     return paths
 
 
@@ -111,6 +116,9 @@ def push_content(content, store: Store, force: bool = False, dry_run: bool = Fal
         for sp in content.projects:
             doc = sp.document
             current = store.get(doc.id) if store.exists(doc.id) else None
+            if not content.has_meta and current is not None and sp.unshown:
+                # the sheet says nothing about keys it does not show: keep the store's
+                doc = doc.model_copy(update={k: getattr(current, k) for k in sp.unshown})
             m = merge(sp.base if content.has_meta else None, doc, current, force=force)
             if m.conflicts:
                 status = "conflict"

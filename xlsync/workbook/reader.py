@@ -48,6 +48,7 @@ class SheetProject:
     base_rev: str | None = None
     base: ProjectDocument | None = None
     errors: list[WorkbookError] = field(default_factory=list)
+    unshown: frozenset[str] = frozenset()  # document keys the sheet has no cells for
 
 
 @dataclass
