@@ -19,7 +19,7 @@ from ..findings import (
     project_status,
 )
 from . import layout as L
-from . import style
+from . import style, textfit
 from .cells import put_text
 from .reader import index_rows
 from .writer import restore_charts, save_atomic
@@ -46,7 +46,7 @@ def write_findings(path: str | Path, findings: list[Finding]) -> None:
     wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
     _clear_previous(wb)
     ws = wb.create_sheet(L.FINDINGS_SHEET, 1 if L.INDEX_SHEET in wb.sheetnames else 0)
-    widths = {"A": 6, "B": 6, "C": 22, "D": 60, "E": 10, "F": 30, "G": 22, "H": 30, "I": 16, "J": 16, "K": 8}
+    widths = {"A": 5, "B": 6, "C": 24, "D": 46, "E": 9, "F": 20, "G": 18, "H": 34, "I": 14, "J": 14, "K": 8}
     for col, w in widths.items():
         ws.column_dimensions[col].width = w
     for j, h in enumerate(HEADERS, 1):
@@ -67,6 +67,7 @@ def write_findings(path: str | Path, findings: list[Finding]) -> None:
             ws.cell(i, 8).hyperlink = f"#{values[7]}"
             ws.cell(i, 8).font = style.LINK
         ws.cell(i, 2).fill = style.ERROR_FILL if values[1] == "错误" else style.WARNING_FILL
+        ws.row_dimensions[i].height = textfit.row_height(values, list(widths.values()))  # wrapped, whole
     first_row = {values[7]: i for i, values in reversed(list(enumerate(rows, 2))) if values[7]}
     for (sheet, cell), (severity, text) in cell_notes(findings).items():
         if sheet not in wb.sheetnames:

@@ -121,6 +121,12 @@ def text_height(text, width_pt: float, font_pt: float = FONT_PT) -> float:
     return min(409.0, height_for_lines(wrapped_lines(text, width_pt, font_pt), font_pt))
 
 
+def row_height(values, widths) -> float:
+    """Height of a row of single-column cells (widths in Excel units) showing each whole."""
+    return max((text_height(str(v), col_pt(w)) for v, w in zip(values, widths, strict=False)
+                if v is not None and w), default=height_for_lines(1))
+
+
 # -- the printed page ---------------------------------------------------------------------
 def printable(orientation: str) -> tuple[float, float]:
     w, h = A4 if orientation == "portrait" else A4[::-1]
