@@ -209,3 +209,32 @@ def test_any_document_round_trips_through_its_workbook(tmp_path, doc):
     path = write_workbook([doc], tmp_path / "h.xlsx")
     got = _read_one(path)
     assert dumps(got) == dumps(doc), _diff(doc, got)
+
+
+def test_pull_writes_only_the_cells_that_changed(tmp_path, seed_docs):
+    import zipfile
+
+    from xlsync.workbook.xlsxpatch import sheet_parts
+
+    store = Store(tmp_path / "store")
+    store.put_many(seed_docs)
+    (book,) = export(store, tmp_path / "b.xlsx", unit="095001")
+    before = {i.filename: zipfile.ZipFile(book).read(i.filename) for i in zipfile.ZipFile(book).infolist()}
+    doc = next(d for d in store.documents(unit="095001")[0] if d.name == "管委会工作经费")
+    longer = (doc.overview or "") + "补充说明：" * 80
+    store.put(doc.model_copy(update={"owner": "王五", "overview": longer, "year_amount": "1234567.89"}))
+    assert pull(book, store, None).written
+    with zipfile.ZipFile(book) as z:
+        parts = sheet_parts(z)
+        after = {i.filename: z.read(i.filename) for i in z.infolist()}
+    changed = {name for name in before if before[name] != after.get(name)}
+    assert changed == {parts["管委会工作经费"], parts["目录"], parts["_xlsync"]}
+    assert set(after) == set(before)  # charts, tables, styles: all kept
+    got = {sp.document.id: sp.document for sp in read_workbook(book).projects}
+    assert dumps(got[doc.id]) == dumps(store.get(doc.id))
+    ws = load_workbook(book)["管委会工作经费"]
+    row = int(ws.defined_names["xs_overview"].attr_text.rsplit("$", 1)[1])
+    assert ws.row_dimensions[row].height >= 16 * 8  # grew with the longer text
+    index = load_workbook(book, data_only=True)["目录"]
+    total = next(r for r in index.iter_rows(min_row=8) if r[1].value and str(r[1].value).startswith("合计"))
+    assert total[4].value == pytest.approx(float(sum(Decimal(d.year_amount) for d in got.values())))

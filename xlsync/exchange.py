@@ -159,7 +159,7 @@ def _refresh_after(book: Path, content, results: dict[str, ProjectDocument], pro
         first = projects[0][1]
         patch_meta(book, meta_rows([(t, b) for t, _d, b, _r in projects], first.unit_code, first.year))
     else:
-        update_workbook(book, projects, profile)
+        update_workbook(book, projects, profile, content)
 
 
 def pull_content(content, store: Store, force: bool = False):
@@ -202,6 +202,6 @@ def pull(book: Path, store: Store, profile, force: bool = False, dry_run: bool =
     base_moved = any(sp.base is None or revision(sp.base) != revision(b)
                      for sp, (_t, _d, b, _r) in zip(content.projects, projects, strict=False))
     if any(p[3] for p in projects) or base_moved or not content.has_meta:
-        update_workbook(book, projects, profile)
+        update_workbook(book, projects, profile, content)
         report.written = True
     return report

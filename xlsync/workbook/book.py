@@ -15,7 +15,8 @@ from .compose import ListNames
 from .model import SheetModel, TableSpec
 
 CHUNK = 30000
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\'\x00-\x1f]")
+# Excel forbids []:*?/\ in sheet names; ' and ! are allowed but break references elsewhere
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\'!\x00-\x1f]")
 LIST_BLOCK_COLS = 12  # columns of the _lists sheet each rule profile takes
 RULE_ROW = 20
 

@@ -49,6 +49,7 @@ class SheetProject:
     base: ProjectDocument | None = None
     errors: list[WorkbookError] = field(default_factory=list)
     unshown: frozenset[str] = frozenset()  # document keys the sheet has no cells for
+    shape: Shape | None = None  # where the sheet keeps each key (for writing into it)
 
 
 @dataclass
@@ -319,6 +320,7 @@ def _read_sheet(path: Path, ws, meta: dict) -> SheetProject | None:
         sp.errors.append(WorkbookError(exc.message, loc(exc.location.cell if exc.location else "A1")))
         return sp
     sf = shape.form
+    sp.shape = shape
     data: dict = {}
     for key in SCALARS:
         coord = shape.cells.get(key)

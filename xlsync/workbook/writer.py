@@ -285,7 +285,7 @@ def _ensure_lists(wb, profiles_needed: list) -> dict[str, int]:
 
 
 def update_workbook(path: str | Path, projects: list[tuple[str | None, ProjectDocument, ProjectDocument, bool]],
-                    profile=None) -> None:
+                    profile=None, content=None) -> None:
     """Change project sheets in an existing workbook, keeping its other sheets.
 
     projects: (sheet title or None for a new sheet, document to show, base document for the
@@ -297,15 +297,15 @@ def update_workbook(path: str | Path, projects: list[tuple[str | None, ProjectDo
     from .xlsxpatch import try_patch
 
     path = Path(path)
-    if try_patch(path, projects, profile):
-        return
+    docs = [d for _t, d, _b, _r in projects]
+    profiles, slots = _profiles(docs, profile)
+    if try_patch(path, projects, content, lambda d: _profile_for(d, profiles, slots)[0].plan_percent_points):
+        return  # only the changed cells were written
     wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
     used = {int(m.group(1)) for ws in wb.worksheets for t in ws.tables
             if (m := re.match(r"xs(\d{3})_", t))}
     next_index = max(used, default=0) + 1
     taken = set(wb.sheetnames) | RESERVED
-    docs = [d for _t, d, _b, _r in projects]
-    profiles, slots = _profiles(docs, profile)
     slot_of = _ensure_lists(wb, profiles)
     entries, shown = [], []
     for title, doc, base, rebuild in projects:
