@@ -1,5 +1,6 @@
 """Export speed: xlsync writing 20 unit workbooks of 50 projects (cloned from the seed tables)
-against xlsxwriter writing the same cells (values and formats, no names, tables or checks).
+against xlsxwriter writing the same cells (values and formats, no names, tables or checks);
+pull speed: a few changed projects into a 50-project workbook.
 
     python bench/export_speed.py [--units 20] [--projects 50]
 """
@@ -81,7 +82,41 @@ def main() -> None:
     print(f"export {len(docs)} projects → {len(paths)} workbooks: best {min(ours):.2f} s  (runs: "
           + ", ".join(f"{t:.2f}" for t in ours) + ")")
     print(f"xlsxwriter writing the same cells: best {min(base):.2f} s   ratio ×{min(ours) / min(base):.2f}")
+    pull_speed(args.projects)
 
 
 if __name__ == "__main__":
     main()
+
+
+def pull_speed(projects: int = 50, changed: int = 5) -> None:
+    """Pull of `changed` changed projects into one unit workbook: cell patch vs openpyxl."""
+    from xlsync.exchange import _read, export, pull, pull_content
+    from xlsync.store import Store
+    from xlsync.workbook.writer import update_workbook
+
+    docs = clones(1, projects)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        store = Store(tmp / "store")
+        store.put_many(docs)
+        (book,) = export(store, tmp / "b.xlsx")
+        for d in docs[:changed]:
+            store.put(d.model_copy(update={"owner": "王五"}))
+        content = _read(book)
+        _report, plan = pull_content(content, store)
+        import shutil
+
+        shutil.copy(book, tmp / "copy.xlsx")
+        t = time.perf_counter()
+        update_workbook(tmp / "copy.xlsx", plan, None, None)  # the openpyxl route
+        slow = time.perf_counter() - t
+        t = time.perf_counter()
+        _read(book)
+        read = time.perf_counter() - t
+        t = time.perf_counter()
+        pull(book, store, None)
+        fast = time.perf_counter() - t
+    print(f"pull {changed} changed of {projects} projects: {fast:.2f} s (of which reading the workbook "
+          f"{read:.2f} s); the openpyxl route (load, rewrite, save) {slow:.2f} s")
+
