@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 SEED   := examples/zhengzhou-hpf-2020.txt
 OUT    := out
 
-.PHONY: demo test setup libreoffice bench clean
+.PHONY: demo test setup libreoffice chromium bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,16 @@ libreoffice:
 	    libreoffice-calc-nogui fonts-noto-cjk fonts-crosextra-carlito poppler-utils >/dev/null; }
 	@soffice --version
 
-test: $(STAMP) libreoffice
+# The task pane test drives Debian's Chromium (Playwright cannot download its own browser here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	    chromium >/dev/null; }
+	@chromium --version
+
+test: $(STAMP) libreoffice chromium
 	$(BIN)/ruff check .
 	XLWINGS_LICENSE_KEY=noncommercial $(BIN)/pytest -q
 

@@ -44,6 +44,17 @@ class LogEntry:
     rev: str
     previous: str | None
     action: str
+    author: str | None = None  # who wrote it: the server's user, or the OS user; absent in old logs
+
+
+def os_user() -> str | None:
+    """The login name of whoever runs this process (the author of a command-line write)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (containers)
+        return None
 
 
 def _fsync_dir(path: Path) -> None:
@@ -63,12 +74,13 @@ def default_mode() -> int:
     return 0o666 & ~mask
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write bytes to path so that readers see the old or the new file, never a torn one."""
+def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write bytes to path so that readers see the old or the new file, never a torn one.
+    mode: the new file's permissions (default: what a plain open() would give)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        os.chmod(tmp, default_mode())
+        os.chmod(tmp, default_mode() if mode is None else mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -81,10 +93,14 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 class Store:
-    """A folder of project documents."""
+    """A folder of project documents.
 
-    def __init__(self, root: str | os.PathLike):
+    author: who the history names for this object's writes; by default the OS user.
+    """
+
+    def __init__(self, root: str | os.PathLike, author: str | None = None):
         self.root = Path(root)
+        self.author = author
         self.meta = self.root / META
         self._lock: FileLock | None = None
 
@@ -195,12 +211,13 @@ class Store:
                 atomic_write(hist, dumps(old))
         atomic_write(self.history_dir(doc.id) / f"{rev}.json", data)
         atomic_write(path, data)
-        self._append_log(doc.id, LogEntry(_now(), rev, previous, action))
+        self._append_log(doc.id, LogEntry(_now(), rev, previous, action, self.author or os_user()))
         return PutResult(doc.id, rev, previous, True, path)
 
     def _append_log(self, doc_id: str, entry: LogEntry) -> None:
         log = self.history_dir(doc_id) / "log.jsonl"
-        line = json.dumps(entry.__dict__, ensure_ascii=False) + "\n"
+        record = {k: v for k, v in entry.__dict__.items() if not (k == "author" and v is None)}
+        line = json.dumps(record, ensure_ascii=False) + "\n"
         with open(log, "a", encoding="utf-8") as fh:
             fh.write(line)
             fh.flush()

@@ -34,7 +34,6 @@ from .book import (  # noqa: F401 - meta_json, meta_rows, sheet_title: used thro
     xml_safe,
 )
 from .compose import compose
-from .macro import default_macro_template  # noqa: F401 - part of this module's interface
 from .model import SheetModel
 from .sheetform import sheet_form_of
 
@@ -68,8 +67,7 @@ def _profile_for(doc, profiles, slots) -> tuple[object, int]:
     return profiles[slot], slot
 
 
-def write_workbook(docs: list[ProjectDocument], path: str | Path, profile=None, store: str | None = None,
-                   template: str | Path | None = None) -> Path:
+def write_workbook(docs: list[ProjectDocument], path: str | Path, profile=None, store: str | None = None) -> Path:
     """A new unit-year workbook for the documents (all of one unit and year).
 
     profile: the rule profile of every sheet's dropdowns and plan tolerance; None: each
@@ -84,7 +82,7 @@ def write_workbook(docs: list[ProjectDocument], path: str | Path, profile=None, 
         raise WorkbookError(f"一个工作簿只放一个单位一个年度的项目，得到: {sorted(units, key=str)}")
     profiles, slots = _profiles(docs, profile)
     macro = path.suffix.lower() == ".xlsm"
-    book = Book(path, vba=template if macro else None, macro=macro)
+    book = Book(path, macro=macro)
     try:
         index = book.sheet(L.INDEX_SHEET)
         taken = set(RESERVED)
@@ -102,21 +100,22 @@ def write_workbook(docs: list[ProjectDocument], path: str | Path, profile=None, 
     except BaseException:
         book.abort()
         raise
-    book.close()
-    if macro:
-        from .macro import add_ribbon
-
-        add_ribbon(path)
+    book.close()  # an .xlsm comes out with xlsync's macros and ribbon (see macrobook)
     return path
 
 
 def save_atomic(wb, path: Path) -> None:
-    """Save next to the target and rename over it: the user's file is never half-written."""
+    """Save next to the target and rename over it: the user's file is never half-written.
+    An .xlsm comes out with xlsync's macros and ribbon (see macrobook)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:
         wb.save(tmp)
+        if path.suffix.lower() == ".xlsm":
+            from .macrobook import make_macro_workbook
+
+            make_macro_workbook(tmp)
         os.chmod(tmp, default_mode())
         os.replace(tmp, path)
     except PermissionError:

@@ -146,23 +146,19 @@ def _print_setup(ws, m: SheetModel) -> None:
 class Book:
     """A new workbook being written (xlsxwriter), saved atomically by `close`."""
 
-    def __init__(self, path: Path, macro: bool = False, vba=None):
+    def __init__(self, path: Path, macro: bool = False):
         import xlsxwriter
 
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        suffix = ".xlsm" if macro else ".xlsx"
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=suffix, dir=self.path.parent)
+        self.macro = macro
+        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".xlsx", dir=self.path.parent)
         os.close(fd)
         self.tmp = Path(tmp)
         self.wb = xlsxwriter.Workbook(str(self.tmp), {"in_memory": True, "strings_to_numbers": False,
                                                       "strings_to_formulas": False, "strings_to_urls": False})
         self.wb.set_properties({"title": "xlsync", "comments": "xlsync workbook",
                                 "created": _dt.datetime(2020, 1, 1)})
-        if macro:
-            from .macro import vba_project
-
-            self.wb.add_vba_project(vba_project(vba), is_stream=True)
         self.fmts = XlsxFormats(self.wb)
 
     def sheet(self, title: str):
@@ -195,6 +191,10 @@ class Book:
     def close(self) -> Path:
         try:
             self.wb.close()
+            if self.macro:  # the plain package becomes an .xlsm with xlsync's macros and ribbon
+                from .macrobook import make_macro_workbook
+
+                make_macro_workbook(self.tmp)
             os.chmod(self.tmp, default_mode())
             os.replace(self.tmp, self.path)
         except PermissionError:
