@@ -85,10 +85,6 @@ def main() -> None:
     pull_speed(args.projects)
 
 
-if __name__ == "__main__":
-    main()
-
-
 def pull_speed(projects: int = 50, changed: int = 5) -> None:
     """Pull of `changed` changed projects into one unit workbook: cell patch vs openpyxl."""
     from xlsync.exchange import _read, export, pull, pull_content
@@ -120,3 +116,6 @@ def pull_speed(projects: int = 50, changed: int = 5) -> None:
     print(f"pull {changed} changed of {projects} projects: {fast:.2f} s (of which reading the workbook "
           f"{read:.2f} s); the openpyxl route (load, rewrite, save) {slow:.2f} s")
 
+
+if __name__ == "__main__":
+    main()

@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from ..document import ProjectDocument, dumps
 from . import layout as L
+from . import textfit
 from .compose import ListNames
 from .model import SheetModel, TableSpec
 
@@ -68,7 +69,7 @@ def compose_index(entries: list[tuple[str, ProjectDocument]], unit_code, unit_na
                   store: str | None, status: dict[str, str] | None = None) -> SheetModel:
     """The 目录: the unit, where its store is, one line per project sheet, and their 合计."""
     status = status or {}
-    m = SheetModel(L.INDEX_SHEET, [6, 40, 26, 18, 18, 16, 30], "landscape", title_rows=INDEX_TOP,
+    m = SheetModel(L.INDEX_SHEET, [6, 40, 32, 18, 18, 16, 30], "landscape", title_rows=INDEX_TOP,
                    freeze_row=INDEX_TOP + 1)
     head = " ".join(p for p in (unit_name or unit_code, f"{year}年" if year is not None else None) if p)
     m.box(1, 1, 1, 7, f"{head} 项目支出绩效目标表".strip(), "title")
@@ -97,6 +98,7 @@ def compose_index(entries: list[tuple[str, ProjectDocument]], unit_code, unit_na
         for j, (v, style) in enumerate(values, 1):
             m.put(r, j, v, style)
         m.links[(r, 2)] = f"{quote(title)}!A1"
+        m.heights[r] = textfit.row_height([v for v, _s in values], m.widths)  # names shown whole
     bottom = top + len(rows)
     m.tables.append(TableSpec("xs_index", top, 1, bottom, INDEX_HEADERS, "index",
                               ["no", "name", "id", "total_amount", "year_amount", "status", "sheet"]))
