@@ -346,7 +346,7 @@ def export(store_dir, unit, year, output, out_dir, rules) -> None:
     if bool(output) == bool(out_dir):
         raise click.UsageError("[TARGET_MISSING] 请给出 -o 工作簿.xlsx（一个单位和年度）或 --out-dir 文件夹（每个单位和年度一个工作簿）"
                                " (give either -o BOOK.xlsx or --out-dir DIR)")
-    paths = do_export(Store(store_dir), output or out_dir, load_profile(rules), unit, year,
+    paths = do_export(Store(store_dir), output or out_dir, load_profile(rules) if rules else None, unit, year,
                       progress=lambda items: progress(items, "导出 (export)", len(items)))
     click.echo(render_export(paths, store_dir))
 
@@ -369,7 +369,7 @@ def _sync_command(direction):
         from .term import progress
         from .validators.profiles import load_profile
 
-        store, profile = Store(store_dir), load_profile(rules)
+        store, profile = Store(store_dir), load_profile(rules) if rules else None
         fn = exchange.push if direction == "push" else exchange.pull
         reports = [fn(book, store, profile, force=force, dry_run=dry_run)
                    for book in progress(books, "推送 (push)" if direction == "push" else "拉取 (pull)")]

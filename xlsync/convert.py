@@ -182,7 +182,7 @@ def _export(task: tuple, rules: str | None = None) -> FileOutcome:
     try:
         docs = [d for d in (loads(p.read_bytes(), source=str(p)) for p in sorted(folder.glob("*.json")))
                 if d.unit_code == unit_code and d.year == year]
-        write_workbook(docs, out, load_profile(rules), store=str(root))
+        write_workbook(docs, out, load_profile(rules) if rules else None, store=str(root))
     except XlsyncError as exc:
         return FileOutcome(str(out), "output", "failed", str(exc))
     except Exception as exc:

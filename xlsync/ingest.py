@@ -117,6 +117,10 @@ def import_text(paths: list[str | Path], store: Store | None, dry_run: bool = Fa
         seen[t.document.id] = t
         writable.append(t)
     decided: dict[int, TableOutcome] = {}
+    if store is not None and writable and not dry_run and options is not None and options.form:
+        from .forms import load_form
+
+        store.keep_form(load_form(options.form))
     if store is not None and writable:
         with store.lock():
             for t in writable:
