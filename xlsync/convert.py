@@ -133,15 +133,24 @@ class _Seen:
 def _write_text(parsed: _Parsed, store, seen: _Seen) -> FileOutcome:
     name = str(parsed.path)
     report = parsed.report
-    failed = [o for o in report.outcomes if o.status == "failed"]
-    good = [o.table.document for o in report.outcomes if o.status != "failed"]
+    from .ingest import write_table
+
+    failed = [o for o in report.outcomes if o.status not in ("would-write",)]
+    tables = [o.table for o in report.outcomes if o.status == "would-write"]
+    good = [t.document for t in tables]
     clashes = [(d, other) for d in good if (other := seen.clash(d, name))]
     if clashes:
         d, other = clashes[0]
         return FileOutcome(name, "text", "conflict",
                            f"“{d.title}”与 {other} 中的同一项目内容不同，本文件未写入")
-    results = store.put_many(good, action=f"convert {parsed.path.name}") if good else []
-    changed = sum(r.changed for r in results)
+    with store.lock():  # merged against each table's last import, as import-text does
+        results = [write_table(store, t, action=f"convert {parsed.path.name}") for t in tables]
+    stale = [r for r in results if r.status == "conflict"]
+    if stale:
+        fields = sorted({c.field for r in stale for c in r.merge.conflicts})
+        return FileOutcome(name, "text", "conflict",
+                           f"{len(stale)} 张表与存储中后来的修改冲突（{', '.join(fields)}），这些表未写入")
+    changed = sum(r.status in ("new", "updated") for r in results)
     units = {(d.unit_code, d.year) for d in good}
     detail = f"{len(good)} 张表，{changed} 张有变化"
     if failed:
