@@ -76,7 +76,7 @@ def main() -> None:
         books = export(store, tmp / "books", profile)
         book = next(b for b in books if b.name.startswith(UNIT))
         summary = tmp / "summary-2020.xlsx"
-        consolidate(store, [], profile, summary)
+        consolidate([store.root], summary)
         made = []
         pdf = to_pdf(book, tmp)
         first, last = form_pages(pdf, PROJECT)
