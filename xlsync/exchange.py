@@ -48,20 +48,33 @@ class SyncReport:
         return [c for c in self.changes if c.status == "conflict"]
 
 
-def export(store: Store, out: Path, profile, unit: str | None = None, year: int | None = None,
+def workbook_name(doc: ProjectDocument) -> str:
+    """The file name of a unit-year workbook: `<unit code>-<year>.xlsx`; a unit without a
+    code is named by its name, a table without a year says `undated`."""
+    import re
+
+    from .document import year_folder
+
+    unit = doc.unit_code or doc.unit_name or doc.department_name or "unit"
+    unit = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", unit).strip(" .")[:60] or "unit"
+    return f"{unit}-{year_folder(doc.year)}.xlsx"
+
+
+def export(store: Store, out: Path, profile=None, unit: str | None = None, year: int | None = None,
            progress=None) -> list[Path]:
     """One workbook per unit and year. `out` is a file (one unit-year) or a folder.
 
     Each workbook's 目录 names the store by its absolute path (存储位置), which the 推送/拉取
-    buttons use. progress: wraps the iterable of (unit, year) groups (a progress bar)."""
-    from .workbook.writer import write_workbook
+    buttons use. progress: wraps the iterable of (unit, year) groups (a progress bar).
+    profile: the rule profile for every sheet; None: each document's form names its own."""
+    from .workbook.writer import unit_of, write_workbook
 
     docs, errors = store.documents(unit=unit, year=year)
     if errors:
         raise errors[0]
     groups: dict[tuple, list[ProjectDocument]] = {}
     for d in docs:
-        groups.setdefault((d.unit_code, d.year), []).append(d)
+        groups.setdefault(unit_of(d), []).append(d)
     if not groups:
         raise WorkbookError(f"存储 {store.root} 中没有符合条件的项目")
     out, location = Path(out), str(Path(store.root).resolve())
@@ -70,10 +83,14 @@ def export(store: Store, out: Path, profile, unit: str | None = None, year: int 
             raise WorkbookError("存储中有多个单位或年度，请用 --unit/--year 选择，或用 --out-dir 导出到文件夹")
         (key, group), = groups.items()
         return [write_workbook(group, out, profile, store=location)]
-    paths = []
-    items = sorted(groups.items(), key=lambda kv: (str(kv[0][0]), kv[0][1]))
-    for (unit_code, yr), group in (progress(items) if progress else items):
-        paths.append(write_workbook(group, out / f"{unit_code}-{yr}.xlsx", profile, store=location))
+    paths, names = [], set()
+    items = sorted(groups.items(), key=lambda kv: tuple(str(k) for k in kv[0]))
+    for _key, group in (progress(items) if progress else items):
+        name = workbook_name(group[0])
+        while name in names:
+            name = name.replace(".xlsx", "_.xlsx")
+        names.add(name)
+        paths.append(write_workbook(group, out / name, profile, store=location))
     return paths
 
 
@@ -132,8 +149,9 @@ def push(book: Path, store: Store, profile, force: bool = False, dry_run: bool =
 
 def _refresh_after(book: Path, content, results: dict[str, ProjectDocument], profile) -> None:
     """After a push the workbook shows the merged documents, with them as its new base."""
+    from .workbook.book import meta_rows
     from .workbook.metapatch import patch_meta
-    from .workbook.writer import meta_rows, update_workbook
+    from .workbook.writer import update_workbook
 
     projects = [(sp.sheet, results[sp.document.id], results[sp.document.id],
                  revision(sp.document) != revision(results[sp.document.id])) for sp in content.projects]
@@ -141,7 +159,7 @@ def _refresh_after(book: Path, content, results: dict[str, ProjectDocument], pro
         first = projects[0][1]
         patch_meta(book, meta_rows([(t, b) for t, _d, b, _r in projects], first.unit_code, first.year))
     else:
-        update_workbook(book, projects, profile)
+        update_workbook(book, projects, profile, content)
 
 
 def pull_content(content, store: Store, force: bool = False):
@@ -161,11 +179,13 @@ def pull_content(content, store: Store, force: bool = False):
         status = "conflict" if m.conflicts else ("updated" if m.changed else "unchanged")
         report.changes.append(ProjectChange(sp.sheet, doc.id, doc.name, status, m))
         projects.append((sp.sheet, m.result, current, bool(m.changed)))
+    from .workbook.writer import unit_of
+
     first = content.projects[0].document
     ids = {sp.document.id for sp in content.projects}
     extra, _errors = store.documents(unit=first.unit_code, year=first.year)
     for d in extra:
-        if d.id not in ids:
+        if d.id not in ids and unit_of(d) == unit_of(first):
             report.changes.append(ProjectChange(None, d.id, d.name, "new"))
             projects.append((None, d, d, True))
     return report, projects
@@ -182,6 +202,6 @@ def pull(book: Path, store: Store, profile, force: bool = False, dry_run: bool =
     base_moved = any(sp.base is None or revision(sp.base) != revision(b)
                      for sp, (_t, _d, b, _r) in zip(content.projects, projects, strict=False))
     if any(p[3] for p in projects) or base_moved or not content.has_meta:
-        update_workbook(book, projects, profile)
+        update_workbook(book, projects, profile, content)
         report.written = True
     return report

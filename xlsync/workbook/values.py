@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from decimal import Decimal, InvalidOperation
 
 from ..dates import parse_date
@@ -72,6 +73,9 @@ def read_month(value) -> int | None:
     return int(number)
 
 
+_AS_WRITTEN = re.compile(r"\d{1,3}(\.\d+)?|1000")
+
+
 def _plain(d: Decimal) -> str:
     text = f"{d:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
@@ -89,7 +93,10 @@ def read_percent(value, number_format: str = "General") -> str | None:
         else:
             text = normalize_digits(str(value))
             if text.endswith("%"):
-                d = Decimal(text[:-1].strip())
+                written = text[:-1].strip()
+                if _AS_WRITTEN.fullmatch(written):
+                    return written  # "45.50%" stays 45.50: the percentage as written
+                d = Decimal(written)
             else:
                 d = Decimal(text)
                 if 0 < d < 1:
@@ -99,3 +106,34 @@ def read_percent(value, number_format: str = "General") -> str | None:
     if d < 0 or d > 1000:
         raise CellValueError(f"比例超出范围: {value!r}")
     return _plain(d)
+
+
+def read_int(value) -> int | None:
+    """A year (开始年, 预算年度): a whole number."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = Decimal(normalize_digits(str(value)).removesuffix("年").strip())
+    except InvalidOperation:
+        raise CellValueError(f"应为年份（四位数字），得到 {value!r}") from None
+    if number != number.to_integral_value() or not 1900 <= number <= 2200:
+        raise CellValueError(f"应为年份（四位数字），得到 {value!r}")
+    return int(number)
+
+
+def read_weight(value) -> str | None:
+    """分值/权重 as written: text stays as typed, a number becomes its shortest decimal."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise CellValueError(f"分值应为数字，得到 {value!r}")
+    if isinstance(value, float):
+        return _plain(_float_exact(value))
+    if isinstance(value, int | Decimal):
+        return _plain(Decimal(value))
+    text = normalize_digits(str(value)).strip()
+    try:
+        Decimal(text)
+    except InvalidOperation:
+        raise CellValueError(f"分值应为数字，得到 {value!r}") from None
+    return text
