@@ -43,20 +43,27 @@ def read_books(paths) -> int:
 
 
 def dump_cells(books, out: Path) -> None:
-    """The cells of workbooks (values, merged ranges) as JSON: what the xlsxwriter floor writes."""
+    """The cells of workbooks (values, merged ranges), one JSON line a workbook: what the
+    xlsxwriter floor writes."""
     from python_calamine import CalamineWorkbook
 
-    dump = []
-    for path in books:
-        wb = CalamineWorkbook.from_path(str(path))
-        sheets = []
-        for name in wb.sheet_names:
-            ws = wb.get_sheet_by_name(name)
-            merged = [(a[0], a[1], b[0], b[1]) for a, b in ws.merged_cell_ranges or ()]
-            sheets.append({"name": name, "start": list(ws.start or (0, 0)), "rows": ws.to_python(),
-                           "merged": merged})
-        dump.append({"name": Path(path).name, "sheets": sheets})
-    out.write_bytes(orjson.dumps({"books": dump}, default=str))
+    with open(out, "wb") as fh:
+        for path in books:
+            wb = CalamineWorkbook.from_path(str(path))
+            sheets = []
+            for name in wb.sheet_names:
+                ws = wb.get_sheet_by_name(name)
+                merged = [(a[0], a[1], b[0], b[1]) for a, b in ws.merged_cell_ranges or ()]
+                sheets.append({"name": name, "start": list(ws.start or (0, 0)), "rows": ws.to_python(),
+                               "merged": merged})
+            fh.write(orjson.dumps({"name": Path(path).name, "sheets": sheets}, default=str) + b"\n")
+
+
+def cell_books(cells: Path):
+    """The workbooks of a dump_cells file, one at a time."""
+    with open(cells, "rb") as fh:
+        for line in fh:
+            yield orjson.loads(line)
 
 
 def doc_paths(store: Path, books=()) -> list[Path]:
@@ -230,7 +237,7 @@ def write_book(path: Path, sheets: list[dict]) -> None:
 
 def write_books(cells: Path, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    for book in orjson.loads(cells.read_bytes())["books"]:
+    for book in cell_books(cells):
         write_book(out / book["name"], book["sheets"])
 
 
@@ -247,7 +254,7 @@ def jsonio(texts, store: Path, out: Path) -> None:
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("kind", choices=["read", "checks", "plan", "consolidate", "xlsxwriter", "jsonio",
-                                     "convert"])
+                                     "convert", "dump"])
     ap.add_argument("--books", nargs="*", default=[])
     ap.add_argument("--text", nargs="*", default=[])
     ap.add_argument("--store", type=Path)
@@ -265,10 +272,11 @@ def main(argv=None) -> None:
         plan(read_docs(a.store))
     elif a.kind == "consolidate":
         checks(read_docs(a.store, a.books))
-        summary = orjson.loads(a.summary.read_bytes())["books"][0]["sheets"]
-        write_book(a.out, summary)
+        write_book(a.out, next(cell_books(a.summary))["sheets"])
     elif a.kind == "xlsxwriter":
         write_books(a.cells, a.out)
+    elif a.kind == "dump":  # not a floor: the cells the xlsxwriter floor writes
+        dump_cells(a.books, a.out)
     elif a.kind in ("jsonio", "convert"):
         jsonio(a.text, a.store, a.out / "store")
         if a.kind == "convert":

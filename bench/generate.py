@@ -6,7 +6,8 @@ everything else (narratives, 项目实施计划, 项目构成, the indicator tre
 mistakes) as published. Projects are spread over units of PER_UNIT projects; each unit's
 tables go into one text file, as a unit would publish them.
 
-    python bench/generate.py 1000 OUTDIR      # OUTDIR/text/<unit>.txt
+    python bench/generate.py text 1000 DIR       # DIR/<unit>.txt
+    python bench/generate.py change STORE 100    # give 100 of the store's projects new narratives
 """
 
 from __future__ import annotations
@@ -110,6 +111,29 @@ def generate_text(size: int, out: Path, per_unit: int = PER_UNIT) -> list[Path]:
     return files
 
 
+def change_store(root: Path, count: int) -> list[str]:
+    """Give count projects spread over the store new narratives (what a pull brings back)."""
+    from xlsync.document import validate_data
+    from xlsync.store import Store
+
+    store = Store(root)
+    paths = store.paths()
+    step = max(1, len(paths) // count)
+    changed = []
+    for path in paths[::step][:count]:
+        data = store._read_path(path).model_dump(mode="json")
+        data["remark"] = "根据预算评审意见调整"
+        data["overview"] = (data["overview"] or "") + "（已按评审意见修订）"
+        changed.append(validate_data(data))
+    store.put_many(changed, action="bench change")
+    return [d.id for d in changed]
+
+
 if __name__ == "__main__":
-    for p in generate_text(int(sys.argv[1]), Path(sys.argv[2]) / "text"):
-        print(p)
+    if sys.argv[1] == "text":
+        for p in generate_text(int(sys.argv[2]), Path(sys.argv[3])):
+            print(p)
+    elif sys.argv[1] == "change":
+        print("\n".join(change_store(Path(sys.argv[2]), int(sys.argv[3]))))
+    else:
+        sys.exit(__doc__)

@@ -62,20 +62,30 @@ class BenchError(Exception):
 
 
 # -- running and measuring ----------------------------------------------------------------
+class Launcher:
+    """bench/launcher.py, started before this process grows: it runs and measures children."""
+
+    proc: subprocess.Popen | None = None
+
+    @classmethod
+    def run(cls, cmd: list[str], log: Path) -> dict:
+        if cls.proc is None:
+            cls.proc = subprocess.Popen([PY, str(HERE / "launcher.py")], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, text=True)
+        cls.proc.stdin.write(json.dumps({"cmd": [str(c) for c in cmd], "cwd": str(ROOT),
+                                         "log": str(log)}) + "\n")
+        cls.proc.stdin.flush()
+        return json.loads(cls.proc.stdout.readline())
+
+
 def measure(cmd: list[str], ok: tuple[int, ...], log: Path) -> tuple[float, int, float]:
     """Wall seconds, peak RSS (bytes) and CPU seconds of one child process; its output goes
     to log. CPU time is steadier than wall time when other work shares the machine."""
-    with open(log, "wb") as out:
-        t = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-        _pid, status, usage = os.wait4(p.pid, 0)
-        seconds = time.perf_counter() - t
-    p.returncode = os.waitstatus_to_exitcode(status)
-    if p.returncode not in ok:
+    r = Launcher.run(cmd, log)
+    if r["rc"] not in ok:
         tail = log.read_text(encoding="utf-8", errors="replace")[-2000:]
-        raise BenchError(f"{' '.join(map(str, cmd))[:300]}\nexited {p.returncode}:\n{tail}")
-    rss = usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024)
-    return seconds, rss, usage.ru_utime + usage.ru_stime
+        raise BenchError(f"{' '.join(map(str, cmd))[:300]}\nexited {r['rc']}:\n{tail}")
+    return r["wall"], r["rss"], r["cpu"]
 
 
 def summary(runs: list[tuple[float, int, float]]) -> dict:
@@ -96,6 +106,11 @@ def sha(*paths: Path) -> str:
     return h.hexdigest()[:16]
 
 
+def dump_cells(books: list[Path], out: Path, logs: Path) -> None:
+    """The workbooks' cells as JSON for the xlsxwriter floor (in a child: they are big)."""
+    measure([*FLOORS, "dump", "--books", *books, "--out", out], (0,), logs / "dump-cells.log")
+
+
 # -- the data -----------------------------------------------------------------------------
 class Data:
     """The generated data of one size, cached in work/<size>/."""
@@ -107,7 +122,7 @@ class Data:
         self.store = self.dir / "store"
         self.changed = self.dir / "store-changed"
         self.books = self.dir / "books"
-        self.cells = self.dir / "cells.json"
+        self.cells = self.dir / "cells.jsonl"
         self.scratch = self.dir / "scratch"
         self.logs = self.dir / "logs"
         self.state_file = self.dir / "state.json"
@@ -148,7 +163,7 @@ class Data:
         self.logs.mkdir(exist_ok=True)
         if self.state.get("text") != keys["text"] or not self.text.exists():
             shutil.rmtree(self.text, ignore_errors=True)
-            generate.generate_text(self.size, self.text)
+            measure([PY, HERE / "generate.py", "text", self.size, self.text], (0,), self.logs / "gen-text.log")
             self.state = {"text": keys["text"]}
             self.save()
         if self.state.get("store") != keys["store"] or not self.store.exists():
@@ -167,23 +182,10 @@ class Data:
 
     def _make_changed(self) -> None:
         """A copy of the store where every tenth project has new narratives (for pull)."""
-        from xlsync.document import validate_data
-        from xlsync.store import Store
-
         shutil.rmtree(self.changed, ignore_errors=True)
         shutil.copytree(self.store, self.changed)
-        store = Store(self.changed)
-        docs, errors = store.documents()
-        if errors:
-            raise BenchError(f"generated store has unreadable documents: {errors[0]}")
-        step = max(1, len(docs) // self.n_changed)
-        changed = []
-        for doc in docs[::step][: self.n_changed]:
-            data = doc.model_dump(mode="json")
-            data["remark"] = "根据预算评审意见调整"
-            data["overview"] = (data["overview"] or "") + "（已按评审意见修订）"
-            changed.append(validate_data(data))
-        store.put_many(changed, action="bench change")
+        measure([PY, HERE / "generate.py", "change", self.changed, self.n_changed], (0,),
+                self.logs / "gen-changed.log")
 
     def books_current(self) -> bool:
         return (self.state.get("books") == self.keys()["books"] and bool(self.book_files())
@@ -193,7 +195,7 @@ class Data:
         """Keep an export's output as the workbooks of this size (and the cells they hold)."""
         shutil.rmtree(self.books, ignore_errors=True)
         shutil.copytree(folder, self.books)
-        floors.dump_cells(self.book_files(), self.cells)
+        dump_cells(self.book_files(), self.cells, self.logs)
         self.state["books"] = self.keys()["books"]
         self.save()
 
@@ -253,7 +255,7 @@ def jobs(d: Data) -> list[Job]:
         d.adopt_books(s / "export")
 
     def summary_cells(name: str) -> Callable[[], None]:
-        return lambda: floors.dump_cells([s / "summary.xlsx"], d.dir / name)
+        return lambda: dump_cells([s / "summary.xlsx"], d.dir / name, d.logs)
 
     one_book = lambda: str(s / "one" / d.book_files()[0].name)  # noqa: E731
 
@@ -284,8 +286,8 @@ def jobs(d: Data) -> list[Job]:
             lambda: [*X, "consolidate", "--store", str(d.store), "-o", str(s / "summary.xlsx")],
             [Floor("orjson + pandas checks + xlsxwriter summary", lambda: [
                 *FLOORS, "consolidate", "--store", str(d.store), "--summary",
-                str(d.dir / "summary-store.json"), "--out", str(s / "floor.xlsx")])],
-            ratio_target(2, memory=big), after_first=summary_cells("summary-store.json"),
+                str(d.dir / "summary-store.jsonl"), "--out", str(s / "floor.xlsx")])],
+            ratio_target(2, memory=big), after_first=summary_cells("summary-store.jsonl"),
             needs_books=False),
         Job("export", f"export store → {units} workbooks",
             lambda: [*X, "export", "--store", str(d.store), "--out-dir", str(s / "export")],
@@ -302,8 +304,8 @@ def jobs(d: Data) -> list[Job]:
             lambda: [*X, "consolidate", *books(), "-o", str(s / "summary.xlsx")],
             [Floor("calamine + pandas checks + xlsxwriter summary", lambda: [
                 *FLOORS, "consolidate", "--books", *books(), "--store", str(d.store), "--summary",
-                str(d.dir / "summary-books.json"), "--out", str(s / "floor.xlsx")])],
-            ratio_target(2, memory=big), after_first=summary_cells("summary-books.json")),
+                str(d.dir / "summary-books.jsonl"), "--out", str(s / "floor.xlsx")])],
+            ratio_target(2, memory=big), after_first=summary_cells("summary-books.jsonl")),
         Job("push", f"push {units} unchanged workbooks",
             lambda: [*X, "push", *copies(), "--store", str(s / "store")], [calamine],
             ratio_target(2), setup=copy_books_and_store),
@@ -391,6 +393,8 @@ def main(argv=None) -> None:
     if a.profile:
         a.profile.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
+    a.work.mkdir(parents=True, exist_ok=True)
+    measure([PY, "-c", "pass"], (0,), a.work / "launcher.log")  # start the launcher while small
     results = []
     for n, size in enumerate(sizes):
         d = Data(a.work, size)

@@ -76,8 +76,8 @@ def test_workbooks_read_back_and_floors_handle_them(generated, tmp_path):
             assert sp.document == stored[sp.document.id]
     assert floors.read_books(books) > 0
     assert len(floors.read_docs(store.root, books[:1])) == 7
-    floors.dump_cells(books, tmp_path / "cells.json")
-    floors.write_books(tmp_path / "cells.json", tmp_path / "floor")
+    floors.dump_cells(books, tmp_path / "cells.jsonl")
+    floors.write_books(tmp_path / "cells.jsonl", tmp_path / "floor")
     for book in books:
         ours, theirs = CalamineWorkbook.from_path(str(book)), CalamineWorkbook.from_path(
             str(tmp_path / "floor" / book.name))
@@ -100,3 +100,19 @@ def test_floor_checks_count_what_xlsync_finds(generated):
     ours = Counter(f.code for f in validate_documents(docs, load_profile("seed")))
     theirs = floors.checks(floors.read_docs(store.root))
     assert {k: v for k, v in theirs.items() if v} == dict(ours)
+
+
+def test_changed_store_for_pull_has_valid_new_revisions(generated, tmp_path):
+    import shutil
+
+    _root, _files, store, _report = generated
+    copy = tmp_path / "changed"
+    shutil.copytree(store.root, copy)
+    ids = generate.change_store(copy, 4)
+    changed = Store(copy)
+    assert len(ids) == 4 and len(set(ids)) == 4
+    for doc_id in ids:
+        assert changed.get(doc_id).remark == "根据预算评审意见调整"
+        assert changed.get(doc_id).overview != store.get(doc_id).overview
+        assert len(changed.log(doc_id)) == 2
+    assert len(changed.documents()[0]) == 15
