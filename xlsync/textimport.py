@@ -356,7 +356,10 @@ def _finish(st: _TableState, profile_level1s: list[tuple[str, ...]]) -> Imported
         st.note("error", "TABLE_INCOMPLETE", "无法确定预算年度", st.start)
     if any(n.level == "error" for n in st.notes):
         return table
-    data["plan"] = parse_plan(data.get("plan_text"))
+    plan_problems: list[str] = []
+    data["plan"] = parse_plan(data.get("plan_text"), plan_problems)
+    for problem in plan_problems:
+        st.note("warning", "PLAN_AMOUNT_UNREADABLE", problem, st.prov.get("plan_text"))
     try:
         table.document = new_document(
             year=year,
