@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ImportTextError
+from .errors import ImportTextError, StoreError
 from .store import Store
+from .textfile import check_file
 from .textimport import ImportedTable, Note, read_file
 
 
@@ -35,10 +36,11 @@ class ImportReport:
     outcomes: list[TableOutcome] = field(default_factory=list)
     file_notes: list[Note] = field(default_factory=list)
     file_errors: list[ImportTextError] = field(default_factory=list)
+    store_errors: list[StoreError] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
-        if self.file_errors:
+        if self.file_errors or self.store_errors:
             return 2
         return 1 if any(o.status == "failed" for o in self.outcomes) else 0
 
@@ -46,14 +48,17 @@ class ImportReport:
 def import_text(paths: list[str | Path], store: Store | None, dry_run: bool = False) -> ImportReport:
     """Read every file; if all can be read, write each complete table to the store.
 
-    A file that cannot be read at all (empty, binary, wrong encoding, no table) stops the
-    whole import before anything is written. A table that is incomplete is not written; the
-    complete tables of the same files are.
+    A file that cannot be read at all (empty, binary, wrong encoding, too large, no table)
+    stops the whole import before anything is written. A table that is incomplete is not
+    written; the complete tables of the same files are. A table the store cannot take (disk
+    full, read-only) is reported as failed and the others are still tried: each document in
+    the store is then the old one or the new one, whole.
     """
     report = ImportReport()
     tables: list[ImportedTable] = []
     for path in paths:
         try:
+            check_file(path)
             found, notes = read_file(path)
         except ImportTextError as exc:
             report.file_errors.append(exc)
@@ -74,11 +79,20 @@ def import_text(paths: list[str | Path], store: Store | None, dry_run: bool = Fa
         elif t.ok:
             seen[t.document.id] = t
     good = [t for t in tables if t.ok]
-    results = {}
+    results, failed = {}, {}
     if store is not None and not dry_run and good:
-        results = {r.id: r for r in store.put_many([t.document for t in good], action="import-text")}
+        with store.lock():
+            for t in good:
+                try:
+                    results[t.document.id] = store.put(t.document, action="import-text")
+                except StoreError as exc:
+                    failed[t.document.id] = exc
+                    report.store_errors.append(exc)
     for t in tables:
-        if not t.ok:
+        if t.ok and t.document.id in failed:
+            t.notes.append(Note("error", "STORE_WRITE_FAILED", failed[t.document.id].message, t.file, t.first_line))
+            report.outcomes.append(TableOutcome(t, "failed"))
+        elif not t.ok:
             report.outcomes.append(TableOutcome(t, "failed"))
         elif dry_run or store is None:
             status = "would-write"

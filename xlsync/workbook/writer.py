@@ -22,10 +22,10 @@ from ..plan import compute
 from ..store import default_mode
 from . import layout as L
 from . import style
-from .cells import put, put_number, put_text
+from .cells import json_escaped, put, put_number, put_text, put_value
 
 CHUNK = 30000
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\']")
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\'\x00-\x1f\x7f-\x9f]")
 
 
 def _abs(ws, coord: str) -> str:
@@ -169,7 +169,7 @@ def build_project_sheet(wb, ws, doc: ProjectDocument, index: int, profile) -> No
     for col, width in style.COL_WIDTHS.items():
         ws.column_dimensions[col].width = width
     ws.merge_cells("A1:I1")
-    ws["A1"].value = f"{doc.unit_name or ''}支出项目绩效目标表"
+    put_text(ws["A1"], f"{doc.unit_name or ''}支出项目绩效目标表")
     ws["A1"].font, ws["A1"].alignment = style.TITLE, style.CENTER
     ws.row_dimensions[1].height = 30
     _local_name(ws, "unit_name", "A1")
@@ -244,7 +244,7 @@ def _validations(ws, doc, top: int, last: int, profile) -> None:
     fund = DataValidation(type="list", formula1="=XS_FUND_USE", allow_blank=True,
                           error="请从列表中选择资金用途", errorTitle="资金用途", showErrorMessage=True)
     ws.add_data_validation(fund)
-    fund.add(ws.defined_names[L.name_for("fund_use")].attr_text.split("!")[1].replace("$", ""))
+    fund.add(ws.defined_names[L.name_for("fund_use")].attr_text.rsplit("!", 1)[1].replace("$", ""))
     l1 = DataValidation(type="list", formula1="=XS_LEVEL1", allow_blank=True, showErrorMessage=False)
     l2 = DataValidation(type="list", formula1=f'=INDIRECT("XS_L2_"&MATCH($A{top + 1},XS_LEVEL1,0))',
                         allow_blank=True, showErrorMessage=False)
@@ -261,7 +261,7 @@ def _validations(ws, doc, top: int, last: int, profile) -> None:
         dv = DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True,
                             error="请输入日期，例如 2020-01-01", showErrorMessage=True)
         ws.add_data_validation(dv)
-        dv.add(ws.defined_names[L.name_for(key)].attr_text.split("!")[1].replace("$", ""))
+        dv.add(ws.defined_names[L.name_for(key)].attr_text.rsplit("!", 1)[1].replace("$", ""))
 
 
 def _lists_sheet(wb, profile) -> None:
@@ -293,7 +293,7 @@ def meta_rows(entries: list[tuple[str, ProjectDocument]], unit_code, year) -> li
     rows: list[list] = [[L.MARKER, L.FORMAT_VERSION], ["unit_code", unit_code], ["year", year], [],
                         ["sheet", "id", "base_rev", "base_json"]]
     for title, doc in entries:
-        raw = dumps(doc).decode("utf-8")
+        raw = json_escaped(dumps(doc).decode("utf-8"))  # the base stays exact in a cell
         rows.append([title, doc.id, revision(doc)] + [raw[j : j + CHUNK] for j in range(0, len(raw), CHUNK)])
     return rows
 
@@ -316,7 +316,7 @@ def index_sheet(wb, ws, entries, unit_code, unit_name, year, store: str | None, 
     for col, width in {"A": 6, "B": 40, "C": 26, "D": 18, "E": 18, "F": 16, "G": 30}.items():
         ws.column_dimensions[col].width = width
     ws.merge_cells("A1:G1")
-    ws["A1"].value = f"{unit_name or unit_code} {year}年 项目支出绩效目标表"
+    put_text(ws["A1"], f"{unit_name or unit_code} {year}年 项目支出绩效目标表")
     ws["A1"].font, ws["A1"].alignment = style.TITLE, style.CENTER
     for r, (label, value) in enumerate(
         [("单位编码", unit_code), ("单位名称", unit_name), ("预算年度", str(year)), ("存储位置", store)], 2
@@ -440,10 +440,8 @@ def update_in_place(ws, doc: ProjectDocument, tolerance: Decimal) -> bool:
         c0 = column_index_from_string(col)
         for i, values in enumerate(rows):
             for j, value in enumerate(values):
-                cell = ws.cell(row + i, c0 + j)
-                cell.value = value  # the user's styles and number formats stay
-                if isinstance(value, str):
-                    cell.data_type = "s"  # text stays text: '=100%' is no formula
+                # the user's styles and number formats stay; text stays text ('=100%' is no formula)
+                put_value(ws.cell(row + i, c0 + j), value)
     return True
 
 
