@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .document import ProjectDocument, revision
-from .errors import WorkbookError
-from .store import Store
+from .document import TEXT_FIELDS, ProjectDocument, revision, unit_folder
+from .errors import Location, StoreError, WorkbookError, XlsyncError
+from .store import Store, in_scope
 from .sync import Merge, merge
 
 
@@ -48,28 +48,66 @@ class SyncReport:
         return [c for c in self.changes if c.status == "conflict"]
 
 
-def export(store: Store, out: Path, profile, unit: str | None = None, year: int | None = None) -> list[Path]:
-    """One workbook per unit and year. `out` is a file (one unit-year) or a folder."""
+class Exported(list):
+    """The workbooks written (a list of paths), and what was left out: store files that could
+    not be read (skipped), unit-years not written because one of their files is broken
+    (failed), texts changed to be writable (notes)."""
+
+    def __init__(self):
+        super().__init__()
+        self.skipped: list[StoreError] = []
+        self.failed: list[str] = []
+        self.notes: list[str] = []
+
+
+def unwritable_notes(doc: ProjectDocument) -> list[str]:
+    """What writing a document into a workbook removes: control characters, by field."""
+    from .workbook.cells import unwritable_chars
+
+    data = doc.model_dump(mode="json")
+    found = [(key, unwritable_chars(data[key])) for key in TEXT_FIELDS]
+    for key in ("composition", "indicators"):
+        for i, row in enumerate(data[key]):
+            found += [(f"{key}[{i}].{k}", unwritable_chars(v)) for k, v in row.items() if isinstance(v, str)]
+    return [f"{doc.name} ({doc.id}) {key}: 已删除工作簿无法保存的控制字符 {' '.join(sorted(set(chars)))}"
+            for key, chars in found if chars]
+
+
+def export(store: Store, out: Path, profile, unit: str | None = None, year: int | None = None) -> Exported:
+    """One workbook per unit and year. `out` is a file (one unit-year) or a folder.
+
+    A broken store file of another unit or year is skipped (and listed); a unit-year with a
+    broken file is not written, since its workbook would lack that project."""
     from .workbook.writer import write_workbook
 
     docs, errors = store.documents(unit=unit, year=year)
-    if errors:
-        raise errors[0]
+    result = Exported()
+    result.skipped = errors
     groups: dict[tuple, list[ProjectDocument]] = {}
     for d in docs:
         groups.setdefault((d.unit_code, d.year), []).append(d)
+    broken = {key: [e for e in errors if in_scope(e.path, key[0], key[1])] for key in groups}
     if not groups:
+        if errors:
+            raise errors[0]
         raise WorkbookError(f"存储 {store.root} 中没有符合条件的项目")
     out = Path(out)
-    if out.suffix.lower() in (".xlsx", ".xlsm"):
-        if len(groups) > 1:
-            raise WorkbookError("存储中有多个单位或年度，请用 --unit/--year 选择，或用 --out-dir 导出到文件夹")
-        (key, group), = groups.items()
-        return [write_workbook(group, out, profile, store=str(store.root))]
-    paths = []
+    single = out.suffix.lower() in (".xlsx", ".xlsm")
+    if single and len(groups) > 1:
+        raise WorkbookError("存储中有多个单位或年度，请用 --unit/--year 选择，或用 --out-dir 导出到文件夹")
     for (unit_code, yr), group in sorted(groups.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
-        paths.append(write_workbook(group, out / f"{unit_code}-{yr}.xlsx", profile, store=str(store.root)))
-    return paths
+        if broken[(unit_code, yr)]:
+            message = (f"单位 {unit_code} {yr} 年的工作簿未导出：其中 {len(broken[(unit_code, yr)])} 个项目文件"
+                       f"已损坏（{broken[(unit_code, yr)][0].path}）")
+            if single:
+                raise StoreError(message)
+            result.failed.append(message)
+            continue
+        for doc in group:
+            result.notes.extend(unwritable_notes(doc))
+        target = out if single else out / f"{unit_code}-{yr}.xlsx"
+        result.append(write_workbook(group, target, profile, store=str(store.root)))
+    return result
 
 
 def _read(book: Path):
@@ -88,13 +126,19 @@ def push_content(content, store: Store, force: bool = False, dry_run: bool = Fal
     report = SyncReport("push")
     if not content.has_meta:
         report.notes.append("工作簿中没有导出时的版本信息（可能被其他程序删除），改为两方比较：任何不同都视为冲突")
+    check_identity(content)
+    bases = trusted_bases(content, report)
     results: dict[str, ProjectDocument] = {}
-    with store.lock():
+    with store.writing():
         plans = []
         for sp in content.projects:
             doc = sp.document
             current = store.get(doc.id) if store.exists(doc.id) else None
-            m = merge(sp.base if content.has_meta else None, doc, current, force=force)
+            if current is not None and current.unit_code != doc.unit_code:
+                raise WorkbookError(
+                    f"工作表“{sp.sheet}”的项目 {doc.id} 在存储中属于单位 {current.unit_code}，"
+                    f"工作表中的单位编码却是 {doc.unit_code}：未做任何修改", Location(str(content.path), sheet=sp.sheet))
+            m = merge(bases.get(sp.sheet), doc, current, force=force)
             if m.conflicts:
                 status = "conflict"
             elif current is None:
@@ -113,12 +157,54 @@ def push_content(content, store: Store, force: bool = False, dry_run: bool = Fal
     return report, results
 
 
+def check_identity(content) -> None:
+    """Refuse a workbook whose sheets claim projects they cannot be: the hidden metadata names a
+    project of another unit or year than the sheet shows, or two sheets are the same project.
+    Nothing is written for such a workbook."""
+    problems, seen = [], {}
+    for sp in content.projects:
+        doc = sp.document
+        if doc is None:
+            continue
+        if not doc.id.startswith(f"{doc.year}-{unit_folder(doc.unit_code)}-"):
+            problems.append(
+                f"工作表“{sp.sheet}”的隐藏元数据把它标为项目 {doc.id}，但表中是 {doc.year} 年、单位 {doc.unit_code}："
+                "不能用它改写另一个单位或年度的项目（请从存储重新导出本单位的工作簿，或删除该工作表）")
+        if doc.id in seen:
+            problems.append(f"工作表“{sp.sheet}”和“{seen[doc.id]}”是同一个项目 {doc.id}（复制的工作表？）：请删除其中一个")
+        seen.setdefault(doc.id, sp.sheet)
+    if problems:
+        raise WorkbookError("工作簿中的项目身份有误，未做任何修改:\n" + "\n".join(f"  {p}" for p in problems),
+                            Location(str(content.path)))
+
+
+def trusted_bases(content, report: SyncReport) -> dict[str, ProjectDocument]:
+    """sheet → the exported revision to merge against. Hidden metadata that is garbled (does not
+    parse, or is not the revision it claims) is reported and not used: that sheet is compared
+    two-way, so any difference is a conflict rather than a silent overwrite."""
+    bases = {}
+    if not content.has_meta:
+        return bases
+    for sp in content.projects:
+        if sp.document is None:
+            continue
+        if sp.base is not None and sp.base.id == sp.document.id and revision(sp.base) == sp.base_rev:
+            bases[sp.sheet] = sp.base
+        elif sp.base is not None or sp.base_rev:
+            report.notes.append(
+                f"工作表“{sp.sheet}”的隐藏同步信息已损坏或被改动，未使用；改为两方比较：任何不同都视为冲突")
+    return bases
+
+
 def push(book: Path, store: Store, profile, force: bool = False, dry_run: bool = False) -> SyncReport:
     """The workbook's projects into the store; the workbook then shows the merged result."""
     content = _read(book)
     report, results = push_content(content, store, force, dry_run, Path(book).name)
     if report.written:
-        _refresh_after(book, content, results, profile)
+        try:
+            _refresh_after(book, content, results, profile)
+        except (XlsyncError, OSError) as exc:
+            report.notes.append(f"已写入存储，但未能更新工作簿本身（下次推送不受影响）: {exc}")
     return report
 
 
@@ -141,15 +227,17 @@ def pull_content(content, store: Store, force: bool = False):
     report = SyncReport("pull")
     if not content.has_meta:
         report.notes.append("工作簿中没有导出时的版本信息，改为两方比较：任何不同都视为冲突")
+    check_identity(content)
+    bases = trusted_bases(content, report)
     projects = []
     for sp in content.projects:
         doc = sp.document
         if not store.exists(doc.id):
             report.changes.append(ProjectChange(sp.sheet, doc.id, doc.name, "unchanged"))
-            projects.append((sp.sheet, doc, sp.base or doc, False))
+            projects.append((sp.sheet, doc, bases.get(sp.sheet) or doc, False))
             continue
         current = store.get(doc.id)
-        m = merge(sp.base if content.has_meta else None, current, doc, force=force)
+        m = merge(bases.get(sp.sheet), current, doc, force=force)
         status = "conflict" if m.conflicts else ("updated" if m.changed else "unchanged")
         report.changes.append(ProjectChange(sp.sheet, doc.id, doc.name, status, m))
         projects.append((sp.sheet, m.result, current, bool(m.changed)))
@@ -177,3 +265,58 @@ def pull(book: Path, store: Store, profile, force: bool = False, dry_run: bool =
         update_workbook(book, projects, profile)
         report.written = True
     return report
+
+
+@dataclass
+class BookOutcome:
+    """What a push or pull did with one workbook."""
+
+    book: Path
+    status: str  # written | unchanged | conflict | failed | would-write
+    report: SyncReport | None = None
+    error: str | None = None
+
+    def as_dict(self) -> dict:
+        r = self.report
+        return {"book": str(self.book), "status": self.status, "error": self.error,
+                "direction": r.direction if r else None, "written": bool(r and r.written),
+                "notes": r.notes if r else [], "projects": [c.as_dict() for c in r.changes] if r else []}
+
+
+def _status(report: SyncReport, dry_run: bool) -> str:
+    if report.conflicts:
+        return "conflict"
+    changed = any(c.status in ("new", "updated") for c in report.changes)
+    if dry_run:
+        return "would-write" if changed else "unchanged"
+    if report.direction == "push":
+        return "written" if changed else "unchanged"
+    return "written" if report.written else "unchanged"
+
+
+def sync_books(books, store: Store, profile, direction: str = "push", force: bool = False,
+               dry_run: bool = False) -> list[BookOutcome]:
+    """Push (or pull) each workbook in turn. A workbook that fails (unreadable, refused, store
+    not writable) is reported and the next one still runs; each either is written whole or
+    leaves the store and itself unchanged."""
+    fn = push if direction == "push" else pull
+    outcomes = []
+    for book in books:
+        try:
+            report = fn(Path(book), store, profile, force=force, dry_run=dry_run)
+        except XlsyncError as exc:
+            outcomes.append(BookOutcome(Path(book), "failed", error=str(exc)))
+            continue
+        except OSError as exc:  # the lock timed out, a file vanished
+            where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+            outcomes.append(BookOutcome(Path(book), "failed", error=f"{where}{exc.strerror or exc}"))
+            continue
+        outcomes.append(BookOutcome(Path(book), _status(report, dry_run), report))
+    return outcomes
+
+
+def batch_exit_code(outcomes: list[BookOutcome]) -> int:
+    """2 when any workbook failed, 3 when any had a conflict, else 0."""
+    if any(o.status == "failed" for o in outcomes):
+        return 2
+    return 3 if any(o.status == "conflict" for o in outcomes) else 0

@@ -96,3 +96,24 @@ def render_sync(report, dry_run: bool = False) -> str:
     elif dry_run:
         lines.append("试运行 (dry run)：未做任何修改。")
     return "\n".join(lines)
+
+
+BOOK_ZH = {"written": "已写入", "unchanged": "未变", "conflict": "冲突", "failed": "失败", "would-write": "将写入"}
+
+
+def render_batch(outcomes, dry_run: bool = False) -> str:
+    """Each workbook's push/pull report, then one line per outcome kind: what was written is
+    said, and a failed workbook is named with its reason."""
+    lines = []
+    for o in outcomes:
+        lines.append(f"== {o.book}  [{BOOK_ZH.get(o.status, o.status)}]")
+        if o.report is not None:
+            lines.append(render_sync(o.report, dry_run))
+        if o.error:
+            lines.append(f"错误 (error): {o.error}")
+            lines.append("此工作簿未做任何修改。")
+    if len(outcomes) > 1 or any(o.status == "failed" for o in outcomes):
+        counts = {k: sum(o.status == k for o in outcomes) for k in BOOK_ZH}
+        summary = "，".join(f"{BOOK_ZH[k]} {n}" for k, n in counts.items() if n)
+        lines.append(f"合计 {len(outcomes)} 个工作簿：{summary}")
+    return "\n".join(line for line in lines if line)
