@@ -24,7 +24,7 @@ class UncalculatedFormula(CellValueError):
 
     def __init__(self, value: Uncalculated):
         super().__init__(
-            f"{value.sheet}!{value.cell} 是公式 {value} ，但文件中没有计算结果（文件由程序生成，未在 Excel 中保存过）："
+            f"单元格是公式 {value} ，但文件中没有计算结果（文件由程序生成，未在 Excel 中保存过）："
             "请在 Excel 中保存一次后再试；若本意是文本，请在前面加英文单引号 '")
         self.sheet, self.cell = value.sheet, value.cell
 
