@@ -10,13 +10,13 @@ import pytest
 from click.testing import CliRunner
 from lo import convert
 from openpyxl import load_workbook
+from xlsync.validators.profiles import load_profile
 
 from xlsync.cli import cli
 from xlsync.document import dumps, new_document
 from xlsync.errors import WorkbookError
 from xlsync.exchange import export, push, sync_books
 from xlsync.store import Store
-from xlsync.validators.profiles import load_profile
 from xlsync.workbook.reader import read_workbook
 
 PROFILE = load_profile("seed")

@@ -9,11 +9,11 @@ from decimal import Decimal
 import pytest
 from lo import convert
 from openpyxl import load_workbook
+from xlsync.validators.profiles import load_profile
 
 from xlsync.errors import WorkbookError
 from xlsync.exchange import export
 from xlsync.store import Store
-from xlsync.validators.profiles import load_profile
 from xlsync.workbook.grid import Uncalculated
 from xlsync.workbook.values import excel_number
 from xlsync.workbook.xlsxgrid import read_book
