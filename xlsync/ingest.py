@@ -81,7 +81,7 @@ def import_text(paths: list[str | Path], store: Store | None, dry_run: bool = Fa
     good = [t for t in tables if t.ok]
     results, failed = {}, {}
     if store is not None and not dry_run and good:
-        with store.lock():
+        with store.writing():
             for t in good:
                 try:
                     results[t.document.id] = store.put(t.document, action="import-text")
