@@ -33,11 +33,22 @@ _SETTINGS = (
 )
 
 
+_cache: dict[tuple, Limits] = {}
+
+
 def limits() -> Limits:
-    """The limits in force (read from the environment on each call)."""
+    """The limits in force (the environment is looked at on each call)."""
+    env = tuple(os.environ.get(var) for var, *_rest in _SETTINGS)
+    found = _cache.get(env)
+    if found is None:
+        found = _cache[env] = _read(env)
+    return found
+
+
+def _read(env: tuple) -> Limits:
     values = {}
-    for var, key, default, scale, what in _SETTINGS:
-        raw = (os.environ.get(var) or default).strip().replace("_", "")
+    for (var, key, default, scale, what), given in zip(_SETTINGS, env, strict=True):
+        raw = (given or default).strip().replace("_", "")
         try:
             number = Decimal(raw)
         except InvalidOperation:
