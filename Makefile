@@ -20,11 +20,11 @@ setup: $(STAMP)
 demo: $(STAMP)
 	rm -rf $(OUT)
 	$(BIN)/xlsync import-text $(SEED) --store $(OUT)/store
-	$(BIN)/xlsync plan --store $(OUT)/store
+	$(BIN)/xlsync plan --store $(OUT)/store || test $$? -eq 1
 	$(BIN)/xlsync validate --store $(OUT)/store || test $$? -eq 1
 	$(BIN)/xlsync export --store $(OUT)/store --out-dir $(OUT)/workbooks
 	$(BIN)/xlsync consolidate --store $(OUT)/store -o $(OUT)/summary-2020.xlsx
-	@echo "Store: $(OUT)/store  Workbooks: $(OUT)/workbooks  Summary: $(OUT)/summary-2020.xlsx"
+	@echo "存储 (store): $(OUT)/store  工作簿 (workbooks): $(OUT)/workbooks  汇总 (summary): $(OUT)/summary-2020.xlsx"
 
 # The workbook tests open files saved by LibreOffice Calc: install it when it is missing.
 libreoffice:

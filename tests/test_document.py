@@ -37,7 +37,7 @@ def _valid() -> dict:
                                     "stated_percent": None, "percent_basis": None}]), "plan.0.start_month"),
         (lambda d: d.update(surprise=1), "surprise"),
         (lambda d: d.update(id="../../etc/passwd"), "id"),
-        (lambda d: d.update(schema_version=2), "schema_version"),
+        (lambda d: d.update(schema_version=3), "schema_version"),
     ],
 )
 def test_schema_rejects_malformed_documents_naming_the_key(mutate, key):
@@ -108,3 +108,71 @@ def test_readme_command_reference_is_current():
     body = (root / "README.md").read_text(encoding="utf-8")
     assert body.split(BEGIN, 1)[1].split(END, 1)[0].strip() == reference().strip(), \
         "run: python tools/cli_reference.py --write"
+
+
+V1_DOC = {
+    "schema_version": 1, "id": "2020-095001-55e78453a07e", "year": 2020, "unit_code": "095001",
+    "unit_name": "郑州住房公积金管理中心机关", "name": "测试项目", "fund_use": "业务类", "owner": None,
+    "contact": None, "phone": None, "start_date": "2020-01-01", "end_date": "2020-12-31",
+    "total_amount": "100.00", "year_amount": "100.00", "prev_total_amount": None,
+    "prev_year_amount": None, "overview": None, "basis": None, "necessity": None, "measures": None,
+    "plan_text": "1-6月支出50元", "plan": [{"start_month": 1, "end_month": 6, "amount": "50.00",
+                                      "stated_percent": None, "percent_basis": None}],
+    "composition": [{"item": "办公费", "amount": "100.00"}], "remark": None, "overall_goal": None,
+    "annual_goal": None,
+    "indicators": [{"level1": "产出目标", "level2": "数量", "name": "人数", "target": "=161人"}],
+}
+
+
+def test_version_1_documents_read_as_version_2_with_empty_new_keys():
+    doc = loads(json.dumps(V1_DOC, ensure_ascii=False), source="old.json")
+    assert doc.schema_version == 2 and doc.id == V1_DOC["id"]
+    assert (doc.form, doc.layout, doc.department_code, doc.department_name) == (None, None, None, None)
+    assert (doc.implementing_unit, doc.project_attribute) == (None, None)
+    assert doc.funding == [] and doc.extra == []
+    ind = doc.indicators[0]
+    assert (ind.period, ind.note, ind.weight, ind.target) == ("annual", None, None, "=161人")
+    assert (doc.plan[0].start_year, doc.plan[0].end_year, doc.plan[0].amount) == (None, None, "50.00")
+    raw = json.loads(dumps(doc))
+    assert raw["schema_version"] == 2
+    assert {"form", "funding", "extra", "department_name"} <= set(raw)
+    assert set(raw["indicators"][0]) == {"period", "level1", "level2", "name", "target", "note", "weight"}
+
+
+def test_version_1_store_keeps_reading(tmp_path):
+    from xlsync.store import Store
+
+    path = tmp_path / "2020" / "095001" / f"{V1_DOC['id']}.json"
+    path.parent.mkdir(parents=True)
+    path.write_text(json.dumps(V1_DOC, ensure_ascii=False), encoding="utf-8")
+    docs, errors = Store(tmp_path).documents()
+    assert errors == [] and [d.name for d in docs] == ["测试项目"]
+
+
+def test_national_keys_round_trip_and_ids_without_unit_code_or_year():
+    doc = new_document(
+        year=None, unit_code=None, unit_name="甘孜州市场监督管理局机关", name=None, form="绩效目标表",
+        department_code="324", department_name="甘孜州市场监督管理部门",
+        funding=[{"source": "财政拨款", "total_amount": None, "year_amount": "50000.00"}],
+        extra=[{"label": "资金性质", "value": "一般公共预算"}],
+        indicators=[{"period": "long_term", "level1": None, "level2": None, "name": "按月发放",
+                     "target": "=1次", "note": "说明", "weight": Decimal("20")}],
+        plan=[{"start_month": 7, "end_month": 1, "start_year": None, "end_year": 2024, "amount": None,
+               "stated_percent": None, "percent_basis": None}],
+    )
+    assert doc.id.startswith("undated-u") and doc.indicators[0].weight == "20"
+    assert loads(dumps(doc)) == doc
+    again = new_document(year=None, unit_code=None, unit_name="甘孜州市场监督管理局机关", name=None,
+                         form="绩效目标表", department_name="甘孜州市场监督管理部门")
+    other = new_document(year=None, unit_code=None, unit_name="另一个单位", name=None, form="绩效目标表")
+    assert again.id == doc.id and other.id != doc.id
+
+
+def test_invalid_document_message_is_xlsync_chinese_not_pydantic():
+    data = _valid()
+    data.update(year="二〇二〇", surprise=1)
+    with pytest.raises(DocumentError) as exc:
+        loads(json.dumps(data, ensure_ascii=False))
+    text = str(exc.value)
+    assert "预算年度" in text and "应为整数" in text and "不认识的键" in text
+    assert "Input should be" not in text and "pydantic" not in text

@@ -53,11 +53,14 @@ def test_project_facts_are_exact(seed_docs):
     assert [c.model_dump() for c in d.composition] == [
         {"item": "政府购买服务（劳务）经费", "amount": "12210000.00"}]
     assert d.indicators[0].model_dump() == {
-        "level1": "投入与目标管理", "level2": "投入管理", "name": "预算执行率", "target": "=100%"}
+        "level1": "投入与目标管理", "level2": "投入管理", "name": "预算执行率", "target": "=100%",
+        "period": "annual", "note": None, "weight": None}
     assert d.indicators[10].model_dump() == {
-        "level1": "产出目标", "level2": "数量", "name": "发放工资人数", "target": "161人"}
+        "level1": "产出目标", "level2": "数量", "name": "发放工资人数", "target": "161人",
+        "period": "annual", "note": None, "weight": None}
     assert d.indicators[-1].model_dump() == {
-        "level1": "影响力目标", "level2": "长效管理", "name": "长效管理制度健全性", "target": "健全"}
+        "level1": "影响力目标", "level2": "长效管理", "name": "长效管理制度健全性", "target": "健全",
+        "period": "annual", "note": None, "weight": None}
 
 
 def test_units_and_masked_phone(seed_docs):
@@ -93,9 +96,9 @@ def test_markdown_table_and_two_column_composition(seed_docs):
     assert d.plan_text.startswith("1、2020年资金需求130.19万元")
     assert d.overall_goal.startswith("1、根据郑州市财政局批复，开展招投标；\n2、")
     assert [p.model_dump() for p in d.plan] == [
-        {"start_month": 1, "end_month": 6, "amount": "1041500.00", "stated_percent": "80",
+        {"start_month": 1, "end_month": 6, "start_year": None, "end_year": None, "amount": "1041500.00", "stated_percent": "80",
          "percent_basis": "share"},
-        {"start_month": 10, "end_month": 12, "amount": "260600.00", "stated_percent": "20",
+        {"start_month": 10, "end_month": 12, "start_year": None, "end_year": None, "amount": "260600.00", "stated_percent": "20",
          "percent_basis": "share"},
     ]
 
@@ -194,10 +197,10 @@ def test_wrapped_narrative_line_is_joined():
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
 # generated text never spells a label or section of the form itself (that would be ambiguous
 # for any reader, human or not)
-from xlsync.textimport import FIELD_LABELS, SECTION_LABELS  # noqa: E402
+from xlsync.textvocab import vocab  # noqa: E402
 
-word = st.text(CJK, min_size=2, max_size=8).filter(
-    lambda w: w not in FIELD_LABELS and w not in SECTION_LABELS and w not in {"经济科目名称", "一级指标"})
+SEED_WORDS = set(vocab("seed").labels) | set(vocab("seed").headers) | set(vocab("seed").comp_item)
+word = st.text(CJK, min_size=2, max_size=8).filter(lambda w: not any(lb in w for lb in SEED_WORDS))
 SEED_TREE = {
     "投入与目标管理": ["投入管理", "财务管理", "项目管理"],
     "产出目标": ["数量", "质量", "时效"],
@@ -244,6 +247,7 @@ def documents(draw):
             for name in draw(st.lists(word, min_size=1 if l2 in ("投入管理", "数量") else 0, max_size=3, unique=True)):
                 indicators.append({"level1": l1, "level2": l2, "name": name + "率", "target": draw(target)})
     return new_document(
+        form="支出项目绩效目标表", layout="seed",
         year=draw(st.integers(2015, 2030)),
         unit_code=draw(st.from_regex(r"\A\d{6}\Z")),
         unit_name=draw(word) + "中心",

@@ -184,6 +184,8 @@ def test_cli_validate_exit_codes_and_json(seed_store, tmp_path):
     assert any(f["code"] == "INDICATOR_DUPLICATE" for f in data["findings"])
     assert all(f["location"]["file"].endswith(".json") for f in data["findings"])
     table = runner.invoke(cli, ["validate", "--store", str(seed_store.root)])
+    assert table.exit_code == 1 and "12 个项目" in table.output and "■ 095001" not in table.output
+    table = runner.invoke(cli, ["validate", "--store", str(seed_store.root), "--verbose"])
     assert "■ 095001" in table.output and "错误" in table.output
     assert runner.invoke(cli, ["validate", "--store", str(seed_store.root), "--rules", "nope.toml"]).exit_code == 2
     assert runner.invoke(cli, ["validate"]).exit_code == 2

@@ -60,7 +60,7 @@ def test_formula_without_cached_value_is_refused_by_cell_and_the_stored_value_st
     ws = load_workbook(book)[SHEET]
     assert res.exit_code == 2
     assert f"{SHEET}!{_ref(ws, 'total_amount')}" in res.output and "请在 Excel 中保存一次" in res.output
-    assert "=2000000+260000" in res.output and "[失败]" in res.output
+    assert "=2000000+260000" in res.output and f"[失败] {book}" in res.output
     assert _snapshot(store) == before
     assert _doc_in(store, SHEET).total_amount == "650000.00"
 
@@ -240,8 +240,8 @@ def test_batch_reports_every_workbook_and_goes_on_after_a_failure(tmp_path, seed
     broken.write_bytes(broken.read_bytes()[:2000])
     res = CliRunner().invoke(cli, ["push", str(good), str(broken), str(same), "--store", str(store.root)])
     assert res.exit_code == 2
-    assert f"== {good}  [已写入]" in res.output and f"== {broken}  [失败]" in res.output
-    assert f"== {same}  [未变]" in res.output and "损坏" in res.output
+    assert f"  [已写入] {good}" in res.output and f"  [失败] {broken}" in res.output
+    assert f"  [未变] {same}" in res.output and "损坏" in res.output and "此工作簿和存储均未改动" in res.output
     assert "合计 3 个工作簿：已写入 1，未变 1，失败 1" in res.output
     assert _doc_in(store, "管委会工作经费").owner == "新负责人"
     outcomes = sync_books([good, broken], store, PROFILE, dry_run=True)
@@ -258,9 +258,10 @@ def test_nothing_written_is_said_only_when_true(workspace):
     _edit(book, SHEET, {"owner": "工作簿方"})
     res = CliRunner().invoke(cli, ["push", str(book), "--store", str(store.root)])
     assert res.exit_code == 3 and "未做任何修改" in res.output and "[冲突]" in res.output
+    assert "已写入" not in res.output
     assert _doc_in(store, SHEET).owner == "存储方"
     res = CliRunner().invoke(cli, ["push", str(book), "--store", str(store.root), "--force"])
-    assert res.exit_code == 0 and "未做任何修改" not in res.output and "[已写入]" in res.output
+    assert res.exit_code == 0 and "未做任何修改" not in res.output and "已更新 1" in res.output
     assert _doc_in(store, SHEET).owner == "工作簿方"
 
 

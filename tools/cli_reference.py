@@ -20,7 +20,7 @@ def reference() -> str:
     runner = CliRunner()
     parts = []
     for name in sorted(cli.commands):
-        out = runner.invoke(cli, [name, "--help"], terminal_width=100).output
+        out = runner.invoke(cli, [name, "--help"], prog_name="xlsync", terminal_width=100).output
         parts.append(f"### `xlsync {name}`\n\n```\n{out.rstrip()}\n```\n")
     return "\n".join(parts)
 

@@ -46,9 +46,9 @@ def build_schemas(profile) -> dict:
               name="FIELD_MISSING:composition"),
         Check(_rowwise(lambda r: r["start_date"] is None or r["end_date"] is None
                        or r["start_date"] <= r["end_date"]), name="DATE_INVALID:end_date"),
-        Check(_rowwise(lambda r: r["start_date"] is None or int(r["start_date"][:4]) <= r["year"]),
+        Check(_rowwise(lambda r: r["start_date"] is None or r["year"] is None or int(r["start_date"][:4]) <= r["year"]),
               name="DATE_INVALID:start_date"),
-        Check(_rowwise(lambda r: r["end_date"] is None or int(r["end_date"][:4]) >= r["year"]),
+        Check(_rowwise(lambda r: r["end_date"] is None or r["year"] is None or int(r["end_date"][:4]) >= r["year"]),
               name="DATE_INVALID:end_date"),
     ]
     project_cols = {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import Location, XlsyncError
@@ -10,28 +12,48 @@ from .store import Store
 from .validate import validate_documents
 
 
-def validate_store(store_dir, profile) -> tuple[list[Finding], list[XlsyncError]]:
+@dataclass
+class Checked:
+    """What a validation job did. Unpacks as (findings, problems)."""
+
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[XlsyncError] = field(default_factory=list)
+    projects: int = 0  # how many projects were checked
+    written: list[tuple[Path, int, int]] = field(default_factory=list)  # (book, rows, cells marked)
+
+    def __iter__(self):
+        return iter((self.findings, self.problems))
+
+
+def validate_store(store_dir, profile) -> Checked:
     store = Store(store_dir)
     docs, errors = store.documents()
     sources = {d.id: Location(str(store.path_for_id(d.id))) for d in docs}
-    return validate_documents(docs, profile, sources=sources), errors
+    return Checked(validate_documents(docs, profile, sources=sources), list(errors), len(docs))
 
 
-def validate_workbooks(paths: list[Path], profile, write_back: bool = False):
+def validate_workbooks(paths: Iterable[Path], profile, write_back: bool = False) -> Checked:
+    """Book by book (`paths` may be a progress bar's iterator)."""
     from .workbook.reader import read_workbooks, readable_projects
 
-    findings: list[Finding] = []
-    contents, problems = read_workbooks(paths)
-    for book in contents:
-        readable = readable_projects(book)
-        found = validate_documents(
-            [p.document for p in readable], profile,
-            provenance={p.document.id: p.provenance for p in readable},
-            sources={p.document.id: Location(str(book.path), sheet=p.sheet) for p in readable},
-        )
-        findings.extend(found)
-        if write_back:
-            from .workbook.marks import write_findings
+    done = Checked()
+    for path in paths:
+        contents, problems = read_workbooks([path])
+        done.problems.extend(problems)
+        for book in contents:
+            readable = readable_projects(book)
+            found = validate_documents(
+                [p.document for p in readable], profile,
+                provenance={p.document.id: p.provenance for p in readable},
+                sources={p.document.id: Location(str(book.path), sheet=p.sheet) for p in readable},
+            )
+            done.findings.extend(found)
+            done.projects += len(readable)
+            if write_back:
+                from .workbook.marks import write_findings
 
-            write_findings(book.path, found)
-    return findings, problems
+                write_findings(book.path, found)
+                cells = {(f.location.sheet, f.location.cell) for f in found
+                         if f.location and f.location.sheet and f.location.cell}
+                done.written.append((Path(book.path), len(found), len(cells)))
+    return done

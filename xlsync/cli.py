@@ -20,6 +20,7 @@ STORE = click.option(
     "--store", "store_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
     help="The store folder (created on first write).",
 )
+VERBOSE = click.option("-v", "--verbose", is_flag=True, help="Print every detail after the summary.")
 FORMAT = click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
     help="Human-readable table or machine-readable JSON.",
@@ -36,14 +37,16 @@ def handle_errors(fn):
         try:
             return fn(*args, **kwargs)
         except XlsyncError as exc:
-            click.echo(f"错误 (error): {exc}", err=True)
+            click.echo(f"错误 (error) [{exc.code}]: {exc}", err=True)
             sys.exit(exc.exit_code)
         except Timeout as exc:
-            click.echo(f"错误 (error): 存储正被其他程序写入（锁 {exc.lock_file}），请稍后重试", err=True)
+            click.echo(f"错误 (error) [STORE_LOCKED]: 存储正被其他程序写入（锁 {exc.lock_file}），"
+                       "未做任何修改：请等它写完后重试", err=True)
             sys.exit(2)
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"错误 (error): {where}{exc.strerror or exc}", err=True)
+            click.echo(f"错误 (error) [FILE_ERROR]: {where}{exc.strerror or exc} — 请检查路径和权限后重试",
+                       err=True)
             sys.exit(2)
 
     return wrapper
@@ -75,26 +78,48 @@ def schema() -> None:
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @STORE
 @click.option("--dry-run", is_flag=True, help="Read and report; write nothing.")
+@click.option("--form", "form", metavar="NAME|PATH",
+              help="Read every table with this form ('seed', 'national' or a form file); "
+                   "default: the form that fits each table.")
+@click.option("--unit-code", help="Unit code for tables that name none.")
+@click.option("--unit-name", help="Unit name for tables that name none.")
+@click.option("--year", type=int, help="Budget year for tables that name none.")
+@click.option("--allow-truncated", is_flag=True,
+              help="Also write tables the text cuts off (what they hold); they are reported.")
 @FORMAT
 @handle_errors
-def import_text_cmd(files, store_dir, dry_run, fmt) -> None:
-    """Import published tables (text pulled out of PDF/Word) into the store."""
+def import_text_cmd(files, store_dir, dry_run, form, unit_code, unit_name, year, allow_truncated, fmt) -> None:
+    """Import published tables (text pulled out of PDF/Word/web pages) into the store.
+
+    Every layout is read: the Zhengzhou form, the national 申报表/审批表 family and an office's
+    own form file. Exit 0: all written; 1: a table is incomplete or cut off (the others are
+    written); 2: a file could not be read (the others are imported); 3: a table conflicts
+    with changes made in the store since its last import.
+    """
     from .ingest import import_text
     from .render import render_import_report
     from .store import Store
+    from .textimport import ReadOptions
 
-    report = import_text(list(files), Store(store_dir), dry_run=dry_run)
+    if form:
+        from .forms import load_form
+
+        load_form(form)  # a missing or broken form file stops here, with its name
+    options = ReadOptions(form=form, unit_code=unit_code, unit_name=unit_name, year=year)
+    report = import_text(list(files), Store(store_dir), dry_run=dry_run, options=options,
+                         allow_truncated=allow_truncated)
     if fmt == "json":
         emit_json(
             {
                 "errors": [{"message": e.message, "file": e.location.file if e.location else None}
                            for e in report.file_errors],
+                "files": [{"file": f, "outcome": o} for f, o in report.file_outcomes()],
                 "file_notes": [n.as_dict() for n in report.file_notes],
                 "tables": [o.as_dict() for o in report.outcomes],
             }
         )
     else:
-        click.echo(render_import_report(report))
+        click.echo(render_import_report(report, store_dir))
     sys.exit(report.exit_code)
 
 
@@ -118,12 +143,19 @@ def list_cmd(store_dir, unit, year, fmt) -> None:
     if fmt == "json":
         emit_json({"projects": rows, "errors": [str(e) for e in errors]})
     else:
-        for r in rows:
-            click.echo(f"{r['id']}  {r['unit_code']}  {r['year_amount'] or '-':>14}  {r['name']}")
-        click.echo(f"{len(rows)} 个项目 (projects)")
+        from .render import render_list
+
+        click.echo(render_list(rows))
+    _store_errors(errors)
+    sys.exit(2 if errors else 0)
+
+
+def _store_errors(errors) -> None:
     for e in errors:
-        click.echo(f"错误 (error): {e}", err=True)
-    sys.exit(1 if errors else 0)
+        click.echo(f"错误 (error) [{e.code}]: {e}", err=True)
+    if errors:
+        click.echo(f"[STORE_DAMAGED] 存储中有 {len(errors)} 个文件无法读取，已跳过：请按上面的路径修复或移走"
+                   "（xlsync 不会覆盖它们）", err=True)
 
 
 @cli.command()
@@ -151,8 +183,9 @@ def log(doc_id, store_dir, fmt) -> None:
     if fmt == "json":
         emit_json([e.__dict__ for e in entries])
         return
-    for e in entries:
-        click.echo(f"{e.at}  {e.rev}  ← {e.previous or '(new)':16}  {e.action}")
+    from .render import render_log
+
+    click.echo(render_log(doc_id, entries))
 
 
 @cli.command()
@@ -163,9 +196,11 @@ def log(doc_id, store_dir, fmt) -> None:
 def restore(doc_id, rev, store_dir) -> None:
     """Make an earlier revision of a project current again (the current one stays in history)."""
     from .store import Store
+    from .term import say
 
     r = Store(store_dir).restore(doc_id, rev)
-    click.echo(f"{doc_id}: {r.previous} → {r.rev}" if r.changed else f"{doc_id}: 已是该版本 (unchanged)")
+    click.echo(say("RESTORED", f"{doc_id}：已恢复版本 {r.rev}（原来的当前版本 {r.previous} 留在历史中）。")
+               if r.changed else say("UNCHANGED", f"{doc_id}：当前已是版本 {r.rev}，未修改。"))
 
 
 RULES = click.option(
@@ -179,29 +214,31 @@ RULES = click.option(
 @click.argument("ids", nargs=-1)
 @RULES
 @FORMAT
+@VERBOSE
 @handle_errors
-def plan(store_dir, ids, rules, fmt) -> None:
-    """Plan percentages: per period share and cumulative share, quarters, plan findings."""
+def plan(store_dir, ids, rules, fmt, verbose) -> None:
+    """Plan percentages: per period share and cumulative share, quarters, plan findings.
+
+    A summary line per project; every period with --verbose or when IDS are given.
+    Exit 0 no plan errors, 1 plan errors found, 2 failed to run (unreadable store files)."""
     from .plan import check_with_profile, compute, figures_as_dict
-    from .render import render_plan
+    from .render import render_plan_report
     from .store import Store
     from .validators.profiles import load_profile
 
     profile = load_profile(rules)
     docs, errors = Store(store_dir).documents(ids)
-    out = []
-    for doc in docs:
-        figures, findings = compute(doc), check_with_profile(doc, profile)
-        if fmt == "json":
-            out.append({"id": doc.id, "unit_code": doc.unit_code, "name": doc.name,
-                        **figures_as_dict(figures), "findings": [f.as_dict() for f in findings]})
-        else:
-            click.echo(render_plan(doc, figures, findings) + "\n")
+    items = [(doc, compute(doc), check_with_profile(doc, profile)) for doc in docs]
     if fmt == "json":
-        emit_json(out)
-    for e in errors:
-        click.echo(f"错误 (error): {e}", err=True)
-    sys.exit(2 if errors else 0)
+        emit_json([{"id": doc.id, "unit_code": doc.unit_code, "name": doc.name,
+                    **figures_as_dict(figures), "findings": [f.as_dict() for f in findings]}
+                   for doc, figures, findings in items])
+    else:
+        click.echo(render_plan_report(items, store_dir, verbose or bool(ids)))
+    _store_errors(errors)
+    if errors:
+        sys.exit(2)
+    sys.exit(1 if any(f.severity == "error" for _d, _fig, found in items for f in found) else 0)
 
 
 @cli.command()
@@ -212,28 +249,35 @@ def plan(store_dir, ids, rules, fmt) -> None:
 @FORMAT
 @click.option("--write-back", is_flag=True,
               help="Put the findings into each workbook: a 校验结果 sheet, marked cells.")
+@VERBOSE
 @handle_errors
-def validate(workbooks, store_dir, rules, fmt, write_back) -> None:
+def validate(workbooks, store_dir, rules, fmt, write_back, verbose) -> None:
     """Check projects: amounts, dates, plan, categories, targets. Exit 0 clean, 1 errors, 2 failed to run."""
     from .checking import validate_store, validate_workbooks
-    from .findings import render_table
+    from .render import render_validation
+    from .term import progress
     from .validators.profiles import load_profile
 
     if bool(workbooks) == bool(store_dir):
-        raise click.UsageError("give either --store DIR or one or more WORKBOOK files")
+        raise click.UsageError("[SOURCE_MISSING] 请给出 --store 存储文件夹，或一个或多个工作簿 "
+                               "(give either --store DIR or one or more WORKBOOK files)")
     profile = load_profile(rules)
     if store_dir:
         if write_back:
-            raise click.UsageError("--write-back works on workbooks, not on --store")
-        findings, problems = validate_store(store_dir, profile)
+            raise click.UsageError("[WRITE_BACK_STORE] --write-back 只用于工作簿，不用于 --store "
+                                   "(--write-back works on workbooks, not on --store)")
+        checked = validate_store(store_dir, profile)
     else:
-        findings, problems = validate_workbooks(list(workbooks), profile, write_back=write_back)
+        checked = validate_workbooks(progress(workbooks, "校验 (validate)"), profile, write_back=write_back)
+    findings, problems = checked
     if fmt == "json":
-        emit_json({"findings": [f.as_dict() for f in findings], "problems": [str(p) for p in problems]})
+        emit_json({"findings": [f.as_dict() for f in findings], "problems": [str(p) for p in problems],
+                   "projects": checked.projects,
+                   "written": [{"book": str(b), "rows": n, "cells": c} for b, n, c in checked.written]})
     else:
-        click.echo(render_table(findings))
+        click.echo(render_validation(checked, verbose, store_dir, workbooks, write_back))
     for p in problems:
-        click.echo(f"错误 (error): {p}", err=True)
+        click.echo(f"错误 (error) [{p.code}]: {p}", err=True)
     if problems:
         sys.exit(2)
     sys.exit(1 if any(f.severity == "error" for f in findings) else 0)
@@ -280,14 +324,17 @@ def convert(files, out_dir, store_dir, rules) -> None:
 def export(store_dir, unit, year, output, out_dir, rules) -> None:
     """Write unit workbooks from the store."""
     from .exchange import export as do_export
+    from .render import render_export
     from .store import Store
+    from .term import progress
     from .validators.profiles import load_profile
 
     if bool(output) == bool(out_dir):
-        raise click.UsageError("give either -o BOOK.xlsx or --out-dir DIR")
-    result = do_export(Store(store_dir), output or out_dir, load_profile(rules), unit, year)
-    for path in result:
-        click.echo(f"已写入 (written): {path}")
+        raise click.UsageError("[TARGET_MISSING] 请给出 -o 工作簿.xlsx（一个单位和年度）或 --out-dir 文件夹（每个单位和年度一个工作簿）"
+                               " (give either -o BOOK.xlsx or --out-dir DIR)")
+    result = do_export(Store(store_dir), output or out_dir, load_profile(rules), unit, year,
+                       progress=lambda items: progress(items, "导出 (export)", len(items)))
+    click.echo(render_export(result, store_dir))
     for note in result.notes:
         click.echo(f"注意: {note}")
     for error in result.skipped:
@@ -300,23 +347,28 @@ def export(store_dir, unit, year, output, out_dir, rules) -> None:
 def _sync_command(direction):
     @click.argument("books", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
     @STORE
-    @click.option("--force", is_flag=True, help="Overwrite conflicting fields (the old values stay in history).")
+    @click.option("--force", is_flag=True,
+                  help="Overwrite conflicting fields. push: the store's old values stay in its history; "
+                       "pull: the workbook's old values are printed in the report (and in --format json).")
     @click.option("--dry-run", is_flag=True, help="Show the change set; write nothing.")
     @RULES
     @FORMAT
+    @VERBOSE
     @handle_errors
-    def command(books, store_dir, force, dry_run, rules, fmt):
+    def command(books, store_dir, force, dry_run, rules, fmt, verbose):
         from . import exchange
         from .render import render_batch
         from .store import Store
+        from .term import progress
         from .validators.profiles import load_profile
 
         store, profile = Store(store_dir), load_profile(rules)
-        outcomes = exchange.sync_books(books, store, profile, direction, force=force, dry_run=dry_run)
+        outcomes = exchange.sync_books(progress(books, "推送 (push)" if direction == "push" else "拉取 (pull)"),
+                                       store, profile, direction, force=force, dry_run=dry_run)
         if fmt == "json":
             emit_json([o.as_dict() for o in outcomes])
         else:
-            click.echo(render_batch(outcomes, dry_run))
+            click.echo(render_batch(outcomes, dry_run, store_dir, verbose))
         sys.exit(exchange.batch_exit_code(outcomes))
 
     return command

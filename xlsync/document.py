@@ -1,7 +1,9 @@
 """The canonical project document: typed model, exact money, deterministic JSON, JSON Schema.
 
-The contract is shared/design/canonical-json.md. Keys are fixed; values are null where the
-source has nothing. Money is a decimal string in 元 with two places, never a float.
+The contract is docs/canonical-json.md (version 2: the tables of every jurisdiction). Keys
+are fixed; values are null where the source has nothing. Money is a decimal string in 元 with
+two places, never a float. Version 1 documents are read by filling the new keys with their
+empty value (see `upgrade`); only version 2 is written.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from .errors import DocumentError
 from .money import MoneyError, format_amount, parse_amount
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+UNDATED = "undated"  # the year part of ids and store folders of tables that name no year
 
 
 def _money(value: Any) -> Any:
@@ -32,6 +35,17 @@ def _money(value: Any) -> Any:
         return format_amount(parse_amount(value))
     except MoneyError as exc:
         raise ValueError(str(exc)) from exc
+
+
+def _decimal_text(value: Any) -> Any:
+    """A weight (分值/权重) as written: a plain decimal string, never a float."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        raise ValueError("分值必须是十进制字符串，不能是浮点数")
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return f"{Decimal(value):f}"
+    return value
 
 
 def _iso_date(value: Any) -> Any:
@@ -55,6 +69,8 @@ Money = Annotated[
 ]
 IsoDate = Annotated[str, BeforeValidator(_iso_date), Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
 Percent = Annotated[str, Field(pattern=r"^\d+(\.\d+)?$", description="percent as written, e.g. \"45\"")]
+Weight = Annotated[str, BeforeValidator(_decimal_text),
+                   Field(pattern=r"^-?\d+(\.\d+)?$", description="分值/权重 as written, e.g. \"10\"")]
 
 
 class _Strict(BaseModel):
@@ -64,6 +80,10 @@ class _Strict(BaseModel):
 class PlanPeriod(_Strict):
     start_month: int = Field(ge=1, le=12)
     end_month: int = Field(ge=1, le=12)
+    start_year: int | None = Field(default=None, ge=1900, le=2200,
+                                   description="the year of start_month where it is not the budget year")
+    end_year: int | None = Field(default=None, ge=1900, le=2200,
+                                 description="the year of end_month where it is not the budget year")
     amount: Money | None
     stated_percent: Percent | None
     percent_basis: Literal["cumulative", "share"] | None
@@ -74,22 +94,47 @@ class CompositionItem(_Strict):
     amount: Money | None
 
 
+class FundingSource(_Strict):
+    """One 资金来源 (财政拨款, 其他资金, 上级补助 …) with its amounts."""
+
+    source: str
+    total_amount: Money | None
+    year_amount: Money | None
+
+
+class ExtraField(_Strict):
+    """A labelled field of the table that has no key of its own (never dropped)."""
+
+    label: str
+    value: str | None
+
+
 class Indicator(_Strict):
-    level1: str
-    level2: str
-    name: str
+    period: Literal["annual", "long_term"] = "annual"
+    level1: str | None
+    level2: str | None
+    name: str | None
     target: str | None
+    note: str | None = None
+    weight: Weight | None = None
 
 
 class ProjectDocument(_Strict):
-    """One 项目支出绩效目标表."""
+    """One 项目支出绩效目标表 (or 申报表 / 审批表 / 整体支出 table)."""
 
-    schema_version: Literal[1]
+    schema_version: Literal[2]
     id: str = Field(pattern=r"^[0-9A-Za-z_-]{1,80}$")
-    year: int = Field(ge=1900, le=2200)
+    form: str | None = Field(description="the form as its title names it: 项目支出绩效目标表, 申报表 …")
+    layout: str | None = Field(description="the form file (layout) xlsync reads and writes it with: "
+                                           "seed, national or an office's own; null: the default")
+    year: int | None = Field(ge=1900, le=2200)
     unit_code: str | None
     unit_name: str | None
-    name: str
+    department_code: str | None
+    department_name: str | None
+    implementing_unit: str | None
+    name: str | None
+    project_attribute: str | None
     fund_use: str | None
     owner: str | None
     contact: str | None
@@ -100,6 +145,7 @@ class ProjectDocument(_Strict):
     year_amount: Money | None
     prev_total_amount: Money | None
     prev_year_amount: Money | None
+    funding: list[FundingSource]
     overview: str | None
     basis: str | None
     necessity: str | None
@@ -111,16 +157,24 @@ class ProjectDocument(_Strict):
     overall_goal: str | None
     annual_goal: str | None
     indicators: list[Indicator]
+    extra: list[ExtraField]
 
     def money(self, key: str) -> Decimal | None:
         value = getattr(self, key)
         return None if value is None else Decimal(value)
 
+    @property
+    def title(self) -> str:
+        """How a person names the project: its name, else the unit and the form."""
+        return self.name or " ".join(p for p in (self.unit_name, self.form) if p) or self.id
+
 
 FIELDS = tuple(ProjectDocument.model_fields)
+LIST_FIELDS = ("funding", "plan", "composition", "indicators", "extra")
 MONEY_FIELDS = ("total_amount", "year_amount", "prev_total_amount", "prev_year_amount")
 TEXT_FIELDS = (
-    "unit_name", "name", "fund_use", "owner", "contact", "phone", "overview", "basis",
+    "form", "unit_name", "department_code", "department_name", "implementing_unit", "name",
+    "project_attribute", "fund_use", "owner", "contact", "phone", "overview", "basis",
     "necessity", "measures", "plan_text", "remark", "overall_goal", "annual_goal",
 )
 
@@ -132,40 +186,119 @@ def _safe_component(text: str) -> str:
 
 
 def unit_folder(unit_code: str | None) -> str:
-    """The store folder for a unit code: the code itself when safe, else a hash."""
+    """The store folder for a unit code (or, without one, a unit name): safe, else a hash."""
     return _safe_component(unit_code or "none")
 
 
-def make_id(year: int, unit_code: str | None, name: str) -> str:
-    """Deterministic, file-name-safe, unique id from (year, unit code, project name)."""
-    digest = hashlib.sha256(f"{year}\x1f{unit_code}\x1f{name}".encode()).hexdigest()[:12]
-    return f"{year}-{unit_folder(unit_code)}-{digest}"
+def year_folder(year: int | None) -> str:
+    return str(year) if year is not None else UNDATED
+
+
+def make_id(year: int | None, unit_code: str | None, name: str | None, *,
+            unit_name: str | None = None, department: str | None = None,
+            form: str | None = None) -> str:
+    """Deterministic, file-name-safe id from what identifies a table.
+
+    With a unit code and a project name it is the version 1 id of (year, unit code, name).
+    Without a unit code the unit is named by its name (or its department); without a
+    project name (a unit-level 整体支出 table) the form stands in for it.
+    """
+    if unit_code and name is not None:
+        key = f"{year}\x1f{unit_code}\x1f{name}"
+    else:
+        unit = unit_code or f"\x1e{unit_name or ''}\x1e{department or ''}"
+        key = f"{year}\x1f{unit}\x1f" + (name if name is not None else f"\x1d{form or ''}")
+    digest = hashlib.sha256(key.encode()).hexdigest()[:12]
+    return f"{year_folder(year)}-{unit_folder(unit_code or unit_name or department)}-{digest}"
+
+
+def upgrade(data: Any) -> Any:
+    """A version 1 document (dict) → version 2: the new keys with their empty value."""
+    if not isinstance(data, dict) or data.get("schema_version") != 1:
+        return data
+    out: dict[str, Any] = {}
+    for key in FIELDS:
+        if key in data:
+            out[key] = data[key]
+        elif key in LIST_FIELDS:
+            out[key] = []
+        else:
+            out[key] = None
+    out.update({k: v for k, v in data.items() if k not in out})  # unknown keys: refused below
+    out["schema_version"] = SCHEMA_VERSION
+    if isinstance(out.get("indicators"), list):
+        out["indicators"] = [
+            {"period": "annual", **i, "note": None, "weight": None} if isinstance(i, dict) else i
+            for i in out["indicators"]
+        ]
+    if isinstance(out.get("plan"), list):
+        out["plan"] = [
+            {"start_year": None, "end_year": None, **p} if isinstance(p, dict) else p for p in out["plan"]
+        ]
+    return out
 
 
 def new_document(**fields: Any) -> ProjectDocument:
     """Build a document; missing keys are null (lists empty); id computed when absent."""
     data: dict[str, Any] = {k: None for k in FIELDS}
-    data.update(plan=[], composition=[], indicators=[], schema_version=SCHEMA_VERSION)
+    data.update({k: [] for k in LIST_FIELDS}, schema_version=SCHEMA_VERSION)
     data.update(fields)
     if not data.get("id"):
-        data["id"] = make_id(data["year"], data["unit_code"], data["name"])
+        data["id"] = make_id(data["year"], data["unit_code"], data["name"], unit_name=data["unit_name"],
+                             department=data["department_name"], form=data["form"])
     return validate_data(data)
+
+
+_KEY_ZH = {
+    "schema_version": "版本号", "id": "项目编号", "year": "预算年度", "name": "项目名称",
+    "unit_code": "单位编码", "unit_name": "单位名称", "start_date": "开始时间", "end_date": "结束时间",
+    "total_amount": "项目总金额", "year_amount": "本年度金额", "prev_total_amount": "上年度项目总金额",
+    "prev_year_amount": "项目上年度金额", "indicators": "绩效指标", "plan": "实施计划",
+    "composition": "项目构成", "funding": "资金来源", "extra": "其他字段", "weight": "分值",
+    "target": "目标值", "level1": "一级指标", "level2": "二级指标", "amount": "金额",
+    "start_month": "开始月", "end_month": "结束月", "period": "指标期间",
+}
+
+
+def _error_zh(err: dict) -> str:
+    """One pydantic error as xlsync's own Chinese sentence."""
+    kind, ctx = err["type"], err.get("ctx") or {}
+    if kind == "missing":
+        return "缺少这个键"
+    if kind == "extra_forbidden":
+        return "不认识的键（规范中没有）"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"])).removeprefix("Value error, ")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"应为整数，得到 {err.get('input')!r}"
+    if kind in ("string_type",):
+        return f"应为文本，得到 {err.get('input')!r}"
+    if kind == "string_pattern_mismatch":
+        return f"格式不对：{err.get('input')!r}"
+    if kind == "literal_error":
+        return f"应为 {ctx.get('expected')}，得到 {err.get('input')!r}"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return f"超出范围：{err.get('input')!r}"
+    if kind in ("list_type", "model_type", "dict_type", "model_attributes_type"):
+        return "类型不对（应为列表或对象）"
+    return f"不符合规范（{kind}）"
 
 
 def _describe(exc: ValidationError, source: str | None) -> DocumentError:
     lines = []
     for err in exc.errors():
-        key = ".".join(str(p) for p in err["loc"]) or "(document)"
-        msg = err["msg"].removeprefix("Value error, ")
-        lines.append(f"{key}: {msg}")
+        path = [str(p) for p in err["loc"]]
+        key = ".".join(path) or "(document)"
+        named = next((_KEY_ZH[p] for p in reversed(path) if p in _KEY_ZH), None)
+        lines.append(f"{key}{f'（{named}）' if named else ''}: {_error_zh(err)}")
     prefix = f"{source}: " if source else ""
-    return DocumentError(prefix + "文档不符合规范 — " + "; ".join(lines))
+    return DocumentError(prefix + "项目文档不符合规范 — " + "; ".join(lines))
 
 
 def validate_data(data: Any, source: str | None = None) -> ProjectDocument:
-    """dict → ProjectDocument, or DocumentError naming each bad key."""
+    """dict (version 1 or 2) → ProjectDocument, or DocumentError naming each bad key."""
     try:
-        return ProjectDocument.model_validate(data)
+        return ProjectDocument.model_validate(upgrade(data))
     except ValidationError as exc:
         raise _describe(exc, source) from None
 
@@ -200,5 +333,5 @@ def revision(doc: ProjectDocument) -> str:
 def json_schema() -> dict:
     schema = ProjectDocument.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://xlsync.example/schema/project-document-1.json"
+    schema["$id"] = "https://xlsync.example/schema/project-document-2.json"
     return schema

@@ -31,6 +31,7 @@ class XlsyncError(Exception):
     """An error a user can act on. exit_code 2: the command could not run."""
 
     exit_code = 2
+    code = "XLSYNC_ERROR"  # stable English code printed next to the Chinese message
 
     def __init__(self, message: str, location: Location | None = None):
         super().__init__(message)
@@ -44,14 +45,22 @@ class XlsyncError(Exception):
 class DocumentError(XlsyncError):
     """A project document does not follow the canonical contract."""
 
+    code = "DOCUMENT_INVALID"
+
 
 class StoreError(XlsyncError):
     """The store cannot be read or written as asked."""
+
+    code = "STORE_ERROR"
 
 
 class ImportTextError(XlsyncError):
     """A published-table text file cannot be read."""
 
+    code = "TEXT_UNREADABLE"
+
 
 class WorkbookError(XlsyncError):
     """A workbook cannot be read or written as asked."""
+
+    code = "WORKBOOK_ERROR"

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .document import TEXT_FIELDS, ProjectDocument, revision, unit_folder
+from .document import ProjectDocument, revision, unit_folder, year_folder
 from .errors import Location, StoreError, WorkbookError, XlsyncError
-from .store import Store, in_scope
+from .store import Store
 from .sync import Merge, merge
 
 
@@ -64,18 +64,25 @@ def unwritable_notes(doc: ProjectDocument) -> list[str]:
     """What writing a document into a workbook removes: control characters, by field."""
     from .workbook.cells import unwritable_chars
 
-    data = doc.model_dump(mode="json")
-    found = [(key, unwritable_chars(data[key])) for key in TEXT_FIELDS]
-    for key in ("composition", "indicators"):
-        for i, row in enumerate(data[key]):
-            found += [(f"{key}[{i}].{k}", unwritable_chars(v)) for k, v in row.items() if isinstance(v, str)]
+    found = []
+    for key, value in doc.model_dump(mode="json").items():
+        if isinstance(value, str):
+            found.append((key, unwritable_chars(value)))
+        elif isinstance(value, list):
+            for i, row in enumerate(value):
+                items = row.items() if isinstance(row, dict) else [("", row)]
+                found += [(f"{key}[{i}]" + (f".{k}" if k else ""), unwritable_chars(v))
+                          for k, v in items if isinstance(v, str)]
     return [f"{doc.name} ({doc.id}) {key}: 已删除工作簿无法保存的控制字符 {' '.join(sorted(set(chars)))}"
             for key, chars in found if chars]
 
 
-def export(store: Store, out: Path, profile, unit: str | None = None, year: int | None = None) -> Exported:
+def export(store: Store, out: Path, profile, unit: str | None = None, year: int | None = None,
+           progress=None) -> Exported:
     """One workbook per unit and year. `out` is a file (one unit-year) or a folder.
 
+    Each workbook's 目录 names the store by its absolute path (存储位置), which the 推送/拉取
+    buttons use. progress: wraps the iterable of (unit, year) groups (a progress bar).
     A broken store file of another unit or year is skipped (and listed); a unit-year with a
     broken file is not written, since its workbook would lack that project."""
     from .workbook.writer import write_workbook
@@ -86,16 +93,18 @@ def export(store: Store, out: Path, profile, unit: str | None = None, year: int 
     groups: dict[tuple, list[ProjectDocument]] = {}
     for d in docs:
         groups.setdefault((d.unit_code, d.year), []).append(d)
-    broken = {key: [e for e in errors if in_scope(e.path, key[0], key[1])] for key in groups}
+    folders = {key: {store.path_for_id(d.id).parent for d in group} for key, group in groups.items()}
+    broken = {key: [e for e in errors if e.path.parent in folders[key]] for key in groups}
     if not groups:
         if errors:
             raise errors[0]
         raise WorkbookError(f"存储 {store.root} 中没有符合条件的项目")
-    out = Path(out)
+    out, location = Path(out), str(Path(store.root).resolve())
     single = out.suffix.lower() in (".xlsx", ".xlsm")
     if single and len(groups) > 1:
         raise WorkbookError("存储中有多个单位或年度，请用 --unit/--year 选择，或用 --out-dir 导出到文件夹")
-    for (unit_code, yr), group in sorted(groups.items(), key=lambda kv: (str(kv[0][0]), kv[0][1])):
+    items = sorted(groups.items(), key=lambda kv: (str(kv[0][0]), kv[0][1]))
+    for (unit_code, yr), group in (progress(items) if progress and not single else items):
         if broken[(unit_code, yr)]:
             message = (f"单位 {unit_code} {yr} 年的工作簿未导出：其中 {len(broken[(unit_code, yr)])} 个项目文件"
                        f"已损坏（{broken[(unit_code, yr)][0].path}）")
@@ -106,7 +115,7 @@ def export(store: Store, out: Path, profile, unit: str | None = None, year: int 
         for doc in group:
             result.notes.extend(unwritable_notes(doc))
         target = out if single else out / f"{unit_code}-{yr}.xlsx"
-        result.append(write_workbook(group, target, profile, store=str(store.root)))
+        result.append(write_workbook(group, target, profile, store=location))
     return result
 
 
@@ -138,6 +147,9 @@ def push_content(content, store: Store, force: bool = False, dry_run: bool = Fal
                 raise WorkbookError(
                     f"工作表“{sp.sheet}”的项目 {doc.id} 在存储中属于单位 {current.unit_code}，"
                     f"工作表中的单位编码却是 {doc.unit_code}：未做任何修改", Location(str(content.path), sheet=sp.sheet))
+            if not content.has_meta and current is not None and sp.unshown:
+                # the sheet says nothing about keys it does not show: keep the store's
+                doc = doc.model_copy(update={k: getattr(current, k) for k in sp.unshown})
             m = merge(bases.get(sp.sheet), doc, current, force=force)
             if m.conflicts:
                 status = "conflict"
@@ -157,6 +169,12 @@ def push_content(content, store: Store, force: bool = False, dry_run: bool = Fal
     return report, results
 
 
+def _id_prefixes(doc: ProjectDocument) -> set[str]:
+    """The id beginnings a document of its year and unit can have (document.make_id)."""
+    names = [doc.unit_code] if doc.unit_code else [doc.unit_name, doc.department_name, None]
+    return {f"{year_folder(doc.year)}-{unit_folder(name)}-" for name in names}
+
+
 def check_identity(content) -> None:
     """Refuse a workbook whose sheets claim projects they cannot be: the hidden metadata names a
     project of another unit or year than the sheet shows, or two sheets are the same project.
@@ -166,7 +184,7 @@ def check_identity(content) -> None:
         doc = sp.document
         if doc is None:
             continue
-        if not doc.id.startswith(f"{doc.year}-{unit_folder(doc.unit_code)}-"):
+        if not any(doc.id.startswith(prefix) for prefix in _id_prefixes(doc)):
             problems.append(
                 f"工作表“{sp.sheet}”的隐藏元数据把它标为项目 {doc.id}，但表中是 {doc.year} 年、单位 {doc.unit_code}："
                 "不能用它改写另一个单位或年度的项目（请从存储重新导出本单位的工作簿，或删除该工作表）")

@@ -96,25 +96,6 @@ def sort_key(f: Finding):
             0 if f.severity == "error" else 1, f.code, f.field)
 
 
-def render_table(findings: list[Finding]) -> str:
-    """Grouped by unit and project, errors first."""
-    lines: list[str] = []
-    current = None
-    for f in sorted(findings, key=sort_key):
-        key = (f.unit_code, f.project_id)
-        if key != current:
-            current = key
-            lines.append(f"\n■ {f.unit_code}  {f.project_name}  ({f.project_id})")
-        tag = "错误" if f.severity == "error" else "警告"
-        where = f"  @ {f.location}" if f.location else ""
-        lines.append(f"  [{tag}] {f.code} {f.title} — {field_zh(f.field)}: {f.message}{where}")
-        if f.found is not None or f.expected is not None:
-            lines.append(f"         实际: {f.found if f.found is not None else '-'}   应为: {f.expected if f.expected is not None else '-'}")
-    errors = sum(f.severity == "error" for f in findings)
-    lines.append(f"\n共 {errors} 个错误, {len(findings) - errors} 个警告 (errors, warnings)")
-    return "\n".join(lines).lstrip("\n")
-
-
 FINDINGS_HEADERS = ["序号", "级别", "代码", "问题", "单位编码", "项目", "字段", "位置", "实际", "应为"]
 
 

@@ -1,32 +1,51 @@
-"""Bringing published-table text files into the store (read everything, then write)."""
+"""Bringing published-table text files into the store.
+
+Files and tables are independent: a file that cannot be read is named and the others are
+imported; a table that is incomplete (or cut off) is not written, the complete ones are. A
+table already in the store is merged field by field against the revision the last import
+wrote (`xlsync.sync.merge`): what the office changed since (a push from a workbook) is kept,
+the text's changes are taken, and a field changed on both sides is a conflict — nothing of
+that table is written. A file larger than XLSYNC_MAX_TEXT_MB is refused before it is read.
+A table the store cannot take (disk full, read-only) is reported as failed and the others are
+still tried: each document in the store is then the old one or the new one, whole.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .document import ProjectDocument, revision
 from .errors import ImportTextError, StoreError
 from .store import Store
+from .sync import Merge, merge
 from .textfile import check_file
-from .textimport import ImportedTable, Note, read_file
+from .textimport import ImportedTable, Note, ReadOptions, read_file
+
+ACTION = "import-text"
 
 
 @dataclass
 class TableOutcome:
     table: ImportedTable
-    status: str  # new | updated | unchanged | failed | would-write
+    status: str  # new | updated | unchanged | failed | truncated | conflict | would-write | would-update
     rev: str | None = None
+    merge: Merge | None = None
 
     def as_dict(self) -> dict:
         doc = self.table.document
         return {
             "file": self.table.file,
             "line": self.table.first_line,
+            "last_line": self.table.last_line,
+            "form": self.table.form,
             "status": self.status,
             "id": doc.id if doc else None,
             "name": doc.name if doc else None,
             "unit_code": doc.unit_code if doc else None,
+            "indicators": len(doc.indicators) if doc else None,
             "rev": self.rev,
+            "conflicts": [c.as_dict() for c in self.merge.conflicts] if self.merge else [],
             "notes": [n.as_dict() for n in self.table.notes],
         }
 
@@ -36,74 +55,108 @@ class ImportReport:
     outcomes: list[TableOutcome] = field(default_factory=list)
     file_notes: list[Note] = field(default_factory=list)
     file_errors: list[ImportTextError] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
     store_errors: list[StoreError] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
         if self.file_errors or self.store_errors:
             return 2
-        return 1 if any(o.status == "failed" for o in self.outcomes) else 0
+        if any(o.status == "conflict" for o in self.outcomes):
+            return 3
+        return 1 if any(o.status in ("failed", "truncated") for o in self.outcomes) else 0
+
+    def file_outcomes(self) -> list[tuple[str, str]]:
+        """(file, outcome in words) for every file named."""
+        out = []
+        errors = {e.location.file if e.location else None: e for e in self.file_errors}
+        for f in self.files:
+            if f in errors:
+                out.append((f, f"未读取: {errors[f].message}"))
+                continue
+            mine = [o for o in self.outcomes if o.table.file == f]
+            counts: dict[str, int] = {}
+            for o in mine:
+                counts[o.status] = counts.get(o.status, 0) + 1
+            out.append((f, ", ".join(f"{k} {v}" for k, v in counts.items()) or "无表格"))
+        return out
 
 
-def import_text(paths: list[str | Path], store: Store | None, dry_run: bool = False) -> ImportReport:
-    """Read every file; if all can be read, write each complete table to the store.
+def _import_base(store: Store, doc_id: str) -> ProjectDocument | None:
+    """The document as the last import of published text wrote it (the base of a re-import)."""
+    try:
+        for entry in reversed(store.log(doc_id)):
+            if entry.action == ACTION:
+                return store.revision_of(doc_id, entry.rev)
+    except StoreError:
+        return None
+    return None
 
-    A file that cannot be read at all (empty, binary, wrong encoding, too large, no table)
-    stops the whole import before anything is written. A table that is incomplete is not
-    written; the complete tables of the same files are. A table the store cannot take (disk
-    full, read-only) is reported as failed and the others are still tried: each document in
-    the store is then the old one or the new one, whole.
-    """
-    report = ImportReport()
+
+def import_text(paths: list[str | Path], store: Store | None, dry_run: bool = False,
+                options: ReadOptions | None = None, allow_truncated: bool = False) -> ImportReport:
+    """Read every file and write each complete table to the store (see the module doc)."""
+    report = ImportReport(files=[str(p) for p in paths])
     tables: list[ImportedTable] = []
     for path in paths:
         try:
             check_file(path)
-            found, notes = read_file(path)
+            found, notes = read_file(path, options)
         except ImportTextError as exc:
             report.file_errors.append(exc)
             continue
         tables.extend(found)
         report.file_notes.extend(notes)
-    if report.file_errors:
-        return report
     seen: dict[str, ImportedTable] = {}
+    writable: list[ImportedTable] = []
     for t in tables:
-        if t.ok and t.document.id in seen:
+        usable = t.ok or (allow_truncated and t.truncated and t.document is not None)
+        if not usable:
+            continue
+        if t.document.id in seen:
             other = seen[t.document.id]
-            t.notes.append(
-                Note("error", "TABLE_DUPLICATE",
-                     f"与第 {other.first_line} 行开始的表格是同一项目（同年度、单位、项目名称）",
-                     t.file, t.first_line)
-            )
-        elif t.ok:
-            seen[t.document.id] = t
-    good = [t for t in tables if t.ok]
-    results, failed = {}, {}
-    if store is not None and not dry_run and good:
+            t.notes.append(Note("error", "TABLE_DUPLICATE",
+                                f"与 {other.file} 第 {other.first_line} 行开始的表格是同一项目（同年度、单位、项目名称）",
+                                t.file, t.first_line))
+            continue
+        seen[t.document.id] = t
+        writable.append(t)
+    decided: dict[int, TableOutcome] = {}
+    if store is not None and writable:
         with store.writing():
-            for t in good:
+            for t in writable:
                 try:
-                    results[t.document.id] = store.put(t.document, action="import-text")
+                    decided[id(t)] = _write_one(store, t, dry_run)
                 except StoreError as exc:
-                    failed[t.document.id] = exc
                     report.store_errors.append(exc)
+                    t.notes.append(Note("error", "STORE_WRITE_FAILED", exc.message, t.file, t.first_line))
+                    decided[id(t)] = TableOutcome(t, "failed")
     for t in tables:
-        if t.ok and t.document.id in failed:
-            t.notes.append(Note("error", "STORE_WRITE_FAILED", failed[t.document.id].message, t.file, t.first_line))
-            report.outcomes.append(TableOutcome(t, "failed"))
-        elif not t.ok:
-            report.outcomes.append(TableOutcome(t, "failed"))
-        elif dry_run or store is None:
-            status = "would-write"
-            if store is not None and store.exists(t.document.id):
-                from .document import revision
-
-                same = revision(store.get(t.document.id)) == revision(t.document)
-                status = "unchanged" if same else "would-update"
-            report.outcomes.append(TableOutcome(t, status))
+        if id(t) in decided:
+            report.outcomes.append(decided[id(t)])
+        elif t.truncated:
+            report.outcomes.append(TableOutcome(t, "truncated"))
+        elif t in writable:  # no store: reading only
+            report.outcomes.append(TableOutcome(t, "would-write"))
         else:
-            r = results[t.document.id]
-            status = "unchanged" if not r.changed else ("updated" if r.previous else "new")
-            report.outcomes.append(TableOutcome(t, status, r.rev))
+            report.outcomes.append(TableOutcome(t, "failed"))
     return report
+
+
+def _write_one(store: Store, t: ImportedTable, dry_run: bool) -> TableOutcome:
+    doc = t.document
+    current = store.get(doc.id) if store.exists(doc.id) else None
+    if current is None:
+        if dry_run:
+            return TableOutcome(t, "would-write")
+        r = store.put(doc, ACTION)
+        return TableOutcome(t, "new", r.rev)
+    m = merge(_import_base(store, doc.id), doc, current)
+    if m.conflicts:
+        return TableOutcome(t, "conflict", revision(current), m)
+    if revision(m.result) == revision(current):
+        return TableOutcome(t, "unchanged", revision(current), m)
+    if dry_run:
+        return TableOutcome(t, "would-update", None, m)
+    r = store.put(m.result, ACTION, expect=revision(current))
+    return TableOutcome(t, "updated", r.rev, m)

@@ -124,6 +124,8 @@ def compute(doc: ProjectDocument) -> PlanFigures:
 
 def _project_months(doc: ProjectDocument) -> tuple[int, int]:
     start, end = 1, 12
+    if doc.year is None:
+        return start, end
     if doc.start_date and int(doc.start_date[:4]) == doc.year:
         start = int(doc.start_date[5:7])
     elif doc.start_date and int(doc.start_date[:4]) > doc.year:

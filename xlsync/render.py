@@ -1,6 +1,9 @@
-"""Plain-text reports for the terminal (Chinese for finance users, codes in English)."""
+"""Reports for the terminal: a short summary first (counts, what to do next), details on
+request. Chinese for finance users, every message with its stable English code."""
 
 from __future__ import annotations
+
+from .term import counted, money, next_step, say, table
 
 STATUS_ZH = {
     "new": "新增",
@@ -9,63 +12,213 @@ STATUS_ZH = {
     "failed": "未导入",
     "would-write": "将新增",
     "would-update": "将更新",
+    "truncated": "被截断，未导入",
+    "conflict": "冲突，未写入",
 }
+LEVEL_ZH = {"error": "错误", "warning": "警告", "info": "说明"}
 
 
-def render_import_report(report) -> str:
-    lines = []
-    for err in report.file_errors:
-        lines.append(f"错误 (error): {err}")
-    if report.file_errors:
-        lines.append("未写入任何内容 (nothing written).")
-        return "\n".join(lines)
-    for note in report.file_notes:
-        lines.append(str(note))
-    for o in report.outcomes:
-        doc = o.table.document
-        head = f"[{STATUS_ZH.get(o.status, o.status)}] {o.table.file}:{o.table.first_line}"
-        if doc:
-            head += f"  {doc.id}  {doc.unit_code}  {doc.name}  ({len(doc.indicators)} 个指标)"
-        lines.append(head)
-        for note in o.table.notes:
-            line = f"line {note.line}" if note.line else ""
-            lines.append(f"    {line:>9}  [{note.level}] {note.code}: {note.message}")
+def _tally(statuses) -> str:
     counts: dict[str, int] = {}
-    for o in report.outcomes:
-        counts[o.status] = counts.get(o.status, 0) + 1
-    summary = ", ".join(f"{STATUS_ZH.get(k, k)} {v}" for k, v in counts.items())
-    lines.append(f"共 {len(report.outcomes)} 张表: {summary}")
+    for s in statuses:
+        counts[s] = counts.get(s, 0) + 1
+    return "，".join(f"{STATUS_ZH.get(k, k)} {v} ({k})" for k, v in counts.items())
+
+
+# -- import-text ------------------------------------------------------------------------
+def render_import_report(report, store=None) -> str:
+    """Counts, one line per table, the notes that need a look (errors, warnings); the
+    informational notes are counted (all of them are in --format json)."""
+    file_errors = [f"错误 (error) [{err.code}]: {err}" for err in report.file_errors]
+    if report.file_errors and not report.outcomes:
+        file_errors.append(say("NOTHING_WRITTEN", "未写入任何内容：请改正上面的文件后重新运行 (nothing written)。"))
+        return "\n".join(file_errors)
+    outcomes = report.outcomes
+    files = {o.table.file for o in outcomes}
+    lines = [f"导入 (import-text)：{len(report.files)} 个文件，共 {len(outcomes)} 张表 — "
+             f"{_tally(o.status for o in outcomes) or '无'}。"]
+    lines.extend(file_errors)
+    if file_errors:
+        lines.append(say("FILES_SKIPPED", f"{len(file_errors)} 个文件未读取（见上）；其余文件照常导入。"))
+    rows = []
+    for o in outcomes:
+        doc = o.table.document
+        span = f"{o.table.first_line}-{o.table.last_line}" if o.table.last_line else o.table.first_line
+        where = span if len(files) == 1 else f"{o.table.file}:{span}"
+        rows.append([STATUS_ZH.get(o.status, o.status), doc.unit_code if doc else None,
+                     doc.title if doc else None, doc.id if doc else None,
+                     len(doc.indicators) if doc else None, o.table.form, where])
+    if rows:
+        lines.append(table(["状态", "单位", "项目名称", "项目编号 (id)", "指标数", "表单",
+                            "行" if len(files) == 1 else "来源"], rows, right=[4], indent=2))
+    conflicts = [o for o in outcomes if o.status == "conflict"]
+    for o in conflicts:
+        fields = "、".join(c.field for c in o.merge.conflicts)
+        lines.append(say("SYNC_CONFLICT", f"{o.table.document.title}：文本与存储中后来的修改冲突（{fields}），"
+                                          f"未写入；请在工作簿中核对后推送，或先恢复该项目"))
+    notes = [*report.file_notes, *(n for o in outcomes for n in o.table.notes)]
+    shown = sorted((n for n in notes if n.level != "info"), key=lambda n: n.level != "error")
+    infos = len(notes) - len(shown)
+    if notes:
+        by_level = {lv: sum(n.level == lv for n in notes) for lv in ("error", "warning")}
+        lines.append(f"识别提示 (notes)：{by_level['error']} 条错误、{by_level['warning']} 条警告、"
+                     f"{infos} 条说明（说明只记录读取时的自动调整，不影响导入；--format json 列出全部）")
+    for n in shown:
+        where = f"{n.file}:{n.line}" if n.line else n.file
+        lines.append(f"  [{LEVEL_ZH.get(n.level, n.level)}] {n.code} {where}: {n.message}")
+    failed = [o for o in outcomes if o.status == "failed"]
+    if failed:
+        rest = "其余的表已导入。" if len(failed) < len(outcomes) else "没有导入任何表。"
+        lines.append(say("TABLE_INCOMPLETE", f"{len(failed)} 张表不完整，未导入：按上面的错误改正文本后重新导入；"
+                                             + rest))
+    if any(o.status.startswith("would") for o in outcomes):
+        lines.append(say("DRY_RUN", "试运行：未写入任何内容 (dry run, nothing written)。"))
+    elif store is not None and len(failed) < len(outcomes):
+        lines.append(next_step(f"xlsync validate --store {store}   # 校验",
+                               f"xlsync export --store {store} --out-dir 工作簿文件夹   # 每个单位一个工作簿"))
+    return "\n".join(lines)
+
+
+# -- plan --------------------------------------------------------------------------------
+def _count(findings) -> tuple[int, int]:
+    errors = sum(f.severity == "error" for f in findings)
+    return errors, len(findings) - errors
+
+
+def _projects_line(what: str, per_project: list[tuple[int, int]]) -> str:
+    bad = sum(1 for e, _w in per_project if e)
+    warned = sum(1 for e, w in per_project if not e and w)
+    clean = len(per_project) - bad - warned
+    errors, warnings = sum(e for e, _ in per_project), sum(w for _, w in per_project)
+    return (f"{what}：{len(per_project)} 个项目 (projects) — {bad} 个有错误，{warned} 个只有警告，"
+            f"{clean} 个无问题；共 {counted(errors, warnings)}。")
+
+
+def render_plan_report(items, store, verbose: bool) -> str:
+    """items: (doc, figures, findings) of every project; one row each, then (verbose) every
+    project's periods, then what to do next."""
+    from .plan import pct
+
+    lines = [_projects_line("实施计划 (plan)", [_count(f) for _d, _fig, f in items])]
+    rows = []
+    for doc, figures, findings in items:
+        e, w = _count(findings)
+        rows.append([doc.unit_code, doc.name, money(doc.year_amount), money(figures.total),
+                     pct(figures.total_share), len(figures.periods), e, w])
+    if rows:
+        lines.append(table(["单位", "项目名称", "本年度金额(元)", "计划合计(元)", "计划占比%",
+                            "时间段", "错误", "警告"], rows, right=[2, 3, 4, 5, 6, 7], indent=2))
+    if verbose:
+        lines += ["", "\n\n".join(render_plan(*item) for item in items)]
+    errors = sum(_count(f)[0] for _d, _fig, f in items)
+    steps = []
+    if not verbose:
+        steps.append(f"xlsync plan --store {store} --verbose   # 各项目的时间段、占比、季度和问题")
+    if errors:
+        steps.append("在工作簿的“项目实施计划”中改正金额或比例，再 xlsync import 工作簿 --store "
+                     f"{store}")
+    if steps:
+        lines.append(next_step(*steps))
     return "\n".join(lines)
 
 
 def render_plan(doc, figures, findings) -> str:
     """One project's plan: periods computed vs stated, the quarterly schedule, findings."""
     from .findings import field_zh
-    from .plan import pct, yuan
+    from .plan import pct
 
-    lines = [f"■ {doc.unit_code}  {doc.name}  ({doc.id})  本年度金额 {doc.year_amount or '-'} 元"]
+    lines = [f"■ {doc.unit_code}  {doc.name}  ({doc.id})  本年度金额 {money(doc.year_amount)} 元"]
     if not figures.periods:
         lines.append("  实施计划没有可识别的时间段")
     else:
-        lines.append(f"  {'时间段':<8}{'金额(元)':>14}{'占比%':>9}{'累计(元)':>14}{'累计%':>9}{'写明%':>8}  口径")
+        rows = []
         for p in figures.periods:
             basis = {"share": "本期", "cumulative": "累计"}.get(p.percent_basis or "", "")
-            stated = f"{p.stated_percent}" if p.stated_percent is not None else "-"
-            lines.append(
-                f"  {p.label:<8}{yuan(p.amount) or '-':>14}{pct(p.share) or '-':>9}"
-                f"{yuan(p.cumulative_amount) or '-':>14}{pct(p.cumulative_share) or '-':>9}{stated:>8}  {basis}"
-            )
+            stated = p.stated_percent if p.stated_percent is not None else None
+            rows.append([p.label, money(p.amount) if p.amount is not None else None, pct(p.share),
+                         money(p.cumulative_amount) if p.cumulative_amount is not None else None,
+                         pct(p.cumulative_share), stated, basis])
         if figures.total is not None:
-            lines.append(f"  {'合计':<8}{yuan(figures.total):>14}{pct(figures.total_share) or '-':>9}")
+            rows.append(["合计", money(figures.total), pct(figures.total_share), "", "", "", ""])
+        lines.append(table(["时间段", "金额(元)", "占比%", "累计(元)", "累计%", "写明%", "写明口径"],
+                           rows, right=[1, 2, 3, 4, 5], indent=2))
     if figures.quarters:
-        lines.append("  季度  " + "  ".join(
-            f"Q{q.quarter} {yuan(q.amount)} (累计 {pct(q.cumulative_share) or '-'}%)" for q in figures.quarters))
+        lines.append(table(["季度", "金额(元)", "累计(元)", "累计%"],
+                           [[f"Q{q.quarter}", money(q.amount), money(q.cumulative_amount),
+                             pct(q.cumulative_share)] for q in figures.quarters],
+                           right=[1, 2, 3], indent=2))
     for f in findings:
         tag = "错误" if f.severity == "error" else "警告"
         lines.append(f"  [{tag}] {f.code} {field_zh(f.field)}: {f.message}")
     return "\n".join(lines)
 
 
+# -- validate ----------------------------------------------------------------------------
+def render_validation(checked, verbose: bool, store=None, books=(), write_back: bool = False) -> str:
+    """Counts by project and by code, where the details are, what to do next."""
+    from .findings import CODES
+
+    findings = checked.findings
+    per_project: dict[str, list[int]] = {}
+    for f in findings:
+        per_project.setdefault(f.project_id, [0, 0])[0 if f.severity == "error" else 1] += 1
+    counts = [tuple(v) for v in per_project.values()]
+    counts += [(0, 0)] * max(checked.projects - len(counts), 0)
+    lines = [_projects_line("校验 (validate)", counts)]
+    by_code: dict[str, list] = {}
+    for f in findings:
+        entry = by_code.setdefault(f.code, [0, 0, set()])
+        entry[0 if f.severity == "error" else 1] += 1
+        entry[2].add(f.project_id)
+    if by_code:
+        rows = [[code, CODES.get(code, code), e, w, len(ids)]
+                for code, (e, w, ids) in sorted(by_code.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))]
+        lines.append(table(["代码 (code)", "问题", "错误", "警告", "项目数"], rows, right=[2, 3, 4], indent=2))
+    for book, rows_written, cells in checked.written:
+        lines.append(say("FINDINGS_WRITTEN", f"已写入 {book}：“校验结果”表 {rows_written} 条，"
+                                             f"标记 {cells} 个单元格（颜色和批注）。"))
+    if verbose and findings:
+        lines.append("")
+        lines.append(render_findings(findings))
+    steps = []
+    if findings and not verbose:
+        target = f"--store {store}" if store else " ".join(str(b) for b in books)
+        steps.append(f"xlsync validate {target} --verbose   # 每个问题：项目、字段、单元格、实际值和应为值")
+    if checked.written:
+        steps.append("在 Excel 中打开工作簿，见“校验结果”表：每条问题链接到对应单元格")
+    elif findings and books:
+        steps.append(f"xlsync validate {' '.join(str(b) for b in books)} --write-back   "
+                     "# 写入工作簿的“校验结果”表并标记单元格")
+    elif findings and store:
+        steps.append(f"xlsync export --store {store} --out-dir 工作簿文件夹   # 在工作簿中改正，再 xlsync import")
+    if steps:
+        lines.append(next_step(*steps))
+    return "\n".join(lines)
+
+
+def render_findings(findings) -> str:
+    """Every finding, grouped by unit and project (the project named once), errors first."""
+    from .findings import field_zh, sort_key
+
+    lines: list[str] = []
+    current = None
+    for f in sorted(findings, key=sort_key):
+        key = (f.unit_code, f.project_id)
+        loc = f.location
+        if key != current:
+            current = key
+            source = f"  {loc.file}" + (f" [{loc.sheet}]" if loc.sheet else "") if loc and loc.file else ""
+            lines.append(f"■ {f.unit_code}  {f.project_name}  ({f.project_id}){source}")
+        tag = "错误" if f.severity == "error" else "警告"
+        where = f"  @ {loc.cell}" if loc and loc.cell else (f"  @ 第 {loc.line} 行" if loc and loc.line else "")
+        lines.append(f"  [{tag}] {f.code} {f.title} — {field_zh(f.field)}: {f.message}{where}")
+        if f.found is not None or f.expected is not None:
+            lines.append(f"         实际: {f.found if f.found is not None else '-'}   "
+                         f"应为: {f.expected if f.expected is not None else '-'}")
+    return "\n".join(lines)
+
+
+# -- push / pull -------------------------------------------------------------------------
 SYNC_ZH = {"new": "新增", "updated": "已更新", "unchanged": "未变", "conflict": "冲突"}
 
 
@@ -74,46 +227,125 @@ def _short(value, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def render_sync(report, dry_run: bool = False) -> str:
+def _full(value) -> str:
+    return "（空）" if value in (None, "", []) else str(value)
+
+
+def render_sync(report, dry_run: bool = False, book=None, store=None, verbose: bool = False) -> str:
+    """What a push or pull did: counts, one line per project that changes (its name once;
+    the unchanged ones too when verbose), conflicts and forced fields with their values, and
+    what to do about conflicts."""
     from .findings import field_zh
 
-    ours, theirs = ("工作簿", "存储") if report.direction == "push" else ("存储", "工作簿")
-    lines = [f"注意: {n}" for n in report.notes]
+    push = report.direction == "push"
+    ours, theirs = ("工作簿", "存储") if push else ("存储", "工作簿")
+    book_arg, store_arg = book or "工作簿.xlsx", store or "存储文件夹"
+    verb = "推送 (push)" if push else "拉取 (pull)"
+    head = verb + ((f" {book} → 存储" if push else f" 存储 → {book}") if book else "")
+    lines = [f"{head}：{len(report.changes)} 个项目 — {_tally_sync(report.changes)}。"]
+    lines += [say("NO_BASE", n) for n in report.notes]
     for c in report.changes:
-        lines.append(f"[{SYNC_ZH.get(c.status, c.status)}] {c.sheet or '(新工作表)'}  {c.id}  {c.name}")
+        if c.status == "unchanged" and not verbose:
+            continue
+        sheet = ("（新工作表）" if c.sheet is None
+                 else f"（工作表“{c.sheet}”）" if c.sheet != c.name else "")
+        lines.append(f"[{SYNC_ZH.get(c.status, c.status)}] {c.name}{sheet}  {c.id}")
         m = c.merge
         if m and m.changed and c.status != "conflict":
-            lines.append("    字段: " + "、".join(field_zh(f) for f in m.changed))
+            lines.append(f"    {theirs}中更新的字段: " + "、".join(field_zh(f) for f in m.changed))
         for conflict in (m.conflicts if m else []):
             lines.append(f"    冲突 {field_zh(conflict.field)} ({conflict.field}):")
             lines.append(f"      导出时: {_short(conflict.base)}")
             lines.append(f"      {ours}: {_short(conflict.ours)}")
             lines.append(f"      {theirs}: {_short(conflict.theirs)}")
         for conflict in (m.forced if m else []):
-            lines.append(f"    已强制覆盖 {field_zh(conflict.field)}（原值保留在历史中）")
+            if push:
+                lines.append(f"    已强制覆盖 {field_zh(conflict.field)}：存储的原值留在存储的历史中"
+                             f"（xlsync log {c.id} --store {store_arg}，可用 xlsync restore 找回）")
+            else:
+                lines.append(f"    已强制覆盖 {field_zh(conflict.field)}：工作簿的原值已被存储的值替换，"
+                             "不在存储中，只记录在这里（和 --format json 的 forced 中）:")
+                lines.append(f"      工作簿原值: {_full(conflict.theirs)}")
     if report.conflicts:
-        lines.append(f"有 {len(report.conflicts)} 个项目冲突，未做任何修改。可先拉取 (pull) 合并，或用 --force 覆盖。")
+        lines.append(say("SYNC_CONFLICT", f"{len(report.conflicts)} 个项目冲突：工作簿和存储在导出后都改了同一字段，"
+                                          "未做任何修改 (nothing written)。任选其一:"))
+        lines.append(f"  保留工作簿的值: xlsync push {book_arg} --store {store_arg} --force"
+                     "   # 存储的原值留在历史中")
+        lines.append(f"  保留存储的值:   xlsync pull {book_arg} --store {store_arg} --force"
+                     "   # 工作簿的原值列在报告中")
     elif dry_run:
-        lines.append("试运行 (dry run)：未做任何修改。")
+        lines.append(say("DRY_RUN", "试运行：未做任何修改 (dry run, nothing written)。"))
+    elif push and report.written:
+        n = sum(c.status in ("new", "updated") for c in report.changes)
+        lines.append(say("STORE_UPDATED", f"已写入存储 {store_arg}：{n} 个项目（之前的版本留在历史中）；"
+                                          "工作簿显示合并后的结果。") if n
+                     else say("STORE_CURRENT", "存储已是最新，未修改。"))
+    elif not push and report.written:
+        lines.append(say("WORKBOOK_UPDATED", f"已把存储的更改写入 {book_arg}（其他工作表和格式保留）。"))
+    elif not push:
+        lines.append(say("WORKBOOK_CURRENT", f"{book_arg} 已是最新，未修改。"))
+    return "\n".join(lines)
+
+
+def _tally_sync(changes) -> str:
+    counts: dict[str, int] = {}
+    for c in changes:
+        counts[c.status] = counts.get(c.status, 0) + 1
+    return "，".join(f"{SYNC_ZH.get(k, k)} {v}" for k, v in counts.items()) or "无"
+
+
+# -- store listings ----------------------------------------------------------------------
+def render_list(rows) -> str:
+    units = {r["unit_code"] for r in rows}
+    lines = [f"{len(rows)} 个项目 (projects)，{len(units)} 个单位 (units)。"]
+    if rows:
+        lines.append(table(["项目编号 (id)", "年度", "单位", "本年度金额(元)", "项目名称"],
+                           [[r["id"], r["year"], r["unit_code"], money(r["year_amount"]), r["name"]]
+                            for r in rows], right=[3]))
+    return "\n".join(lines)
+
+
+def _when(at: str) -> str:
+    """'2026-01-02T03:04:05+00:00' → '2026-01-02 03:04:05 UTC'."""
+    if at.endswith("+00:00") and "T" in at:
+        return at[:-6].replace("T", " ") + " UTC"
+    return at
+
+
+def render_log(doc_id: str, entries) -> str:
+    lines = [f"{doc_id}：{len(entries)} 个版本 (revisions)，最早的在前。"]
+    if entries:
+        lines.append(table(["时间", "版本 (rev)", "上一版本", "操作 (action)", "作者 (author)"],
+                           [[_when(e.at), e.rev, e.previous or "(新建)", e.action,
+                             getattr(e, "author", None) or "-"] for e in entries]))
+    return "\n".join(lines)
+
+
+def render_export(paths, store) -> str:
+    lines = [say("WORKBOOKS_WRITTEN", f"已写入 {len(paths)} 个工作簿 (written):")]
+    lines += [f"  {p}" for p in paths]
+    first = paths[0] if paths else "工作簿.xlsx"
+    lines.append(next_step(
+        f"用 Excel 打开工作簿填写；xlsync validate {first} --write-back   # 校验，写入“校验结果”表",
+        f"xlsync import {first} --store {store}   # 把修改推送回存储"))
     return "\n".join(lines)
 
 
 BOOK_ZH = {"written": "已写入", "unchanged": "未变", "conflict": "冲突", "failed": "失败", "would-write": "将写入"}
 
 
-def render_batch(outcomes, dry_run: bool = False) -> str:
-    """Each workbook's push/pull report, then one line per outcome kind: what was written is
-    said, and a failed workbook is named with its reason."""
+def render_batch(outcomes, dry_run: bool = False, store=None, verbose: bool = False) -> str:
+    """Each workbook's push/pull report (a failed one: why, and that it was left as it was),
+    then, for several workbooks or any failure, every workbook's outcome in one list."""
     lines = []
     for o in outcomes:
-        lines.append(f"== {o.book}  [{BOOK_ZH.get(o.status, o.status)}]")
         if o.report is not None:
-            lines.append(render_sync(o.report, dry_run))
-        if o.error:
-            lines.append(f"错误 (error): {o.error}")
-            lines.append("此工作簿未做任何修改。")
+            lines.append(render_sync(o.report, dry_run, o.book, store, verbose))
+        else:
+            lines.append(say("WORKBOOK_FAILED", f"{o.book}：失败，此工作簿和存储均未改动 — {o.error}"))
     if len(outcomes) > 1 or any(o.status == "failed" for o in outcomes):
         counts = {k: sum(o.status == k for o in outcomes) for k in BOOK_ZH}
         summary = "，".join(f"{BOOK_ZH[k]} {n}" for k, n in counts.items() if n)
         lines.append(f"合计 {len(outcomes)} 个工作簿：{summary}")
+        lines += [f"  [{BOOK_ZH.get(o.status, o.status)}] {o.book}" for o in outcomes]
     return "\n".join(line for line in lines if line)

@@ -1,5 +1,7 @@
 """The canonical JSON store: <store>/<year>/<unit>/<id>.json, atomic writes, lock, history.
 
+Tables that name no year live under <store>/undated/.
+
 Every overwritten revision is kept under <store>/.xlsync/history/<id>/<rev>.json and every
 write is logged in <store>/.xlsync/history/<id>/log.jsonl, so any change can be listed and
 undone. Writes go to a temporary file in the target folder, are fsynced and renamed over the
@@ -23,13 +25,13 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from .document import ProjectDocument, dumps, loads, revision, unit_folder
+from .document import UNDATED, ProjectDocument, dumps, loads, revision, unit_folder, year_folder
 from .errors import DocumentError, StoreError
 
 META = ".xlsync"
 TMP_SUFFIX = ".tmp"
 STALE_TMP_SECONDS = 300  # a temporary file this old belongs to a writer that died
-_ID_RE = re.compile(r"^(\d{4})-([0-9A-Za-z_]{1,32})-([0-9a-f]{12})$")
+_ID_RE = re.compile(r"^(\d{4}|undated)-([0-9A-Za-z_]{1,32})-([0-9a-f]{12})$")
 
 
 @dataclass(frozen=True)
@@ -189,7 +191,8 @@ class Store:
     def paths(self) -> list[Path]:
         if not self.root.is_dir():
             raise StoreError(f"存储文件夹不存在: {self.root}")
-        return sorted(p for p in self.root.glob("[0-9][0-9][0-9][0-9]/*/*.json"))
+        found = [*self.root.glob("[0-9][0-9][0-9][0-9]/*/*.json"), *self.root.glob(f"{UNDATED}/*/*.json")]
+        return sorted(found)
 
     def scan(self) -> Iterator[tuple[Path, ProjectDocument | StoreError]]:
         """Every document with its path; a broken file yields its error and stops nothing."""
@@ -327,7 +330,7 @@ class Store:
 
 def in_scope(path: Path, unit: str | None, year: int | None) -> bool:
     """Whether a store file lies in the folder of this unit and year (None: any)."""
-    return ((year is None or path.parent.parent.name == str(year))
+    return ((year is None or path.parent.parent.name == year_folder(year))
             and (unit is None or path.parent.name == unit_folder(unit)))
 
 

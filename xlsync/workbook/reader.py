@@ -39,6 +39,7 @@ class SheetProject:
     base_rev: str | None = None
     base: ProjectDocument | None = None
     errors: list[WorkbookError] = field(default_factory=list)
+    unshown: frozenset[str] = frozenset()  # document keys the sheet has no cells for
 
 
 @dataclass
@@ -231,6 +232,19 @@ def _read_sheet(path: Path, ws, meta: dict) -> SheetProject | None:
     if not data.get("name"):
         fail(cells["name"], "项目名称不能为空")
         return sp
+    shown = set(data) | {"id", "plan", "composition", "indicators", "schema_version"}
+    from ..document import FIELDS
+
+    sp.unshown = frozenset(k for k in FIELDS if k not in shown)
+    if base is not None:  # keys this sheet does not show come from the exported document
+        data.update({k: v for k, v in base.model_dump(mode="json").items() if k not in shown})
+        for i, ind in enumerate(indicators):
+            if i < len(base.indicators):
+                old = base.indicators[i]
+                ind.update(period=old.period, note=old.note, weight=old.weight)
+        for i, p in enumerate(plan):
+            if i < len(base.plan):
+                p.update(start_year=base.plan[i].start_year, end_year=base.plan[i].end_year)
     try:
         doc_id = doc_id or make_id(data["year"], data.get("unit_code"), data["name"])
         sp.document = new_document(id=doc_id, plan=plan, composition=composition, indicators=indicators, **data)

@@ -1,0 +1,77 @@
+"""xlsync.forms: the layouts of published tables and workbooks, described as data.
+
+A form file (``<name>.toml`` in this folder, or any path) says what a layout looks like:
+how its title reads, which labels name which document key (with their synonyms), which
+column headers the indicator table has, which lines end a table, which rule profile checks
+it, and how its workbook sheet is laid out. Code says how to read and write *any* layout
+(`xlsync.textimport`, `xlsync.workbook`); nothing outside this folder names a city.
+
+An office adds its own form by copying ``national.toml`` and passing ``--form PATH``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from xlsync.errors import XlsyncError
+
+BUILTIN = ("seed", "national")
+DEFAULT = "seed"  # the layout of documents that name none (every version 1 document)
+
+
+@dataclass(frozen=True)
+class Form:
+    name: str
+    title: str
+    profile: str  # the rule profile a table of this form is validated with
+    data: dict = field(repr=False)  # the whole file, for the readers and writers
+    source: str = ""
+
+    def section(self, key: str) -> dict:
+        value = self.data.get(key, {})
+        if not isinstance(value, dict):
+            raise XlsyncError(f"{self.source}: 表单文件的 [{key}] 应为一个表 (table)")
+        return value
+
+    @property
+    def workbook(self) -> dict:
+        """The [workbook] section: how a document of this form is laid out on a sheet."""
+        return self.section("workbook")
+
+
+def _read(text: str, source: str) -> Form:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise XlsyncError(f"{source}: 表单文件 TOML 语法错误: {exc}") from None
+    try:
+        return Form(name=str(data["name"]), title=str(data.get("title", data["name"])),
+                    profile=str(data.get("profile", data["name"])), data=data, source=source)
+    except KeyError as exc:
+        raise XlsyncError(f"{source}: 表单文件缺少键 {exc}") from None
+
+
+@cache
+def load_form(name_or_path: str | None = None) -> Form:
+    """A shipped form by name ('seed', 'national') or a form file by path."""
+    name_or_path = name_or_path or DEFAULT
+    if name_or_path in BUILTIN:
+        ref = resources.files("xlsync.forms") / f"{name_or_path}.toml"
+        return _read(ref.read_text(encoding="utf-8"), f"forms/{name_or_path}.toml")
+    path = Path(name_or_path)
+    if not path.is_file():
+        raise XlsyncError(f"表单文件不存在: {path}（内置表单: {', '.join(BUILTIN)}）")
+    return _read(path.read_text(encoding="utf-8"), str(path))
+
+
+def builtin_forms() -> list[Form]:
+    return [load_form(n) for n in BUILTIN]
+
+
+def form_of(doc) -> Form:
+    """The form a document is written with: its `layout`, else the default."""
+    return load_form(getattr(doc, "layout", None) or DEFAULT)

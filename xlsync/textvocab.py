@@ -1,0 +1,233 @@
+"""What a form file says about reading text, compiled for the reader: labels → keys, section
+and money-group labels, funding sources, indicator column headers → roles, categories,
+footer markers. Labels are compared normalised: full-width punctuation as ASCII, no spaces,
+no trailing colon."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+
+from .forms import Form, load_form
+
+_UNIT_SUFFIX_RE = re.compile(r"\((万元|亿元|元)\)$")
+_CHECK = "□■☑☐✓√✔☒"
+
+
+def norm(text: str) -> str:
+    """Label form of a cell: NFKC (full-width → ASCII), no spaces, no trailing colon."""
+    t = unicodedata.normalize("NFKC", text)
+    t = re.sub(r"\s+", "", t)
+    return t.rstrip(":").strip()
+
+
+def split_unit(label: str) -> tuple[str, str | None]:
+    """'项目总金额(万元)' → ('项目总金额', '万元')."""
+    m = _UNIT_SUFFIX_RE.search(label)
+    if m:
+        return label[: m.start()], m.group(1)
+    return label, None
+
+
+@dataclass(frozen=True)
+class Label:
+    key: str  # a document key, or: owner_phone, period, either_amount, extra, section, money,
+    #           composition, heads, long_term, annual
+    text: str  # the label as the form spells it
+    source: str | None = None  # the funding source an amount label also names
+
+
+@dataclass
+class Vocab:
+    form: Form
+    labels: dict[str, Label] = field(default_factory=dict)  # normalised label → Label
+    longest: list[str] = field(default_factory=list)  # labels, longest first (prefix matching)
+    funding_sources: frozenset[str] = frozenset()
+    funding_suffixes: tuple[str, ...] = ()
+    annual_words: tuple[str, ...] = ()
+    comp_item: frozenset[str] = frozenset()
+    comp_amount: frozenset[str] = frozenset()
+    headers: dict[str, str] = field(default_factory=dict)  # normalised header → role
+    qualitative: tuple[str, ...] = ()
+    ocr_ops: tuple[str, ...] = ()
+    footer: tuple[str, ...] = ()
+    level1: frozenset[str] = frozenset()
+    level2: dict[str, str] = field(default_factory=dict)  # 二级 → its usual 一级
+    children: dict[str, frozenset[str]] = field(default_factory=dict)
+    own_categories: frozenset[str] = frozenset()  # the categories of the form's own profile
+    titles: list[re.Pattern] = field(default_factory=list)
+    detect_labels: frozenset[str] = frozenset()
+    min_labels: int = 0
+    unit_from_title: bool = False
+    required: tuple[str, ...] = ()
+    money_unit: str = "元"
+
+    # -- labels -------------------------------------------------------------------------
+    def label(self, text: str) -> tuple[Label | None, str | None]:
+        """The label a whole cell is, with the unit its label names ('(万元)')."""
+        t = norm(text)
+        t = re.sub(r"^其中:?", "", t) if t.startswith("其中") and len(t) > 2 else t
+        base, unit = split_unit(t)
+        found = self.labels.get(base) or self.labels.get(t)
+        if found is None and base.endswith(")") and "(" in base:  # '年度绩效目标(文字)'
+            found = self.labels.get(base[: base.rindex("(")])
+        return found, unit
+
+    def prefix_label(self, text: str) -> tuple[Label, str, str | None] | None:
+        """A cell holding a label and its value run together: ('项目名称雾炮车…' or '资金总额:704')."""
+        raw = unicodedata.normalize("NFKC", text).strip()
+        m = re.match(r"^([^:]{2,24}?)\s*:\s*(.+)$", raw, re.S)
+        if m:
+            lab, unit = self.label(m.group(1))
+            if lab is not None:
+                return lab, m.group(2).strip(), unit
+        compact = re.sub(r"\s+", "", raw)
+        for cand in self.longest:
+            if len(cand) >= 4 and compact.startswith(cand) and len(compact) > len(cand):
+                rest = raw
+                for ch in cand:  # cut the label off the raw text (it may hold spaces)
+                    rest = rest[rest.index(ch) + 1:] if ch in rest else rest
+                rest = rest.strip()
+                unit = None
+                um = re.match(r"^\((万元|亿元|元)\)\s*", rest)
+                if um:
+                    unit, rest = um.group(1), rest[um.end():]
+                if rest and not rest.startswith((")", "(", "及", "和", "与", "、")):
+                    return self.labels[cand], rest.lstrip(":").strip(), unit
+        return None
+
+    def is_funding(self, text: str) -> bool:
+        t, _unit = split_unit(norm(re.sub(r"^\s*其中\s*[:：]?", "", text)))
+        if t in self.funding_sources:
+            return True
+        return 2 <= len(t) <= 16 and t.endswith(self.funding_suffixes) and not re.search(r"\d", t)
+
+    def header_role(self, text: str) -> str | None:
+        t = norm(text)
+        if t in self.headers:
+            return self.headers[t]
+        base, _ = split_unit(t)
+        if base in self.headers:
+            return self.headers[base]
+        m = re.match(r"^(.*?)\((.*)\)$", t)  # 权重(%)
+        if m and m.group(1) in self.headers:
+            return self.headers[m.group(1)]
+        if re.search(r"实际(实现|完成)?值$", t):
+            return "actual"
+        if re.search(r"(预期|目标|计划)\d{0,4}年?(实现|完成)?值$", t) or re.search(r"\d{4}年(目标|指标)值$", t):
+            return "target"
+        # a header cut at its first character by PDF extraction ('级指标' for '一级指标')
+        if len(t) >= 3:
+            for h, role in self.headers.items():
+                if len(h) == len(t) + 1 and h.endswith(t) and role in ("level1", "level2", "name"):
+                    return role
+        return None
+
+    # -- categories ---------------------------------------------------------------------
+    def is_category(self, text: str) -> bool:
+        return text in self.level1 or text in self.level2
+
+    def looks_like_category(self, text: str) -> bool:
+        """A name like a 一级/二级 category that no framework lists (实施效果指标)."""
+        t = norm(text)
+        return (self.is_category(t) or (
+            2 < len(t) <= 14 and t.endswith(("指标", "目标")) and not re.search(r"[\d%,;。，；=≥≤<>]", t)))
+
+    def is_footer(self, text: str) -> bool:
+        t = norm(text)
+        return any(t.startswith(norm(m)) or (len(norm(m)) >= 3 and norm(m) in t) for m in self.footer)
+
+
+def _add(v: Vocab, label: str, lab: Label) -> None:
+    key = norm(label)
+    v.labels.setdefault(key, lab)
+
+
+@cache
+def vocab(form_name: str | None = None) -> Vocab:
+    """The compiled vocabulary of a form (by name or path)."""
+    from xlsync.validators.profiles import BUILTIN, load_profile
+
+    form = load_form(form_name)
+    d = form.data
+    v = Vocab(form)
+    for key, labels in d.get("labels", {}).items():
+        if key == "extra":
+            for lb in labels.get("labels", []):
+                _add(v, lb, Label("extra", lb))
+        elif key == "funding_amount":
+            for lb, (target, source) in labels.items():
+                _add(v, lb, Label(target, lb, source))
+        else:
+            for lb in labels:
+                _add(v, lb, Label(key, lb))
+    sections = d.get("sections", {})
+    for kind in ("plain", "composition", "money"):
+        for lb in sections.get(kind, []):
+            _add(v, lb, Label({"plain": "section"}.get(kind, kind), lb))
+    ind = d.get("indicators", {})
+    for kind in ("heads", "long_term", "annual"):
+        for lb in ind.get(kind, []):
+            _add(v, lb, Label(kind, lb))
+    v.annual_words = tuple(sections.get("annual_words", ()))
+    fund = d.get("funding", {})
+    v.funding_sources = frozenset(norm(s) for s in fund.get("sources", ()))
+    v.funding_suffixes = tuple(fund.get("suffixes", ()))
+    comp = d.get("composition", {})
+    v.comp_item = frozenset(norm(s) for s in comp.get("item", ()))
+    v.comp_amount = frozenset(norm(s) for s in comp.get("amount", ()))
+    for role in ("level1", "level2", "name", "target", "target_long", "actual", "unit", "op", "nature",
+                 "weight", "note"):
+        for h in ind.get(role, ()):
+            v.headers.setdefault(norm(h), role)
+    v.qualitative = tuple(sorted(ind.get("qualitative", ()), key=len, reverse=True))
+    v.ocr_ops = tuple(ind.get("ocr_operators", ()))
+    v.footer = tuple(d.get("footer", {}).get("markers", ()))
+    detect = d.get("detect", {})
+    v.titles = [re.compile(p) for p in detect.get("titles", ())]
+    v.detect_labels = frozenset(norm(s) for s in detect.get("labels", ()))
+    v.min_labels = int(detect.get("min_labels", 0))
+    v.unit_from_title = bool(detect.get("unit_from_title", False))
+    v.required = tuple(detect.get("required", ()))
+    v.money_unit = str(d.get("money_unit", "元"))
+    level1: set[str] = set()
+    level2: dict[str, str] = {}
+    children: dict[str, set[str]] = {}
+    profiles = [load_profile(n) for n in BUILTIN]
+    if form.profile not in BUILTIN:
+        profiles.insert(0, load_profile(form.profile))
+    for p in profiles:
+        level1.update(p.level1)
+        for l1, l2s in p.level1.items():
+            children.setdefault(l1, set()).update(l2s)
+            for l2 in l2s:
+                level2.setdefault(l2, l1)
+    v.level1, v.level2 = frozenset(level1), level2
+    v.children = {k: frozenset(s) for k, s in children.items()}
+    own = load_profile(form.profile)
+    v.own_categories = frozenset(own.level1) | frozenset(x for xs in own.level1.values() for x in xs)
+    v.longest = sorted(v.labels, key=len, reverse=True)
+    return v
+
+
+def checked_options(value: str) -> tuple[str | None, bool]:
+    """'持续性项目■ 新增性项目口' → ('持续性项目', True); all boxes empty → (None, True);
+    no boxes at all → (value, False)."""
+    boxes = _CHECK + ("口" if any(c in value for c in _CHECK) or re.search(r"口\s|口$", value) else "")
+    if not any(c in value for c in boxes):
+        return value, False
+    ticked = set("■☑✓√✔☒")
+    text = value.strip()
+    before = text[0] in boxes  # '☑新增 □延续' (box before its option) or '新增■ 延续□'
+    parts = re.split(f"([{re.escape(boxes)}])", text)
+    chosen = []
+    for i, part in enumerate(parts):
+        if part in ticked:
+            opt = parts[i + 1] if before and i + 1 < len(parts) else parts[i - 1] if i > 0 else ""
+            opt = re.sub(r"^[\s:：]+|[\s:：]+$", "", opt)
+            opt = re.sub(r"^.*[:：]", "", opt).strip()  # '其他运转类: 专项运转类'
+            if opt:
+                chosen.append(opt)
+    return ("、".join(chosen) if chosen else None), True
