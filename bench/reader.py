@@ -17,17 +17,7 @@ import tracemalloc
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "examples" / "zhengzhou-hpf-2020.txt"
-
-
-def best(fn, n=20) -> float:
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+from bench import SEED, best  # bench/bench.py: run as `python bench/reader.py`
 
 
 def line(label, seconds, base=None):
@@ -55,13 +45,13 @@ def readers(book: Path) -> None:
         for name in wb.sheet_names:
             wb.get_sheet_by_name(name).to_python()
 
-    base = best(calamine)
+    base = best(calamine, 20)
     line("python-calamine, every sheet's values", base)
-    line("xlsxgrid.read_book (values, formats, names, tables)", best(lambda: read_book(book)), base)
+    line("xlsxgrid.read_book (values, formats, names, tables)", best(lambda: read_book(book), 20), base)
     line("openpyxl load_workbook(data_only=True)", best(lambda: load_workbook(book, data_only=True), 5), base)
     line("openpyxl read_only, every sheet's values",
          best(lambda: [list(ws.values) for ws in load_workbook(book, data_only=True, read_only=True)], 5), base)
-    line("xlsync read_workbook (xlsxgrid + documents)", best(lambda: read_workbook(book)), base)
+    line("xlsync read_workbook (xlsxgrid + documents)", best(lambda: read_workbook(book), 20), base)
     print(f"  {'peak memory: xlsxgrid / openpyxl':<52}{peak_mib(lambda: read_book(book)):>9.2f} / "
           f"{peak_mib(lambda: load_workbook(book, data_only=True)):.2f} MiB")
 

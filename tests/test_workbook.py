@@ -110,14 +110,6 @@ def _edit(path, sheet, edits):
     wb.save(path)
 
 
-@pytest.fixture
-def workspace(tmp_path, seed_docs):
-    store = Store(tmp_path / "store")
-    store.put_many(seed_docs)
-    book = export(store, tmp_path / "b.xlsx", PROFILE, unit="095004")[0]
-    return store, book
-
-
 def test_user_edit_of_one_cell_changes_exactly_that_field(workspace):
     store, book = workspace
     before = {d.id: d for d in store.documents(unit="095004")[0]}

@@ -43,14 +43,6 @@ def _doc_in(store, name):
     return [d for d in store.documents()[0] if d.name == name][0]
 
 
-@pytest.fixture
-def workspace(tmp_path, seed_docs):
-    store = Store(tmp_path / "store")
-    store.put_many(seed_docs)
-    book = export(store, tmp_path / "b.xlsx", PROFILE, unit="095004")[0]
-    return store, book
-
-
 # -- formulas -----------------------------------------------------------------------------
 def test_formula_without_cached_value_is_refused_by_cell_and_the_stored_value_stays(workspace):
     store, book = workspace
