@@ -49,10 +49,14 @@ def test_any_amount_goes_text_store_workbook_store_exactly(tmp_path_factory, doc
         for d in {total, prev, prev_year, item}:
             text = text.replace(f"\t{d:.2f}\t", f"\t{d:,.2f}\t")
     tables, _notes = read_text(text, "gen.txt")
-    assert tables[0].document == doc
-    read, back, fresh = _through_workbook(tables[0].document, tmp_path_factory.mktemp("amounts"))
-    assert read == [doc] and back == doc and dumps(fresh) == dumps(doc)
-    assert Decimal(back.total_amount) == total
+    imported = tables[0].document
+    money = ("total_amount", "year_amount", "prev_total_amount", "prev_year_amount")
+    assert [getattr(imported, k) for k in money] == [getattr(doc, k) for k in money]
+    assert [c.amount for c in imported.composition] == [c.amount for c in doc.composition]
+    assert [p.amount for p in imported.plan] == [p.amount for p in doc.plan]
+    read, back, fresh = _through_workbook(imported, tmp_path_factory.mktemp("amounts"))
+    assert read == [imported] and back == imported and dumps(fresh) == dumps(imported)
+    assert Decimal(back.total_amount) == total and Decimal(back.composition[0].amount) == item
 
 
 # Arbitrary Unicode: document → store → workbook → store (generated text tables cannot carry
