@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 SEED   := examples/zhengzhou-hpf-2020.txt
 OUT    := out
 
-.PHONY: demo test setup libreoffice bench clean
+.PHONY: demo test setup libreoffice chromium bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,9 +35,18 @@ libreoffice:
 	    libreoffice-calc-nogui >/dev/null; }
 	@soffice --version
 
+# The task pane test drives Debian's Chromium (Playwright cannot download its own browser here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	    chromium >/dev/null; }
+	@chromium --version
+
 # The fault-injection tests (-m disk) mount a small tmpfs: as root they run with the rest; any
 # other user runs them again in a user and mount namespace when the system allows one.
-test: $(STAMP) libreoffice
+test: $(STAMP) libreoffice chromium
 	$(BIN)/ruff check .
 	XLWINGS_LICENSE_KEY=noncommercial $(BIN)/pytest -q
 	@if [ "$$(id -u)" != 0 ] && unshare -rm true 2>/dev/null; then \

@@ -14,12 +14,12 @@ def soffice() -> str:
     return exe
 
 
-def convert(paths: list[Path], outdir: Path, fmt: str = "xlsx") -> list[Path]:
+def convert(paths: list[Path], outdir: Path, fmt: str = "xlsx", filter_name: str | None = None) -> list[Path]:
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as profile:
         subprocess.run(
             [soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--norestore",
-             "--convert-to", fmt, "--outdir", str(outdir), *map(str, paths)],
+             "--convert-to", f"{fmt}:{filter_name}" if filter_name else fmt, "--outdir", str(outdir), *map(str, paths)],
             check=True, capture_output=True, timeout=600,
         )
     out = [outdir / f"{p.stem}.{fmt}" for p in paths]

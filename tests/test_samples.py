@@ -80,3 +80,23 @@ def test_truncated_samples_say_where_they_end_and_import_what_they_hold_on_reque
     got, want = facts(tables[0].document), expected(whole_unit)
     assert got == want
     assert tables[0].last_line == 76  # the report names the lines the table spans
+
+
+def test_one_file_with_a_seed_table_a_national_table_and_a_broken_one(tmp_path):
+    seed = (Path(__file__).parents[1] / "examples" / "zhengzhou-hpf-2020.txt").read_text(encoding="utf-8")
+    first_seed = seed.split("\n## ")[0]
+    national = (SAMPLES / "02_hunan-nanyue_poverty-tourism-base_2018.txt").read_text(encoding="utf-8")
+    broken = ("项目支出绩效目标申报表 |\n（2021年度） |\n项目名称 | 培训经费 |\n"
+              "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 |\n产出指标 | 数量指标 | 培训人次 | ≥200人次 |\n"
+              "产出指标 | 质量指标 | 合格率 | ≥95% | 多余的单元格 | 3 | 4 |\n效益指标 | 社会效益指标 | 知晓率 | 提高 |\n")
+    text = first_seed.rstrip() + "\n\n" + national + "\n" + broken
+    path = tmp_path / "mixed.txt"
+    path.write_text(text, encoding="utf-8")
+    broken_line = text.splitlines().index("产出指标 | 质量指标 | 合格率 | ≥95% | 多余的单元格 | 3 | 4 |") + 1
+    res = CliRunner().invoke(cli, ["import-text", str(path), "--store", str(tmp_path / "s")])
+    assert res.exit_code == 1, res.output
+    docs, _ = Store(tmp_path / "s").documents()
+    assert sorted((d.layout, d.name) for d in docs) == [
+        ("national", "2018年市级专项扶贫资金基础设施(人大代表扶贫基地)"), ("seed", "政府购买服务（劳务）经费")]
+    assert f"mixed.txt:{broken_line}" in res.output and "ROW_UNPLACED" in res.output
+    assert "未导入" in res.output

@@ -49,6 +49,19 @@ def test_history_lists_and_restores(tmp_path):
     assert [e.action for e in store.log(first.id)][-1].startswith("restore")
 
 
+def test_history_names_the_author_and_reads_old_lines_without_one(tmp_path):
+    import getpass
+
+    first = Store(tmp_path).put(_doc(amount="100.00"))
+    Store(tmp_path, author="张三").put(_doc(amount="200.00"))
+    log = Store(tmp_path).history_dir(first.id) / "log.jsonl"
+    old = {"at": "2020-01-01T00:00:00+00:00", "rev": "0" * 16, "previous": None, "action": "import-text"}
+    log.write_text(json.dumps(old) + "\n" + log.read_text(encoding="utf-8"), encoding="utf-8")
+    entries = Store(tmp_path).log(first.id)
+    assert [e.author for e in entries] == [None, getpass.getuser(), "张三"]
+    assert entries[0].action == "import-text"
+
+
 def test_two_processes_writing_concurrently_lose_nothing(tmp_path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     procs = [

@@ -144,10 +144,54 @@ def test_national_profile_validates_national_documents():
         {"level1": "效益指标", "level2": "社会效益指标", "name": "政策知晓率", "target": "提高"},
         {"level1": "满意度指标", "level2": "服务对象满意度指标", "name": "参训人员满意度", "target": "≥90%"},
     ]
-    assert codes(_doc(indicators=inds), national) == []
-    assert ("CATEGORY_UNKNOWN", "indicators[0].level1") in codes(_doc(), national)
-    missing = codes(_doc(indicators=inds[:3]), national)
+    assert codes(_doc(indicators=inds, unit_name="某局"), national) == []
+    assert ("CATEGORY_UNKNOWN", "indicators[0].level1") in codes(_doc(unit_name="某局"), national)
+    missing = codes(_doc(indicators=inds[:3], unit_name="某局"), national)
     assert missing == [("CATEGORY_REQUIRED", "indicators"), ("CATEGORY_REQUIRED", "indicators")]
+    # the 2015 layout lists 服务对象满意度指标 under 效益指标: accepted, and it satisfies 满意度
+    old_layout = inds[:3] + [{"level1": "效益指标", "level2": "服务对象满意度指标", "name": "满意度",
+                              "target": "≥90%"}]
+    assert codes(_doc(indicators=old_layout, unit_name="某局"), national) == []
+    # a national table need not have a unit code, 资金用途 or 项目构成; unit codes are 3-12 digits
+    bare = _doc(indicators=inds, unit_name="某局", unit_code=None, fund_use=None, composition=[], contact=None)
+    assert codes(bare, national) == []
+    assert codes(_doc(indicators=inds, unit_name="某局", unit_code="812"), national) == []
+
+
+def test_national_weights_add_up_and_sentence_targets_are_named():
+    national = load_profile("national")
+    weighted = [
+        {"period": "annual", "level1": "产出指标", "level2": "数量指标", "name": "次数", "target": "=2次", "weight": "50"},
+        {"period": "annual", "level1": "效益指标", "level2": "社会效益指标", "name": "效果", "target": "良好",
+         "weight": "30"},
+        {"period": "annual", "level1": "满意度指标", "level2": "服务对象满意度指标", "name": "满意度",
+         "target": "95%以上。", "weight": "10"},
+    ]
+    found = validate_documents([_doc(indicators=weighted, unit_name="某局")], national)
+    total = [f for f in found if f.code == "WEIGHT_TOTAL"]
+    assert len(total) == 1 and total[0].severity == "warning"
+    assert (total[0].found, total[0].expected) == ("90", "100") and "分值合计 90" in total[0].message
+    assert not any(f.code.startswith("TARGET_") for f in found)  # '95%以上。' is ≥95%
+    weighted[0]["weight"] = "60"
+    weighted[1]["target"] = "2021年12月底完成项目规划相关工作。"
+    found = validate_documents([_doc(indicators=weighted, unit_name="某局")], national)
+    assert [f.code for f in found] == ["TARGET_DESCRIPTIVE"]
+    assert found[0].severity == "warning" and found[0].field == "indicators[1].target"
+
+
+def test_each_document_is_checked_with_its_forms_profile():
+    seed_doc = _doc()
+    inds = [
+        {"level1": "产出指标", "level2": "数量指标", "name": "培训人次", "target": "≥200人次"},
+        {"level1": "效益指标", "level2": "社会效益指标", "name": "政策知晓率", "target": "提高"},
+        {"level1": "满意度指标", "level2": "服务对象满意度指标", "name": "参训人员满意度", "target": "≥90%"},
+    ]
+    national_doc = _doc(indicators=inds, unit_name="某局", name="另一个项目", layout="national")
+    found = validate_documents([seed_doc, national_doc])
+    assert [f for f in found if f.code == "CATEGORY_UNKNOWN"] == []
+    assert {f.project_id for f in found} <= {seed_doc.id}
+    forced = validate_documents([seed_doc, national_doc], SEED)
+    assert {f.project_id for f in forced if f.code == "CATEGORY_UNKNOWN"} == {national_doc.id}
 
 
 def test_custom_profile_from_file(tmp_path):

@@ -31,6 +31,11 @@ class Profile:
     amount_yuan: Decimal
     severity: dict[str, str] = field(default_factory=dict)
     source: str = ""
+    also_pairs: frozenset[tuple[str, str]] = frozenset()  # (一级, 二级) accepted besides level1's
+    # a required 一级 (or 一级/二级) counts as present when one of these pairs has an indicator
+    required_also: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    weight_total: Decimal | None = None  # the 分值/权重 of a table's indicators add up to this
+    unit_code_pattern: str = r"\d{6}"
 
     def severity_of(self, code: str) -> str:
         return self.severity.get(code, "error")
@@ -63,6 +68,11 @@ def _profile_from(data: dict, source: str) -> Profile:
             amount_yuan=Decimal(str(tol.get("amount_yuan", "0"))),
             severity={k: v for k, v in data.get("severity", {}).items()},
             source=source,
+            also_pairs=frozenset((e["name"], l2) for e in data["level1"] for l2 in e.get("also_level2", ())),
+            required_also={e["name"]: tuple(tuple(x.split("/", 1)) for x in e.get("required_also", ()))
+                           for e in data["level1"] if e.get("required_also")},
+            weight_total=Decimal(str(tol["weight_total"])) if "weight_total" in tol else None,
+            unit_code_pattern=str(data.get("unit_code", {}).get("pattern", r"\d{6}")),
         )
     except (KeyError, TypeError, InvalidOperation) as exc:
         raise XlsyncError(f"{source}: 规则文件缺少或写错了键: {exc}") from None
@@ -99,3 +109,12 @@ def vocabulary() -> tuple[frozenset[str], dict[str, str]]:
             for l2 in l2s:
                 level2.setdefault(l2, l1)
     return frozenset(level1), level2
+
+
+def profile_for(doc, rules: str | None = None) -> Profile:
+    """The rule profile a document is checked with: `rules` when given, else its form's."""
+    if rules:
+        return load_profile(rules)
+    from xlsync.forms import form_of
+
+    return load_profile(form_of(doc).profile)

@@ -34,7 +34,7 @@ def build_schemas(profile) -> dict:
 
     project_checks = [
         Check(_rowwise(lambda r, c=c: _filled(r.get(c))), name=f"FIELD_MISSING:{c}")
-        for c in profile.required_fields
+        for c in profile.required_fields if c != "composition"
     ]
     project_checks += [
         Check(_rowwise(lambda r: r["year_amount"] is None or r["total_amount"] is None
@@ -42,8 +42,8 @@ def build_schemas(profile) -> dict:
         Check(_rowwise(lambda r: r["prev_year_amount"] is None or r["prev_total_amount"] is None
                        or r["prev_year_amount"] <= r["prev_total_amount"]),
               name="AMOUNT_INCONSISTENT:prev_year_amount"),
-        Check(_rowwise(lambda r: not r["year_amount"] or r["composition_rows"] > 0),
-              name="FIELD_MISSING:composition"),
+        *([Check(_rowwise(lambda r: not r["year_amount"] or r["composition_rows"] > 0),
+                 name="FIELD_MISSING:composition")] if "composition" in profile.required_fields else []),
         Check(_rowwise(lambda r: r["start_date"] is None or r["end_date"] is None
                        or r["start_date"] <= r["end_date"]), name="DATE_INVALID:end_date"),
         Check(_rowwise(lambda r: r["start_date"] is None or r["year"] is None or int(r["start_date"][:4]) <= r["year"]),
@@ -53,7 +53,8 @@ def build_schemas(profile) -> dict:
     ]
     project_cols = {
         "project_id": Column(str, unique=True),
-        "unit_code": col(each(lambda v: re.fullmatch(r"\d{6}", str(v)), "UNIT_CODE_INVALID:unit_code")),
+        "unit_code": col(each(lambda v: re.fullmatch(profile.unit_code_pattern, str(v)),
+                              "UNIT_CODE_INVALID:unit_code")),
         "phone": col(each(
             lambda v: re.fullmatch(r"(?=(?:.*\d){2})[\d*]{2,5}-?[\d*]{5,11}", str(v).replace(" ", "")),
             "PHONE_INVALID:phone")),
@@ -63,7 +64,7 @@ def build_schemas(profile) -> dict:
         project_cols["fund_use"] = col(each(lambda v: v in profile.fund_use, "FIELD_INVALID:fund_use"))
 
     level1_known = set(profile.level1)
-    pairs = {(a, b) for a, bs in profile.level1.items() for b in bs}
+    pairs = {(a, b) for a, bs in profile.level1.items() for b in bs} | set(profile.also_pairs)
     rate = tuple(profile.rate_suffixes)
     indicators = pa.DataFrameSchema(
         {
@@ -74,12 +75,13 @@ def build_schemas(profile) -> dict:
         checks=[
             Check(_rowwise(lambda r: r["level1"] not in level1_known or (r["level1"], r["level2"]) in pairs),
                   name="CATEGORY_UNKNOWN:level2"),
-            Check(lambda df: ~df.duplicated(["project_id", "name"], keep="first") if len(df)
-                  else df.index.to_series(dtype=bool), name="INDICATOR_DUPLICATE:name"),
+            Check(lambda df: (~df.duplicated(["project_id", "period", "name"], keep="first") | df["name"].isna())
+                  if len(df) else df.index.to_series(dtype=bool), name="INDICATOR_DUPLICATE:name"),
             Check(_rowwise(lambda r: _filled(r["name"])), name="FIELD_MISSING:name"),
             Check(_rowwise(lambda r: r["kind"] != "missing"), name="TARGET_MISSING:target"),
             Check(_rowwise(lambda r: r["kind"] != "placeholder"), name="TARGET_PLACEHOLDER:target"),
             Check(_rowwise(lambda r: r["kind"] != "unparseable"), name="TARGET_UNPARSEABLE:target"),
+            Check(_rowwise(lambda r: r["kind"] != "descriptive"), name="TARGET_DESCRIPTIVE:target"),
             Check(_rowwise(lambda r: not (r["kind"] == "quantitative" and r["unit"] is None
                                           and str(r["name"] or "").endswith(rate))),
                   name="TARGET_UNIT_MISSING:target"),
@@ -108,11 +110,15 @@ def build_schemas(profile) -> dict:
     categories = pa.DataFrameSchema(
         {"count": col(each(lambda v: v > 0, "CATEGORY_REQUIRED"))},
     )
+    weights = pa.DataFrameSchema(
+        checks=[Check(_rowwise(lambda r: r["total"] == r["expected"]), name="WEIGHT_TOTAL:weight")],
+    )
     return {
         "projects": pa.DataFrameSchema(project_cols, checks=project_checks),
         "indicators": indicators,
         "composition": composition,
         "categories": categories,
+        "weights": weights,
     }
 
 

@@ -20,6 +20,14 @@ class Checked:
     problems: list[XlsyncError] = field(default_factory=list)
     projects: int = 0  # how many projects were checked
     written: list[tuple[Path, int, int]] = field(default_factory=list)  # (book, rows, cells marked)
+    rules: dict[str, int] = field(default_factory=dict)  # rule profile title → projects checked with it
+
+    def count_rules(self, docs, profile) -> None:
+        from .validators.profiles import profile_for
+
+        for d in docs:
+            p = profile or profile_for(d)
+            self.rules[f"{p.name}（{p.title}）"] = self.rules.get(f"{p.name}（{p.title}）", 0) + 1
 
     def __iter__(self):
         return iter((self.findings, self.problems))
@@ -29,7 +37,9 @@ def validate_store(store_dir, profile) -> Checked:
     store = Store(store_dir)
     docs, errors = store.documents()
     sources = {d.id: Location(str(store.path_for_id(d.id))) for d in docs}
-    return Checked(validate_documents(docs, profile, sources=sources), list(errors), len(docs))
+    done = Checked(validate_documents(docs, profile, sources=sources), list(errors), len(docs))
+    done.count_rules(docs, profile)
+    return done
 
 
 def validate_workbooks(paths: Iterable[Path], profile, write_back: bool = False) -> Checked:
@@ -49,6 +59,7 @@ def validate_workbooks(paths: Iterable[Path], profile, write_back: bool = False)
             )
             done.findings.extend(found)
             done.projects += len(readable)
+            done.count_rules([p.document for p in readable], profile)
             if write_back:
                 from .workbook.marks import write_findings
 

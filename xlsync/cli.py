@@ -205,7 +205,8 @@ def restore(doc_id, rev, store_dir) -> None:
 
 RULES = click.option(
     "--rules", default=None, metavar="NAME|PATH",
-    help="Rule profile: 'seed' (default), 'national', or a profile file (.toml).",
+    help="Rule profile: 'seed', 'national', or a profile file (.toml). Default: each project's "
+         "form's profile (national tables by the national framework, Zhengzhou tables by the seed's).",
 )
 
 
@@ -224,11 +225,10 @@ def plan(store_dir, ids, rules, fmt, verbose) -> None:
     from .plan import check_with_profile, compute, figures_as_dict
     from .render import render_plan_report
     from .store import Store
-    from .validators.profiles import load_profile
+    from .validators.profiles import profile_for
 
-    profile = load_profile(rules)
     docs, errors = Store(store_dir).documents(ids)
-    items = [(doc, compute(doc), check_with_profile(doc, profile)) for doc in docs]
+    items = [(doc, compute(doc), check_with_profile(doc, profile_for(doc, rules))) for doc in docs]
     if fmt == "json":
         emit_json([{"id": doc.id, "unit_code": doc.unit_code, "name": doc.name,
                     **figures_as_dict(figures), "findings": [f.as_dict() for f in findings]}
@@ -261,7 +261,7 @@ def validate(workbooks, store_dir, rules, fmt, write_back, verbose) -> None:
     if bool(workbooks) == bool(store_dir):
         raise click.UsageError("[SOURCE_MISSING] 请给出 --store 存储文件夹，或一个或多个工作簿 "
                                "(give either --store DIR or one or more WORKBOOK files)")
-    profile = load_profile(rules)
+    profile = load_profile(rules) if rules else None  # None: each project by its form's rules
     if store_dir:
         if write_back:
             raise click.UsageError("[WRITE_BACK_STORE] --write-back 只用于工作簿，不用于 --store "
@@ -421,17 +421,109 @@ def consolidate(books, store_dir, into_store, output, rules) -> None:
     sys.exit(2 if problems else 0)
 
 
+USERS = click.option(
+    "--users", "users_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
+    help="The users file of `xlsync serve` (holds token hashes, never tokens).",
+)
+
+
+@cli.group()
+def user() -> None:
+    """Users of `xlsync serve`: who may push and pull which units' projects."""
+
+
+@user.command("add")
+@click.argument("name")
+@click.option("--unit", "units", multiple=True, metavar="CODE", help="A unit code this user may push and pull (repeatable).")
+@USERS
+@handle_errors
+def user_add(name, units, users_file) -> None:
+    """Add a user; the new token is printed once, on the last line."""
+    from .users import UsersFile
+
+    token = UsersFile(users_file).add(name, list(units))
+    click.echo(f"已添加用户 {name}（单位 {', '.join(sorted(set(units)))}）。令牌只显示这一次，请交给该用户:")
+    click.echo(token)
+
+
+@user.command("list")
+@USERS
+@FORMAT
+@handle_errors
+def user_list(users_file, fmt) -> None:
+    """List the users and their units (never tokens)."""
+    from .users import UsersFile
+
+    users = UsersFile(users_file).users()
+    if fmt == "json":
+        emit_json([{"name": u.name, "units": list(u.units), "created": u.created} for u in users])
+        return
+    for u in users:
+        click.echo(f"{u.name:20}  {' '.join(u.units):30}  {u.created}")
+    click.echo(f"{len(users)} 个用户 (users)")
+
+
+@user.command("remove")
+@click.argument("name")
+@USERS
+@handle_errors
+def user_remove(name, users_file) -> None:
+    """Remove a user; the user's token stops working at once."""
+    from .users import UsersFile
+
+    UsersFile(users_file).remove(name)
+    click.echo(f"已删除用户 {name}")
+
+
+@user.command("token")
+@click.argument("name")
+@USERS
+@handle_errors
+def user_token(name, users_file) -> None:
+    """Give a user a new token (printed once, on the last line); the old one stops working."""
+    from .users import UsersFile
+
+    token = UsersFile(users_file).new_token(name)
+    click.echo(f"用户 {name} 的新令牌（旧令牌已失效），只显示这一次:")
+    click.echo(token)
+
+
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 @cli.command()
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="The store the 推送/拉取 buttons use when a workbook names none.")
+              help="The office's store: every push and pull goes here (a workbook's 存储位置 is ignored).")
+@click.option("--users", "users_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="The users file (xlsync user add …). Required unless listening on loopback only.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--max-request-mb", default=16.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Larger requests get 413 before they are read.")
+@click.option("--hostname", envvar="XLSYNC_HOSTNAME",
+              help="The public host name of the HTTPS proxy in front (the manifest's URLs, the only "
+                   "CORS origin). Also read from XLSYNC_HOSTNAME.")
+@click.option("--manifest-id", envvar="XLSYNC_MANIFEST_ID", metavar="GUID",
+              help="The add-in's id in Excel, fixed per office (default: the one made with the users "
+                   "file). Also read from XLSYNC_MANIFEST_ID.")
+@click.option("--rules", default=None, metavar="NAME|PATH",
+              help="One rule profile for every workbook (default: each workbook's own, else 'seed').")
 @click.option("--license-key", envvar="XLWINGS_LICENSE_KEY",
               help="xlwings licence key, or 'noncommercial' (PolyForm Noncommercial: e.g. government "
                    "institutions, testing). Also read from XLWINGS_LICENSE_KEY.")
 @handle_errors
-def serve(store_dir, host, port, license_key) -> None:
-    """Run xlwings Server with xlsync's buttons and functions for a whole office."""
+def serve(store_dir, users_file, host, port, max_request_mb, hostname, manifest_id, rules, license_key) -> None:
+    """Run xlwings Server with xlsync's buttons, task pane and functions for a whole office."""
+    import uuid
+
     from .errors import XlsyncError
 
     if not license_key:
@@ -440,13 +532,39 @@ def serve(store_dir, host, port, license_key) -> None:
             "is noncommercial under the PolyForm Noncommercial licence (it covers government "
             "institutions and testing), otherwise an xlwings key (see README, 'Licence')."
         )
+    if users_file is None and not _loopback(host):
+        raise click.UsageError(f"listening on {host} needs --users FILE: without users anyone who can "
+                               "reach the port could push and pull (create one with `xlsync user add`)")
+    if users_file is not None:
+        from .users import UsersFile
+
+        if not UsersFile(users_file).users():  # unreadable or not a users file: fails here
+            click.echo(f"注意：用户文件 {users_file} 中还没有用户，任何请求都会被拒绝 (401)。", err=True)
+        manifest_id = manifest_id or UsersFile(users_file).manifest_id()
+    if manifest_id is not None:
+        try:
+            parsed = uuid.UUID(manifest_id)
+        except ValueError:
+            parsed = None
+        if parsed is None or parsed.version != 4:
+            raise click.BadParameter(f"not a version 4 GUID (make one with uuidgen): {manifest_id}",
+                                     param_hint="--manifest-id")
+    if rules:
+        from .validators.profiles import load_profile
+
+        load_profile(rules)  # a wrong name or file fails now, not at the first click
     try:
         import uvicorn
 
         from .server import app
     except ImportError:
         raise XlsyncError("xlwings Server is not installed: pip install 'xlsync[server]'") from None
-    uvicorn.run(app(str(store_dir), license_key), host=host, port=port)
+    asgi = app(store_dir, users_file, license_key, max_request_mb, manifest_id=manifest_id,
+               hostname=hostname, rules=rules)
+    if users_file is None:
+        click.echo("注意：没有用户文件，只在本机地址上提供服务，任何本机用户都可推送、拉取所有单位。", err=True)
+    uvicorn.run(asgi, host=host, port=port, proxy_headers=True, forwarded_allow_ips="127.0.0.1",
+                limit_concurrency=64, timeout_keep_alive=5)
 
 
 def main() -> None:

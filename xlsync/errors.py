@@ -64,3 +64,9 @@ class WorkbookError(XlsyncError):
     """A workbook cannot be read or written as asked."""
 
     code = "WORKBOOK_ERROR"
+
+
+class AccessDenied(XlsyncError):
+    """The user may not read or write these projects (another unit's)."""
+
+    code = "ACCESS_DENIED"

@@ -15,20 +15,10 @@ from pathlib import Path
 
 import xlwings as xw
 
-from .errors import XlsyncError
-from .findings import (
-    FINDINGS_HEADERS,
-    cell_notes,
-    findings_table,
-    parse_cell_ref,
-    previous_marks,
-    project_status,
-)
+from .errors import Location, XlsyncError
 from .workbook import layout as L
 from .workbook.grid import Grid
 from .workbook.reader import index_rows, named_cells
-
-ERROR_COLOR, WARNING_COLOR = "#FFC7CE", "#FFEB9C"
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -67,7 +57,9 @@ def _content(book):
     return read_sheets(book.name, grids, store_ref), grids
 
 
-def _store(content):
+def desktop_store(content):
+    """The desktop route's store: the workbook's 存储位置, else $XLSYNC_STORE. (The server
+    never asks the workbook: it uses the store `xlsync serve` was given.)"""
     from .store import Store
 
     root = content.store_setting or os.environ.get("XLSYNC_STORE")
@@ -76,18 +68,45 @@ def _store(content):
     return Store(Path(root))
 
 
-def _profile(book):
-    from .validators.profiles import load_profile
+def workbook_rules(grids) -> tuple[str, Location] | None:
+    """The rule profile the workbook was written with (the 规则 row of its _lists sheet)."""
+    from .workbook.values import read_text
 
+    lists = next((g for g in grids if g.title == L.LISTS_SHEET), None)
+    for row in lists.iter_rows() if lists else ():
+        if row and row[0].value == "规则" and len(row) > 1 and read_text(row[1].value):
+            return read_text(row[1].value), Location(sheet=L.LISTS_SHEET, cell=row[1].coordinate)
+    return None
+
+
+def _profile(grids, rules: str | None = None):
+    """The rule profile of an action: the one asked for (`xlsync serve --rules`), else the
+    workbook's own (a shipped profile only), else $XLSYNC_RULES, else the default."""
+    from .validators.profiles import BUILTIN, load_profile
+
+    if rules:
+        return load_profile(rules)
+    setting = workbook_rules(grids)
+    if setting:
+        name, where = setting
+        if name not in BUILTIN:
+            raise XlsyncError(f"工作簿的规则设置不是内置规则 ({', '.join(BUILTIN)}): {name!r}", where)
+        return load_profile(name)
     return load_profile(os.environ.get("XLSYNC_RULES") or None)
 
 
 # -- writing ------------------------------------------------------------------------------
+def as_text(value: str) -> str:
+    """Text as Excel keeps it literally: the leading apostrophe stops Excel from reading a
+    formula (=, +, -, @), a number, a date or a percentage into a text cell."""
+    return "'" + value if value else value
+
+
 def _cell(value):
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, str) and value.startswith("="):
-        return "'" + value  # a 目标值 like =100% is text, not a formula
+    if isinstance(value, str):
+        return as_text(value)
     if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
         return _dt.datetime(value.year, value.month, value.day)
     return value
@@ -103,95 +122,98 @@ def _capacity(grid: Grid, cells: dict[str, str]) -> dict[str, int]:
     return table_capacity(grid, cells) or {}
 
 
-def _alert(book, text: str, title: str = "xlsync") -> None:
+def alert(book, text: str, error: bool = False) -> None:
+    """An action's result in a message box (desktop) or an Office dialog (server)."""
     try:
-        book.app.alert(text, title=title)
+        book.app.alert(text, title="xlsync 错误" if error else "xlsync")
     except Exception:  # noqa: BLE001 - desktop engines without alerts still did the work
         pass
 
 
 # -- the four actions ---------------------------------------------------------------------
-def validate(book) -> list:
+def validate(book, rules: str | None = None, report=alert) -> list:
     """校验: findings into a 校验结果 sheet, the cells coloured and noted, 目录 status."""
+    from .findings import MARKS_HEADERS, NO_FINDINGS, plan_marks
     from .validate import validate_documents
 
     content, grids = _content(book)
     by_title = {g.title: g for g in grids}
+    readable = [p for p in content.projects if p.document]
     findings = validate_documents(
-        [p.document for p in content.projects if p.document], _profile(book),
-        provenance={p.document.id: p.provenance for p in content.projects if p.document})
+        [p.document for p in readable], _profile(grids, rules),
+        provenance={p.document.id: p.provenance for p in readable})
     previous = by_title.get(L.FINDINGS_SHEET)
-    sheet_names = [s.name for s in book.sheets]
+    marks = plan_marks(findings, by_title, previous.iter_rows(min_row=2, values_only=True) if previous else (),
+                       lambda sheet, cell: _template_fill(by_title.get(sheet), cell))
+    for sheet, cell, original in marks.clear:
+        rng = book.sheets[sheet][cell]
+        rng.color = f"#{original}" if original else None
+        if rng.note is not None:
+            rng.note.delete()
     if previous is not None:
-        for sheet, cell, original in previous_marks(previous.iter_rows(min_row=2, values_only=True)):
-            if sheet in sheet_names:
-                book.sheets[sheet][cell].color = original
-                note = book.sheets[sheet][cell].note
-                if note is not None:
-                    note.delete()
         out = book.sheets[L.FINDINGS_SHEET]
         out.clear_contents()
     else:
         out = book.sheets.add(L.FINDINGS_SHEET, after=book.sheets[0])
-    rows = findings_table(findings, set(sheet_names))
-    originals = []
-    for r in rows:
-        ref = parse_cell_ref(r[7])
-        originals.append(_computed_fill(by_title.get(ref[0]), ref[1]) if ref else None)
-    _write(out, "A1", [[*FINDINGS_HEADERS, "原底色"]] + [r + [o] for r, o in zip(rows, originals, strict=True)]
-           if rows else [[*FINDINGS_HEADERS, "原底色"], ["", "", "", "未发现问题 (no findings)"]])
-    for (sheet, cell), (severity, text) in cell_notes(findings).items():
-        if sheet not in sheet_names:
-            continue
-        rng = book.sheets[sheet][cell]
-        rng.color = ERROR_COLOR if severity == "error" else WARNING_COLOR
+    _write(out, "A1", [MARKS_HEADERS] + (marks.rows or [["", "", "", NO_FINDINGS]]))
+    for mark in marks.cells:
+        rng = book.sheets[mark.sheet][mark.cell]
+        rng.color = f"#{mark.color}"
         try:
-            rng.add_note(text)
+            rng.add_note(mark.note)
         except (NotImplementedError, AttributeError):
             pass
-    for i, r in enumerate(rows, 2):
+    for i, r in enumerate(marks.rows, 2):
         if r[7]:
             try:
                 out[f"H{i}"].add_hyperlink(f"#{r[7]}", r[7])
             except (NotImplementedError, AttributeError):
                 pass
-    _index_status(book, by_title, project_status(findings))
-    errors = sum(f.severity == "error" for f in findings)
-    _alert(book, f"校验完成：{errors} 个错误，{len(findings) - errors} 个警告。详见“校验结果”表。")
+    index = by_title.get(L.INDEX_SHEET)
+    for r, pid in index_rows(index) if index else ():
+        _write(book.sheets[L.INDEX_SHEET], f"{chr(64 + L.INDEX_STATUS_COL)}{r}", [[marks.status_of(pid)]])
+    unreadable = "".join(f"\n{e}" for e in content.errors)
+    report(book, marks.summary + (f"\n另有无法读取的单元格（未校验该项目）:{unreadable}" if unreadable else ""),
+           error=bool(unreadable))
     return findings
 
 
-def _computed_fill(grid: Grid | None, cell: str) -> str | None:
-    """The template's own fill of a cell, to put back when its mark is cleared."""
+def _template_fill(grid: Grid | None, cell: str) -> str | None:
+    """The template's own fill of a cell (table headers, computed plan columns), to put back
+    when its mark is cleared: Office.js sends the values of the open workbook, not its fills."""
+    from openpyxl.utils.cell import (
+        column_index_from_string,
+        coordinate_from_string,
+        range_boundaries,
+    )
+
+    from .findings import plain_rgb
+    from .workbook import style
+
     if grid is None:
         return None
+    col, row = coordinate_from_string(cell)
+    col = column_index_from_string(col)
+    for ref in grid.tables.values():
+        c0, r0, c1, _r1 = range_boundaries(ref)
+        if row == r0 and c0 <= col <= c1:
+            return plain_rgb(style.HEADER_FILL.fgColor.rgb)
     cells = named_cells(grid)
     if "plan" in cells:
-        from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
-        col, row = coordinate_from_string(cell)
         hcol, hrow = coordinate_from_string(cells["plan"])
         first = column_index_from_string(hcol) + L.PLAN_INPUT_COLS
-        if row > hrow and first <= column_index_from_string(col) < first + 4:
-            return "#E2EFDA"
+        if row > hrow and first <= col < first + 4:
+            return plain_rgb(style.COMPUTED_FILL.fgColor.rgb)
     return None
 
 
-def _index_status(book, by_title, status: dict[str, str]) -> None:
-    index = by_title.get(L.INDEX_SHEET)
-    if index is None:
-        return
-    sheet = book.sheets[L.INDEX_SHEET]
-    for r, pid in index_rows(index):
-        sheet.range((r, L.INDEX_STATUS_COL)).value = status.get(pid, "通过")
-
-
-def compute_plan(book) -> None:
+def compute_plan(book, rules: str | None = None, report=alert) -> None:
     """计算计划: each period's share and cumulative share, and the quarterly schedule."""
     from .workbook.fill import plan_blocks
 
     content, grids = _content(book)
-    tolerance = _profile(book).plan_percent_points
+    _readable(content, "计算")
+    tolerance = _profile(grids, rules).plan_percent_points
     by_title = {g.title: g for g in grids}
     for sp in content.projects:
         if sp.document is None:
@@ -200,15 +222,14 @@ def compute_plan(book) -> None:
         cells = named_cells(grid)
         for coord, rows in plan_blocks(sp.document, cells, _capacity(grid, cells).get("plan", 0), tolerance):
             _write(book.sheets[sp.sheet], coord, rows)
-    _alert(book, "已按金额重新计算实施计划的占比、累计占比和季度进度。")
+    report(book, "已按金额重新计算实施计划的占比、累计占比和季度进度。")
 
 
-def _show(book, grids_by_title, sheet_title: str, doc) -> None:
+def _show(book, grids_by_title, sheet_title: str, doc, tolerance) -> None:
     from .workbook.fill import document_blocks
 
     grid = grids_by_title[sheet_title]
     cells = named_cells(grid)
-    tolerance = _profile(book).plan_percent_points
     for coord, rows in document_blocks(doc, cells, _capacity(grid, cells), tolerance):
         _write(book.sheets[sheet_title], coord, rows)
 
@@ -228,45 +249,62 @@ def _write_meta(book, entries) -> None:
     _write(sheet, "A1", [r + [None] * (width - len(r)) for r in rows])
 
 
-def push(book, force: bool = False):
-    """推送: the workbook's projects into the store, merging field by field."""
+def _readable(content, verb: str):
+    if content.errors:
+        raise XlsyncError(f"有无法读取的单元格，未{verb}:\n" + "\n".join(str(e) for e in content.errors))
+
+
+def _scope(content, units, user) -> None:
+    if units is not None:
+        from .access import check_units
+
+        check_units([sp.document for sp in content.projects], units, user or "?")
+
+
+def push(book, force: bool = False, store=None, units=None, user: str | None = None,
+         rules: str | None = None, report=alert):
+    """推送: the workbook's projects into the store, merging field by field. store: the
+    server's (default: the workbook's 存储位置); units: the ones the user may write."""
     from .exchange import push_content
     from .render import render_sync
 
     content, grids = _content(book)
-    if content.errors:
-        raise XlsyncError("有无法读取的单元格，未推送:\n" + "\n".join(str(e) for e in content.errors))
-    report, results = push_content(content, _store(content), force=force, label=book.name)
-    if report.written:
+    _readable(content, "推送")
+    _scope(content, units, user)
+    tolerance = _profile(grids, rules).plan_percent_points
+    report_, results = push_content(content, store or desktop_store(content), force=force, label=book.name)
+    if report_.written:
         by_title = {g.title: g for g in grids}
         from .document import revision
 
         for sp in content.projects:
             if revision(sp.document) != revision(results[sp.document.id]):
-                _show(book, by_title, sp.sheet, results[sp.document.id])
+                _show(book, by_title, sp.sheet, results[sp.document.id], tolerance)
         _write_meta(book, [(sp.sheet, results[sp.document.id]) for sp in content.projects])
-    _alert(book, render_sync(report))
-    return report
+    report(book, render_sync(report_))
+    return report_
 
 
-def pull(book, force: bool = False):
+def pull(book, force: bool = False, store=None, units=None, user: str | None = None,
+         rules: str | None = None, report=alert):
     """拉取: store changes into the open workbook (new projects are reported, not added)."""
     from .exchange import pull_content
     from .render import render_sync
 
     content, grids = _content(book)
-    if content.errors:
-        raise XlsyncError("有无法读取的单元格，未拉取:\n" + "\n".join(str(e) for e in content.errors))
-    report, projects = pull_content(content, _store(content), force=force)
-    if not report.conflicts:
+    _readable(content, "拉取")
+    _scope(content, units, user)
+    tolerance = _profile(grids, rules).plan_percent_points
+    report_, projects = pull_content(content, store or desktop_store(content), force=force)
+    if not report_.conflicts:
         by_title = {g.title: g for g in grids}
         for title, doc, _base, changed in projects:
             if title is not None and changed:
-                _show(book, by_title, title, doc)
+                _show(book, by_title, title, doc, tolerance)
         _write_meta(book, [(t, b) for t, _d, b, _c in projects if t is not None])
-        report.written = True
-    _alert(book, render_sync(report))
-    return report
+        report_.written = True
+    report(book, render_sync(report_))
+    return report_
 
 
 ACTIONS = {"validate": validate, "plan": compute_plan, "push": push, "pull": pull}
@@ -278,7 +316,7 @@ def run(action: str) -> None:
     try:
         ACTIONS[action](book)
     except XlsyncError as exc:
-        _alert(book, str(exc), title="xlsync 错误")
+        alert(book, str(exc), error=True)
 
 
 # -- worksheet functions ------------------------------------------------------------------

@@ -29,6 +29,8 @@ CODES: dict[str, str] = {
     "TARGET_UNPARSEABLE": "目标值无法识别",
     "TARGET_UNIT_MISSING": "比率类目标值缺少 %",
     "TARGET_MISSING": "目标值为空",
+    "WEIGHT_TOTAL": "指标分值合计不符",
+    "TARGET_DESCRIPTIVE": "目标值是描述性文字",
 }
 
 FIELD_ZH = {
@@ -112,14 +114,15 @@ def parse_cell_ref(ref) -> tuple[str, str] | None:
 
 
 def previous_marks(rows) -> list[tuple[str, str, str | None]]:
-    """(sheet, cell, original fill) of every cell an earlier 校验结果 sheet marked; rows are
-    that sheet's values below its header (位置 in column 8, 原底色 in column 11)."""
-    marks = []
+    """(sheet, cell, original fill) of every cell an earlier 校验结果 sheet marked, once each;
+    rows are that sheet's values below its header (位置 in column 8, 原底色 in column 11)."""
+    marks: dict[tuple[str, str], str | None] = {}
     for row in rows:
         ref = parse_cell_ref(row[7]) if row and len(row) > 7 else None
         if ref:
-            marks.append((*ref, (row[10] or None) if len(row) > 10 else None))
-    return marks
+            fill = (str(row[10]) if row[10] else None) if len(row) > 10 else None
+            marks[ref] = marks.get(ref) or fill
+    return [(*ref, fill) for ref, fill in marks.items()]
 
 
 def findings_table(findings: list[Finding], sheets: set[str] | None = None) -> list[list]:
@@ -153,4 +156,65 @@ def project_status(findings: list[Finding]) -> dict[str, str]:
     counts: dict[str, list[int]] = {}
     for f in findings:
         counts.setdefault(f.project_id, [0, 0])[0 if f.severity == "error" else 1] += 1
-    return {pid: ("通过" if not e and not w else f"{e} 个错误, {w} 个警告") for pid, (e, w) in counts.items()}
+    return {pid: (PASSED if not e and not w else f"{e} 个错误, {w} 个警告") for pid, (e, w) in counts.items()}
+
+
+# -- the marks of a validation run, for any workbook writer -------------------------------
+MARKS_HEADERS = [*FINDINGS_HEADERS, "原底色"]
+NO_FINDINGS = "未发现问题 (no findings)"
+PASSED = "通过"
+ERROR_COLOR, WARNING_COLOR = "FFC7CE", "FFEB9C"  # RGB hex, the fills of marked cells
+
+
+@dataclass
+class CellMark:
+    sheet: str
+    cell: str
+    color: str  # RGB hex
+    note: str
+
+
+@dataclass
+class Marks:
+    """What 校验 writes into a workbook, computed once for every writer (openpyxl file, Excel
+    through xlwings): undo the previous run's marks, then the 校验结果 rows, the marked cells
+    and the status column of 目录."""
+
+    clear: list[tuple[str, str, str | None]]  # (sheet, cell, fill to put back: RGB hex or None)
+    rows: list[list]  # the 校验结果 sheet below MARKS_HEADERS
+    cells: list[CellMark]
+    status: dict[str, str]  # project id → status; PASSED for projects without findings
+
+    def status_of(self, project_id) -> str:
+        return self.status.get(project_id, PASSED)
+
+    @property
+    def summary(self) -> str:
+        errors = sum(r[1] == "错误" for r in self.rows)
+        return f"校验完成：{errors} 个错误，{len(self.rows) - errors} 个警告。详见“校验结果”表。"
+
+
+def plain_rgb(color) -> str | None:
+    """'#E2EFDA', 'FFE2EFDA' (ARGB) → 'E2EFDA'; anything else → None."""
+    text = str(color or "").lstrip("#").upper()
+    if len(text) == 8:
+        text = text[2:]
+    return text if len(text) == 6 and all(c in "0123456789ABCDEF" for c in text) else None
+
+
+def plan_marks(findings: list[Finding], sheets, previous_rows=(), fill_of=lambda sheet, cell: None) -> Marks:
+    """The marks of a run. sheets: the workbook's sheet names; previous_rows: the rows of an
+    earlier 校验结果 sheet below its header; fill_of(sheet, cell): a cell's own fill now (RGB
+    hex or None), kept in 原底色 so the next run can put it back."""
+    sheets = set(sheets)
+    clear = [(s, c, plain_rgb(f)) for s, c, f in previous_marks(previous_rows) if s in sheets]
+    restored = {(s, c): f for s, c, f in clear}
+    cells, original = [], {}
+    for (sheet, cell), (severity, text) in cell_notes(findings).items():
+        if sheet not in sheets:
+            continue
+        key = (sheet, cell)
+        original[cell_ref(*key)] = restored[key] if key in restored else plain_rgb(fill_of(sheet, cell))
+        cells.append(CellMark(sheet, cell, ERROR_COLOR if severity == "error" else WARNING_COLOR, text))
+    rows = [r + [original.get(r[7])] for r in findings_table(findings, sheets)]
+    return Marks(clear, rows, cells, project_status(findings))

@@ -29,6 +29,7 @@ class Tok:
     text: str
     line: int
     soft: bool = False  # joined to the token before by a single space
+    bound: bool = False  # the value of the label just before it, in the same cell ('资金总额:704')
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,8 @@ def _fit(role: Role, toks: list[Tok], ctx) -> float:
     num = is_num(s)
     if kind == "name":
         score = -3.0 if num else (0.0 if ctx.category(s) else -1.0 if is_target(s) else 1.0)
-        return score - 0.2 * many
+        inner = sum(2.0 for t in toks[1:] if is_num(t.text) or is_target(t.text)) if many else 0.0
+        return score - 0.2 * many - inner
     if kind in ("target", "target_long"):
         if many:
             return (1.0 if not is_target(s) else 0.5) - 1.5 * many

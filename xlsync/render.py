@@ -165,6 +165,9 @@ def render_validation(checked, verbose: bool, store=None, books=(), write_back: 
     counts = [tuple(v) for v in per_project.values()]
     counts += [(0, 0)] * max(checked.projects - len(counts), 0)
     lines = [_projects_line("校验 (validate)", counts)]
+    rules = getattr(checked, "rules", {})
+    if rules:
+        lines.append("  校验规则 (rules): " + "；".join(f"{name} {n} 个项目" for name, n in rules.items()))
     by_code: dict[str, list] = {}
     for f in findings:
         entry = by_code.setdefault(f.code, [0, 0, set()])

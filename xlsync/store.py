@@ -49,6 +49,17 @@ class LogEntry:
     rev: str
     previous: str | None
     action: str
+    author: str | None = None  # who wrote it: the server's user, or the OS user; absent in old logs
+
+
+def os_user() -> str | None:
+    """The login name of whoever runs this process (the author of a command-line write)."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (containers)
+        return None
 
 
 def _fsync_dir(path: Path) -> None:
@@ -77,15 +88,16 @@ def write_failed(path: Path, exc: OSError) -> str:
     return f"{path}: 写入失败（{reason}），原文件未改动"
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
     """Write bytes to path so that readers see the old or the new file, never a torn one.
+    mode: the new file's permissions (default: what a plain open() would give).
     A failed write (disk full, read-only) raises StoreError naming the path; the old file
     stays whole and no temporary file is left."""
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
-        os.chmod(tmp, default_mode())
+        os.chmod(tmp, default_mode() if mode is None else mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -119,10 +131,14 @@ def sweep_temporary(root: Path, older_than: float = STALE_TMP_SECONDS) -> list[P
 
 
 class Store:
-    """A folder of project documents."""
+    """A folder of project documents.
 
-    def __init__(self, root: str | os.PathLike):
+    author: who the history names for this object's writes; by default the OS user.
+    """
+
+    def __init__(self, root: str | os.PathLike, author: str | None = None):
         self.root = Path(root)
+        self.author = author
         self.meta = self.root / META
         self._lock: FileLock | None = None
         self._swept = False
@@ -259,7 +275,7 @@ class Store:
         atomic_write(self.history_dir(doc.id) / f"{rev}.json", data)
         atomic_write(path, data)
         try:
-            self._append_log(doc.id, LogEntry(_now(), rev, previous, action))
+            self._append_log(doc.id, LogEntry(_now(), rev, previous, action, self.author or os_user()))
         except StoreError as exc:
             raise StoreError(
                 f"项目 {doc.id} 已写入 {path}，但历史记录未能更新: {exc.message}；下次写入时会补记") from None
@@ -288,7 +304,7 @@ class Store:
                 continue
         out = [bytes(line) for line in lines if line.strip()]
         if entry.previous is not None and last != entry.previous:
-            lost = LogEntry(entry.at, entry.previous, last, "write (log entry recovered)")
+            lost = LogEntry(entry.at, entry.previous, last, "write (log entry recovered)", entry.author)
             out.append(_log_line(lost))
         out.append(_log_line(entry))
         atomic_write(log, b"".join(out))
@@ -335,7 +351,8 @@ def in_scope(path: Path, unit: str | None, year: int | None) -> bool:
 
 
 def _log_line(entry: LogEntry) -> bytes:
-    return (json.dumps(entry.__dict__, ensure_ascii=False) + "\n").encode("utf-8")
+    record = {k: v for k, v in entry.__dict__.items() if not (k == "author" and v is None)}
+    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def _now() -> str:

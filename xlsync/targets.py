@@ -26,7 +26,7 @@ _PLACEHOLDER_RE = re.compile(r"^[=≥≤><]?\s*(?:[nNxX]{1,3}|\*+|…+|\.{2,})\s
 @dataclass(frozen=True)
 class Target:
     text: str | None
-    kind: str  # quantitative | qualitative | placeholder | unparseable | missing
+    kind: str  # quantitative | qualitative | descriptive | placeholder | unparseable | missing
     op: str | None = None
     number: Decimal | None = None
     unit: str | None = None
@@ -38,13 +38,22 @@ class Target:
                 "unit": self.unit, "direction": self.direction}
 
 
+_TAIL_OPS = {"以上": "≥", "及以上": "≥", "以下": "≤", "及以下": "≤", "以内": "≤", "之内": "≤"}
+_TAIL_RE = re.compile(r"^(?P<body>.*?\d.*?)\s*(?P<tail>及以上|以上|及以下|以下|以内|之内)$")
+
+
 def parse_target(text: str | None, placeholders: frozenset[str] = frozenset()) -> Target:
     if text is None or not str(text).strip():
         return Target(text, "missing")
     raw = str(text)
-    norm = normalize_digits(raw).replace("＝", "=").replace("％", "%").strip()
+    norm = normalize_digits(raw).replace("＝", "=").replace("％", "%").strip().rstrip("。.;；")
     if norm in placeholders or _PLACEHOLDER_RE.match(norm):
         return Target(raw, "placeholder")
+    tail = _TAIL_RE.match(norm)  # '95%以上' → ≥95%
+    if tail and not re.match(r"^(?:>=|<=|[=≥≤><])", tail.group("body")):
+        inner = parse_target(tail.group("body"), placeholders)
+        if inner.kind == "quantitative" and inner.op == "=" and inner.direction is None:
+            return Target(raw, "quantitative", _TAIL_OPS[tail.group("tail")], inner.number, inner.unit)
     m = _QUANT_RE.match(norm)
     if m:
         op = _OPS.get(m.group("op") or "", None)
@@ -54,4 +63,6 @@ def parse_target(text: str | None, placeholders: frozenset[str] = frozenset()) -
         return Target(raw, "quantitative", op or "=", Decimal(m.group("num")), m.group("unit"), direction)
     if not re.search(r"\d", norm):
         return Target(raw, "qualitative")
+    if len(norm) > 10 and re.search(r"[\u4e00-\u9fff]{4,}", norm):
+        return Target(raw, "descriptive")  # a sentence with figures: readable, not checkable
     return Target(raw, "unparseable")

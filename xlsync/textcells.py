@@ -56,16 +56,19 @@ def plain_line(line: str) -> str:
 
 def is_rule(line: str) -> bool:
     """A markdown table rule or decoration line (`|---|---|`, `====`)."""
-    return bool(line.strip()) and bool(_RULE_RE.match(line)) and "|" not in line.strip(" |") \
-        and any(c in line for c in "-–—=")
+    return bool(line.strip()) and bool(_RULE_RE.match(line)) and any(c in line for c in "-–—=")
 
 
 def _inner_pipes(line: str) -> int:
     return line.strip().strip("|").count("|")
 
 
+HOLE = "\x1f"  # a line already read (a title): neither content nor a blank line
+
+
 def detect_mode(lines: list[str]) -> str:
     """The shape of a stretch of lines (see the module docstring)."""
+    lines = [ln for ln in lines if ln != HOLE]
     body = [ln for ln in lines if ln.strip() and not is_rule(ln)]
     if not body:
         return "spaces"
@@ -117,6 +120,7 @@ def split_rows(lines: list[str], first: int, mode: str | None = None) -> Cells:
     """Cells of `lines` (numbered from `first`)."""
     mode = mode or detect_mode(lines)
     out = Cells(mode=mode, stream=mode in ("pipe-cells", "paragraphs"))
+    lines = ["" if ln == HOLE else ln for ln in lines]
     if mode == "pipe-cells":
         pending: list[str] = []
         start = first

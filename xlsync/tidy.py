@@ -17,9 +17,9 @@ def _dec(value: str | None) -> Decimal | None:
 def tidy_tables(docs: list[ProjectDocument], profile) -> dict:
     import pandas as pd
 
-    projects, indicators, composition, categories = [], [], [], []
+    projects, indicators, composition, categories, weights = [], [], [], [], []
     for doc in docs:
-        row = doc.model_dump(exclude={"plan", "composition", "indicators"})
+        row = doc.model_dump(exclude={"plan", "composition", "indicators", "funding", "extra"})
         for key in MONEY_FIELDS:
             row[key] = _dec(row[key])
         row["project_id"] = doc.id
@@ -28,8 +28,8 @@ def tidy_tables(docs: list[ProjectDocument], profile) -> dict:
         for i, ind in enumerate(doc.indicators):
             t = parse_target(ind.target, profile.placeholders)
             indicators.append({
-                "project_id": doc.id, "row": i, "level1": ind.level1, "level2": ind.level2,
-                "name": ind.name, "target": ind.target, "kind": t.kind, "op": t.op,
+                "project_id": doc.id, "row": i, "period": ind.period, "level1": ind.level1,
+                "level2": ind.level2, "name": ind.name, "target": ind.target, "kind": t.kind, "op": t.op,
                 "number": t.number, "unit": t.unit,
             })
         for i, c in enumerate(doc.composition):
@@ -37,15 +37,24 @@ def tidy_tables(docs: list[ProjectDocument], profile) -> dict:
                 "project_id": doc.id, "row": i, "item": c.item, "amount": _dec(c.amount),
                 "year_amount": _dec(doc.year_amount),
             })
-        present = {(i.level1, i.level2) for i in doc.indicators if i.name}
+        present = {(i.level1, i.level2) for i in doc.indicators if i.name or i.target}
         for l1 in profile.required_level1:
-            n = sum(1 for a, _b in present if a == l1)
+            also = set(profile.required_also.get(l1, ()))
+            n = sum(1 for a, b in present if a == l1 or (a, b) in also)
             categories.append({"project_id": doc.id, "level1": l1, "level2": None, "count": n})
         for l1, l2 in profile.required_level2:
+            also = set(profile.required_also.get(l1, ()))
             categories.append({"project_id": doc.id, "level1": l1, "level2": l2,
-                               "count": int((l1, l2) in present)})
+                               "count": int((l1, l2) in present or bool(present & also))})
+        if profile.weight_total is not None:
+            for period in sorted({i.period for i in doc.indicators if i.weight is not None}):
+                ws = [Decimal(i.weight) for i in doc.indicators if i.period == period and i.weight is not None]
+                weights.append({"project_id": doc.id, "period": period, "total": sum(ws, Decimal(0)),
+                                "count": len(ws), "expected": profile.weight_total})
     cols = {
-        "indicators": ["project_id", "row", "level1", "level2", "name", "target", "kind", "op", "number", "unit"],
+        "indicators": ["project_id", "row", "period", "level1", "level2", "name", "target", "kind", "op", "number",
+                       "unit"],
+        "weights": ["project_id", "period", "total", "count", "expected"],
         "composition": ["project_id", "row", "item", "amount", "year_amount"],
         "categories": ["project_id", "level1", "level2", "count"],
     }
@@ -59,4 +68,5 @@ def tidy_tables(docs: list[ProjectDocument], profile) -> dict:
         "indicators": frame(indicators, "indicators"),
         "composition": frame(composition, "composition"),
         "categories": frame(categories, "categories"),
+        "weights": frame(weights, "weights"),
     }

@@ -19,13 +19,17 @@ def _message(code: str, field: str, row: dict, doc: ProjectDocument) -> tuple[st
     if code == "FIELD_MISSING":
         if field == "composition":
             return "没有填写项目构成（经济科目及金额）", None, "至少一行"
-        if field == "name":
+        if field == "name" and "row" in row:
             return f"第 {row['row'] + 1} 行指标没有三级指标名称", None, None
         return f"“{label}”不能为空", None, None
     if code == "FIELD_INVALID":
         return f"“{label}”的取值“{row.get(field)}”不在允许的选项中", row.get(field), None
     if code == "UNIT_CODE_INVALID":
-        return "单位编码应为 6 位数字（如 095001）", row.get("unit_code"), "6 位数字"
+        return "单位编码格式不对（应为数字，如 095001）", row.get("unit_code"), "数字编码"
+    if code == "WEIGHT_TOTAL":
+        period = "实施期" if row.get("period") == "long_term" else "年度"
+        return (f"{period}绩效指标的分值合计 {row['total']:f}，应为 {row['expected']:f}",
+                f"{row['total']:f}", f"{row['expected']:f}")
     if code == "PHONE_INVALID":
         return "联系电话应为固定电话（可含区号）或 11 位手机号", row.get("phone"), None
     if code == "AMOUNT_INVALID":
@@ -57,6 +61,9 @@ def _message(code: str, field: str, row: dict, doc: ProjectDocument) -> tuple[st
         return f"“{row['name']}”的目标值“{row['target']}”是占位符，请填写实际目标", row["target"], None
     if code == "TARGET_UNPARSEABLE":
         return f"“{row['name']}”的目标值“{row['target']}”无法识别（应为 =100%、≥95%、161人 或 健全 等）", row["target"], None
+    if code == "TARGET_DESCRIPTIVE":
+        return (f"“{row['name'] or '（无名称）'}”的目标值是一句话，无法核对完成情况；建议写成“≥95%”“161人”这样的"
+                f"数值（原文：{row['target']}）", row["target"], None)
     if code == "TARGET_UNIT_MISSING":
         return f"“{row['name']}”是比率，目标值“{row['target']}”缺少 %", row["target"], f"{row['target']}%"
     if code == "TARGET_MISSING":
@@ -69,7 +76,7 @@ def _field_key(table: str, field: str, row: dict) -> str:
         return f"indicators[{row['row']}].{field}"
     if table == "composition":
         return "composition" if field == "composition" else f"composition[{row['row']}].amount"
-    if table == "categories":
+    if table in ("categories", "weights"):
         return "indicators"
     return field
 
@@ -92,11 +99,26 @@ def locate(prov: dict[str, Location] | None, key: str, fallback: Location | None
 
 def validate_documents(
     docs: list[ProjectDocument],
-    profile,
+    profile=None,
     provenance: dict[str, dict[str, Location]] | None = None,
     sources: dict[str, Location] | None = None,
 ) -> list[Finding]:
-    """All findings for the documents, sorted by unit, project, errors first."""
+    """All findings for the documents, sorted by unit, project, errors first. Without a
+    profile each document is checked with its form's (a national table with the national
+    framework, a Zhengzhou table with the seed's)."""
+    if profile is None:
+        from .validators.profiles import profile_for
+
+        groups: dict[str, tuple] = {}
+        for d in docs:
+            p = profile_for(d)
+            groups.setdefault(p.source, (p, []))[1].append(d)
+        found = [f for p, ds in groups.values() for f in _validate(ds, p, provenance, sources)]
+        return sorted(found, key=sort_key)
+    return _validate(docs, profile, provenance, sources)
+
+
+def _validate(docs, profile, provenance, sources) -> list[Finding]:
     from .tidy import tidy_tables
     from .validators.schemas import build_schemas, failures
 

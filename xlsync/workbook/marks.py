@@ -1,5 +1,7 @@
-"""Putting findings into a workbook: a 校验结果 sheet with links, highlighted and commented
-cells. A second run first clears the marks of the previous one, so what was fixed is clean."""
+"""Putting findings into a workbook file: the marks `findings.plan_marks` computes (a
+校验结果 sheet with links, highlighted and commented cells, 目录 status), applied with
+openpyxl. A second run first clears the marks of the previous one, so what was fixed is
+clean. The add-in applies the same plan to the open workbook (xlsync.excel)."""
 
 from __future__ import annotations
 
@@ -9,15 +11,7 @@ from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
-from ..findings import (
-    FINDINGS_HEADERS,
-    Finding,
-    cell_notes,
-    cell_ref,
-    findings_table,
-    previous_marks,
-    project_status,
-)
+from ..findings import MARKS_HEADERS, NO_FINDINGS, Finding, Marks, plan_marks
 from . import layout as L
 from . import style
 from .cells import put_text
@@ -25,36 +19,44 @@ from .reader import index_rows
 from .writer import restore_charts, save_atomic
 
 AUTHOR = "xlsync"
-HEADERS = [*FINDINGS_HEADERS, "原底色"]
 
 
-def _clear_previous(wb) -> None:
-    if L.FINDINGS_SHEET not in wb.sheetnames:
-        return
-    for sheet, cell, fill in previous_marks(wb[L.FINDINGS_SHEET].iter_rows(min_row=2, values_only=True)):
-        if sheet not in wb.sheetnames:
-            continue
-        c = wb[sheet][cell]
-        c.fill = PatternFill("solid", fgColor=fill) if fill else PatternFill(fill_type=None)
-        if c.comment is not None and c.comment.author == AUTHOR:
-            c.comment = None
-    del wb[L.FINDINGS_SHEET]
+def _fill(color: str | None) -> PatternFill:
+    return PatternFill("solid", fgColor=color) if color else PatternFill(fill_type=None)
+
+
+def _own_fill(wb, sheet: str, cell: str) -> str | None:
+    c = wb[sheet][cell]
+    return c.fill.fgColor.rgb if c.fill is not None and c.fill.fill_type == "solid" else None
 
 
 def write_findings(path: str | Path, findings: list[Finding]) -> None:
     path = Path(path)
     wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
-    _clear_previous(wb)
+    previous = wb[L.FINDINGS_SHEET].iter_rows(min_row=2, values_only=True) if L.FINDINGS_SHEET in wb.sheetnames else ()
+    marks = plan_marks(findings, wb.sheetnames, list(previous), lambda s, c: _own_fill(wb, s, c))
+    apply_marks(wb, marks)
+    restore_charts(wb)
+    save_atomic(wb, path)
+
+
+def apply_marks(wb, marks: Marks) -> None:
+    for sheet, cell, fill in marks.clear:
+        c = wb[sheet][cell]
+        c.fill = _fill(fill)
+        if c.comment is not None and c.comment.author == AUTHOR:
+            c.comment = None
+    if L.FINDINGS_SHEET in wb.sheetnames:
+        del wb[L.FINDINGS_SHEET]
     ws = wb.create_sheet(L.FINDINGS_SHEET, 1 if L.INDEX_SHEET in wb.sheetnames else 0)
     widths = {"A": 6, "B": 6, "C": 22, "D": 60, "E": 10, "F": 30, "G": 22, "H": 30, "I": 16, "J": 16, "K": 8}
     for col, w in widths.items():
         ws.column_dimensions[col].width = w
-    for j, h in enumerate(HEADERS, 1):
+    for j, h in enumerate(MARKS_HEADERS, 1):
         c = ws.cell(1, j, h)
         c.font, c.fill, c.border = style.LABEL, style.HEADER_FILL, style.BOX
     ws.column_dimensions["K"].hidden = True
-    rows = findings_table(findings, set(wb.sheetnames))
-    for i, values in enumerate(rows, 2):
+    for i, values in enumerate(marks.rows, 2):
         for j, v in enumerate(values, 1):
             c = ws.cell(i, j)
             if isinstance(v, int):
@@ -67,31 +69,16 @@ def write_findings(path: str | Path, findings: list[Finding]) -> None:
             ws.cell(i, 8).hyperlink = f"#{values[7]}"
             ws.cell(i, 8).font = style.LINK
         ws.cell(i, 2).fill = style.ERROR_FILL if values[1] == "错误" else style.WARNING_FILL
-    first_row = {values[7]: i for i, values in reversed(list(enumerate(rows, 2))) if values[7]}
-    for (sheet, cell), (severity, text) in cell_notes(findings).items():
-        if sheet not in wb.sheetnames:
-            continue
-        c = wb[sheet][cell]
-        rgb = c.fill.fgColor.rgb if c.fill is not None and c.fill.fill_type == "solid" else None
-        if isinstance(rgb, str):
-            put_text(ws.cell(first_row[cell_ref(sheet, cell)], 11), rgb)
-        c.fill = style.ERROR_FILL if severity == "error" else style.WARNING_FILL
-        c.comment = Comment(text, AUTHOR, width=320, height=120)
-    ordered = rows
-    if not ordered:
-        put_text(ws.cell(2, 4), "未发现问题 (no findings)")
+    for mark in marks.cells:
+        c = wb[mark.sheet][mark.cell]
+        c.fill = _fill(mark.color)
+        c.comment = Comment(mark.note, AUTHOR, width=320, height=120)
+    if not marks.rows:
+        put_text(ws.cell(2, 4), NO_FINDINGS)
     ws.freeze_panes = "A2"
     style.print_a4(ws, "landscape", "1:1")
-    ws.auto_filter.ref = f"A1:J{max(2, len(ordered) + 1)}"
-    _update_index(wb, findings)
-    restore_charts(wb)
-    save_atomic(wb, path)
-
-
-def _update_index(wb, findings) -> None:
-    if L.INDEX_SHEET not in wb.sheetnames:
-        return
-    ws = wb[L.INDEX_SHEET]
-    status = project_status(findings)
-    for r, pid in index_rows(ws):
-        put_text(ws.cell(r, L.INDEX_STATUS_COL), status.get(pid, "通过"))
+    ws.auto_filter.ref = f"A1:J{max(2, len(marks.rows) + 1)}"
+    if L.INDEX_SHEET in wb.sheetnames:
+        index = wb[L.INDEX_SHEET]
+        for r, pid in index_rows(index):
+            put_text(index.cell(r, L.INDEX_STATUS_COL), marks.status_of(pid))

@@ -341,8 +341,7 @@ def index_sheet(wb, ws, entries, unit_code, unit_name, year, store: str | None, 
     style.print_a4(ws, "landscape", f"{top}:{top}")
 
 
-def write_workbook(docs: list[ProjectDocument], path: str | Path, profile, store: str | None = None,
-                   template: str | Path | None = None) -> Path:
+def write_workbook(docs: list[ProjectDocument], path: str | Path, profile, store: str | None = None) -> Path:
     """A new unit-year workbook for the documents (all of one unit and year)."""
     path = Path(path)
     if not docs:
@@ -351,15 +350,8 @@ def write_workbook(docs: list[ProjectDocument], path: str | Path, profile, store
     if len(units) > 1:
         raise WorkbookError(f"一个工作簿只放一个单位一个年度的项目，得到: {sorted(units)}")
     unit_code, year = next(iter(units))
-    macro = path.suffix.lower() == ".xlsm"
-    if macro:
-        template = template or default_macro_template()
-        wb = load_workbook(template, keep_vba=True)
-        for ws in list(wb.worksheets):
-            wb.remove(ws)
-    else:
-        wb = Workbook()
-        wb.remove(wb.active)
+    wb = Workbook()
+    wb.remove(wb.active)
     index = wb.create_sheet(L.INDEX_SHEET)
     taken = {L.INDEX_SHEET, L.META_SHEET, L.LISTS_SHEET, L.FINDINGS_SHEET}
     entries = []
@@ -372,34 +364,21 @@ def write_workbook(docs: list[ProjectDocument], path: str | Path, profile, store
     write_meta(wb, entries, unit_code, year)
     wb.active = 0
     save_atomic(wb, path)
-    if macro:
-        from ..templates import add_ribbon
-
-        add_ribbon(path)
     return path
 
 
-def default_macro_template() -> Path:
-    """The VBA container of .xlsm exports: $XLSYNC_XLSM_TEMPLATE, else the repository's
-    workbooks/xlsync-template.xlsm, else xlwings' own standalone quickstart (RunPython)."""
-    configured = os.environ.get("XLSYNC_XLSM_TEMPLATE")
-    if configured:
-        return Path(configured)
-    shipped = Path(__file__).resolve().parents[2] / "workbooks" / "xlsync-template.xlsm"
-    if shipped.exists():
-        return shipped
-    from ..templates import xlwings_vba_container
-
-    return xlwings_vba_container()
-
-
 def save_atomic(wb, path: Path) -> None:
-    """Save next to the target and rename over it: the user's file is never half-written."""
+    """Save next to the target and rename over it: the user's file is never half-written.
+    An .xlsm comes out with xlsync's macros and ribbon (see macrobook)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     try:
         wb.save(tmp)
+        if path.suffix.lower() == ".xlsm":
+            from .macrobook import make_macro_workbook
+
+            make_macro_workbook(tmp)
         os.chmod(tmp, default_mode())
         os.replace(tmp, path)
     except PermissionError:

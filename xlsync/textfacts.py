@@ -1,0 +1,443 @@
+"""Reading a table's labelled fields: label → key (and `extra` for labels without one),
+values in row shapes and cell streams, money groups and units, funding sources, 项目构成,
+text without cell borders, the footer. A mixin of `xlsync.texttable.TableReader`."""
+
+from __future__ import annotations
+
+import re
+
+from .fieldtext import parse_period, split_person_phone
+from .indicatorrows import Tok
+from .money import MoneyError, format_amount, parse_amount
+from .runtogether import fuzzy_label, is_run_together, split_facts, split_indicators
+from .textcells import HOLE, Cell, split_rows
+from .textvocab import Label, checked_options, norm, split_unit
+
+MONEY_KEYS = {"total_amount", "year_amount", "prev_total_amount", "prev_year_amount", "either_amount"}
+NARRATIVE = {"overview", "basis", "necessity", "measures", "plan_text", "remark", "overall_goal",
+             "annual_goal"}
+# labels that end the indicator table (others may well be a 三级指标's name: 完成时间 …)
+ENDS_INDICATORS = {"extra", "remark", "overall_goal", "annual_goal", "overview", "basis", "necessity",
+                   "measures", "plan_text", "composition", "section"}
+_UNIT_DECL = re.compile(r"^(?:金额)?单位\s*[:：]\s*(万元|亿元|元)$")
+
+
+class FactsReader:
+    # -- reading ------------------------------------------------------------------------
+    def read(self) -> None:
+        lines = self.region.lines
+        first = self.region.start
+        body = [ln for ln in lines if ln.strip() and ln != HOLE]
+        if body and is_run_together(body[0], self.v):
+            self._read_run_together("\n".join(ln.strip() for ln in body), first + lines.index(body[0]))
+            return
+        cells = split_rows(lines, first)
+        self.stream = cells.stream
+        rows = cells.rows
+        for idx, row in enumerate(rows):
+            self.last_line = max(self.last_line, row[-1].line)
+            at_end = idx == len(rows) - 1
+            self._row(row, at_end and self.last_region, cells.open_end and at_end, rows, idx)
+        self._flush_labels()
+
+    run_together = False
+
+    def _read_run_together(self, text: str, line: int) -> None:
+        self.stream = self.run_together = True
+        self.note("warning", "RUN_TOGETHER", "这段文字没有单元格分隔（可能是识别出的扫描件），已按标签和指标类别拆分；"
+                  "请核对拆分结果", line)
+        cut = None
+        for m in re.finditer(r"一级指标", text):
+            cut = m.start()
+            break
+        facts, inds = (text[:cut], text[cut:]) if cut is not None else (text, "")
+        for piece, is_label in split_facts(facts, self.v):
+            if is_label and self.v.label(piece)[0] is None:
+                real = fuzzy_label(piece, self.v)
+                if real:
+                    self.note("warning", "LABEL_CORRECTED", f"“{piece}”按“{real}”读取（疑为识别错误）", line)
+                    piece = real
+            self._row([Cell(piece, line)], False, False, None, 0)
+        if inds:
+            words = "|".join(re.escape(h) for h in sorted(self.v.headers, key=len, reverse=True) if len(h) >= 2)
+            m = re.match(f"((?:{words})+)", inds)
+            header = m.group(1) if m else ""
+            header_end = len(header)
+            cols = re.findall(words, header)
+            self.stream = self.run_together = False
+            self._row([Cell(c, line) for c in cols], False, False, None, 0)
+            for cells in split_indicators(inds[header_end:], self.v):
+                self._row([Cell(c, line) for c in cells if c != ""] or [Cell("", line)], False, False,
+                          None, 0, keep_empty_target=len(cells) >= 2 and cells[-1] == "")
+            self.note("warning", "SPLIT_GUESSED", "三级指标与目标值之间没有分隔，按目标值的写法拆分；请核对", line)
+
+    # -- one row -----------------------------------------------------------------------
+    def _tokens(self, row: list[Cell]) -> list[Tok]:
+        # text without cell borders: a value always belongs to the label just before it
+        return [Tok(c.text, c.line, c.soft, bound=self.run_together) for c in row]
+
+    def _row(self, row: list[Cell], file_end: bool, open_end: bool, rows, idx, keep_empty_target=False):
+        toks = self._tokens(row)
+        texts = [t.text for t in toks if t.text]
+        if self.stream and self.section != "footer" and self._stream_header(toks[0]):
+            return
+        if self.section == "footer":
+            self._footer_row(toks)
+            return
+        if self.section == "indicators":
+            first = texts[0] if texts else ""
+            if first and self.v.is_footer(first) and not self.category(first):
+                self.section = "footer"
+                self._footer_row(toks)
+                return
+            lab, _unit = self.v.label(first) if first else (None, None)
+            if lab is not None and lab.key in ("long_term", "annual"):
+                self.period = "long_term" if lab.key == "long_term" else "annual"
+                rest = toks[1:]
+                if rest and self._header(rest):
+                    return
+                return
+            if self._header(toks):
+                return
+            if lab is not None and lab.key in ENDS_INDICATORS and not self.category(first) \
+                    and not (self.list_form and lab.key in ("name", "unit_name")):
+                self.section = None  # a labelled field after the indicator table
+            else:
+                self._indicator_row(toks, file_end, open_end, keep_empty_target)
+                return
+        if self.section == "composition" and self._composition_row(toks):
+            return
+        self._facts_row(toks, file_end)
+
+    # -- facts -------------------------------------------------------------------------
+    def _classify(self, toks: list[Tok]) -> list[tuple[Label | None, str | None, Tok]]:
+        """Each cell as (label, unit, token): label None for a value. A cell holding a label
+        and its value run together is cut in two."""
+        out: list[tuple[Label | None, str | None, Tok]] = []
+        for t in toks:
+            if not t.text:
+                out.append((None, None, t))
+                continue
+            lab, unit = self.v.label(t.text)
+            if lab is None and re.match(r"^\(?(万元|亿元|元)\)?$", norm(t.text)) and out and out[-1][0]:
+                prev = out[-1]
+                out[-1] = (prev[0], norm(t.text).strip("()"), prev[2])
+                continue
+            if lab is not None:
+                out.append((lab, unit, t))
+                continue
+            um = _UNIT_DECL.match(norm(t.text).replace("金额单位", "单位"))
+            if um:
+                self.table_unit = um.group(1)
+                out.append((Label("unit_decl", t.text), um.group(1), t))
+                continue
+            fm = re.match(r"^\s*(?:其中\s*[:：]?)?([^:：]{2,20})[:：]\s*(.*)$", t.text, re.S)
+            if fm and self.v.is_funding(fm.group(1)) and self.v.label(fm.group(1))[0] is None:
+                out.append((Label("funding", norm(fm.group(1))), split_unit(norm(fm.group(1)))[1], t))
+                if fm.group(2).strip():
+                    out.append((None, None, Tok(fm.group(2).strip(), t.line, False, bound=True)))
+                continue
+            pre = self.v.prefix_label(t.text)
+            if pre is not None:
+                lab, rest, unit = pre
+                out.append((lab, unit, Tok(t.text, t.line, t.soft)))
+                out.append((None, None, Tok(rest, t.line, False, bound=True)))
+                continue
+            if self.v.is_funding(t.text) and (self.group_funding or t.text.lstrip().startswith("其中")):
+                out.append((Label("funding", norm(re.sub(r"^\s*其中\s*[:：]?", "", t.text))), None, t))
+                continue
+            if re.match(r"^[^\d:：]{2,16}[:：]$", t.text.strip()) and (self.fields or self.funding):
+                # 'X：' an unknown label (in the table's body, not the page's header)
+                out.append((Label("extra", t.text.strip().rstrip(":：").strip()), None, t))
+                continue
+            out.append((None, None, t))
+        return out
+
+    def _facts_row(self, toks: list[Tok], file_end: bool) -> None:
+        items = self._classify(toks)
+        if not items:
+            return
+        first_text = next((t.text for t in toks if t.text), "")
+        if not self.stream and len(items) >= 1 and items[0][0] is None and first_text and \
+                self.category(first_text) and first_text in self.v.level1:
+            self._start_indicators(None)  # an indicator table without a header row
+            self._indicator_row(toks, file_end, False, False)
+            return
+        if not self.stream:
+            if self._header(toks):
+                return
+            labels = [i for i in items if i[0] is not None]
+            values = [i for i in items if i[0] is None and i[2].text]
+            if self.pending_labels and not labels and values:
+                self._pair(self.pending_labels, values)
+                self.pending_labels = None
+                return
+            self._flush_labels()
+            if len(labels) >= 2 and not values and all(i[0] is not None for i in items if i[2].text):
+                self.pending_labels = [i for i in items if i[0] is not None]
+                self._contexts(self.pending_labels)
+                return
+            self._walk_row(items)
+            return
+        # a stream of single cells
+        self._walk_stream(items)
+
+    def _contexts(self, items) -> None:
+        """Section and group labels take effect as soon as they are seen."""
+        for lab, unit, tok in items:
+            if lab.key in ("section", "money", "composition", "heads", "long_term", "annual"):
+                self._label(lab, unit, [], tok)
+
+    def _flush_labels(self) -> None:
+        if self.pending_labels:
+            for lab, unit, tok in self.pending_labels:
+                if lab.key not in ("section", "money", "composition", "heads"):
+                    self._label(lab, unit, [], tok)
+            self.pending_labels = None
+
+    def _pair(self, labels, values) -> None:
+        labels = [x for x in labels if x[0].key not in ("section", "money")]
+        if len(values) < len(labels) and len(labels) > 1:
+            head, labels = labels[0], labels[1:]  # the row's heading label (总体目标 | 实施期目标 | 年度目标)
+            self._label(head[0], head[1], [], head[2])
+        for i, (lab, unit, tok) in enumerate(labels):
+            vals = [values[i][2]] if i < len(values) else []
+            if i == len(labels) - 1 and len(values) > len(labels):
+                vals = [v[2] for v in values[i:]]
+            self._label(lab, unit, vals, tok)
+
+    def _walk_row(self, items) -> None:
+        i = 0
+        while i < len(items):
+            lab, unit, tok = items[i]
+            if lab is None:
+                if tok.text:
+                    self._loose_value(tok, items)
+                i += 1
+                continue
+            j = i + 1
+            vals = []
+            while j < len(items) and items[j][0] is None:
+                vals.append(items[j][2])
+                j += 1
+            self._label(lab, unit, vals, tok)
+            i = j
+
+    def _walk_stream(self, items) -> None:
+        """One cell after another: a label takes the next cell as its value; a run of labels
+        with no values between them (a header row of the form: 总体目标 | 实施期目标 | 年度目标)
+        takes the values that follow it, column by column."""
+        for lab, unit, tok in items:
+            if lab is not None and lab.key in ("section", "money", "composition", "heads", "long_term",
+                                               "annual", "unit_decl"):
+                self._resolve_stream()
+                self._label(lab, unit, [], tok)
+                continue
+            if lab is not None:
+                if self.stream_values:
+                    self._resolve_stream()
+                self.stream_labels.append((lab, unit, tok))
+                continue
+            if tok.bound and self.stream_labels:  # 'X:value' in one cell: X takes it
+                plab, punit, ptok = self.stream_labels.pop()
+                self._resolve_stream()
+                self._label(plab, punit, [tok], ptok)
+                continue
+            if len(self.stream_labels) == 1 and not self.stream_values:
+                plab, punit, ptok = self.stream_labels.pop()
+                self._label(plab, punit, [tok], ptok)
+                continue
+            if self.stream_labels:
+                self.stream_values.append(tok)
+                continue
+            if tok.text:
+                self._loose_value(tok, None)
+
+    def _resolve_stream(self) -> None:
+        labels, values = self.stream_labels, [v for v in self.stream_values]
+        self.stream_labels, self.stream_values = [], []
+        if not labels:
+            return
+        if not values:
+            for lab, unit, tok in labels:
+                self._label(lab, unit, [], tok)
+            return
+        self._pair(labels, [(None, None, v) for v in values])
+
+
+    def _loose_value(self, tok: Tok, items) -> None:
+        """A value with no label of its own."""
+        if self.last_key in NARRATIVE and self.last_key in self.fields:
+            prev, line = self.fields[self.last_key]
+            self.fields[self.last_key] = (f"{prev}\n{tok.text}" if prev else tok.text, line)
+            self.note("info", "LINE_JOINED", f"续行并入“{self.last_key}”", tok.line)
+            return
+        if not self.fields and not self.indicators:
+            self.note("info", "HEADER_TEXT", f"表头的说明文字（未导入）: {tok.text[:60]}", tok.line)
+            return
+        self.note("warning", "LINE_UNPLACED", f"无法归属的内容（未导入）: {tok.text[:80]}", tok.line)
+
+    # -- one labelled field ----------------------------------------------------------------
+    def _label(self, lab: Label, unit: str | None, vals: list[Tok], tok: Tok) -> None:
+        value = " ".join(v.text for v in vals if v.text).strip() or None
+        key = lab.key
+        line = tok.line
+        if key == "unit_decl":
+            return
+        if key in ("section", "composition", "heads", "long_term", "annual", "money"):
+            self._flush_money_group(key)
+            if key == "composition":
+                self.section = "composition"
+            elif key in ("heads", "long_term", "annual"):
+                self._start_indicators(key if key != "heads" else None)
+            elif key == "money":
+                nested = self.group_funding  # a group inside a money group (按收入性质分) keeps its frame
+                self.group_unit = unit or self._unit_in(tok.text) or self.group_unit
+                annual = any(w in norm(tok.text) for w in self.v.annual_words)
+                if annual or not nested:
+                    self.group_annual = annual
+                    self.amount_kinds = []
+                self.group_funding = True
+            else:
+                self.group_funding = False
+            if value is not None:
+                self.note("warning", "LINE_UNPLACED", f"“{lab.text}”后的内容未导入: {value[:60]}", line)
+            self.last_key = None
+            return
+        if key not in MONEY_KEYS and key != "funding" and lab.source is None:
+            self.group_funding = self.group_funding and key in ("extra",)
+        if key == "funding" or (lab.source is not None):
+            self._funding(lab, unit, value, line)
+            if lab.source is None:
+                return
+        if key == "extra":
+            self.extra.append((lab.text, value, line))
+            self.last_key = None
+            return
+        if key == "owner_phone":
+            owner, phone = split_person_phone(value)
+            self._set("owner", owner, line)
+            self._set("phone", phone, line)
+            return
+        if key == "period":
+            start, end = parse_period(value)
+            if value and start is None:
+                self.note("info", "PERIOD_NOT_DATES", f"{lab.text}“{value}”没有写明起止日期，开始/结束时间留空", line)
+                self.extra.append((lab.text, value, line))
+            self._set("start_date", start, line, raw=True)
+            self._set("end_date", end, line, raw=True)
+            return
+        if key == "either_amount":
+            annual = self.group_annual or any(w in norm(tok.text) for w in self.v.annual_words)
+            key = "year_amount" if annual else "total_amount"
+        if key in MONEY_KEYS:
+            self.units[key] = unit or self.group_unit
+            self.amount_kinds.append("annual" if key == "year_amount" else "total")
+            self.group_funding = True
+        if key == "project_attribute" and value:
+            chosen, boxes = checked_options(value)
+            if boxes:
+                if chosen is None:
+                    self.note("info", "CHECKBOX_EMPTY", f"“{lab.text}”没有勾选任何选项，原文保存在 extra 中", line)
+                    self.extra.append((lab.text, value, line))
+                value = chosen
+        self._set(key, value, line)
+
+    def _unit_in(self, text: str) -> str | None:
+        m = re.search(r"[（(]\s*(万元|亿元|元)\s*[)）]", text)
+        return m.group(1) if m else None
+
+    def _flush_money_group(self, key: str) -> None:
+        if key != "money":
+            self.group_unit = None
+            self.group_annual = False
+            self.group_funding = False
+
+    def _set(self, key: str, value: str | None, line: int, raw: bool = False) -> None:
+        if key in self.fields and self.fields[key][0] not in (None, ""):
+            if value not in (None, "") and value != self.fields[key][0]:
+                self.note("warning", "FIELD_REPEATED", f"字段“{key}”重复出现，保留第一次的值，第二次的值: {value[:40]}",
+                          line)
+            return
+        self.fields[key] = (value, line)
+        self.prov[key] = line
+        self.last_key = key
+
+    def _funding(self, lab: Label, unit: str | None, value: str | None, line: int) -> None:
+        source = lab.source or lab.text
+        kinds = self.amount_kinds or ["annual" if self.group_annual else "total"]
+        same = [f for f in self.funding if f["source"] == source]
+        column = kinds[min(len(same), len(kinds) - 1)] if len(kinds) > 1 else kinds[0]
+        if lab.source is not None or any(w in source for w in self.v.annual_words):
+            column = "annual"
+        amount = self._money(value, unit or self.group_unit, line, f"资金来源“{source}”")
+        target = "year_amount" if column == "annual" else "total_amount"
+        entry = same[0] if same and same[0][target] is None and len(kinds) > 1 else None
+        if entry is None:
+            entry = {"source": source, "total_amount": None, "year_amount": None}
+            self.prov[f"funding[{len(self.funding)}]"] = line
+            self.funding.append(entry)
+        entry[target] = amount
+        self.last_key = None
+
+    def _money(self, value: str | None, unit: str | None, line: int, what: str) -> str | None:
+        if value is None:
+            return None
+        text = value.strip()
+        explicit = re.search(r"(万元|亿元|亿|万|元)\s*$", text)
+        if not explicit and unit is None and self.table_unit is None:
+            if self.v.form.name != "seed" and re.fullmatch(r"[\d,.\s]+", text) and re.search(r"[1-9]", text):
+                self.unit_assumed = True
+        default = unit or self.table_unit or self.v.money_unit
+        try:
+            return format_amount(parse_amount(text, default))
+        except MoneyError as exc:
+            self.note("error", "AMOUNT_UNREADABLE", f"{what}: {exc}", line)
+            return None
+
+    # -- 项目构成 ------------------------------------------------------------------------
+    def _composition_row(self, toks: list[Tok]) -> bool:
+        texts = [t.text for t in toks if t.text]
+        if not texts:
+            return True
+        first = norm(texts[0])
+        if first in self.v.comp_item or first.split("(")[0] in self.v.comp_item:
+            header = "".join(texts)
+            self.comp_unit = "亿元" if "亿" in header else "万元" if "万元" in header else "元"
+            return True
+        lab, _ = self.v.label(texts[0])
+        if lab is not None:
+            self.section = None
+            return False
+        if len(texts) == 2:
+            item, raw = texts
+            amount = self._money(raw, self.comp_unit, toks[0].line, "项目构成金额")
+            self.prov[f"composition[{len(self.composition)}]"] = toks[0].line
+            self.composition.append({"item": item, "amount": amount})
+        else:
+            self.note("warning", "LINE_UNPLACED", "项目构成中无法识别的行（未导入）: " + " | ".join(texts), toks[0].line)
+        return True
+
+    def _footer_row(self, toks: list[Tok]) -> None:
+        """Below the table: '填报人：张三' cells are kept in `extra`; signature and approval
+        slots (盖章, 签字, empty) are named in the report."""
+        texts = [t.text for t in toks if t.text]
+        if not texts:
+            return
+        line = toks[0].line
+        skipped = []
+        i = 0
+        while i < len(texts):
+            text = texts[i]
+            m = re.match(r"^([^:：]{2,20})[:：]\s*(.*)$", text, re.S)
+            if m and m.group(2).strip() and not re.search(r"盖章|签字|签名", m.group(1)):
+                self.extra.append((m.group(1).strip(), m.group(2).strip(), line))
+            elif m and i + 1 < len(texts) and not re.search(r"[:：]", texts[i + 1]) \
+                    and not re.search(r"盖章|签字|签名", text):
+                self.extra.append((m.group(1).strip(), texts[i + 1], line))
+                i += 1
+            else:
+                skipped.append(text)
+            i += 1
+        if skipped:
+            self.note("info", "FOOTER", f"表尾（签字、审核栏，未导入）: {' '.join(skipped)[:60]}", line)

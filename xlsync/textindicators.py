@@ -1,0 +1,424 @@
+"""Reading a table's indicators: the header (columns and their roles, sub-headers, 长期/年度
+groups, list-form tables of many projects), rows aligned to the columns
+(`xlsync.indicatorrows`), cell streams, inline '二级:text' rows, categories and their levels,
+weights, truncation. A mixin of `xlsync.texttable.TableReader`."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from .fieldtext import split_code
+from .indicatorrows import NATURES, OPERATORS, Placed, Role, Tok, align, compose_target
+from .textvocab import Label, Vocab, norm
+
+
+class Levels:
+    """Which category is 一级 and which 二级, row by row (merged cells, tables whose 一级 sits
+    in the middle of its block, frameworks that use 产出指标 as a 二级)."""
+
+    def __init__(self, v: Vocab):
+        self.v = v
+        self.l1: str | None = None
+        self.l2: str | None = None
+        self.seen: dict[str, int] = {}
+        self.shifted = False  # the national 一级 names are 二级 in this table
+        self.pending: list[dict] = []  # indicators waiting for their 一级
+
+    def level_of(self, cat: str) -> int:
+        v = self.v
+        if cat in self.seen:
+            return self.seen[cat]
+        if self.l1 and cat in v.children.get(self.l1, ()):
+            return 2
+        if cat in v.level1:
+            return 2 if self.shifted else 1
+        if cat in v.level2:
+            return 2
+        return 2 if self.l1 else 1
+
+    def apply(self, cats: list[str]) -> None:
+        v = self.v
+        if len(cats) >= 2:
+            a, b = cats[0], cats[1]
+            if b in v.level1 and a not in v.level1:
+                self.shifted = True
+            self._set1(a)
+            self.l2 = b
+            self.seen.setdefault(a, 1)
+            self.seen.setdefault(b, 2)
+        elif len(cats) == 1:
+            cat = cats[0]
+            if self.level_of(cat) == 1:
+                self._set1(cat)
+                self.seen.setdefault(cat, 1)
+            else:
+                self.l2 = cat
+                self.seen.setdefault(cat, 2)
+
+    def _set1(self, l1: str) -> None:
+        if self.l1 is None and self.pending:  # the 一级 printed in the middle of its block
+            for ind in self.pending:
+                ind["level1"] = l1
+            self.pending = []
+        self.l1 = l1
+
+    def place(self, ind: dict) -> None:
+        ind["level1"], ind["level2"] = self.l1, self.l2
+        if self.l1 is None and self.l2 is not None:
+            self.pending.append(ind)
+
+    def finish(self) -> None:
+        for ind in self.pending:  # never named: the framework's parent of its 二级
+            ind["level1"] = self.v.level2.get(ind["level2"])
+
+
+class IndicatorReader:
+    # -- the indicator table -----------------------------------------------------------------
+    def _start_indicators(self, period_key: str | None) -> None:
+        self._resolve_stream()
+        self._flush_labels()
+        self.section = "indicators"
+        if period_key:
+            self.period = "long_term" if period_key == "long_term" else "annual"
+
+    def _header(self, toks: list[Tok]) -> bool:
+        """A row of indicator column headers: sets the table's columns."""
+        texts = [t.text for t in toks if t.text]
+        if self.stream:
+            return False
+        roles = []
+        fields = 0
+        hits = 0
+        for t in texts:
+            role = self.v.header_role(t)
+            lab, _ = self.v.label(t)
+            if role is not None and not (lab is not None and lab.key == "remark" and hits == 0):
+                roles.append(role)
+                hits += 1
+            elif lab is not None and lab.key in ("name", "unit_name", "year_amount", "annual_goal",
+                                                  "overall_goal", "total_amount", "either_amount"):
+                roles.append(f"field:{lab.key}")
+                fields += 1
+            elif lab is not None and lab.key in ("heads", "long_term", "annual"):
+                if lab.key != "heads":
+                    self.period = "long_term" if lab.key == "long_term" else "annual"
+                continue
+            else:
+                roles.append("skip")
+        if self.roles is not None and self.section == "indicators" and hits and hits == len(texts) \
+                and all(r in ("actual", "target", "target_long", "note") for r in roles):
+            self._sub_header(roles)
+            return True
+        if hits < 2 or not any(r in ("name", "level1", "level2") for r in roles):
+            return False
+        self._set_roles(roles, fields > 0)
+        self.section = "indicators"
+        return True
+
+    _stream_buf: list[str] | None = None
+
+    def _stream_header(self, tok: Tok) -> bool:
+        """Stream tables: header cells arrive one by one. True when the cell was a header cell."""
+        role = self.v.header_role(tok.text) if tok.text else None
+        if role is not None and (self._stream_buf is not None or role in ("level1", "level2", "name")):
+            if self._stream_buf is None:
+                self._stream_buf = []
+            self._stream_buf.append(role)
+            return True
+        if self._stream_buf is not None:
+            buf, self._stream_buf = self._stream_buf, None
+            if len(buf) >= 2 and any(r in ("name", "level1", "level2") for r in buf):
+                self._set_roles(buf, False)
+                self._start_indicators(None)
+                return not tok.text  # an empty cell closing the header row
+        return False
+
+    def _set_roles(self, header: list[str], list_form: bool) -> None:
+        roles: list[Role] = []
+        group = 0
+        seen: set[str] = set()
+        period = self.period
+        cats_placed = False
+        n_groups = sum(1 for r in header if r == "name") or 1
+        for r in header:
+            if r in ("level1", "level2"):
+                if not cats_placed or (r == "level1" and "name" in seen):
+                    if "name" in seen:
+                        group += 1
+                        seen = set()
+                    roles.append(Role("cats", period, group))
+                    cats_placed = True
+                continue
+            if r == "name" and "name" in seen:
+                group += 1
+                seen = set()
+                roles.append(Role("cats", period, group))
+            if r in ("name", "target", "target_long") and not cats_placed and not r.startswith("field"):
+                roles.append(Role("cats", period, group))
+                cats_placed = True
+            seen.add(r)
+            roles.append(Role(r, period, group))
+        if n_groups > 1:  # side by side: 实施期 (中期) first, then 年度 — unless said otherwise
+            roles = [Role(x.kind, "long_term" if x.group == 0 else "annual", x.group) for x in roles]
+        self.roles = roles
+        self.header_cats = sum(1 for r in header if r in ("level1", "level2"))
+        self.has_value_parts = any(r.kind in ("unit", "op") for r in roles)
+        self.list_form = list_form
+
+    def _sub_header(self, roles: list[str]) -> None:
+        """A second header row splitting 指标值 (2021年实际实现值 | 预期2022年实现值)."""
+        out = []
+        done = False
+        for r in self.roles:
+            if r.kind == "target" and not done:
+                out.extend(Role(k, r.period, r.group) for k in roles)
+                done = True
+            else:
+                out.append(r)
+        self.roles = out
+
+    def _default_roles(self) -> list[Role]:
+        return [Role("cats", self.period), Role("name", self.period), Role("target", self.period)]
+
+    def _indicator_row(self, toks: list[Tok], file_end: bool, open_end: bool, keep_empty_target) -> None:
+        roles = self.roles or self._default_roles()
+        if self.stream:
+            self._stream_indicator(toks, file_end)
+            return
+        texts = [t for t in toks if t.text]
+        if not texts:
+            return
+        # inline '二级:text' (no 三级 name)
+        if len(texts) == 1 and self._inline(texts[0]):
+            return
+        line = texts[0].line
+        got = align(texts, roles, self)
+        if got is None:
+            if file_end and self._dangling(texts):
+                return
+            self.note("error", "ROW_UNPLACED", "无法识别的指标行: " + " | ".join(t.text for t in texts), line)
+            return
+        _score, placed = got
+        ncats = sum(len(p.toks) for p in placed if p.role.kind == "cats")
+        if ncats > self.header_cats >= 1 and any(r.kind == "name" for r in roles):
+            # the '指标名称' column holds the 二级 category: this table has no 三级 names
+            self.roles = [r for r in roles if r.kind != "name"]
+            self.header_cats = 2
+            self.note("info", "NO_LEVEL3", "指标表的“指标名称”一栏是二级指标，没有三级指标名称", line)
+            self._indicator_row(toks, file_end, open_end, keep_empty_target)
+            return
+        if open_end:
+            self._cut(f"文本在第 {line} 行的指标行中断（文件可能被截断）: " + " | ".join(t.text for t in texts), line)
+            return
+        if file_end and self._dangling(texts):
+            return
+        self._emit(placed, line, keep_empty_target)
+
+    def second_category_ok(self, first: str) -> bool:
+        """After a 二级 category the next cell is a name, never a third category."""
+        return first not in self.v.level2 or first in self.v.level1
+
+    def _second_category_ok(self, cats: list[str]) -> bool:
+        return not cats or (len(cats) < 2 and self.second_category_ok(cats[0]))
+
+    def _dangling(self, texts: list[Tok]) -> bool:
+        """The last row of a cut-off file: a lone piece of a category name ('效')."""
+        if len(texts) == 1 and len(texts[0].text) <= 3 and not self.category(texts[0].text) and any(
+                c.startswith(texts[0].text) and c != texts[0].text for c in (*self.v.level1, *self.v.level2)):
+            self._cut(f"文本在第 {texts[0].line} 行中断（“{texts[0].text}”是被截断的指标类别；文件可能被截断）",
+                      texts[0].line)
+            return True
+        return False
+
+    def _inline(self, tok: Tok) -> bool:
+        m = re.match(r"^\s*([^:：]{2,20}?)\s*[:：]\s*(.+)$", tok.text, re.S)
+        if not m or not self.category(norm(m.group(1))):
+            return False
+        if getattr(self, "_scats", None):  # a 一级 on its own line just before
+            self.levels.apply([c.text for c in self._scats])
+            self._scats = []
+        self.levels.apply([norm(m.group(1))])
+        ind = {"period": self.period, "name": None, "target": m.group(2).strip(), "note": None,
+               "weight": None, "line": tok.line}
+        self.levels.place(ind)
+        self._append(ind)
+        return True
+
+    def _stream_indicator(self, toks: list[Tok], file_end: bool) -> None:
+        """Stream tables: gather a row's cells (categories, then one cell per column)."""
+        tok = toks[0]
+        if not hasattr(self, "_srow"):
+            self._srow: list[Tok] = []
+            self._scats: list[Tok] = []
+        roles = self.roles or self._default_roles()
+        width = sum(1 for r in roles if r.kind != "cats")
+        text = tok.text
+        if not self._srow:
+            if not text:
+                return  # empty cells between rows (merged category cells)
+            if self._inline(tok):
+                return
+            if self.category(text) and self._second_category_ok([c.text for c in self._scats]):
+                self._scats.append(tok)
+                return
+        elif text and self.v.is_category(text):
+            self._flush_stream_row(partial=True)
+            self._stream_indicator(toks, file_end)
+            return
+        self._srow.append(tok)
+        if len(self._srow) >= width:
+            self._flush_stream_row()
+
+    def _flush_stream_row(self, partial: bool = False, at_end: bool = False) -> None:
+        cats, row = getattr(self, "_scats", []), getattr(self, "_srow", [])
+        self._scats, self._srow = [], []
+        if not row:
+            if cats:
+                self.levels.apply([c.text for c in cats])
+            return
+        roles = [r for r in (self.roles or self._default_roles()) if r.kind != "cats"]
+        line = (cats or row)[0].line
+        if at_end and len(row) < len(roles):
+            self._cut(f"文本在第 {row[-1].line} 行的指标行中断（文件可能被截断）: "
+                      + " | ".join(t.text for t in cats + row), row[-1].line)
+            return
+        placed = [Placed(Role("cats", roles[0].period if roles else self.period), cats)]
+        if partial and len(row) < len(roles):
+            got = align([t for t in row if t.text], roles, self)
+            if got is not None:
+                placed += got[1]
+            else:
+                placed += [Placed(r, [t] if t.text else []) for r, t in zip(roles, row, strict=False)]
+        else:
+            placed += [Placed(r, [t] if t.text else []) for r, t in zip(roles, row, strict=False)]
+        self._emit(placed, line, False)
+
+    def _emit(self, placed: list[Placed], line: int, keep_empty_target: bool) -> None:
+        """Indicators from an aligned row (one per column group that has content)."""
+        groups: dict[int, list[Placed]] = {}
+        for p in placed:
+            groups.setdefault(p.role.group, []).append(p)
+        fields = {p.role.kind[6:]: p for p in placed if p.role.kind.startswith("field:") and p.toks}
+        if fields:
+            self._list_fields(fields, line)
+        for _g, ps in sorted(groups.items()):
+            cats = [t.text for p in ps if p.role.kind == "cats" for t in p.toks]
+            parts: dict[str, str] = {}
+            for p in ps:
+                if p.role.kind in ("cats",) or p.role.kind.startswith("field:") or not p.toks:
+                    continue
+                parts.setdefault(p.role.kind, p.text)
+            if self.has_value_parts and parts.get("unit") and not parts.get("target"):
+                parts["target"] = parts.pop("unit")  # a value in words (定性: 高中低)
+            if not cats and "name" not in parts and self._continue_last(ps, line):
+                continue
+            self.levels.apply(self._fix_categories(cats, line))
+            periods = [("target", ps[0].role.period)]
+            if "target_long" in parts:
+                periods = [("target_long", "long_term"), ("target", "annual")]
+            name = parts.get("name")
+            for tkey, period in periods:
+                if self.has_value_parts:
+                    target = compose_target({"value": parts.get(tkey), "op": parts.get("op"),
+                                             "nature": parts.get("nature"), "unit": parts.get("unit")})
+                else:
+                    target = parts.get(tkey)
+                    if target in NATURES:
+                        target = None
+                    if target and parts.get("op") in OPERATORS and not target.startswith(tuple(OPERATORS)):
+                        target = parts["op"] + target
+                if name is None and target is None and "note" not in parts and "weight" not in parts:
+                    continue
+                if tkey == "target_long" and target is None:
+                    continue
+                ind = {"period": period, "name": name, "target": target, "note": parts.get("note"),
+                       "weight": self._weight(parts.get("weight"), line), "line": line}
+                self.levels.place(ind)
+                if name is not None and target is None and not keep_empty_target:
+                    self.note("warning", "TARGET_MISSING", f"三级指标“{name}”没有目标值", line)
+                self._append(ind)
+
+    def _continue_last(self, ps: list[Placed], line: int) -> bool:
+        """A row holding only what the row above lacks (a weight wrapped onto its own line)."""
+        owner = self.projects[-1] if self.projects else self
+        toks = [t for p in ps for t in p.toks]
+        if not owner.indicators or not toks:
+            return False
+        last = owner.indicators[-1]
+        free = [r for r in (self.roles or []) if r.group == ps[0].role.group
+                and r.kind in ("target", "note", "weight") and last.get(r.kind) in (None, "")]
+        got = align(toks, free, self) if free else None
+        if got is None:
+            return False
+        for p in got[1]:
+            if p.toks:
+                last[p.role.kind] = self._weight(p.text, line) if p.role.kind == "weight" else p.text
+        self.note("info", "LINE_JOINED", "这一行接续上一行的指标（单元格换行）", line)
+        return True
+
+    def _append(self, ind: dict) -> None:
+        owner = self.projects[-1] if self.projects else self
+        owner.prov[f"indicators[{len(owner.indicators)}]"] = ind["line"]
+        owner.indicators.append(ind)
+
+    def _weight(self, text: str | None, line: int) -> str | None:
+        if text is None:
+            return None
+        t = text.strip().rstrip("%分")
+        try:
+            return f"{Decimal(t.replace(',', '')):f}"
+        except InvalidOperation:
+            self.note("warning", "WEIGHT_UNREADABLE", f"分值“{text}”不是数字，未导入", line)
+            return None
+
+    def _fix_categories(self, cats: list[str], line: int) -> list[str]:
+        """A category misspelt by OCR (厂口目标 for 产出目标) → the real one, when close."""
+        import difflib
+
+        out = []
+        for i, c in enumerate(cats):
+            if self.v.is_category(c) or i > 0:
+                out.append(c)
+                continue
+            cands = [n for n in self.v.level1 if abs(len(n) - len(c)) <= 1 and n[-2:] == c[-2:]
+                     and difflib.SequenceMatcher(None, n, c).ratio() >= 0.5]
+            if len(cats) > 1 and self.v.level2.get(cats[1]) in cands:
+                fixed = self.v.level2[cats[1]]
+            elif self.levels.l1 in cands:
+                fixed = self.levels.l1
+            else:
+                fixed = cands[0] if len(cands) == 1 else None
+            if fixed:
+                self.note("warning", "CATEGORY_CORRECTED", f"一级指标“{c}”识别为“{fixed}”（疑为识别错误）", line)
+                out.append(fixed)
+            else:
+                out.append(c)
+        return out
+
+    def _list_fields(self, fields: dict[str, Placed], line: int) -> None:
+        """A row of a list-form table (one table, many projects: 单位名称 | 项目名称 | 预算数 …)."""
+        if "name" not in fields:
+            if "unit_name" in fields and not self.projects:
+                code, name = split_code(fields["unit_name"].text)
+                self._set("department_code", code, line)
+                self._set("department_name", name, line)
+            return
+        proj = type(self)(self.v, self.file, self.region, self.options, self.last_region)
+        proj.stream = False
+        proj.first_line = line
+        prev = self.projects[-1] if self.projects else self
+        for key in ("department_code", "department_name", "unit_name"):
+            if key in self.fields:
+                proj.fields[key] = self.fields[key]
+        if "unit_name" in fields:
+            proj.fields["unit_name"] = (fields["unit_name"].text, line)
+        elif "unit_name" in prev.fields:
+            proj.fields["unit_name"] = prev.fields["unit_name"]
+        for key, p in fields.items():
+            if key == "unit_name":
+                continue
+            proj._label(Label(key, key), None, p.toks, p.toks[0])
+        proj.units = {k: None for k in proj.units}
+        proj.table_unit = self.table_unit
+        self.projects.append(proj)

@@ -1,0 +1,56 @@
+"""What reading published text gives: a table with its document and notes (what the reader
+corrected, guessed or could not place), and the options a caller passes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .document import ProjectDocument
+from .errors import Location
+
+
+@dataclass(frozen=True)
+class Note:
+    """What the reader corrected, guessed or could not place."""
+
+    level: str  # info | warning | error
+    code: str
+    message: str
+    file: str
+    line: int | None
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: [{self.level}] {self.code}: {self.message}"
+
+
+@dataclass
+class ImportedTable:
+    """One table: its document (None when it could not be read completely), notes, lines."""
+
+    file: str
+    first_line: int
+    document: ProjectDocument | None
+    notes: list[Note] = field(default_factory=list)
+    provenance: dict[str, Location] = field(default_factory=dict)
+    last_line: int | None = None
+    form: str | None = None  # the form file it was read with
+    truncated: bool = False  # the text stops inside the table
+
+    @property
+    def ok(self) -> bool:
+        return self.document is not None and not any(n.level == "error" for n in self.notes)
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What the caller knows that a table may not say, and which forms to consider."""
+
+    forms: tuple[str, ...] = ()  # extra form files (paths) to consider before the shipped ones
+    form: str | None = None  # read every table with this form
+    unit_code: str | None = None
+    unit_name: str | None = None
+    year: int | None = None

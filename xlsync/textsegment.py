@@ -1,0 +1,133 @@
+"""Cutting a text into tables (at their titles, or at the first labelled field of a table
+without one) and choosing the form each table is read with."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .runtogether import is_run_together
+from .textcells import HOLE, clean_text, plain_line
+from .textnotes import ReadOptions
+from .textvocab import Vocab, norm, split_unit, vocab
+
+_YEAR_LINE = re.compile(r"^[（(]?\s*(\d{4})\s*年度?\s*[)）]?$")
+_TITLE_YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
+
+
+@dataclass
+class Region:
+    start: int  # first line number (1-based)
+    lines: list[str] = field(default_factory=list)
+    titles: list[tuple[int, str, re.Match | None]] = field(default_factory=list)
+    year: int | None = None
+    year_line: int | None = None
+    content: bool = False
+    names: int = 0
+    headers: int = 0
+
+
+def candidates(options: ReadOptions) -> list[Vocab]:
+    from .forms import BUILTIN
+
+    if options.form:
+        return [vocab(options.form)]
+    return [vocab(f) for f in options.forms] + [vocab(n) for n in BUILTIN]
+
+
+def _title_match(text: str, vocabs: list[Vocab]) -> tuple[re.Match, Vocab] | None:
+    for v in vocabs:
+        for rx in v.titles:
+            m = rx.search(text) if rx.pattern.startswith("^") is False else rx.match(text)
+            if m:
+                return m, v
+    return None
+
+
+def _labels_in(text: str, vocabs: list[Vocab]) -> set[str]:
+    found = set()
+    for cell in re.split(r"\t|\||\s+", text):
+        cell = clean_text(cell)
+        t = norm(cell)
+        for v in vocabs:
+            lab, _ = v.label(cell)
+            if lab is not None and lab.key not in ("section", "money", "extra"):
+                found.add(lab.key)
+            elif t and v.header_role(cell) in ("level1", "name"):
+                found.add("@header")
+    return found
+
+
+def segment(lines: list[str], vocabs: list[Vocab]) -> tuple[list[Region], list[tuple[int, str]]]:
+    """Tables (regions of lines) and the lines outside any table."""
+    regions: list[Region] = []
+    outside: list[tuple[int, str]] = []
+    cur: Region | None = None
+    for n, raw in enumerate(lines, 1):
+        text = plain_line(raw)
+        if not text:
+            if cur is not None:
+                cur.lines.append(raw)
+            continue
+        run_together = len(text) > 120 and any(is_run_together(text, v) for v in vocabs)
+        head = text if (len(text) <= 80 or run_together) else ""
+        tm = _title_match(head, vocabs) if head else None
+        if tm and run_together:
+            m = tm[0]
+            title_text, rest = text[: m.end()], text[m.end():]
+        else:
+            title_text, rest = text, ""
+        if tm:
+            if cur is None or cur.content:
+                cur = Region(start=n)
+                regions.append(cur)
+            cur.titles.append((n, title_text, tm[0]))
+            ym = _TITLE_YEAR.search(title_text)
+            if ym:
+                cur.year, cur.year_line = int(ym.group(1)), n
+            cur.lines.extend([HOLE] * (n - cur.start - len(cur.lines)))
+            if rest:
+                cur.lines.append(rest)
+                cur.content = True
+            else:
+                cur.lines.append(HOLE)
+            continue
+        ym = _YEAR_LINE.match(text.replace(" ", "")) if len(text) <= 12 else None
+        if ym and cur is not None and not cur.content:
+            cur.year, cur.year_line = int(ym.group(1)), n
+            cur.lines.extend([HOLE] * (n - cur.start - len(cur.lines) + 1))
+            continue
+        labels = _labels_in(raw, vocabs)
+        if cur is None:
+            if "name" in labels or len(labels - {"@header"}) >= 2:
+                cur = Region(start=n)
+                regions.append(cur)
+            else:
+                outside.append((n, text))
+                continue
+        if "name" in labels and cur.names and cur.headers:
+            cur = Region(start=n)  # a new table without a title
+            regions.append(cur)
+        cur.lines.extend([HOLE] * (n - cur.start - len(cur.lines)))
+        cur.lines.append(raw)
+        if labels:
+            cur.content = True
+        cur.names += "name" in labels
+        cur.headers += "@header" in labels
+    return [r for r in regions if r.content or r.titles], outside
+
+
+def choose_form(region: Region, vocabs: list[Vocab]) -> Vocab:
+    body = "\n".join(region.lines)
+    cells = {split_unit(norm(clean_text(c)))[0] for c in re.split(r"\t|\||\s{2,}|\n", body) if c.strip()}
+    titles = [t for _n, t, _m in region.titles]
+    fallback = None
+    for v in vocabs:
+        title_ok = not titles or any(rx.match(t) for t in titles for rx in v.titles)
+        hits = len(cells & v.detect_labels)
+        if v.min_labels == 0:
+            fallback = fallback or v
+            continue
+        if title_ok and hits >= v.min_labels:
+            return v
+    return fallback or vocabs[-1]

@@ -1,0 +1,196 @@
+"""One table of published text read into documents (one, or several for a list-form table):
+the reader's state, notes and the document assembled at the end. The reading itself is in
+`xlsync.textfacts` (labelled fields) and `xlsync.textindicators` (the indicator table)."""
+
+from __future__ import annotations
+
+from .dates import parse_date
+from .document import new_document
+from .errors import DocumentError, Location
+from .fieldtext import parse_period, split_code
+from .indicatorrows import Role, Tok
+from .plantext import parse_plan
+from .textfacts import MONEY_KEYS, FactsReader
+from .textindicators import IndicatorReader, Levels
+from .textnotes import ImportedTable, Note, ReadOptions
+from .textsegment import Region
+from .textvocab import Label, Vocab
+
+
+class TableReader(FactsReader, IndicatorReader):
+    def __init__(self, v: Vocab, file: str, region: Region, options: ReadOptions, last_region: bool):
+        self.v, self.file, self.region, self.options = v, file, region, options
+        self.last_region = last_region
+        self.notes: list[Note] = []
+        self.fields: dict[str, tuple[str | None, int]] = {}
+        self.units: dict[str, str | None] = {}  # money key → unit named with its label/value
+        self.extra: list[tuple[str, str | None, int]] = []
+        self.funding: list[dict] = []
+        self.composition: list[dict] = []
+        self.indicators: list[dict] = []
+        self.prov: dict[str, int] = {}
+        self.section: str | None = None  # None | composition | indicators | footer
+        self.table_unit: str | None = None
+        self.group_unit: str | None = None
+        self.group_annual = False
+        self.group_funding = False  # inside a money group: funding-like labels are sources
+        self.amount_kinds: list[str] = []  # total/annual of the amount labels of the last money row
+        self.last_key: str | None = None
+        self.period = "annual"
+        self.roles: list[Role] | None = None
+        self.has_value_parts = False
+        self.levels = Levels(v)
+        self.pending_labels: list[tuple[Label, str | None, Tok]] | None = None
+        self.stream_labels: list[tuple[Label, str | None, Tok]] = []  # stream: labels awaiting values
+        self.stream_values: list[Tok] = []
+        self.comp_unit = "元"
+        self.truncated = False
+        self.unit_assumed = False
+        self.list_form = False
+        self.header_cats = 2
+        self.projects: list[TableReader] = []  # further projects of a list-form table
+        self.first_line = region.start
+        self.last_line = region.start
+
+    # -- notes --------------------------------------------------------------------------
+    def note(self, level: str, code: str, msg: str, line: int | None) -> None:
+        owner = self.projects[-1] if self.projects else self
+        owner.notes.append(Note(level, code, msg, self.file, line))
+
+    def _cut(self, msg: str, line: int) -> None:
+        """The text stops inside this table (or the list's last project)."""
+        owner = self.projects[-1] if self.projects else self
+        owner.truncated = True
+        self.note("error", "TABLE_TRUNCATED", msg, line)
+
+    def category(self, text: str) -> bool:
+        """For the row aligner: a cell that is a category name."""
+        return self.v.is_category(text) or (self.v.looks_like_category(text) and len(text) <= 12)
+
+    # -- the document -------------------------------------------------------------------
+    def finish(self, title: dict) -> list[ImportedTable]:
+        if getattr(self, "_srow", None) or getattr(self, "_scats", None):
+            self._flush_stream_row(at_end=self.last_region)
+        self._resolve_stream()
+        self._flush_labels()
+        self.levels.finish()
+        if self.projects:
+            return [self._finish_project(p, title) for p in self.projects]
+        return [self._finish_project(self, title)]
+
+    @staticmethod
+    def _by_period(t: TableReader) -> list[dict]:
+        """Indicators in table order, the 实施期 (long-term) group before the 年度 group (a
+        table with both column groups is read row by row)."""
+        order = sorted(range(len(t.indicators)), key=lambda i: t.indicators[i]["period"] != "long_term")
+        if order != list(range(len(order))):
+            t.prov.update({f"indicators[{new}]": t.prov.get(f"indicators[{old}]") for new, old in enumerate(order)
+                           if t.prov.get(f"indicators[{old}]") is not None})
+        return [t.indicators[i] for i in order]
+
+    def _finish_project(self, t: TableReader, title: dict) -> ImportedTable:
+        notes = list(t.notes) if t is self else [n for n in self.notes if n.level == "info"] + t.notes
+        indicators = self._by_period(t)
+        loc = {k: Location(self.file, line=v) for k, v in t.prov.items()}
+        table = ImportedTable(self.file, t.first_line, None, notes, loc, self.last_line, self.v.form.name,
+                              t.truncated)
+        f = {k: v for k, (v, _line) in t.fields.items()}
+        data: dict = {}
+        noted = len(t.notes)  # what reading the values notes (an unreadable amount) goes to this table
+        for key, value in f.items():
+            line = t.prov.get(key)
+            if value is None:
+                data[key] = None
+            elif key in MONEY_KEYS:
+                data[key] = t._money(value, t.units.get(key), line, key) if t is not self else \
+                    self._money(value, t.units.get(key), line, key)
+            elif key in ("start_date", "end_date"):
+                try:
+                    data[key] = parse_date(value)
+                except ValueError as exc:
+                    start, end = parse_period(value)
+                    if start:
+                        data[key] = start if key == "start_date" else end
+                    else:
+                        notes.append(Note("error", "DATE_UNREADABLE", f"{key}: {exc}", self.file, line))
+            else:
+                data[key] = value.strip() if isinstance(value, str) else value
+        notes.extend(t.notes[noted:])
+        for key in ("unit_name", "department_name", "implementing_unit"):
+            if data.get(key):
+                code, name = split_code(data[key])
+                code_key = {"unit_name": "unit_code", "department_name": "department_code",
+                            "implementing_unit": None}[key]
+                if code:
+                    data[key] = name
+                    if code_key and not data.get(code_key):
+                        data[code_key] = code
+                    elif key == "implementing_unit":
+                        data["_impl_code"] = code
+        impl_code = data.pop("_impl_code", None)
+        if not data.get("unit_name") and data.get("implementing_unit"):
+            data["unit_name"] = data["implementing_unit"]
+            if not data.get("unit_code") and impl_code:
+                data["unit_code"] = impl_code
+        if not data.get("unit_name") and self.v.unit_from_title and title.get("unit"):
+            data["unit_name"] = title["unit"]
+        opts = self.options
+        if opts.unit_code and not data.get("unit_code"):
+            data["unit_code"] = opts.unit_code
+        if opts.unit_name and not data.get("unit_name"):
+            data["unit_name"] = opts.unit_name
+        year = title.get("year")
+        if year is None and opts.year:
+            year = opts.year
+        if year is None and data.get("start_date"):
+            year = int(data["start_date"][:4])
+            notes.append(Note("warning", "YEAR_GUESSED", f"表格没有写明预算年度，按开始时间取 {year} 年",
+                              self.file, t.first_line))
+        if year is None:
+            notes.append(Note("warning", "YEAR_MISSING", "表格没有写明预算年度（可用 --year 指定）",
+                              self.file, t.first_line))
+        if t.unit_assumed or (self is not t and self.unit_assumed):
+            notes.append(Note("warning", "MONEY_UNIT_ASSUMED", "表格没有写明金额单位，金额按“元”读取；如是万元，"
+                              "请在表中注明“单位：万元”", self.file, t.first_line))
+        missing = [k for k in self.v.required if not data.get(k)]
+        if missing:
+            from .findings import FIELD_ZH
+
+            notes.append(Note("error", "TABLE_INCOMPLETE",
+                              f"表格不完整，缺少: {'、'.join(FIELD_ZH.get(k, k) for k in missing)}", self.file,
+                              t.first_line))
+        if not t.indicators and not any(n.code == "TABLE_TRUNCATED" for n in notes):
+            notes.append(Note("error", "TABLE_INCOMPLETE", "表格不完整，没有指标表（一级指标/二级指标/三级指标/指标值）",
+                              self.file, t.first_line))
+        if self.v.form.data.get("detect", {}).get("all_level1") and t.indicators:
+            from xlsync.validators.profiles import BUILTIN, load_profile
+
+            seen = {i["level1"] for i in t.indicators} | set(self.levels.seen)
+            best = max((load_profile(n) for n in BUILTIN), key=lambda p: len(seen & set(p.level1)))
+            lacking = [n for n in best.required_level1 if n not in seen]
+            if lacking:
+                notes.append(Note("error", "TABLE_INCOMPLETE",
+                                  f"指标表不完整，缺少一级指标: {'、'.join(lacking)}（文件可能被截断）", self.file,
+                                  t.first_line))
+        blocking = [n for n in notes if n.level == "error" and n.code != "TABLE_TRUNCATED"
+                    and not (table.truncated and n.code == "TABLE_INCOMPLETE")]
+        if blocking:
+            return table
+        plan_problems: list[str] = []
+        data["plan"] = parse_plan(data.get("plan_text"), plan_problems)
+        for problem in plan_problems:
+            notes.append(Note("warning", "PLAN_AMOUNT_UNREADABLE", problem, self.file, t.prov.get("plan_text")))
+        try:
+            table.document = new_document(
+                year=year, form=title.get("form"), layout=self.v.form.name if self.v.form.name != "seed" else "seed",
+                composition=t.composition,
+                funding=t.funding,
+                extra=[{"label": lb, "value": val} for lb, val, _ln in t.extra],
+                indicators=[{k: v for k, v in i.items() if k != "line"} for i in indicators],
+                **data,
+            )
+        except DocumentError as exc:
+            notes.append(Note("error", "DOCUMENT_INVALID", exc.message, self.file, t.first_line))
+        for i, (_lb, _v, ln) in enumerate(t.extra):
+            table.provenance[f"extra[{i}]"] = Location(self.file, line=ln)
+        return table
