@@ -41,6 +41,8 @@ class Cells:
 
 def clean_text(text: str) -> str:
     """Remove markup; paragraphs joined by newline; each paragraph stripped."""
+    if "<" not in text and "&" not in text and "\n" not in text:
+        return text.translate(_SPACES).strip()
     text = _PARA_RE.sub("\n", text)
     text = re.sub(r"</?p[^>]*>", "", text, flags=re.I)
     text = html.unescape(_TAG_RE.sub("", text))

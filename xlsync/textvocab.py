@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache, wraps
 
 from .forms import Form, load_form
 
@@ -16,6 +16,7 @@ _UNIT_SUFFIX_RE = re.compile(r"\((万元|亿元|元)\)$")
 _CHECK = "□■☑☐✓√✔☒"
 
 
+@lru_cache(maxsize=1 << 16)
 def norm(text: str) -> str:
     """Label form of a cell: NFKC (full-width → ASCII), no spaces, no trailing colon."""
     t = unicodedata.normalize("NFKC", text)
@@ -39,7 +40,22 @@ class Label:
     source: str | None = None  # the funding source an amount label also names
 
 
-@dataclass
+def _memo(fn):
+    """Remember a Vocab question's answer per text (tables repeat their labels)."""
+
+    @wraps(fn)
+    def wrapper(self, text):
+        key = (fn.__name__, text)
+        try:
+            return self.memo[key]
+        except KeyError:
+            value = self.memo[key] = fn(self, text)
+            return value
+
+    return wrapper
+
+
+@dataclass(eq=False)
 class Vocab:
     form: Form
     labels: dict[str, Label] = field(default_factory=dict)  # normalised label → Label
@@ -63,8 +79,10 @@ class Vocab:
     unit_from_title: bool = False
     required: tuple[str, ...] = ()
     money_unit: str = "元"
+    memo: dict = field(default_factory=dict, repr=False)
 
     # -- labels -------------------------------------------------------------------------
+    @_memo
     def label(self, text: str) -> tuple[Label | None, str | None]:
         """The label a whole cell is, with the unit its label names ('(万元)')."""
         t = norm(text)
@@ -75,6 +93,7 @@ class Vocab:
             found = self.labels.get(base[: base.rindex("(")])
         return found, unit
 
+    @_memo
     def prefix_label(self, text: str) -> tuple[Label, str, str | None] | None:
         """A cell holding a label and its value run together: ('项目名称雾炮车…' or '资金总额:704')."""
         raw = unicodedata.normalize("NFKC", text).strip()
@@ -98,12 +117,14 @@ class Vocab:
                     return self.labels[cand], rest.lstrip(":").strip(), unit
         return None
 
+    @_memo
     def is_funding(self, text: str) -> bool:
         t, _unit = split_unit(norm(re.sub(r"^\s*其中\s*[:：]?", "", text)))
         if t in self.funding_sources:
             return True
         return 2 <= len(t) <= 16 and t.endswith(self.funding_suffixes) and not re.search(r"\d", t)
 
+    @_memo
     def header_role(self, text: str) -> str | None:
         t = norm(text)
         if t in self.headers:
@@ -129,12 +150,14 @@ class Vocab:
     def is_category(self, text: str) -> bool:
         return text in self.level1 or text in self.level2
 
+    @_memo
     def looks_like_category(self, text: str) -> bool:
         """A name like a 一级/二级 category that no framework lists (实施效果指标)."""
         t = norm(text)
         return (self.is_category(t) or (
             2 < len(t) <= 14 and t.endswith(("指标", "目标")) and not re.search(r"[\d%,;。，；=≥≤<>]", t)))
 
+    @_memo
     def is_footer(self, text: str) -> bool:
         t = norm(text)
         return any(t.startswith(norm(m)) or (len(norm(m)) >= 3 and norm(m) in t) for m in self.footer)
