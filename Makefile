@@ -26,13 +26,15 @@ demo: $(STAMP)
 	$(BIN)/xlsync consolidate --store $(OUT)/store -o $(OUT)/summary-2020.xlsx
 	@echo "存储 (store): $(OUT)/store  工作簿 (workbooks): $(OUT)/workbooks  汇总 (summary): $(OUT)/summary-2020.xlsx"
 
-# The workbook tests open files saved by LibreOffice Calc: install it when it is missing.
+# The workbook tests open files saved by LibreOffice Calc and read the pages it prints (with
+# Chinese fonts, Carlito for Calibri's metrics, pdftotext): install what is missing.
 libreoffice:
-	@command -v soffice >/dev/null 2>&1 || { \
+	@{ command -v soffice && command -v pdftotext && fc-list | grep -q "Noto Sans CJK" \
+	   && fc-list | grep -q Carlito; } >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
-	    libreoffice-calc-nogui >/dev/null; }
+	    libreoffice-calc-nogui fonts-noto-cjk fonts-crosextra-carlito poppler-utils >/dev/null; }
 	@soffice --version
 
 # The task pane test drives Debian's Chromium (Playwright cannot download its own browser here).

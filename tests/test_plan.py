@@ -47,9 +47,11 @@ def test_each_code_on_a_real_seed_table(seed_docs):
     assert ("PLAN_TOTAL_MISMATCH", "plan") in got["政府购买服务（劳务）经费095001"]
     assert got["管委会工作经费095001"] == [
         ("PLAN_PERCENT_MISMATCH", "plan[0].stated_percent"), ("PLAN_PERCENT_MISMATCH", "plan[1].stated_percent"),
-        ("PLAN_PERIOD_OVERLAP", "plan")]
-    assert got["住房公积金县区管理部发展基金095001"] == [("PLAN_PERIOD_OVERLAP", "plan")]
-    assert ("PLAN_PERIOD_GAP", "plan") in got["服务大厅建设费095002"]
+        ("PLAN_PERIOD_OVERLAP", "plan[2]")]
+    # overlaps and gaps point at the plan row they are about: the later of two overlapping
+    # periods (9-12月 after 7-9月), the period a gap follows (1-6月 before the missing 7-9月)
+    assert got["住房公积金县区管理部发展基金095001"] == [("PLAN_PERIOD_OVERLAP", "plan[2]")]
+    assert ("PLAN_PERIOD_GAP", "plan[0]") in got["服务大厅建设费095002"]
     gap = [f for f in check(by_name(seed_docs, "服务大厅建设费")) if f.code == "PLAN_PERIOD_GAP"][0]
     assert gap.found == "7-9月"
     assert got["聘用人员经费095004"] == [("PLAN_NOT_QUANTIFIED", "plan_text")]

@@ -86,7 +86,7 @@ def test_any_unicode_text_goes_store_workbook_store(tmp_path_factory, seed_docs,
         **{k: _expect(v, None) for k, v in fields.items()}, "name": writable_text(name + "项目"),
         "composition": [doc.composition[0].model_copy(update={"item": _expect(item, "")})],
         "indicators": [doc.indicators[0].model_copy(update={
-            "level1": _expect(level1, ""), "level2": _expect(level2, ""), "name": writable_text(ind_name + "率"),
+            "level1": _expect(level1, None), "level2": _expect(level2, None), "name": writable_text(ind_name + "率"),
             "target": _expect(target, None)})]})
     read, back, fresh = _through_workbook(doc, tmp_path_factory.mktemp("text"))
     assert read == [expected]

@@ -100,3 +100,43 @@ def test_one_file_with_a_seed_table_a_national_table_and_a_broken_one(tmp_path):
         ("national", "2018年市级专项扶贫资金基础设施(人大代表扶贫基地)"), ("seed", "政府购买服务（劳务）经费")]
     assert f"mixed.txt:{broken_line}" in res.output and "ROW_UNPLACED" in res.output
     assert "未导入" in res.output
+
+
+LAYOUTS = Path(__file__).parent / "data" / "layouts"
+
+
+def test_2015_template_with_midterm_and_annual_side_by_side():
+    """财预〔2015〕88号's 申报表: 中期/年度 money columns, goals and indicator groups side by side."""
+    (t,), _ = read_file(LAYOUTS / "national-2015-midterm-and-annual.txt")
+    d = t.document
+    assert t.ok and (d.year, d.name, d.department_code, d.department_name) == (2019, "农村公路养护工程", "015", "某县交通运输局")
+    assert (d.unit_name, d.project_attribute, d.start_date, d.end_date) == ("某县公路管理站", "延续项目", "2019-01-01", "2021-12-31")
+    assert (d.total_amount, d.year_amount) == ("3000000.00", "1000000.00")
+    assert [(f.source, f.total_amount, f.year_amount) for f in d.funding] == [
+        ("财政拨款", "2400000.00", "800000.00"), ("其他资金", "600000.00", "200000.00")]
+    assert (d.overall_goal, d.annual_goal) == ("目标1：完成农村公路养护300公里。", "目标1：完成养护100公里。")
+    got = [(i.period, i.level1, i.level2, i.name, i.target) for i in d.indicators]
+    assert got[:4] == [("long_term", "产出指标", "数量指标", "养护里程", "≥300公里"),
+                       ("long_term", "产出指标", "质量指标", "优良路率", "≥80%"),
+                       ("long_term", "效益指标", "社会效益指标", "群众出行便利度", "明显提高"),
+                       ("long_term", "满意度指标", "服务对象满意度指标", "沿线群众满意度", "≥90%")]
+    assert [g[0] for g in got[4:]] == ["annual"] * 4 and got[6][4] == "提高"
+    assert not [n for n in t.notes if n.level != "info"]
+
+
+def test_county_form_with_separate_long_and_annual_tables():
+    """A county 申报表: checkbox 项目属性, 资金总额 of a one-year project, 长期 and 年度 tables,
+    the 2015 satisfaction row under 效益指标, a signature line kept in extra."""
+    (t,), _ = read_file(LAYOUTS / "county-separate-long-and-annual-tables.txt")
+    d = t.document
+    assert t.ok and (d.year, d.unit_name, d.name, d.project_attribute) == (2018, "佳县卫生局", "乡村医生培训", "新增项目")
+    assert (d.department_code, d.owner, d.phone) == ("305", "王明", "0912-6721234")
+    assert (d.total_amount, d.year_amount) == (None, "500000.00")  # one year: 资金总额 is the year's
+    assert [(f.source, f.year_amount) for f in d.funding] == [
+        ("财政拨款", "400000.00"), ("自有资金", "100000.00"), ("事业收入", None), ("经营性收入", None), ("其他", None)]
+    assert [(i.period, i.level2, i.name, i.target, i.note) for i in d.indicators][:1] == [
+        ("long_term", "数量指标", "培训人次", "≥900人次", "三年合计")]
+    assert [i.period for i in d.indicators] == ["long_term"] * 4 + ["annual"] * 4
+    assert d.indicators[3].level1 == "效益指标" and d.indicators[3].level2 == "社会公众或服务对象满意度指标"
+    assert [(e.label, e.value) for e in d.extra] == [
+        ("其他说明的问题", "无"), ("填报人", "李华"), ("单位负责人", "张强"), ("填报日期", "2018年1月10日")]

@@ -33,6 +33,8 @@ def books(tmp_path_factory, seed_docs):
 
 
 def _same(a, b) -> bool:
+    if b == "":  # an empty string cell is an empty cell to a Grid
+        return a is None
     if isinstance(a, Decimal) and isinstance(b, int | float) and not isinstance(b, bool):
         return excel_number(a) == excel_number(b)
     return a == b
@@ -63,7 +65,8 @@ def test_every_cell_name_table_and_merge_reads_as_openpyxl_reads_it(books):
 def test_numbers_are_the_decimals_in_the_file(books):
     path = books[0]
     raw = zipfile.ZipFile(path).read("xl/worksheets/sheet1.xml").decode()
-    values = [Decimal(v) for v in __import__("re").findall(r"<v>([-0-9.E+]+)</v>", raw)]
+    numbers = __import__("re").findall(r'<c r="[A-Z]+\d+"(?: s="\d+")?(?: t="n")?>(?:<f>[^<]*</f>)?<v>([^<]*)</v>', raw)
+    values = [Decimal(v) for v in numbers]
     got = [v for row in read_book(path).sheets[0].values for v in row if isinstance(v, Decimal)]
     assert values and got == values
 

@@ -306,7 +306,7 @@ def convert(files, out_dir, store_dir, rules) -> None:
         sys.exit(report.exit_code)
     imported = {o.table.document.unit_code for o in report.outcomes if o.status != "failed"}
     for unit in sorted(imported):
-        for path in do_export(store, out_dir, load_profile(rules), unit=unit):
+        for path in do_export(store, out_dir, load_profile(rules) if rules else None, unit=unit):
             click.echo(f"已写入 (written): {path}")
     sys.exit(report.exit_code)
 
@@ -332,7 +332,7 @@ def export(store_dir, unit, year, output, out_dir, rules) -> None:
     if bool(output) == bool(out_dir):
         raise click.UsageError("[TARGET_MISSING] 请给出 -o 工作簿.xlsx（一个单位和年度）或 --out-dir 文件夹（每个单位和年度一个工作簿）"
                                " (give either -o BOOK.xlsx or --out-dir DIR)")
-    result = do_export(Store(store_dir), output or out_dir, load_profile(rules), unit, year,
+    result = do_export(Store(store_dir), output or out_dir, load_profile(rules) if rules else None, unit, year,
                        progress=lambda items: progress(items, "导出 (export)", len(items)))
     click.echo(render_export(result, store_dir))
     for note in result.notes:
@@ -362,7 +362,7 @@ def _sync_command(direction):
         from .term import progress
         from .validators.profiles import load_profile
 
-        store, profile = Store(store_dir), load_profile(rules)
+        store, profile = Store(store_dir), load_profile(rules) if rules else None
         outcomes = exchange.sync_books(progress(books, "推送 (push)" if direction == "push" else "拉取 (pull)"),
                                        store, profile, direction, force=force, dry_run=dry_run)
         if fmt == "json":

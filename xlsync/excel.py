@@ -18,7 +18,7 @@ import xlwings as xw
 from .errors import Location, XlsyncError
 from .workbook import layout as L
 from .workbook.grid import Grid
-from .workbook.reader import index_rows, named_cells
+from .workbook.reader import index_rows
 
 
 # -- reading ------------------------------------------------------------------------------
@@ -116,12 +116,6 @@ def _write(sheet, coord: str, rows: list[list]) -> None:
     sheet[coord].value = [[_cell(v) for v in row] for row in rows]
 
 
-def _capacity(grid: Grid, cells: dict[str, str]) -> dict[str, int]:
-    from .workbook.reader import table_capacity
-
-    return table_capacity(grid, cells) or {}
-
-
 def alert(book, text: str, error: bool = False) -> None:
     """An action's result in a message box (desktop) or an Office dialog (server)."""
     try:
@@ -192,18 +186,24 @@ def _template_fill(grid: Grid | None, cell: str) -> str | None:
 
     if grid is None:
         return None
+    from .workbook.fields import LIST_COLUMNS
+    from .workbook.reader import sheet_shape
+
     col, row = coordinate_from_string(cell)
     col = column_index_from_string(col)
     for ref in grid.tables.values():
         c0, r0, c1, _r1 = range_boundaries(ref)
         if row == r0 and c0 <= col <= c1:
             return plain_rgb(style.HEADER_FILL.fgColor.rgb)
-    cells = named_cells(grid)
-    if "plan" in cells:
-        hcol, hrow = coordinate_from_string(cells["plan"])
-        first = column_index_from_string(hcol) + L.PLAN_INPUT_COLS
-        if row > hrow and first <= col < first + 4:
-            return plain_rgb(style.COMPUTED_FILL.fgColor.rgb)
+    try:
+        tables = sheet_shape(grid).tables
+    except XlsyncError:
+        return None
+    for t in tables:
+        if t.row < row <= (t.end or t.row) and t.col <= col < t.col + len(t.columns):
+            key = t.columns[col - t.col]
+            if key and LIST_COLUMNS[t.list][key].computed:
+                return plain_rgb(style.COMPUTED_FILL.fgColor.rgb)
     return None
 
 
@@ -218,9 +218,7 @@ def compute_plan(book, rules: str | None = None, report=alert) -> None:
     for sp in content.projects:
         if sp.document is None:
             continue
-        grid = by_title[sp.sheet]
-        cells = named_cells(grid)
-        for coord, rows in plan_blocks(sp.document, cells, _capacity(grid, cells).get("plan", 0), tolerance):
+        for coord, rows in plan_blocks(sp.document, by_title[sp.sheet], tolerance):
             _write(book.sheets[sp.sheet], coord, rows)
     report(book, "已按金额重新计算实施计划的占比、累计占比和季度进度。")
 
@@ -228,14 +226,12 @@ def compute_plan(book, rules: str | None = None, report=alert) -> None:
 def _show(book, grids_by_title, sheet_title: str, doc, tolerance) -> None:
     from .workbook.fill import document_blocks
 
-    grid = grids_by_title[sheet_title]
-    cells = named_cells(grid)
-    for coord, rows in document_blocks(doc, cells, _capacity(grid, cells), tolerance):
+    for coord, rows in document_blocks(doc, grids_by_title[sheet_title], tolerance):
         _write(book.sheets[sheet_title], coord, rows)
 
 
 def _write_meta(book, entries) -> None:
-    from .workbook.writer import meta_rows
+    from .workbook.book import meta_rows
 
     first = entries[0][1]
     rows = meta_rows(entries, first.unit_code, first.year)

@@ -77,22 +77,35 @@ def unwritable_notes(doc: ProjectDocument) -> list[str]:
             for key, chars in found if chars]
 
 
-def export(store: Store, out: Path, profile, unit: str | None = None, year: int | None = None,
+def workbook_name(doc: ProjectDocument) -> str:
+    """The file name of a unit-year workbook: `<unit code>-<year>.xlsx`; a unit without a
+    code is named by its name, a table without a year says `undated`."""
+    import re
+
+    from .document import year_folder
+
+    unit = doc.unit_code or doc.unit_name or doc.department_name or "unit"
+    unit = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", unit).strip(" .")[:60] or "unit"
+    return f"{unit}-{year_folder(doc.year)}.xlsx"
+
+
+def export(store: Store, out: Path, profile=None, unit: str | None = None, year: int | None = None,
            progress=None) -> Exported:
     """One workbook per unit and year. `out` is a file (one unit-year) or a folder.
 
     Each workbook's 目录 names the store by its absolute path (存储位置), which the 推送/拉取
     buttons use. progress: wraps the iterable of (unit, year) groups (a progress bar).
+    profile: the rule profile for every sheet; None: each document's form names its own.
     A broken store file of another unit or year is skipped (and listed); a unit-year with a
     broken file is not written, since its workbook would lack that project."""
-    from .workbook.writer import write_workbook
+    from .workbook.writer import unit_of, write_workbook
 
     docs, errors = store.documents(unit=unit, year=year)
     result = Exported()
     result.skipped = errors
     groups: dict[tuple, list[ProjectDocument]] = {}
     for d in docs:
-        groups.setdefault((d.unit_code, d.year), []).append(d)
+        groups.setdefault(unit_of(d), []).append(d)
     folders = {key: {store.path_for_id(d.id).parent for d in group} for key, group in groups.items()}
     broken = {key: [e for e in errors if e.path.parent in folders[key]] for key in groups}
     if not groups:
@@ -103,18 +116,26 @@ def export(store: Store, out: Path, profile, unit: str | None = None, year: int 
     single = out.suffix.lower() in (".xlsx", ".xlsm")
     if single and len(groups) > 1:
         raise WorkbookError("存储中有多个单位或年度，请用 --unit/--year 选择，或用 --out-dir 导出到文件夹")
-    items = sorted(groups.items(), key=lambda kv: (str(kv[0][0]), kv[0][1]))
-    for (unit_code, yr), group in (progress(items) if progress and not single else items):
-        if broken[(unit_code, yr)]:
-            message = (f"单位 {unit_code} {yr} 年的工作簿未导出：其中 {len(broken[(unit_code, yr)])} 个项目文件"
-                       f"已损坏（{broken[(unit_code, yr)][0].path}）")
+    names: set[str] = set()
+    items = sorted(groups.items(), key=lambda kv: tuple(str(k) for k in kv[0]))
+    for key, group in (progress(items) if progress and not single else items):
+        if broken[key]:
+            message = (f"{workbook_name(group[0])} 未导出：其中 {len(broken[key])} 个项目文件"
+                       f"已损坏（{broken[key][0].path}）")
             if single:
                 raise StoreError(message)
             result.failed.append(message)
             continue
         for doc in group:
             result.notes.extend(unwritable_notes(doc))
-        target = out if single else out / f"{unit_code}-{yr}.xlsx"
+        if single:
+            target = out
+        else:
+            name = workbook_name(group[0])
+            while name in names:
+                name = name.replace(".xlsx", "_.xlsx")
+            names.add(name)
+            target = out / name
         result.append(write_workbook(group, target, profile, store=location))
     return result
 
@@ -228,8 +249,9 @@ def push(book: Path, store: Store, profile, force: bool = False, dry_run: bool =
 
 def _refresh_after(book: Path, content, results: dict[str, ProjectDocument], profile) -> None:
     """After a push the workbook shows the merged documents, with them as its new base."""
+    from .workbook.book import meta_rows
     from .workbook.metapatch import patch_meta
-    from .workbook.writer import meta_rows, update_workbook
+    from .workbook.writer import update_workbook
 
     projects = [(sp.sheet, results[sp.document.id], results[sp.document.id],
                  revision(sp.document) != revision(results[sp.document.id])) for sp in content.projects]
@@ -237,7 +259,7 @@ def _refresh_after(book: Path, content, results: dict[str, ProjectDocument], pro
         first = projects[0][1]
         patch_meta(book, meta_rows([(t, b) for t, _d, b, _r in projects], first.unit_code, first.year))
     else:
-        update_workbook(book, projects, profile)
+        update_workbook(book, projects, profile, content)
 
 
 def pull_content(content, store: Store, force: bool = False):
@@ -259,11 +281,13 @@ def pull_content(content, store: Store, force: bool = False):
         status = "conflict" if m.conflicts else ("updated" if m.changed else "unchanged")
         report.changes.append(ProjectChange(sp.sheet, doc.id, doc.name, status, m))
         projects.append((sp.sheet, m.result, current, bool(m.changed)))
+    from .workbook.writer import unit_of
+
     first = content.projects[0].document
     ids = {sp.document.id for sp in content.projects}
     extra, _errors = store.documents(unit=first.unit_code, year=first.year)
     for d in extra:
-        if d.id not in ids:
+        if d.id not in ids and unit_of(d) == unit_of(first):
             report.changes.append(ProjectChange(None, d.id, d.name, "new"))
             projects.append((None, d, d, True))
     return report, projects
@@ -280,7 +304,7 @@ def pull(book: Path, store: Store, profile, force: bool = False, dry_run: bool =
     base_moved = any(sp.base is None or revision(sp.base) != revision(b)
                      for sp, (_t, _d, b, _r) in zip(content.projects, projects, strict=False))
     if any(p[3] for p in projects) or base_moved or not content.has_meta:
-        update_workbook(book, projects, profile)
+        update_workbook(book, projects, profile, content)
         report.written = True
     return report
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 
 from .errors import Location
 
@@ -133,9 +135,19 @@ def findings_table(findings: list[Finding], sheets: set[str] | None = None) -> l
         where = None
         if loc and loc.sheet and loc.cell and (sheets is None or loc.sheet in sheets):
             where = cell_ref(loc.sheet, loc.cell)
-        rows.append([i, "错误" if f.severity == "error" else "警告", f.code, f.message, f.unit_code,
-                     f.project_name, field_zh(f.field), where, f.found, f.expected])
+        rows.append([i, "错误" if f.severity == "error" else "警告", f.code, _amounts(f.message), f.unit_code,
+                     f.project_name, field_zh(f.field), where, _amounts(f.found), _amounts(f.expected)])
     return rows
+
+
+_AMOUNT = re.compile(r"(?<![\d.,])(-?\d{4,}\.\d{2})(?![\d%])")
+
+
+def _amounts(text: str | None) -> str | None:
+    """Amounts in 元 as a person reads them: 1041500.00 → 1,041,500.00 (display only)."""
+    if not text:
+        return text
+    return _AMOUNT.sub(lambda m: f"{Decimal(m.group(1)):,.2f}", text)
 
 
 def cell_notes(findings: list[Finding]) -> dict[tuple[str, str], tuple[str, str]]:

@@ -187,19 +187,34 @@ def check(doc: ProjectDocument, tolerance: Decimal = Decimal(1), severity=lambda
         for m in range(p.start_month, p.end_month + 1):
             covered[m] = covered.get(m, 0) + 1
     overlap = sorted(m for m, n in covered.items() if n > 1)
+
+    def period_of(months: list[int], after: bool = False) -> str:
+        """The plan row a finding is about: the period holding (or, for a gap, ending just
+        before) the first month named, so the finding points at that row."""
+        m = months[0]
+        for p in figures.periods:
+            if (p.end_month == m - 1) if after else (p.start_month <= m <= p.end_month and p.index > 0
+                                                     and any(q.start_month <= m <= q.end_month
+                                                             for q in figures.periods[:p.index])):
+                return f"plan[{p.index}]"
+        return "plan[0]" if figures.periods else "plan"
+
     if overlap:
-        add("PLAN_PERIOD_OVERLAP", "plan", f"{_months_text(overlap)}同时出现在两个时间段中", _months_text(overlap))
+        add("PLAN_PERIOD_OVERLAP", period_of(overlap), f"{_months_text(overlap)}同时出现在两个时间段中",
+            _months_text(overlap))
     if figures.periods:
         p_start, p_end = _project_months(doc)
         first = min(p.start_month for p in figures.periods)
         last = max(max(p.end_month for p in figures.periods), min(p_end, 12))
         gap = [m for m in range(first, last + 1) if m not in covered]
         if gap:
-            add("PLAN_PERIOD_GAP", "plan", f"{_months_text(gap)}没有安排在任何时间段中", _months_text(gap))
+            add("PLAN_PERIOD_GAP", period_of(gap, after=True), f"{_months_text(gap)}没有安排在任何时间段中",
+                _months_text(gap))
         outside = sorted(m for m in covered if m < p_start or m > p_end)
         if outside:
             add(
-                "PLAN_OUTSIDE_PROJECT", "plan",
+                "PLAN_OUTSIDE_PROJECT", next((f"plan[{p.index}]" for p in figures.periods
+                                               if p.start_month <= outside[0] <= p.end_month), "plan"),
                 f"{_months_text(outside)}不在项目起止时间（{doc.start_date} 至 {doc.end_date}）之内",
                 _months_text(outside), f"{doc.start_date} 至 {doc.end_date}",
             )

@@ -107,6 +107,10 @@ class FactsReader:
                 return
         if self.section == "composition" and self._composition_row(toks):
             return
+        if self.roles is not None and texts and self.v.is_footer(texts[0]) and not self.v.label(texts[0])[0]:
+            self.section = "footer"  # signatures below a table that ended with a labelled field
+            self._footer_row(toks)
+            return
         self._facts_row(toks, file_end)
 
     # -- facts -------------------------------------------------------------------------
@@ -119,7 +123,8 @@ class FactsReader:
                 out.append((None, None, t))
                 continue
             lab, unit = self.v.label(t.text)
-            if lab is None and re.match(r"^\(?(万元|亿元|元)\)?$", norm(t.text)) and out and out[-1][0]:
+            if lab is None and re.match(r"^\(?(万元|亿元|元)\)?$", norm(t.text)) and out and out[-1][0] \
+                    and out[-1][0].key in (*MONEY_KEYS, "money", "funding"):  # '投入目标 (万元)'
                 prev = out[-1]
                 out[-1] = (prev[0], norm(t.text).strip("()"), prev[2])
                 continue
@@ -280,6 +285,8 @@ class FactsReader:
     # -- one labelled field ----------------------------------------------------------------
     def _label(self, lab: Label, unit: str | None, vals: list[Tok], tok: Tok) -> None:
         value = " ".join(v.text for v in vals if v.text).strip() or None
+        if value and re.search(r"[(（]\s*(?:盖章|签名|签字)\s*[)）]", value):
+            value = None  # the next signature slot, not this field's value
         key = lab.key
         line = tok.line
         if key == "unit_decl":
@@ -327,12 +334,11 @@ class FactsReader:
             self._set("start_date", start, line, raw=True)
             self._set("end_date", end, line, raw=True)
             return
-        if key == "either_amount":
-            annual = self.group_annual or any(w in norm(tok.text) for w in self.v.annual_words)
-            key = "year_amount" if annual else "total_amount"
+        if key == "either_amount" and (self.group_annual or any(w in norm(tok.text) for w in self.v.annual_words)):
+            key = "year_amount"  # 资金总额 under 年度/年初/当年: the year's (else decided at the end)
         if key in MONEY_KEYS:
             self.units[key] = unit or self.group_unit
-            self.amount_kinds.append("annual" if key == "year_amount" else "total")
+            self.amount_kinds.append({"year_amount": "annual", "either_amount": "either"}.get(key, "total"))
             self.group_funding = True
         if key == "project_attribute" and value:
             chosen, boxes = checked_options(value)
@@ -365,14 +371,14 @@ class FactsReader:
 
     def _funding(self, lab: Label, unit: str | None, value: str | None, line: int) -> None:
         source = lab.source or lab.text
-        kinds = self.amount_kinds or ["annual" if self.group_annual else "total"]
+        kinds = self.amount_kinds or ["annual" if self.group_annual else "either"]
         same = [f for f in self.funding if f["source"] == source]
         column = kinds[min(len(same), len(kinds) - 1)] if len(kinds) > 1 else kinds[0]
         if lab.source is not None or any(w in source for w in self.v.annual_words):
             column = "annual"
         amount = self._money(value, unit or self.group_unit, line, f"资金来源“{source}”")
-        target = "year_amount" if column == "annual" else "total_amount"
-        entry = same[0] if same and same[0][target] is None and len(kinds) > 1 else None
+        target = {"annual": "year_amount", "either": "either_amount"}.get(column, "total_amount")
+        entry = same[0] if same and same[0].get(target) is None and len(kinds) > 1 else None
         if entry is None:
             entry = {"source": source, "total_amount": None, "year_amount": None}
             self.prov[f"funding[{len(self.funding)}]"] = line

@@ -4,6 +4,8 @@ the reader's state, notes and the document assembled at the end. The reading its
 
 from __future__ import annotations
 
+import re
+
 from .dates import parse_date
 from .document import new_document
 from .errors import DocumentError, Location
@@ -79,6 +81,29 @@ class TableReader(FactsReader, IndicatorReader):
         return [self._finish_project(self, title)]
 
     @staticmethod
+    def _resolve_either(t: TableReader, f: dict) -> None:
+        """资金总额 (and its sources) that no heading marked as annual: the project's total when
+        the project runs over several years, else the year's amount."""
+        years = [str(f.get(k) or "")[:4] for k in ("start_date", "end_date")]
+        multi = all(years) and years[0] != years[1] and not re.search(r"\D", "".join(years))
+        key = "total_amount" if multi else "year_amount"
+        if "either_amount" in f:
+            value = f.pop("either_amount")
+            if f.get(key) is not None:
+                key = "year_amount" if key == "total_amount" else "total_amount"
+            f.setdefault(key, value)
+            if f[key] is None:
+                f[key] = value
+            t.prov[key] = t.prov.get("either_amount", t.prov.get(key))
+            t.units[key] = t.units.get("either_amount")
+        for entry in t.funding:
+            if "either_amount" in entry:
+                amount = entry.pop("either_amount")
+                target = "total_amount" if multi else "year_amount"
+                if entry[target] is None:
+                    entry[target] = amount
+
+    @staticmethod
     def _by_period(t: TableReader) -> list[dict]:
         """Indicators in table order, the 实施期 (long-term) group before the 年度 group (a
         table with both column groups is read row by row)."""
@@ -95,6 +120,7 @@ class TableReader(FactsReader, IndicatorReader):
         table = ImportedTable(self.file, t.first_line, None, notes, loc, self.last_line, self.v.form.name,
                               t.truncated)
         f = {k: v for k, (v, _line) in t.fields.items()}
+        self._resolve_either(t, f)
         data: dict = {}
         noted = len(t.notes)  # what reading the values notes (an unreadable amount) goes to this table
         for key, value in f.items():

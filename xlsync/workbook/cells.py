@@ -70,14 +70,15 @@ def put_money(cell, value: str | None) -> None:
         cell.number_format = style.MONEY_FMT
 
 
-def _significant(d: Decimal) -> int:
+def fits_number(d: Decimal) -> bool:
+    """Whether a number cell keeps every digit of d (Excel keeps 15 significant digits)."""
     digits = d.as_tuple().digits
-    return len(digits) - (len(digits) - len(bytes(digits).rstrip(b"\0")))
+    return len(bytes(digits).rstrip(b"\0")) <= EXCEL_DIGITS
 
 
 def _put_decimal(cell, d: Decimal) -> bool:
     """The exact digits in a number cell (True), or as text when Excel would round them."""
-    if _significant(d) > EXCEL_DIGITS:
+    if not fits_number(d):
         put_text(cell, f"{d:f}")
         return False
     cell.value = 0  # let openpyxl set up a number cell, then hold the exact digits

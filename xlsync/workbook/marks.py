@@ -13,7 +13,7 @@ from openpyxl.styles import PatternFill
 
 from ..findings import MARKS_HEADERS, NO_FINDINGS, Finding, Marks, plan_marks
 from . import layout as L
-from . import style
+from . import style, textfit
 from .cells import put_text
 from .reader import index_rows
 from .writer import restore_charts, save_atomic
@@ -49,7 +49,7 @@ def apply_marks(wb, marks: Marks) -> None:
     if L.FINDINGS_SHEET in wb.sheetnames:
         del wb[L.FINDINGS_SHEET]
     ws = wb.create_sheet(L.FINDINGS_SHEET, 1 if L.INDEX_SHEET in wb.sheetnames else 0)
-    widths = {"A": 6, "B": 6, "C": 22, "D": 60, "E": 10, "F": 30, "G": 22, "H": 30, "I": 16, "J": 16, "K": 8}
+    widths = {"A": 5, "B": 6, "C": 24, "D": 46, "E": 9, "F": 20, "G": 18, "H": 34, "I": 14, "J": 14, "K": 8}
     for col, w in widths.items():
         ws.column_dimensions[col].width = w
     for j, h in enumerate(MARKS_HEADERS, 1):
@@ -69,6 +69,7 @@ def apply_marks(wb, marks: Marks) -> None:
             ws.cell(i, 8).hyperlink = f"#{values[7]}"
             ws.cell(i, 8).font = style.LINK
         ws.cell(i, 2).fill = style.ERROR_FILL if values[1] == "错误" else style.WARNING_FILL
+        ws.row_dimensions[i].height = textfit.row_height(values, list(widths.values()))  # wrapped, whole
     for mark in marks.cells:
         c = wb[mark.sheet][mark.cell]
         c.fill = _fill(mark.color)

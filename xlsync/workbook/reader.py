@@ -1,8 +1,14 @@
 """Reading unit workbooks back into documents, with the cell each value came from.
 
-Cells are found by their sheet-scoped defined names; when a program dropped the names (some
-do on save) the reader falls back to the printed labels. A workbook saved by Excel or
-LibreOffice Calc reads the same as one written by xlsync.
+Any sheet-like object works: an openpyxl worksheet, the Grids the Excel add-in builds from
+what Excel sends, or a direct-XML grid. What is used: ``title``, ``cell(row, col)`` (with
+``value``, ``coordinate``, ``number_format``), ``ws[coord]``, ``defined_names`` (name → object
+with ``attr_text``), ``tables`` (name → object with ``ref``, or the ref itself), ``max_row``,
+``iter_rows`` and ``merged_cells`` (label fallback only).
+
+Cells are found by their sheet-scoped defined names (``xs_<key>``); when a program dropped
+the names the reader falls back to the printed labels of the sheet's form. Table columns
+are found by their header labels, so optional columns and a user's reordering read alike.
 """
 
 from __future__ import annotations
@@ -14,21 +20,23 @@ from pathlib import Path
 from ..document import ProjectDocument, loads, make_id, new_document
 from ..errors import DocumentError, Location, WorkbookError
 from . import layout as L
+from .fields import BASIS_FROM_ZH, LABELS, LIST_COLUMNS, PERIOD_ZH, PERIODS, SCALAR_KINDS, SCALARS
+from .sheetform import SheetForm, sheet_form_named
 from .values import (
     CellValueError,
     read_code,
     read_date,
+    read_int,
     read_money,
     read_month,
     read_percent,
     read_text,
+    read_weight,
 )
 
-_KIND_READERS = {"text": read_text, "code": read_code, "money": read_money, "date": read_date}
-FIELD_KINDS = {k: t for row in L.FACT_ROWS for _l, k, t in row} | {
-    k: "text" for _l, k in L.NARRATIVE_ROWS + L.GOAL_ROWS + [L.REMARK]}
-FIELD_LABELS = {label: k for row in L.FACT_ROWS for label, k, _t in row} | {
-    label: k for label, k in L.NARRATIVE_ROWS + L.GOAL_ROWS + [L.REMARK]}
+_KIND_READERS = {"text": read_text, "code": read_code, "money": read_money, "date": read_date,
+                 "int": read_int, "month": read_month, "weight": read_weight}
+PERIOD_FROM_ZH = {v: k for k, v in PERIOD_ZH.items()} | {p: p for p in PERIODS}
 
 
 @dataclass
@@ -40,6 +48,7 @@ class SheetProject:
     base: ProjectDocument | None = None
     errors: list[WorkbookError] = field(default_factory=list)
     unshown: frozenset[str] = frozenset()  # document keys the sheet has no cells for
+    shape: Shape | None = None  # where the sheet keeps each key (for writing into it)
 
 
 @dataclass
@@ -55,16 +64,25 @@ class WorkbookContent:
         return [e for p in self.projects for e in p.errors]
 
 
+# -- where things are ---------------------------------------------------------------------
 def _coord(attr_text: str) -> tuple[str, str] | None:
-    m = re.match(r"^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]+)\$?(\d+)", attr_text or "")
+    m = re.match(r"^=?(?:'((?:[^']|'')+)'|([^!']+))!\$?([A-Z]+)\$?(\d+)", attr_text or "")
     if not m:
         return None
     sheet = (m.group(1) or m.group(2)).replace("''", "'")
     return sheet, f"{m.group(3)}{m.group(4)}"
 
 
+def _rc(coord: str) -> tuple[int, int]:
+    m = re.fullmatch(r"\$?([A-Z]+)\$?(\d+)", coord)
+    col = 0
+    for ch in m.group(1):
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)), col
+
+
 def named_cells(ws) -> dict[str, str]:
-    """Field key → cell coordinate on this sheet, from sheet-scoped (or workbook) names."""
+    """Key → cell coordinate on this sheet, from its sheet-scoped names (xs_<key>)."""
     found = {}
     for name, dn in list(ws.defined_names.items()):
         if name.startswith("xs_") and (c := _coord(dn.attr_text)):
@@ -72,28 +90,148 @@ def named_cells(ws) -> dict[str, str]:
     return found
 
 
-def _by_labels(ws) -> dict[str, str]:
-    """Fallback: find value cells by their printed labels."""
+def _table_end(ws, header: str) -> int | None:
+    """The last row of the Excel table whose header row starts at `header`, if there is one
+    (openpyxl tables, or the "A1:D9" refs of a Grid)."""
+    for t in ws.tables.values():
+        start, _, stop = (t.ref if hasattr(t, "ref") else t).replace("$", "").partition(":")
+        if start == header:
+            return int(re.search(r"\d+$", stop).group())
+    return None
+
+
+@dataclass
+class TableShape:
+    list: str                  # composition | funding | plan | extra | quarters | indicators
+    key: str                   # its name key: indicators, indicators_2 …
+    row: int                   # header row
+    col: int                   # first column
+    columns: list[str | None]  # column keys, None for a column xlsync does not know
+    end: int | None            # last row of the Excel table (None: up to the first blank row)
+    period: str | None = None  # indicator tables: their period group
+
+    @property
+    def header(self) -> str:
+        from openpyxl.utils import get_column_letter
+
+        return f"{get_column_letter(self.col)}{self.row}"
+
+    @property
+    def capacity(self) -> int:
+        return (self.end - self.row) if self.end else 0
+
+
+@dataclass
+class Shape:
+    """Where a project sheet keeps each key: scalar cells and the tables of its lists."""
+
+    form: SheetForm
+    cells: dict[str, str]
+    tables: list[TableShape]
+
+    def tables_of(self, key: str) -> list[TableShape]:
+        return [t for t in self.tables if t.list == key]
+
+
+def _column_keys(sf: SheetForm, list_key: str) -> dict[str, str]:
+    """Header label → column key, the form's labels and xlsync's own."""
+    out = {}
+    for col in LIST_COLUMNS[list_key].values():
+        out[col.label] = col.key
+        out[sf.column_label(list_key, col)] = col.key
+    return out
+
+
+def _text(ws, r: int, c: int) -> str | None:
+    if r < 1 or c < 1:
+        return None
+    v = ws.cell(r, c).value
+    return v.strip() if isinstance(v, str) and v.strip() else None
+
+
+def _period_of(ws, sf: SheetForm, row: int, col: int) -> str:
+    labels = {sf.period_label(p): p for p in PERIODS} | {LABELS[f"period.{p}"]: p for p in PERIODS}
+    for c in range(col - 1, 0, -1):  # a side label left of the header
+        if (t := _text(ws, row, c)) in labels:
+            return labels[t]
+    for c in range(1, col + 8):      # a heading above the table
+        if (t := _text(ws, row - 1, c)) in labels:
+            return labels[t]
+    return "annual"
+
+
+def _table_shape(ws, sf: SheetForm, list_key: str, key: str, coord: str) -> TableShape:
+    row, col = _rc(coord)
+    known = _column_keys(sf, list_key)
+    columns: list[str | None] = []
+    c = col
+    end = _table_end(ws, coord)
+    width = None
+    if end is not None:
+        for t in ws.tables.values():
+            ref = (t.ref if hasattr(t, "ref") else t).replace("$", "")
+            if ref.startswith(coord + ":"):
+                width = _rc(ref.split(":")[1])[1] - col + 1
+    while (width is None and _text(ws, row, c) is not None) or (width is not None and c < col + width):
+        columns.append(known.get(_text(ws, row, c) or ""))
+        c += 1
+    period = _period_of(ws, sf, row, col) if list_key == "indicators" else None
+    return TableShape(list_key, key, row, col, columns, end, period)
+
+
+def _list_of(key: str) -> str | None:
+    base = re.sub(r"_\d+$", "", key)
+    return base if base in LIST_COLUMNS else None
+
+
+def sheet_shape(ws, cells: dict[str, str] | None = None) -> Shape:
+    """The shape of a project sheet: its form (from its 表式 cell) and where each key is."""
+    cells = dict(named_cells(ws) if cells is None else cells)
+    layout = read_text(ws[cells["layout"]].value) if "layout" in cells else None
+    try:
+        sf = sheet_form_named(layout)
+    except Exception as exc:  # noqa: BLE001 - an unknown form: say so with the cell
+        raise WorkbookError(f"表式 {layout!r} 无法使用: {exc}",
+                            Location("", sheet=ws.title, cell=cells.get("layout"))) from None
+    tables = []
+    for key, coord in list(cells.items()):
+        lst = _list_of(key)
+        if lst:
+            tables.append(_table_shape(ws, sf, lst, key, coord))
+            del cells[key]
+    tables.sort(key=lambda t: (t.row, t.col))
+    return Shape(sf, cells, tables)
+
+
+def _by_labels(ws, sf: SheetForm) -> dict[str, str]:
+    """Fallback when a program dropped the names: value cells by their printed labels."""
     found: dict[str, str] = {}
-    headers = {L.COMPOSITION_HEADERS[0]: "composition", L.PLAN_HEADERS[0]: "plan",
-               L.INDICATOR_HEADERS[0]: "indicators", L.QUARTER_HEADERS[0]: "quarters"}
+    labels = {sf.label(k): k for k in SCALARS} | {LABELS[k]: k for k in SCALARS}
+    firsts = {}
+    for lst, cols in LIST_COLUMNS.items():
+        first = next(iter(cols.values()))
+        firsts[first.label] = lst
+        firsts[sf.column_label(lst, first)] = lst
+    firsts.pop("指标期间", None)
+    firsts[sf.column_label("indicators", LIST_COLUMNS["indicators"]["level1"])] = "indicators"
+    counts: dict[str, int] = {}
+    merged = getattr(ws, "merged_cells", set())
     for row in ws.iter_rows():
         for c in row:
             if not isinstance(c.value, str):
                 continue
             v = c.value.strip()
-            if v in FIELD_LABELS and FIELD_LABELS[v] not in found:
+            if v in firsts and (lst := firsts[v]):
+                n = counts[lst] = counts.get(lst, 0) + 1
+                found[lst if n == 1 else f"{lst}_{n}"] = c.coordinate
+            elif v in labels and labels[v] not in found:
                 nxt = ws.cell(c.row, c.column + 1)
-                # merged label cells (E:F) hold their value two columns right
-                while nxt.coordinate in ws.merged_cells and nxt.value is None and nxt.column < c.column + 3:
+                while nxt.coordinate in merged and nxt.value is None and nxt.column < c.column + 6:
                     nxt = ws.cell(c.row, nxt.column + 1)
-                found[FIELD_LABELS[v]] = nxt.coordinate
-            elif v in headers and headers[v] not in found:
-                found[headers[v]] = c.coordinate
-            elif v.endswith("支出项目绩效目标表") and "unit_name" not in found:
-                found["unit_name"] = c.coordinate
-            elif re.fullmatch(r"[（(]\d{4}年[）)]", v) and "year" not in found:
-                found["year"] = c.coordinate
+                found[labels[v]] = nxt.coordinate
+    for b in sf.blocks:
+        if b.kind in ("title", "subtitle") and b.field and b.field not in found:
+            found[b.field] = "A1" if b.kind == "title" else "A2"
     return found
 
 
@@ -108,37 +246,24 @@ def index_rows(ws) -> list[tuple[int, str]]:
     return rows
 
 
-def _table_end(ws, header: str) -> int | None:
-    """The last row of the Excel table whose header row starts at `header`, if there is one
-    (openpyxl tables, or the "A1:D9" refs of a Grid)."""
-    for t in ws.tables.values():
-        start, _, stop = (t.ref if hasattr(t, "ref") else t).replace("$", "").partition(":")
-        if start == header:
-            return int(re.search(r"\d+$", stop).group())
-    return None
-
-
 def table_capacity(ws, cells: dict[str, str]) -> dict[str, int] | None:
-    """Body rows of the composition, plan and indicator tables, or None when one is missing."""
-    out = {}
-    for key in ("composition", "plan", "indicators"):
-        end = _table_end(ws, cells[key]) if key in cells else None
-        if end is None:
-            return None
-        out[key] = end - int(re.search(r"\d+$", cells[key]).group())
-    return out
+    """Body rows of each table on the sheet by name key, or None when a table is missing."""
+    shape = sheet_shape(ws, cells)
+    out = {t.key: t.capacity for t in shape.tables}
+    return out if all(t.end is not None for t in shape.tables) else None
 
 
-def _table_rows(ws, header: str, width: int) -> list[tuple[int, list]]:
+def table_rows(ws, t: TableShape) -> list[tuple[int, list]]:
     """(row number, cells) of a table's body: up to the table's end, or the first blank row."""
-    hdr = ws[header]
-    end = _table_end(ws, header)
     rows = []
-    r = hdr.row + 1
-    while r <= (end or ws.max_row):
-        cells = [ws.cell(r, hdr.column + j) for j in range(width)]
-        if all(c.value is None or (isinstance(c.value, str) and not c.value.strip()) for c in cells):
-            if end is None:
+    r = t.row + 1
+    width = len(t.columns)
+    while r <= (t.end or ws.max_row):
+        cells = [ws.cell(r, t.col + j) for j in range(width)]
+        blank = all(c.value is None or (isinstance(c.value, str) and not c.value.strip())
+                    for c, k in zip(cells, t.columns, strict=True) if k and not _computed(t.list, k))
+        if blank:
+            if t.end is None:
                 break
         else:
             rows.append((r, cells))
@@ -146,34 +271,118 @@ def _table_rows(ws, header: str, width: int) -> list[tuple[int, list]]:
     return rows
 
 
+def _computed(list_key: str, col: str) -> bool:
+    return LIST_COLUMNS[list_key][col].computed
+
+
+def _untemplate(text: str | None, template: str) -> str | None:
+    if text is None:
+        return None
+    pre, _, post = template.partition("{}")
+    if text.startswith(pre) and text.endswith(post) and len(text) >= len(pre) + len(post):
+        text = text[len(pre):len(text) - len(post)]
+    return text if text.strip() else None
+
+
+def _read_cell(kind: str, cell):
+    if kind == "percent":
+        return read_percent(cell.value, getattr(cell, "number_format", "General"))
+    if kind == "basis":
+        t = read_text(cell.value)
+        if t is not None and t.strip() not in BASIS_FROM_ZH:
+            raise CellValueError(f"比例口径应为“累计”或“本期”，得到 {t!r}")
+        return None if t is None else BASIS_FROM_ZH[t.strip()]
+    if kind == "period":
+        t = read_text(cell.value)
+        if t is not None and t.strip() not in PERIOD_FROM_ZH:
+            raise CellValueError(f"指标期间应为“长期”或“年度”，得到 {t!r}")
+        return None if t is None else PERIOD_FROM_ZH[t.strip()]
+    return _KIND_READERS[kind](cell.value)
+
+
 def _read_sheet(path: Path, ws, meta: dict) -> SheetProject | None:
     cells = named_cells(ws)
-    if "name" not in cells:
-        labelled = _by_labels(ws)
+    if "name" not in cells and not any(k.startswith("indicators") for k in cells):
+        labelled = _by_labels(ws, sheet_form_named(None))
         if "name" not in labelled:
             return None
         cells = {**labelled, **cells}
     sp = SheetProject(ws.title, None)
     loc = lambda coord: Location(str(path), sheet=ws.title, cell=coord)  # noqa: E731
-    data: dict = {}
 
     def fail(coord, message):
         sp.errors.append(WorkbookError(message, loc(coord)))
 
-    for key, kind in FIELD_KINDS.items():
-        coord = cells.get(key)
+    try:
+        shape = sheet_shape(ws, cells)
+    except WorkbookError as exc:
+        sp.errors.append(WorkbookError(exc.message, loc(exc.location.cell if exc.location else "A1")))
+        return sp
+    sf = shape.form
+    sp.shape = shape
+    data: dict = {}
+    for key in SCALARS:
+        coord = shape.cells.get(key)
         if coord is None:
-            fail("A1", f"找不到字段“{key}”的单元格")
+            data[key] = None
             continue
         sp.provenance[key] = loc(coord)
+        template = sf.template(key)
         try:
-            data[key] = _KIND_READERS[kind](ws[coord].value)
+            if template is not None:
+                text = _untemplate(read_text(ws[coord].value), template)
+                if SCALAR_KINDS[key] == "year":
+                    m = re.fullmatch(r"\s*(\d{4})\s*", text or "")
+                    if text is not None and not m:
+                        raise CellValueError(f"预算年度应为四位数字，得到 {text!r}")
+                    text = int(m.group(1)) if m else None
+                data[key] = text
+            elif SCALAR_KINDS[key] == "year":
+                data[key] = read_int(ws[coord].value)
+            else:
+                data[key] = _KIND_READERS[SCALAR_KINDS[key]](ws[coord].value)
         except CellValueError as exc:
             fail(coord, str(exc))
-    title = read_text(ws[cells["unit_name"]].value) if "unit_name" in cells else None
-    data["unit_name"] = title.removesuffix("支出项目绩效目标表").strip() or None if title else None
-    year_text = read_text(ws[cells["year"]].value) if "year" in cells else None
-    m = re.search(r"(\d{4})", year_text or "")
+    lists: dict[str, list] = {"composition": [], "funding": [], "plan": [], "extra": [], "indicators": []}
+    seen: dict[str, int] = {}
+    for t in shape.tables:
+        if t.list == "quarters":
+            continue
+        if t.key == t.list:
+            sp.provenance[t.list] = loc(t.header)
+        for r, row in table_rows(ws, t):
+            i = seen[t.list] = seen.get(t.list, -1) + 1
+            item: dict = {}
+            try:
+                for cell, k in zip(row, t.columns, strict=True):
+                    if k is None or _computed(t.list, k):
+                        continue
+                    sp.provenance[f"{t.list}[{i}].{k}"] = loc(cell.coordinate)
+                    item[k] = _read_cell(LIST_COLUMNS[t.list][k].kind, cell)
+            except CellValueError as exc:
+                fail(cell.coordinate, str(exc))
+                continue
+            sp.provenance[f"{t.list}[{i}]"] = loc(row[0].coordinate)
+            for k, col in LIST_COLUMNS[t.list].items():  # a column the sheet does not show: empty
+                if not col.computed:
+                    item.setdefault(k, None)
+            if t.list == "indicators":
+                item["period"] = item["period"] or t.period
+            elif t.list == "plan":
+                if item.get("start_month") is None or item.get("end_month") is None:
+                    fail(row[0].coordinate, f"第 {r} 行的开始月、结束月应为 1-12")
+                    continue
+                if item.get("start_year") is None and item.get("end_year") is None \
+                        and item["start_month"] > item["end_month"]:
+                    fail(row[0].coordinate, f"第 {r} 行的开始月晚于结束月")
+                    continue
+            elif t.list == "composition":
+                item["item"] = item.get("item") or ""
+            elif t.list == "funding":
+                item["source"] = item.get("source") or ""
+            elif t.list == "extra":
+                item["label"] = item.get("label") or ""
+            lists[t.list].append(item)
     meta_entry = meta.get(ws.title)
     base = None
     if meta_entry and meta_entry[2]:
@@ -181,73 +390,14 @@ def _read_sheet(path: Path, ws, meta: dict) -> SheetProject | None:
             base = loads(meta_entry[2], source=f"{path} [{L.META_SHEET}]")
         except DocumentError:
             base = None
-    if m:
-        data["year"] = int(m.group(1))
-    elif base:
-        data["year"] = base.year
-    else:
-        fail(cells.get("year", "A2"), "找不到预算年度（应为“（2020年）”）")
-    composition, plan, indicators = [], [], []
-    for key in ("composition", "plan", "indicators"):
-        if key in cells:
-            sp.provenance[key] = loc(cells[key])
-    if "composition" in cells:
-        for i, (_r, row) in enumerate(_table_rows(ws, cells["composition"], 2)):
-            sp.provenance[f"composition[{i}]"] = loc(row[0].coordinate)
-            sp.provenance[f"composition[{i}].amount"] = loc(row[1].coordinate)
-            try:
-                composition.append({"item": read_text(row[0].value) or "", "amount": read_money(row[1].value)})
-            except CellValueError as exc:
-                fail(row[1].coordinate, str(exc))
-    if "plan" in cells:
-        for i, (r, row) in enumerate(_table_rows(ws, cells["plan"], L.PLAN_INPUT_COLS)):
-            sp.provenance[f"plan[{i}]"] = loc(row[0].coordinate)
-            sp.provenance[f"plan[{i}].amount"] = loc(row[2].coordinate)
-            sp.provenance[f"plan[{i}].stated_percent"] = loc(row[3].coordinate)
-            try:
-                basis_text = read_text(row[4].value)
-                if basis_text is not None and basis_text.strip() not in L.BASIS_FROM_ZH:
-                    raise CellValueError(f"比例口径应为“累计”或“本期”，得到 {basis_text!r}")
-                start, end = read_month(row[0].value), read_month(row[1].value)
-                if start is None or end is None or start > end:
-                    raise CellValueError(f"第 {r} 行的开始月、结束月应为 1-12 且开始不晚于结束")
-                plan.append({
-                    "start_month": start, "end_month": end, "amount": read_money(row[2].value),
-                    "stated_percent": read_percent(row[3].value, row[3].number_format),
-                    "percent_basis": L.BASIS_FROM_ZH.get((basis_text or "").strip()),
-                })
-            except CellValueError as exc:
-                fail(row[0].coordinate, str(exc))
-    if "indicators" in cells:
-        for i, (_r, row) in enumerate(_table_rows(ws, cells["indicators"], 4)):
-            sp.provenance[f"indicators[{i}]"] = loc(row[2].coordinate)
-            for j, sub in enumerate(("level1", "level2", "name", "target")):
-                sp.provenance[f"indicators[{i}].{sub}"] = loc(row[j].coordinate)
-            vals = [read_text(c.value) for c in row]
-            indicators.append({"level1": vals[0] or "", "level2": vals[1] or "", "name": vals[2] or "",
-                               "target": vals[3]})
     if sp.errors:
         return sp
     doc_id = meta_entry[0] if meta_entry and meta_entry[0] else None
-    if not data.get("name"):
-        fail(cells["name"], "项目名称不能为空")
-        return sp
-    shown = set(data) | {"id", "plan", "composition", "indicators", "schema_version"}
-    from ..document import FIELDS
-
-    sp.unshown = frozenset(k for k in FIELDS if k not in shown)
-    if base is not None:  # keys this sheet does not show come from the exported document
-        data.update({k: v for k, v in base.model_dump(mode="json").items() if k not in shown})
-        for i, ind in enumerate(indicators):
-            if i < len(base.indicators):
-                old = base.indicators[i]
-                ind.update(period=old.period, note=old.note, weight=old.weight)
-        for i, p in enumerate(plan):
-            if i < len(base.plan):
-                p.update(start_year=base.plan[i].start_year, end_year=base.plan[i].end_year)
     try:
-        doc_id = doc_id or make_id(data["year"], data.get("unit_code"), data["name"])
-        sp.document = new_document(id=doc_id, plan=plan, composition=composition, indicators=indicators, **data)
+        doc_id = doc_id or make_id(data["year"], data.get("unit_code"), data.get("name"),
+                                   unit_name=data.get("unit_name"), department=data.get("department_name"),
+                                   form=data.get("form"))
+        sp.document = new_document(id=doc_id, **lists, **data)
     except DocumentError as exc:
         fail("A1", exc.message)
     sp.base, sp.base_rev = base, (meta_entry[1] if meta_entry else None)
@@ -282,7 +432,7 @@ def read_sheets(path, sheets, store_ref: str | None = None) -> WorkbookContent:
     meta_ws = by_title.get(L.META_SHEET)
     has_meta = meta_ws is not None and meta_ws["A1"].value == L.MARKER
     if has_meta:
-        from .writer import meta_json
+        from .book import meta_json
 
         meta = meta_json(meta_ws)
     store_setting = None

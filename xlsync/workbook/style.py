@@ -1,6 +1,13 @@
-"""Cell styles of the template: Chinese fonts, borders, number formats."""
+"""Cell styles of the sheets: Chinese fonts, borders, number formats.
+
+STYLES holds each style once, as plain data; `openpyxl_style` and `XlsxFormats` turn it into
+the objects each library wants, built once (per process for openpyxl, per workbook for
+xlsxwriter) and shared by every cell.
+"""
 
 from __future__ import annotations
+
+from functools import cache
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
@@ -23,13 +30,120 @@ MONEY_FMT = "#,##0.00"
 PCT_FMT = "0.00"
 DATE_FMT = "yyyy-mm-dd"
 TEXT_FMT = "@"
-COL_WIDTHS = {"A": 18, "B": 18, "C": 30, "D": 16, "E": 12, "F": 12, "G": 16, "H": 12, "I": 10}
+COMPUTED = "E2EFDA"
+
+_BOXED = {"border": True, "valign": "top", "wrap": True}
+STYLES: dict[str, dict] = {
+    "title": {"font": "黑体", "size": 16, "bold": True, "align": "center", "valign": "center", "wrap": True},
+    "subtitle": {"align": "center", "valign": "center"},
+    "section": {"font": "黑体", "size": 12, "bold": True, "fill": "DDEBF7", "valign": "center"},
+    "subsection": {"bold": True, "valign": "center"},
+    "label": {"bold": True, "fill": "F2F2F2", "border": True, "align": "center", "valign": "center",
+              "wrap": True},
+    "header": {"bold": True, "fill": "DDEBF7", "border": True, "align": "center", "valign": "center",
+               "wrap": True},
+    "text": {**_BOXED, "num": TEXT_FMT},
+    "money": {**_BOXED, "num": MONEY_FMT, "shrink": True},
+    "date": {**_BOXED, "num": DATE_FMT},
+    "number": {**_BOXED, "shrink": True},
+    "c_pct": {**_BOXED, "num": PCT_FMT, "fill": COMPUTED, "shrink": True},
+    "c_money": {**_BOXED, "num": MONEY_FMT, "fill": COMPUTED, "shrink": True},
+    "c_text": {**_BOXED, "fill": COMPUTED},
+    "c_label": {**_BOXED, "fill": COMPUTED},
+    "link": {"color": "0563C1", "underline": True, "border": True, "valign": "top", "wrap": True},
+    "total": {"bold": True, "border": True, "valign": "top", "num": MONEY_FMT, "shrink": True},
+    "total_label": {"bold": True, "border": True, "valign": "top", "align": "center"},
+    "hidden_repeat": {"color": "FFFFFF"},  # conditional format: a repeated 一级/二级 category
+    "plain": {},
+}
 
 
-def print_a4(ws, orientation: str, title_rows: str) -> None:
-    """A4, fit to the page width, header rows repeated on every page."""
+@cache
+def openpyxl_style(key: str) -> tuple:
+    """(font, fill, border, alignment, number_format) of a style, shared objects."""
+    s = STYLES[key]
+    font = Font(name=s.get("font", FONT), size=s.get("size", 11), bold=s.get("bold", False),
+                color=s.get("color"), underline="single" if s.get("underline") else None)
+    fill = PatternFill("solid", fgColor=s["fill"]) if "fill" in s else PatternFill(fill_type=None)
+    border = BOX if s.get("border") else Border()
+    align = Alignment(horizontal=s.get("align"), vertical=s.get("valign"),
+                      wrap_text=None if s.get("shrink") else s.get("wrap"), shrink_to_fit=s.get("shrink"))
+    return font, fill, border, align, s.get("num", "General")
+
+
+def apply(cell, key: str) -> None:
+    cell.font, cell.fill, cell.border, cell.alignment, cell.number_format = openpyxl_style(key)
+
+
+class XlsxFormats:
+    """xlsxwriter formats of one workbook, each made once."""
+
+    def __init__(self, workbook):
+        self.workbook = workbook
+        self._made: dict[str, object] = {}
+
+    def __getitem__(self, key: str):
+        fmt = self._made.get(key)
+        if fmt is None:
+            fmt = self._made[key] = self.workbook.add_format(xlsx_props(key))
+        return fmt
+
+    def condition(self, key: str):
+        """The format of a conditional format (a dxf) of the style."""
+        fmt = self._made.get("cf:" + key)
+        if fmt is None:
+            fmt = self._made["cf:" + key] = self.workbook.add_format(xlsx_condition_props(key))
+        return fmt
+
+
+@cache
+def _xlsx_props(key: str) -> tuple:
+    s = STYLES[key]
+    p: dict = {"font_name": s.get("font", FONT), "font_size": s.get("size", 11)}
+    if s.get("bold"):
+        p["bold"] = True
+    if "color" in s:
+        p["font_color"] = "#" + s["color"]
+    if s.get("underline"):
+        p["underline"] = 1
+    if "fill" in s:
+        p["pattern"], p["bg_color"] = 1, "#" + s["fill"]
+    if s.get("border"):
+        p["border"], p["border_color"] = 1, "#808080"
+    if "align" in s:
+        p["align"] = s["align"]
+    if "valign" in s:
+        p["valign"] = {"center": "vcenter"}.get(s["valign"], s["valign"])
+    if s.get("shrink"):  # a number too wide for its column shrinks instead of showing ###
+        p["shrink"] = True
+    elif s.get("wrap"):
+        p["text_wrap"] = True
+    if "num" in s:
+        p["num_format"] = s["num"]
+    return tuple(p.items())
+
+
+def xlsx_props(key: str) -> dict:
+    return dict(_xlsx_props(key))
+
+
+def xlsx_condition_props(key: str) -> dict:
+    """Properties of a conditional format (font colour only: what Calc also applies)."""
+    s = STYLES[key]
+    return {"font_color": "#" + s["color"]} if "color" in s else {}
+
+
+def print_a4(ws, orientation: str, title_rows: str, pages_tall: int = 0) -> None:
+    """A4, fit to the page width, header rows repeated on every page (openpyxl)."""
+    from .textfit import MARGIN_IN
+
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = orientation
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, pages_tall
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = title_rows
+    if title_rows:
+        ws.print_title_rows = title_rows
+    m = ws.page_margins
+    m.left, m.right, m.top, m.bottom = (MARGIN_IN[k] for k in ("left", "right", "top", "bottom"))
+    m.header, m.footer = MARGIN_IN["header"], MARGIN_IN["footer"]
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"

@@ -112,6 +112,9 @@ def read_month(value) -> int | None:
     return int(number)
 
 
+_AS_WRITTEN = re.compile(r"\d{1,3}(\.\d+)?|1000")
+
+
 def _plain(d: Decimal) -> str:
     text = f"{d:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
@@ -131,12 +134,50 @@ def read_percent(value, number_format: str = "General") -> str | None:
         if "%" in (number_format or "") or 0 < d < 1:
             d *= 100
     else:
-        m = _PERCENT_RE.match(normalize_digits(str(value)))
+        m = _PERCENT_RE.match(normalize_digits(str(value)).strip())
         if not m:
             raise CellValueError(f"无法识别的比例 {value!r}（应为 45% 或 45）")
+        if m.group(2) and _AS_WRITTEN.fullmatch(m.group(1)):
+            return m.group(1)  # "45.50%" stays 45.50: the percentage as written
         d = Decimal(m.group(1))
         if not m.group(2) and 0 < d < 1:
             d *= 100
     if d < 0 or d > 1000 or (d and d.adjusted() < -6):
         raise CellValueError(f"比例超出范围: {value!r}")
     return _plain(d)
+
+
+def read_int(value) -> int | None:
+    """A year (开始年, 预算年度): a whole number."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    _known(value)
+    if _is_number(value):
+        value = excel_number(value)
+    try:
+        number = Decimal(normalize_digits(str(value)).removesuffix("年").strip())
+    except InvalidOperation:
+        raise CellValueError(f"应为年份（四位数字），得到 {value!r}") from None
+    if not number.is_finite() or number != number.to_integral_value() or not 1900 <= number <= 2200:
+        raise CellValueError(f"应为年份（四位数字），得到 {value!r}")
+    return int(number)
+
+
+def read_weight(value) -> str | None:
+    """分值/权重 as written: text stays as typed, a number becomes its shortest decimal."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    _known(value)
+    if isinstance(value, bool):
+        raise CellValueError(f"分值应为数字，得到 {value!r}")
+    if _is_number(value):
+        d = excel_number(value)
+        if not d.is_finite() or abs(d) > 10**6 or (d and d.adjusted() < -6):
+            raise CellValueError(f"分值超出范围: {value}")
+        return _plain(d)
+    text = normalize_digits(str(value)).strip()
+    try:
+        Decimal(text)
+    except InvalidOperation:
+        raise CellValueError(f"分值应为数字，得到 {value!r}") from None
+    return text
