@@ -11,6 +11,8 @@ An office adds its own form by copying ``national.toml`` and passing ``--form PA
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
@@ -55,16 +57,37 @@ def _read(text: str, source: str) -> Form:
         raise XlsyncError(f"{source}: 表单文件缺少键 {exc}") from None
 
 
+_DIRS: list[Path] = []  # folders of an office's own forms (a store's .xlsync/forms, XLSYNC_FORMS)
+
+
+def add_forms_folder(folder: str | Path) -> None:
+    """Look for form files (`<name>.toml`) in this folder too (e.g. a store's own forms)."""
+    folder = Path(folder)
+    if folder not in _DIRS:
+        _DIRS.append(folder)
+        load_form.cache_clear()
+
+
+def forms_folders() -> list[Path]:
+    env = [Path(p) for p in os.environ.get("XLSYNC_FORMS", "").split(os.pathsep) if p]
+    return env + _DIRS
+
+
 @cache
 def load_form(name_or_path: str | None = None) -> Form:
-    """A shipped form by name ('seed', 'national') or a form file by path."""
+    """A form by name — shipped ('seed', 'national') or an office's own, found in the folders of
+    `forms_folders()` — or a form file by path."""
     name_or_path = name_or_path or DEFAULT
     if name_or_path in BUILTIN:
         ref = resources.files("xlsync.forms") / f"{name_or_path}.toml"
         return _read(ref.read_text(encoding="utf-8"), f"forms/{name_or_path}.toml")
     path = Path(name_or_path)
+    if not path.is_file() and re.fullmatch(r"[\w.-]{1,64}", name_or_path):
+        path = next((d / f"{name_or_path}.toml" for d in forms_folders() if (d / f"{name_or_path}.toml").is_file()),
+                    path)
     if not path.is_file():
-        raise XlsyncError(f"表单文件不存在: {path}（内置表单: {', '.join(BUILTIN)}）")
+        raise XlsyncError(f"表单文件不存在: {name_or_path}（内置表单: {', '.join(BUILTIN)}；"
+                          f"自己的表单放在存储的 .xlsync/forms/ 或 XLSYNC_FORMS 指定的文件夹中）")
     return _read(path.read_text(encoding="utf-8"), str(path))
 
 

@@ -140,3 +140,29 @@ def test_county_form_with_separate_long_and_annual_tables():
     assert d.indicators[3].level1 == "效益指标" and d.indicators[3].level2 == "社会公众或服务对象满意度指标"
     assert [(e.label, e.value) for e in d.extra] == [
         ("其他说明的问题", "无"), ("填报人", "李华"), ("单位负责人", "张强"), ("填报日期", "2018年1月10日")]
+
+
+def test_an_offices_own_form_file_reads_validates_and_exports(tmp_path):
+    """A finance office copies forms/national.toml, names it, adds its own label; the form
+    travels with the store, so its documents export without further setup."""
+    from xlsync.forms import load_form
+
+    text = Path(load_form("national").source if Path(load_form("national").source).is_file() else
+                Path(__file__).parents[1] / "forms" / "national.toml").read_text(encoding="utf-8")
+    text = text.replace('name = "national"', 'name = "county-x"', 1)
+    text = text.replace('name = ["项目名称", ', 'name = ["本县项目称谓", "项目名称", ', 1)
+    own = tmp_path / "county-x.toml"
+    own.write_text(text, encoding="utf-8")
+    table = tmp_path / "t.txt"
+    table.write_text((SAMPLES / "02_hunan-nanyue_poverty-tourism-base_2018.txt").read_text(encoding="utf-8")
+                     .replace("项目名称 2018年", "本县项目称谓 2018年"), encoding="utf-8")
+    store = tmp_path / "s"
+    res = CliRunner().invoke(cli, ["import-text", str(table), "--store", str(store), "--form", str(own)])
+    assert res.exit_code == 0, res.output
+    (doc,), _ = Store(store).documents()
+    assert doc.layout == "county-x" and doc.name == "2018年市级专项扶贫资金基础设施(人大代表扶贫基地)"
+    assert (store / ".xlsync" / "forms" / "county-x.toml").read_text(encoding="utf-8") == text
+    res = CliRunner().invoke(cli, ["export", "--store", str(store), "--out-dir", str(tmp_path / "books")])
+    assert res.exit_code == 0, res.output
+    res = CliRunner().invoke(cli, ["validate", str(next((tmp_path / "books").glob("*.xlsx")))])
+    assert res.exit_code in (0, 1) and "national" in res.output

@@ -1,7 +1,8 @@
-"""Make the README's pictures: a seed unit's workbook and the consolidation summary, printed
-through LibreOffice (workbook → PDF → PNG at 60 dpi), as a finance officer would print them.
+"""Make the README's pictures: a seed unit's workbook, a national 申报表 and the consolidation
+summary, printed through LibreOffice (workbook → PDF → PNG at 60 dpi), as a finance officer
+would print them.
 
-    python tools/readme_images.py        # writes docs/form-*.png and docs/summary.png
+    python tools/readme_images.py        # writes docs/form-*.png, docs/national-*.png, docs/summary.png
 
 Needs LibreOffice (`soffice`), poppler-utils (`pdftoppm`, `pdftotext`) and fonts-noto-cjk.
 Re-run it whenever the workbook layout changes; it builds everything from the bundled data.
@@ -19,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 SEED = ROOT / "examples" / "zhengzhou-hpf-2020.txt"
+NATIONAL = ROOT / "examples" / "national-hunan-nanyue-2018.txt"
 UNIT = "095001"
 PROJECT = "住房公积金县区管理部发展基金"  # a project whose form shows the plan chart and findings
 
@@ -74,7 +76,7 @@ def main() -> None:
         books = export(store, tmp / "books", profile)
         book = next(b for b in books if b.name.startswith(UNIT))
         summary = tmp / "summary-2020.xlsx"
-        consolidate(store, [], profile, summary)
+        consolidate([store.root], summary)
         made = []
         pdf = to_pdf(book, tmp)
         first, last = form_pages(pdf, PROJECT)
@@ -84,6 +86,15 @@ def main() -> None:
             made.append(shutil.copy(png, DOCS / f"form-{UNIT}-p{i}.png"))
         pdf = to_pdf(summary, tmp)
         made.append(shutil.copy(to_png(pdf, 1, 1, tmp / "summary")[0], DOCS / "summary.png"))
+        national = Store(tmp / "national")
+        import_text([NATIONAL], national)
+        (book,) = export(national, tmp / "national-books", None)
+        pdf = to_pdf(book, tmp)
+        for old in DOCS.glob("national-p*.png"):
+            old.unlink()
+        pages = [p for p in to_png(pdf, 2, 3, tmp / "national")]  # page 1 is the 目录
+        for i, png in enumerate(pages, 1):
+            made.append(shutil.copy(png, DOCS / f"national-p{i}.png"))
     for path in made:
         print(f"已写入 (written): {Path(path).relative_to(ROOT)}")
 

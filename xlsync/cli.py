@@ -284,30 +284,44 @@ def validate(workbooks, store_dir, rules, fmt, write_back, verbose) -> None:
 
 
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Where the unit workbooks go.")
 @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="The store to import into first (default: OUT_DIR/store).")
+              help="The store to bring the files into first (default: OUT_DIR/store).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Read and write files in this many processes.")
 @RULES
+@FORMAT
 @handle_errors
-def convert(files, out_dir, store_dir, rules) -> None:
-    """Batch convert published-table text files into unit workbooks (through the store)."""
-    from .exchange import export as do_export
-    from .ingest import import_text
-    from .render import render_import_report
-    from .store import Store
-    from .validators.profiles import load_profile
+def convert(sources, out_dir, store_dir, jobs, rules, fmt) -> None:
+    """Batch convert text tables and workbooks (files or folders) into unit workbooks, through the store.
 
-    store = Store(store_dir or out_dir / "store")
-    report = import_text(list(files), store)
-    click.echo(render_import_report(report))
-    if report.file_errors:
+    Text tables are imported, workbooks pushed (field-by-field merge); then the workbook of
+    every unit-year they touched is written into OUT_DIR. Exit 0 done, 1 a file failed,
+    3 a conflict (that file was not written).
+    """
+    from .convert import STATUS_ZH
+    from .convert import convert as run
+    from .progressbar import bar
+
+    def counts(report) -> str:
+        c = report.counts()
+        return " · ".join(f"{STATUS_ZH[k]} {v}" for k, v in c.items())
+
+    with bar("转换", len(sources)) as progress:
+        report = run(list(sources), out_dir, store_dir, rules, jobs,
+                     progress=lambda done, total, r: progress.update(done, total, counts(r)))
+    if fmt == "json":
+        emit_json({"files": [o.as_dict() for o in report.files],
+                   "outputs": [o.as_dict() for o in report.outputs], "exit_code": report.exit_code})
         sys.exit(report.exit_code)
-    imported = {o.table.document.unit_code for o in report.outcomes if o.status != "failed"}
-    for unit in sorted(imported):
-        for path in do_export(store, out_dir, load_profile(rules) if rules else None, unit=unit):
-            click.echo(f"已写入 (written): {path}")
+    for o in report.files + report.outputs:
+        line = f"[{STATUS_ZH[o.status]}] {o.file}  {o.detail}"
+        click.echo(line, err=o.status in ("failed", "conflict"))
+    c, w = report.counts(), report.counts("outputs")
+    click.echo(f"共 {len(report.files)} 个文件: " + "，".join(f"{STATUS_ZH[k]} {v}" for k, v in c.items())
+               + f"；工作簿 已写入 {w['written']}，未变 {w['unchanged']}，失败 {w['failed']}")
     sys.exit(report.exit_code)
 
 
@@ -393,32 +407,49 @@ def template(output, rules) -> None:
 
 
 @cli.command()
-@click.argument("books", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Include every project of this store.")
-@click.option("--into-store", type=click.Path(file_okay=False, path_type=Path),
-              help="Also write all consolidated projects into this store.")
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The summary workbook to write.")
+              help="The summary workbook to write (.xlsx).")
+@click.option("--previous", multiple=True, type=click.Path(path_type=Path),
+              help="Last year's store, workbooks or folder (repeatable): adds 跨年对比.")
+@click.option("--into-store", type=click.Path(file_okay=False, path_type=Path),
+              help="Also push every project into this store (field-by-field merge, like push).")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Include every project of this store (same as giving it as an INPUT).")
+@click.option("--year", type=int, help="The budget year to summarise (default: the latest found).")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write the tidy tables as one JSON file.")
+@click.option("--csv", "csv_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write the tidy tables as CSV files (with datapackage.json) into this folder.")
+@click.option("--parquet", "parquet_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write the tidy tables as Parquet files (with datapackage.json) into this folder.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Read the inputs in this many processes.")
 @RULES
 @handle_errors
-def consolidate(books, store_dir, into_store, output, rules) -> None:
-    """Consolidate many units' workbooks (and/or a store) into one summary workbook."""
-    from .consolidate import consolidate as run
-    from .store import Store
-    from .validators.profiles import load_profile
+def consolidate(inputs, output, previous, into_store, store_dir, year, json_path, csv_dir, parquet_dir,
+                jobs, rules) -> None:
+    """Consolidate unit workbooks, folders of them and stores (INPUT...) into one summary workbook.
 
-    if not books and not store_dir:
-        raise click.UsageError("give unit workbooks and/or --store DIR")
-    docs, findings, problems = run(
-        Store(store_dir) if store_dir else None, list(books), load_profile(rules), output,
-        Store(into_store) if into_store else None)
-    units = sorted({d.unit_code or "" for d in docs})
-    errors = sum(f.severity == "error" for f in findings)
-    click.echo(f"已汇总 {len(units)} 个单位、{len(docs)} 个项目（{errors} 个错误）→ {output}")
-    for p in problems:
-        click.echo(f"错误 (error): {p}", err=True)
-    sys.exit(2 if problems else 0)
+    Exit 0 done, 1 some input could not be read, 3 conflicting copies of a project or a
+    workbook older than --into-store (nothing picked silently; see the 冲突 sheet).
+    """
+    from .consolidate import consolidate as run
+    from .consolidate.report import render
+    from .progressbar import bar
+
+    inputs = list(inputs) + ([store_dir] if store_dir else [])
+    if not inputs:
+        raise click.UsageError("give unit workbooks, folders or stores to consolidate")
+    with bar("汇总", 0) as progress:
+        result = run(inputs, output, previous=previous, into_store=into_store, rules=rules, year=year,
+                     jobs=jobs, json_path=json_path, csv_dir=csv_dir, parquet_dir=parquet_dir,
+                     progress=lambda done, total, label: progress.update(done, total))
+    out, err = render(result)
+    click.echo(out)
+    if err:
+        click.echo(err, err=True)
+    sys.exit(result.exit_code)
 
 
 USERS = click.option(

@@ -23,6 +23,7 @@ from .textfile import check_file
 from .textimport import ImportedTable, Note, ReadOptions, read_file
 
 ACTION = "import-text"
+TEXT_ACTIONS = (ACTION, "convert")  # history actions that wrote a table as its text said
 
 
 @dataclass
@@ -86,7 +87,7 @@ def _import_base(store: Store, doc_id: str) -> ProjectDocument | None:
     """The document as the last import of published text wrote it (the base of a re-import)."""
     try:
         for entry in reversed(store.log(doc_id)):
-            if entry.action == ACTION:
+            if entry.action.split(" ")[0] in TEXT_ACTIONS:
                 return store.revision_of(doc_id, entry.rev)
     except StoreError:
         return None
@@ -122,11 +123,15 @@ def import_text(paths: list[str | Path], store: Store | None, dry_run: bool = Fa
         seen[t.document.id] = t
         writable.append(t)
     decided: dict[int, TableOutcome] = {}
+    if store is not None and writable and not dry_run and options is not None and options.form:
+        from .forms import load_form
+
+        store.keep_form(load_form(options.form))
     if store is not None and writable:
         with store.writing():
             for t in writable:
                 try:
-                    decided[id(t)] = _write_one(store, t, dry_run)
+                    decided[id(t)] = write_table(store, t, dry_run)
                 except StoreError as exc:
                     report.store_errors.append(exc)
                     t.notes.append(Note("error", "STORE_WRITE_FAILED", exc.message, t.file, t.first_line))
@@ -143,13 +148,15 @@ def import_text(paths: list[str | Path], store: Store | None, dry_run: bool = Fa
     return report
 
 
-def _write_one(store: Store, t: ImportedTable, dry_run: bool) -> TableOutcome:
+def write_table(store: Store, t: ImportedTable, dry_run: bool = False, action: str = ACTION) -> TableOutcome:
+    """One table into the store (under the store's lock): new, or merged against the revision
+    its last import wrote."""
     doc = t.document
     current = store.get(doc.id) if store.exists(doc.id) else None
     if current is None:
         if dry_run:
             return TableOutcome(t, "would-write")
-        r = store.put(doc, ACTION)
+        r = store.put(doc, action)
         return TableOutcome(t, "new", r.rev)
     m = merge(_import_base(store, doc.id), doc, current)
     if m.conflicts:
@@ -158,5 +165,5 @@ def _write_one(store: Store, t: ImportedTable, dry_run: bool) -> TableOutcome:
         return TableOutcome(t, "unchanged", revision(current), m)
     if dry_run:
         return TableOutcome(t, "would-update", None, m)
-    r = store.put(m.result, ACTION, expect=revision(current))
+    r = store.put(m.result, action, expect=revision(current))
     return TableOutcome(t, "updated", r.rev, m)

@@ -142,6 +142,26 @@ class Store:
         self.meta = self.root / META
         self._lock: FileLock | None = None
         self._swept = False
+        from .forms import add_forms_folder
+
+        add_forms_folder(self.forms_folder)  # an office's own forms travel with its store
+
+    @property
+    def forms_folder(self) -> Path:
+        """Where the store keeps the form files of an office's own layouts."""
+        return self.meta / "forms"
+
+    def keep_form(self, form) -> None:
+        """Keep a copy of an office's own form file, so that its documents can be written
+        back into workbooks from this store."""
+        from .forms import BUILTIN
+
+        if form.name in BUILTIN or not Path(form.source).is_file():
+            return
+        target = self.forms_folder / f"{form.name}.toml"
+        data = Path(form.source).read_bytes()
+        if not target.exists() or target.read_bytes() != data:
+            atomic_write(target, data)
 
     # -- layout ----------------------------------------------------------------------
     def path_for_id(self, doc_id: str) -> Path:
