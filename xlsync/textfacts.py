@@ -33,6 +33,8 @@ class FactsReader:
             return
         cells = split_rows(lines, first)
         self.stream = cells.stream
+        self.implicit = cells.stream and cells.mode == "spaces"
+        self._ibuf = []
         rows = cells.rows
         for idx, row in enumerate(rows):
             self.last_line = max(self.last_line, row[-1].line)
@@ -87,11 +89,13 @@ class FactsReader:
         if self.section == "indicators":
             first = texts[0] if texts else ""
             if first and self.v.is_footer(first) and not self.category(first):
+                self._end_indicators()
                 self.section = "footer"
                 self._footer_row(toks)
                 return
             lab, _unit = self.v.label(first) if first else (None, None)
             if lab is not None and lab.key in ("long_term", "annual"):
+                self._end_indicators()
                 self.period = "long_term" if lab.key == "long_term" else "annual"
                 rest = toks[1:]
                 if rest and self._header(rest):
@@ -101,6 +105,7 @@ class FactsReader:
                 return
             if lab is not None and lab.key in ENDS_INDICATORS and not self.category(first) \
                     and not (self.list_form and lab.key in ("name", "unit_name")):
+                self._end_indicators()
                 self.section = None  # a labelled field after the indicator table
             else:
                 self._indicator_row(toks, file_end, open_end, keep_empty_target)
@@ -143,6 +148,10 @@ class FactsReader:
                     out.append((None, None, Tok(fm.group(2).strip(), t.line, False, bound=True)))
                 continue
             pre = self.v.prefix_label(t.text)
+            awaited = (out and out[-1][0] is not None and out[-1][0].key not in ("section", "money")) \
+                or (self.stream and bool(self.stream_labels))
+            if pre is not None and awaited and not re.match(r"^[^:：]{2,24}[:：]", t.text.strip()):
+                pre = None  # a label is waiting for this cell: it is a value that begins like a label
             if pre is not None:
                 lab, rest, unit = pre
                 out.append((lab, unit, Tok(t.text, t.line, t.soft)))

@@ -6,7 +6,7 @@ weights, truncation. A mixin of `xlsync.texttable.TableReader`."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from .fieldtext import split_code
 from .indicatorrows import NATURES, OPERATORS, Placed, Role, Tok, align, compose_target
@@ -73,6 +73,9 @@ class Levels:
             ind["level1"] = self.v.level2.get(ind["level2"])
 
 
+ROW_COST = 1.0  # cutting a stream into one more row (else optional columns would be split off)
+
+
 class IndicatorReader:
     # -- the indicator table -----------------------------------------------------------------
     def _start_indicators(self, period_key: str | None) -> None:
@@ -123,6 +126,8 @@ class IndicatorReader:
         role = self.v.header_role(tok.text) if tok.text else None
         if role is not None and (self._stream_buf is not None or role in ("level1", "level2", "name")):
             if self._stream_buf is None:
+                if self.section == "indicators":
+                    self._end_indicators()  # a second indicator table begins
                 self._stream_buf = []
             self._stream_buf.append(role)
             return True
@@ -246,8 +251,14 @@ class IndicatorReader:
         return True
 
     def _stream_indicator(self, toks: list[Tok], file_end: bool) -> None:
-        """Stream tables: gather a row's cells (categories, then one cell per column)."""
+        """Stream tables: gather a row's cells (categories, then one cell per column). When
+        the text drops empty cells (one cell per line, no markers) the rows are found at the
+        end of the table, by alignment (`_end_indicators`)."""
         tok = toks[0]
+        if self.implicit:
+            if tok.text and not self._inline_after_buffer(tok):
+                self._ibuf.append(tok)
+            return
         if not hasattr(self, "_srow"):
             self._srow: list[Tok] = []
             self._scats: list[Tok] = []
@@ -269,6 +280,51 @@ class IndicatorReader:
         self._srow.append(tok)
         if len(self._srow) >= width:
             self._flush_stream_row()
+
+    implicit = False  # a cell stream that drops empty cells
+    _ibuf: list[Tok]
+
+    def _inline_after_buffer(self, tok: Tok) -> bool:
+        if not re.match(r"^\s*[^:：]{2,20}?\s*[:：]", tok.text):
+            return False
+        self._end_indicators()
+        return self._inline(tok)
+
+    def _end_indicators(self, at_end: bool = False) -> None:
+        """The indicator table of a stream ends: its last row (or, without explicit empty cells,
+        all of its rows, found by aligning the whole stretch of cells)."""
+        if self.implicit:
+            buf, self._ibuf = self._ibuf, []
+            for line, placed in self._segment(buf):
+                self._emit(placed, line, False)
+            return
+        if getattr(self, "_srow", None) or getattr(self, "_scats", None):
+            self._flush_stream_row(at_end=at_end)
+
+    def _segment(self, toks: list[Tok]) -> list[tuple[int, list[Placed]]]:
+        """Cut a stretch of cells into rows so that every row fits the columns best."""
+        roles = [Role("cats", self.period)] + [r for r in (self.roles or self._default_roles()) if r.kind != "cats"]
+        longest = 2 + len(roles)
+        n = len(toks)
+        best: list[tuple[float, int, list[Placed] | None]] = [(0.0, -1, None)] + [(float("-inf"), -1, None)] * n
+        for i in range(1, n + 1):
+            for j in range(max(0, i - longest), i):
+                if best[j][0] == float("-inf"):
+                    continue
+                got = align(toks[j:i], roles, self)
+                if got is not None and best[j][0] + got[0] - ROW_COST > best[i][0]:
+                    best[i] = (best[j][0] + got[0] - ROW_COST, j, got[1])
+        if n and best[n][0] == float("-inf"):
+            self.note("error", "ROW_UNPLACED", "无法把这些单元格排成指标行: " + " | ".join(t.text for t in toks),
+                      toks[0].line)
+            return []
+        rows = []
+        i = n
+        while i > 0:
+            _score, j, placed = best[i]
+            rows.append((toks[j].line, placed))
+            i = j
+        return rows[::-1]
 
     def _flush_stream_row(self, partial: bool = False, at_end: bool = False) -> None:
         cats, row = getattr(self, "_scats", []), getattr(self, "_srow", [])
@@ -365,12 +421,11 @@ class IndicatorReader:
     def _weight(self, text: str | None, line: int) -> str | None:
         if text is None:
             return None
-        t = text.strip().rstrip("%分")
-        try:
-            return f"{Decimal(t.replace(',', '')):f}"
-        except InvalidOperation:
+        t = text.strip().rstrip("%分").replace(",", "")
+        if not re.fullmatch(r"\d{1,6}(?:\.\d{1,4})?", t):  # a weight is a small plain number
             self.note("warning", "WEIGHT_UNREADABLE", f"分值“{text}”不是数字，未导入", line)
             return None
+        return f"{Decimal(t):f}"
 
     def _fix_categories(self, cats: list[str], line: int) -> list[str]:
         """A category misspelt by OCR (厂口目标 for 产出目标) → the real one, when close."""

@@ -71,8 +71,7 @@ class TableReader(FactsReader, IndicatorReader):
 
     # -- the document -------------------------------------------------------------------
     def finish(self, title: dict) -> list[ImportedTable]:
-        if getattr(self, "_srow", None) or getattr(self, "_scats", None):
-            self._flush_stream_row(at_end=self.last_region)
+        self._end_indicators(at_end=self.last_region)
         self._resolve_stream()
         self._flush_labels()
         self.levels.finish()
