@@ -69,7 +69,7 @@ def segment(lines: list[str], vocabs: list[Vocab]) -> tuple[list[Region], list[t
             if cur is not None:
                 cur.lines.append(raw)
             continue
-        run_together = len(text) > 120 and any(is_run_together(text, v) for v in vocabs)
+        run_together = len(text) > 60 and any(is_run_together(text, v) for v in vocabs)
         head = text if (len(text) <= 80 or run_together) else ""
         tm = _title_match(head, vocabs) if head else None
         if tm and run_together:

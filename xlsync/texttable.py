@@ -45,6 +45,7 @@ class TableReader(FactsReader, IndicatorReader):
         self.pending_labels: list[tuple[Label, str | None, Tok]] | None = None
         self.stream_labels: list[tuple[Label, str | None, Tok]] = []  # stream: labels awaiting values
         self.stream_values: list[Tok] = []
+        self.fragments: list[Tok] = []  # short pieces of a label wrapped over lines
         self.comp_unit = "元"
         self.truncated = False
         self.unit_assumed = False
@@ -74,6 +75,7 @@ class TableReader(FactsReader, IndicatorReader):
         self._end_indicators(at_end=self.last_region)
         self._resolve_stream()
         self._flush_labels()
+        self._flush_fragments()
         self.levels.finish()
         if self.projects:
             return [self._finish_project(p, title) for p in self.projects]
@@ -99,8 +101,9 @@ class TableReader(FactsReader, IndicatorReader):
             if "either_amount" in entry:
                 amount = entry.pop("either_amount")
                 target = "total_amount" if multi else "year_amount"
-                if entry[target] is None:
-                    entry[target] = amount
+                if entry[target] is not None:  # the other column is the year's / the total's
+                    target = "year_amount" if target == "total_amount" else "total_amount"
+                entry[target] = amount
 
     @staticmethod
     def _by_period(t: TableReader) -> list[dict]:
