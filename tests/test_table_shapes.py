@@ -71,6 +71,12 @@ CASES = {
     "E5c": ({"overall_goal": "三年内路灯完好率保持95%以上", "annual_goal": "本年维护路灯120盏",
              "year_amount": "100000.00"}, STREET, [("其他资金", None, None)]),
     "dt": ({"start_date": "2024-01-01", "end_date": "2024-12-31"}, STREET + SATISFIED, None),
+    # a year line just above a table with no title; a year only in the page's notice above
+    "E4": ({"year": 2024, "name": "示例路灯维护", "year_amount": "100000.00"}, STREET, None),
+    "E6": ({"year": 2021, "total_amount": "300000.00", "year_amount": "100000.00"}, STREET, None),
+    # two labels run together in one cell; a label cut by spaces
+    "B4": ({"start_date": "2024-01-01", "end_date": "2024-12-31", "annual_goal": "全年维护路灯120盏",
+            "year_amount": "100000.00"}, STREET, None),
 }
 
 

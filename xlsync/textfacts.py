@@ -145,7 +145,22 @@ class FactsReader:
     # -- facts -------------------------------------------------------------------------
     def _classify(self, toks: list[Tok]) -> list[tuple[Label | None, str | None, Tok]]:
         """Each cell as (label, unit, token): label None for a value. A cell holding a label
-        and its value run together is cut in two."""
+        and its value run together is cut in two; a label cut into two cells is whole again."""
+        out = self._classify_cells(toks)
+        merged: list[tuple[Label | None, str | None, Tok]] = []
+        for item in out:
+            if merged and merged[-1][0] is not None and item[0] is None and item[2].text and not item[2].bound:
+                plab, punit, ptok = merged[-1]
+                text = norm(item[2].text)
+                if len(text) <= 8 and not re.search(r"\d", text):
+                    lab, unit = self.v.label(norm(ptok.text) + text)
+                    if lab is not None and lab != plab:  # '年度主要目标' '和成果', '主管部门' '及编码'
+                        merged[-1] = (lab, unit or punit, Tok(ptok.text + item[2].text, ptok.line, ptok.soft))
+                        continue
+            merged.append(item)
+        return merged
+
+    def _classify_cells(self, toks: list[Tok]) -> list[tuple[Label | None, str | None, Tok]]:
         out: list[tuple[Label | None, str | None, Tok]] = []
         for t in toks:
             if not t.text:
@@ -179,7 +194,12 @@ class FactsReader:
             if pre is not None:
                 lab, rest, unit = pre
                 out.append((lab, unit, Tok(t.text, t.line, t.soft)))
-                out.append((None, None, Tok(rest, t.line, False, bound=True)))
+                inner = split_facts(rest, self.v) if len(rest) > 6 else [(rest, False)]
+                if len(inner) > 1 and not inner[0][1]:  # more labels run together in the same cell
+                    out.append((None, None, Tok(inner[0][0], t.line, False, bound=True)))
+                    out.extend(self._classify_cells([Tok(p, t.line) for p, _is_label in inner[1:]]))
+                else:
+                    out.append((None, None, Tok(rest, t.line, False, bound=True)))
                 continue
             if self.v.is_funding(t.text) and (self.group_funding or t.text.lstrip().startswith("其中")):
                 out.append((Label("funding", norm(re.sub(r"^\s*其中\s*[:：]?", "", t.text))), None, t))

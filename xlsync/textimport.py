@@ -46,7 +46,7 @@ def read_text(text: str, file: str = "<text>", options: ReadOptions | None = Non
     tables: list[ImportedTable] = []
     for k, region in enumerate(regions):
         v = choose_form(region, vocabs)
-        title: dict = {"year": region.year}
+        title: dict = {"year": region.year, "page_year": region.page_year}
         if region.titles:
             n, ttext, m = region.titles[-1]
             for _n, _t, mm in region.titles:

@@ -283,6 +283,11 @@ class IndicatorReader:
         tok = toks[0]
         if self.implicit:
             text = clean_score(tok.text)
+            if text and self._ibuf and not self.category(self._ibuf[-1].text) \
+                    and self.v.is_category(self._ibuf[-1].text + text):
+                last = self._ibuf[-1]  # '社会公众或服务' | '对象满意度指标': one category wrapped
+                self._ibuf[-1] = Tok(last.text + text, last.line)
+                return
             if text in ("指标", "目标") and self._ibuf and self.category(self._ibuf[-1].text + text):
                 last = self._ibuf[-1]  # '社会效益' | '指标': one category wrapped over two cells
                 self._ibuf[-1] = Tok(last.text + text, last.line)

@@ -174,6 +174,10 @@ class TableReader(FactsReader, IndicatorReader):
             year = int(data["start_date"][:4])
             notes.append(Note("warning", "YEAR_GUESSED", f"表格没有写明预算年度，按开始时间取 {year} 年",
                               self.file, t.first_line))
+        if year is None and title.get("page_year"):
+            year = title["page_year"]
+            notes.append(Note("warning", "YEAR_GUESSED", f"表格没有写明预算年度，按表格之前的页面文字取 {year} 年；"
+                              "如不对请用 --year 指定", self.file, t.first_line))
         if year is None:
             notes.append(Note("warning", "YEAR_MISSING", "表格没有写明预算年度（可用 --year 指定）",
                               self.file, t.first_line))
