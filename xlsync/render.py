@@ -45,7 +45,7 @@ def render_import_report(report, store=None) -> str:
         doc = o.table.document
         span = f"{o.table.first_line}-{o.table.last_line}" if o.table.last_line else o.table.first_line
         where = span if len(files) == 1 else f"{o.table.file}:{span}"
-        rows.append([STATUS_ZH.get(o.status, o.status), doc.unit_code if doc else None,
+        rows.append([STATUS_ZH.get(o.status, o.status), (doc.unit_code or doc.unit_name) if doc else None,
                      doc.title if doc else None, doc.id if doc else None,
                      len(doc.indicators) if doc else None, o.table.form, where])
     if rows:
@@ -67,13 +67,18 @@ def render_import_report(report, store=None) -> str:
         where = f"{n.file}:{n.line}" if n.line else n.file
         lines.append(f"  [{LEVEL_ZH.get(n.level, n.level)}] {n.code} {where}: {n.message}")
     failed = [o for o in outcomes if o.status == "failed"]
+    cut = [o for o in outcomes if o.status == "truncated"]
+    written = any(o.status in ("new", "updated", "unchanged") for o in outcomes)
+    rest = "其余的表已导入。" if written else "没有导入任何表。"
     if failed:
-        rest = "其余的表已导入。" if len(failed) < len(outcomes) else "没有导入任何表。"
-        lines.append(say("TABLE_INCOMPLETE", f"{len(failed)} 张表不完整，未导入：按上面的错误改正文本后重新导入；"
-                                             + rest))
+        lines.append(say("TABLE_INCOMPLETE", f"{len(failed)} 张表有无法读取的内容，未导入：按上面的错误改正文本后"
+                                             f"重新导入；" + rest))
+    if cut:
+        lines.append(say("TABLE_TRUNCATED", f"{len(cut)} 张表在文本中被截断，未导入：请找到完整的表；如只需已有部分，"
+                                            f"加 --allow-truncated 导入。" + ("" if failed else rest)))
     if any(o.status.startswith("would") for o in outcomes):
         lines.append(say("DRY_RUN", "试运行：未写入任何内容 (dry run, nothing written)。"))
-    elif store is not None and len(failed) < len(outcomes):
+    elif store is not None and any(o.status in ("new", "updated", "unchanged") for o in outcomes):
         lines.append(next_step(f"xlsync validate --store {store}   # 校验",
                                f"xlsync export --store {store} --out-dir 工作簿文件夹   # 每个单位一个工作簿"))
     return "\n".join(lines)

@@ -49,6 +49,7 @@ class FactsReader:
             self._read_run_together("\n".join(ln.strip() for ln in body[at:]), first + lines.index(body[at]))
             return
         cells = split_rows(lines, first)
+        self.open_end = cells.open_end and cells.mode == "pipe-cells"  # the text stops inside a cell
         self.stream = cells.stream
         self.implicit = cells.stream  # rows of a cell stream are found by alignment
         self._ibuf = []

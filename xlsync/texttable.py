@@ -72,6 +72,8 @@ class TableReader(FactsReader, IndicatorReader):
 
     # -- the document -------------------------------------------------------------------
     def finish(self, title: dict) -> list[ImportedTable]:
+        if self.last_region and getattr(self, "open_end", False) and self.section == "indicators":
+            self._cut(f"文本在第 {self.last_line} 行的单元格中断（没有结束的“|”，文件可能被截断）", self.last_line)
         self._end_indicators(at_end=self.last_region)
         self._resolve_stream()
         self._flush_labels()
