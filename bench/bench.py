@@ -80,7 +80,7 @@ def main() -> None:
 
         plain = best(lambda: load_workbook(book, data_only=True))
         line("plain openpyxl load_workbook of the same file", plain, base)
-        line("xlsync reads the unit workbook (openpyxl, names, tables)", ours, base)
+        line("xlsync reads the unit workbook (xlsxgrid, names, tables)", ours, base)
         tracemalloc.start()
         read_workbook(book)
         _cur, peak = tracemalloc.get_traced_memory()

@@ -44,3 +44,17 @@ def by_name(docs, name, unit=None):
     found = [d for d in docs if d.name == name and (unit is None or d.unit_code == unit)]
     assert len(found) == 1, (name, unit, len(found))
     return found[0]
+
+
+@pytest.fixture
+def workspace(tmp_path, seed_docs):
+    """A store of the seed and the workbook of unit 095004 exported from it."""
+    from xlsync.validators.profiles import load_profile
+
+    from xlsync.exchange import export
+    from xlsync.store import Store
+
+    store = Store(tmp_path / "store")
+    store.put_many(seed_docs)
+    book = export(store, tmp_path / "b.xlsx", load_profile("seed"), unit="095004")[0]
+    return store, book

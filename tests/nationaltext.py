@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-SEPARATORS = ("tabs", "pipes", "markdown", "pipe-cells", "paragraphs", "spaces")
+SEPARATORS = ("tabs", "pipes", "markdown", "pipe-cells", "paragraphs", "spaces", "lines")
 
 
 def _wan(amount: str | None) -> str:
@@ -102,6 +102,8 @@ def render(rows: list[list[str]], sep: str) -> str:
         elif sep == "paragraphs":
             for c in row:
                 out.extend([c if c else "     ", ""])
+        elif sep == "lines":  # one cell per line, empty cells vanish
+            out.extend(c for c in row if c)
         else:  # spaces: cells apart by runs of spaces, empty cells vanish
             out.append("    ".join(c for c in row if c))
     return "\n".join(out) + "\n"

@@ -110,14 +110,6 @@ def _edit(path, sheet, edits):
     wb.save(path)
 
 
-@pytest.fixture
-def workspace(tmp_path, seed_docs):
-    store = Store(tmp_path / "store")
-    store.put_many(seed_docs)
-    book = export(store, tmp_path / "b.xlsx", PROFILE, unit="095004")[0]
-    return store, book
-
-
 def test_user_edit_of_one_cell_changes_exactly_that_field(workspace):
     store, book = workspace
     before = {d.id: d for d in store.documents(unit="095004")[0]}
@@ -181,7 +173,7 @@ def test_pull_brings_store_changes_and_keeps_other_sheets(workspace):
 
 @pytest.mark.parametrize(
     "typed, expected",
-    [("1,221万", "12210000.00"), (12210000, "12210000.00"), ("1.221E7", "12210000.00"),
+    [("1,221万", "12210000.00"), (12210000, "12210000.00"), (1.221e7, "12210000.00"),
      ("１２２１００００", "12210000.00"), ("12210000", "12210000.00"), (1041500.55, "1041500.55")],
 )
 def test_amounts_as_people_type_them(workspace, typed, expected):
@@ -220,6 +212,7 @@ def test_percentages_as_people_type_them(workspace, typed, fmt):
 
 @pytest.mark.parametrize("key, typed, message", [
     ("total_amount", "一百万", "无法识别的金额"), ("total_amount", 1.005, "两位小数"),
+    ("total_amount", "1.221E7", "科学计数法"),
     ("start_date", "2020-02-30", "日期"), ("start_date", "明年", "日期")])
 def test_bad_values_are_reported_with_their_cell_and_nothing_is_written(workspace, key, typed, message):
     store, book = workspace

@@ -349,9 +349,16 @@ def export(store_dir, unit, year, output, out_dir, rules) -> None:
     if bool(output) == bool(out_dir):
         raise click.UsageError("[TARGET_MISSING] 请给出 -o 工作簿.xlsx（一个单位和年度）或 --out-dir 文件夹（每个单位和年度一个工作簿）"
                                " (give either -o BOOK.xlsx or --out-dir DIR)")
-    paths = do_export(Store(store_dir), output or out_dir, load_profile(rules) if rules else None, unit, year,
-                      progress=lambda items: progress(items, "导出 (export)", len(items)))
-    click.echo(render_export(paths, store_dir))
+    result = do_export(Store(store_dir), output or out_dir, load_profile(rules) if rules else None, unit, year,
+                       progress=lambda items: progress(items, "导出 (export)", len(items)))
+    click.echo(render_export(result, store_dir))
+    for note in result.notes:
+        click.echo(f"注意: {note}")
+    for error in result.skipped:
+        click.echo(f"警告 (warning): 已跳过无法读取的文件: {error}", err=True)
+    for message in result.failed:
+        click.echo(f"错误 (error): {message}", err=True)
+    sys.exit(2 if result.failed or result.skipped else 0)
 
 
 def _sync_command(direction):
@@ -367,22 +374,19 @@ def _sync_command(direction):
     @handle_errors
     def command(books, store_dir, force, dry_run, rules, fmt, verbose):
         from . import exchange
-        from .render import render_sync
+        from .render import render_batch
         from .store import Store
         from .term import progress
         from .validators.profiles import load_profile
 
         store, profile = Store(store_dir), load_profile(rules) if rules else None
-        fn = exchange.push if direction == "push" else exchange.pull
-        reports = [fn(book, store, profile, force=force, dry_run=dry_run)
-                   for book in progress(books, "推送 (push)" if direction == "push" else "拉取 (pull)")]
+        outcomes = exchange.sync_books(progress(books, "推送 (push)" if direction == "push" else "拉取 (pull)"),
+                                       store, profile, direction, force=force, dry_run=dry_run)
         if fmt == "json":
-            emit_json([{"book": str(b), "direction": r.direction, "written": r.written, "notes": r.notes,
-                        "projects": [c.as_dict() for c in r.changes]} for b, r in zip(books, reports, strict=True)])
+            emit_json([o.as_dict() for o in outcomes])
         else:
-            for book, r in zip(books, reports, strict=True):
-                click.echo(render_sync(r, dry_run, book, store_dir, verbose))
-        sys.exit(3 if any(r.conflicts for r in reports) else 0)
+            click.echo(render_batch(outcomes, dry_run, store_dir, verbose))
+        sys.exit(exchange.batch_exit_code(outcomes))
 
     return command
 

@@ -24,7 +24,7 @@ def parse_date(value: object) -> str:
     text = normalize_digits(str(value))
     m = _DATE_RE.match(text)
     if not m:
-        raise ValueError(f"无法识别的日期: {value!r}（应为 2020-01-01）")
+        raise ValueError(f"无法识别的日期: {value!r}（应写成 年-月-日，例如 2024-01-31）")
     try:
         return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
     except ValueError:

@@ -104,7 +104,10 @@ def as_text(value: str) -> str:
 
 def _cell(value):
     if isinstance(value, Decimal):
-        return float(value)
+        from .workbook.cells import fits_number
+
+        # Excel keeps 15 significant digits: a longer amount goes in as text, never rounded
+        return float(value) if fits_number(value) else as_text(f"{value:f}")
     if isinstance(value, str):
         return as_text(value)
     if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .document import ProjectDocument, revision
-from .errors import WorkbookError
+from .document import ProjectDocument, revision, unit_folder, year_folder
+from .errors import Location, StoreError, WorkbookError, XlsyncError
 from .store import Store
 from .sync import Merge, merge
 
@@ -48,6 +48,35 @@ class SyncReport:
         return [c for c in self.changes if c.status == "conflict"]
 
 
+class Exported(list):
+    """The workbooks written (a list of paths), and what was left out: store files that could
+    not be read (skipped), unit-years not written because one of their files is broken
+    (failed), texts changed to be writable (notes)."""
+
+    def __init__(self):
+        super().__init__()
+        self.skipped: list[StoreError] = []
+        self.failed: list[str] = []
+        self.notes: list[str] = []
+
+
+def unwritable_notes(doc: ProjectDocument) -> list[str]:
+    """What writing a document into a workbook removes: control characters, by field."""
+    from .workbook.cells import unwritable_chars
+
+    found = []
+    for key, value in doc.model_dump(mode="json").items():
+        if isinstance(value, str):
+            found.append((key, unwritable_chars(value)))
+        elif isinstance(value, list):
+            for i, row in enumerate(value):
+                items = row.items() if isinstance(row, dict) else [("", row)]
+                found += [(f"{key}[{i}]" + (f".{k}" if k else ""), unwritable_chars(v))
+                          for k, v in items if isinstance(v, str)]
+    return [f"{doc.name} ({doc.id}) {key}: 已删除工作簿无法保存的控制字符 {' '.join(sorted(set(chars)))}"
+            for key, chars in found if chars]
+
+
 def workbook_name(doc: ProjectDocument) -> str:
     """The file name of a unit-year workbook: `<unit code>-<year>.xlsx`; a unit without a
     code is named by its name, a table without a year says `undated`."""
@@ -61,37 +90,54 @@ def workbook_name(doc: ProjectDocument) -> str:
 
 
 def export(store: Store, out: Path, profile=None, unit: str | None = None, year: int | None = None,
-           progress=None) -> list[Path]:
+           progress=None) -> Exported:
     """One workbook per unit and year. `out` is a file (one unit-year) or a folder.
 
     Each workbook's 目录 names the store by its absolute path (存储位置), which the 推送/拉取
     buttons use. progress: wraps the iterable of (unit, year) groups (a progress bar).
-    profile: the rule profile for every sheet; None: each document's form names its own."""
+    profile: the rule profile for every sheet; None: each document's form names its own.
+    A broken store file of another unit or year is skipped (and listed); a unit-year with a
+    broken file is not written, since its workbook would lack that project."""
     from .workbook.writer import unit_of, write_workbook
 
     docs, errors = store.documents(unit=unit, year=year)
-    if errors:
-        raise errors[0]
+    result = Exported()
+    result.skipped = errors
     groups: dict[tuple, list[ProjectDocument]] = {}
     for d in docs:
         groups.setdefault(unit_of(d), []).append(d)
+    folders = {key: {store.path_for_id(d.id).parent for d in group} for key, group in groups.items()}
+    broken = {key: [e for e in errors if e.path.parent in folders[key]] for key in groups}
     if not groups:
+        if errors:
+            raise errors[0]
         raise WorkbookError(f"存储 {store.root} 中没有符合条件的项目")
     out, location = Path(out), str(Path(store.root).resolve())
-    if out.suffix.lower() in (".xlsx", ".xlsm"):
-        if len(groups) > 1:
-            raise WorkbookError("存储中有多个单位或年度，请用 --unit/--year 选择，或用 --out-dir 导出到文件夹")
-        (key, group), = groups.items()
-        return [write_workbook(group, out, profile, store=location)]
-    paths, names = [], set()
+    single = out.suffix.lower() in (".xlsx", ".xlsm")
+    if single and len(groups) > 1:
+        raise WorkbookError("存储中有多个单位或年度，请用 --unit/--year 选择，或用 --out-dir 导出到文件夹")
+    names: set[str] = set()
     items = sorted(groups.items(), key=lambda kv: tuple(str(k) for k in kv[0]))
-    for _key, group in (progress(items) if progress else items):
-        name = workbook_name(group[0])
-        while name in names:
-            name = name.replace(".xlsx", "_.xlsx")
-        names.add(name)
-        paths.append(write_workbook(group, out / name, profile, store=location))
-    return paths
+    for key, group in (progress(items) if progress and not single else items):
+        if broken[key]:
+            message = (f"{workbook_name(group[0])} 未导出：其中 {len(broken[key])} 个项目文件"
+                       f"已损坏（{broken[key][0].path}）")
+            if single:
+                raise StoreError(message)
+            result.failed.append(message)
+            continue
+        for doc in group:
+            result.notes.extend(unwritable_notes(doc))
+        if single:
+            target = out
+        else:
+            name = workbook_name(group[0])
+            while name in names:
+                name = name.replace(".xlsx", "_.xlsx")
+            names.add(name)
+            target = out / name
+        result.append(write_workbook(group, target, profile, store=location))
+    return result
 
 
 def _read(book: Path):
@@ -110,16 +156,22 @@ def push_content(content, store: Store, force: bool = False, dry_run: bool = Fal
     report = SyncReport("push")
     if not content.has_meta:
         report.notes.append("工作簿中没有导出时的版本信息（可能被其他程序删除），改为两方比较：任何不同都视为冲突")
+    check_identity(content)
+    bases = trusted_bases(content, report)
     results: dict[str, ProjectDocument] = {}
-    with store.lock():
+    with store.writing():
         plans = []
         for sp in content.projects:
             doc = sp.document
             current = store.get(doc.id) if store.exists(doc.id) else None
+            if current is not None and current.unit_code != doc.unit_code:
+                raise WorkbookError(
+                    f"工作表“{sp.sheet}”的项目 {doc.id} 在存储中属于单位 {current.unit_code}，"
+                    f"工作表中的单位编码却是 {doc.unit_code}：未做任何修改", Location(str(content.path), sheet=sp.sheet))
             if not content.has_meta and current is not None and sp.unshown:
                 # the sheet says nothing about keys it does not show: keep the store's
                 doc = doc.model_copy(update={k: getattr(current, k) for k in sp.unshown})
-            m = merge(sp.base if content.has_meta else None, doc, current, force=force)
+            m = merge(bases.get(sp.sheet), doc, current, force=force)
             if m.conflicts:
                 status = "conflict"
             elif current is None:
@@ -138,12 +190,60 @@ def push_content(content, store: Store, force: bool = False, dry_run: bool = Fal
     return report, results
 
 
+def _id_prefixes(doc: ProjectDocument) -> set[str]:
+    """The id beginnings a document of its year and unit can have (document.make_id)."""
+    names = [doc.unit_code] if doc.unit_code else [doc.unit_name, doc.department_name, None]
+    return {f"{year_folder(doc.year)}-{unit_folder(name)}-" for name in names}
+
+
+def check_identity(content) -> None:
+    """Refuse a workbook whose sheets claim projects they cannot be: the hidden metadata names a
+    project of another unit or year than the sheet shows, or two sheets are the same project.
+    Nothing is written for such a workbook."""
+    problems, seen = [], {}
+    for sp in content.projects:
+        doc = sp.document
+        if doc is None:
+            continue
+        if not any(doc.id.startswith(prefix) for prefix in _id_prefixes(doc)):
+            problems.append(
+                f"工作表“{sp.sheet}”的隐藏元数据把它标为项目 {doc.id}，但表中是 {doc.year} 年、单位 {doc.unit_code}："
+                "不能用它改写另一个单位或年度的项目（请从存储重新导出本单位的工作簿，或删除该工作表）")
+        if doc.id in seen:
+            problems.append(f"工作表“{sp.sheet}”和“{seen[doc.id]}”是同一个项目 {doc.id}（复制的工作表？）：请删除其中一个")
+        seen.setdefault(doc.id, sp.sheet)
+    if problems:
+        raise WorkbookError("工作簿中的项目身份有误，未做任何修改:\n" + "\n".join(f"  {p}" for p in problems),
+                            Location(str(content.path)))
+
+
+def trusted_bases(content, report: SyncReport) -> dict[str, ProjectDocument]:
+    """sheet → the exported revision to merge against. Hidden metadata that is garbled (does not
+    parse, or is not the revision it claims) is reported and not used: that sheet is compared
+    two-way, so any difference is a conflict rather than a silent overwrite."""
+    bases = {}
+    if not content.has_meta:
+        return bases
+    for sp in content.projects:
+        if sp.document is None:
+            continue
+        if sp.base is not None and sp.base.id == sp.document.id and revision(sp.base) == sp.base_rev:
+            bases[sp.sheet] = sp.base
+        elif sp.base is not None or sp.base_rev:
+            report.notes.append(
+                f"工作表“{sp.sheet}”的隐藏同步信息已损坏或被改动，未使用；改为两方比较：任何不同都视为冲突")
+    return bases
+
+
 def push(book: Path, store: Store, profile, force: bool = False, dry_run: bool = False) -> SyncReport:
     """The workbook's projects into the store; the workbook then shows the merged result."""
     content = _read(book)
     report, results = push_content(content, store, force, dry_run, Path(book).name)
     if report.written:
-        _refresh_after(book, content, results, profile)
+        try:
+            _refresh_after(book, content, results, profile)
+        except (XlsyncError, OSError) as exc:
+            report.notes.append(f"已写入存储，但未能更新工作簿本身（下次推送不受影响）: {exc}")
     return report
 
 
@@ -167,15 +267,17 @@ def pull_content(content, store: Store, force: bool = False):
     report = SyncReport("pull")
     if not content.has_meta:
         report.notes.append("工作簿中没有导出时的版本信息，改为两方比较：任何不同都视为冲突")
+    check_identity(content)
+    bases = trusted_bases(content, report)
     projects = []
     for sp in content.projects:
         doc = sp.document
         if not store.exists(doc.id):
             report.changes.append(ProjectChange(sp.sheet, doc.id, doc.name, "unchanged"))
-            projects.append((sp.sheet, doc, sp.base or doc, False))
+            projects.append((sp.sheet, doc, bases.get(sp.sheet) or doc, False))
             continue
         current = store.get(doc.id)
-        m = merge(sp.base if content.has_meta else None, current, doc, force=force)
+        m = merge(bases.get(sp.sheet), current, doc, force=force)
         status = "conflict" if m.conflicts else ("updated" if m.changed else "unchanged")
         report.changes.append(ProjectChange(sp.sheet, doc.id, doc.name, status, m))
         projects.append((sp.sheet, m.result, current, bool(m.changed)))
@@ -205,3 +307,58 @@ def pull(book: Path, store: Store, profile, force: bool = False, dry_run: bool =
         update_workbook(book, projects, profile, content)
         report.written = True
     return report
+
+
+@dataclass
+class BookOutcome:
+    """What a push or pull did with one workbook."""
+
+    book: Path
+    status: str  # written | unchanged | conflict | failed | would-write
+    report: SyncReport | None = None
+    error: str | None = None
+
+    def as_dict(self) -> dict:
+        r = self.report
+        return {"book": str(self.book), "status": self.status, "error": self.error,
+                "direction": r.direction if r else None, "written": bool(r and r.written),
+                "notes": r.notes if r else [], "projects": [c.as_dict() for c in r.changes] if r else []}
+
+
+def _status(report: SyncReport, dry_run: bool) -> str:
+    if report.conflicts:
+        return "conflict"
+    changed = any(c.status in ("new", "updated") for c in report.changes)
+    if dry_run:
+        return "would-write" if changed else "unchanged"
+    if report.direction == "push":
+        return "written" if changed else "unchanged"
+    return "written" if report.written else "unchanged"
+
+
+def sync_books(books, store: Store, profile, direction: str = "push", force: bool = False,
+               dry_run: bool = False) -> list[BookOutcome]:
+    """Push (or pull) each workbook in turn. A workbook that fails (unreadable, refused, store
+    not writable) is reported and the next one still runs; each either is written whole or
+    leaves the store and itself unchanged."""
+    fn = push if direction == "push" else pull
+    outcomes = []
+    for book in books:
+        try:
+            report = fn(Path(book), store, profile, force=force, dry_run=dry_run)
+        except XlsyncError as exc:
+            outcomes.append(BookOutcome(Path(book), "failed", error=str(exc)))
+            continue
+        except OSError as exc:  # the lock timed out, a file vanished
+            where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
+            outcomes.append(BookOutcome(Path(book), "failed", error=f"{where}{exc.strerror or exc}"))
+            continue
+        outcomes.append(BookOutcome(Path(book), _status(report, dry_run), report))
+    return outcomes
+
+
+def batch_exit_code(outcomes: list[BookOutcome]) -> int:
+    """2 when any workbook failed, 3 when any had a conflict, else 0."""
+    if any(o.status == "failed" for o in outcomes):
+        return 2
+    return 3 if any(o.status == "conflict" for o in outcomes) else 0

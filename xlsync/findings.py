@@ -16,6 +16,7 @@ CODES: dict[str, str] = {
     "PLAN_PERIOD_GAP": "实施计划时间段有空缺",
     "PLAN_OUTSIDE_PROJECT": "实施计划超出项目起止时间",
     "PLAN_NOT_QUANTIFIED": "实施计划没有金额或比例",
+    "PLAN_AMOUNT_UNREADABLE": "实施计划金额无法读取",
     "AMOUNT_INVALID": "金额无效",
     "AMOUNT_INCONSISTENT": "金额前后不一致",
     "DATE_INVALID": "日期无效",

@@ -48,6 +48,10 @@ def is_target(t: str) -> bool:
     return bool(_TARGET_RE.match(t.strip()))
 
 
+def num_or_target(t: str) -> bool:
+    return is_num(t) or is_target(t)
+
+
 def _fit(role: Role, toks: list[Tok], ctx) -> float:
     """How well tokens fit a column (NEG: not at all)."""
     text = " ".join(t.text for t in toks)
@@ -66,6 +70,8 @@ def _fit(role: Role, toks: list[Tok], ctx) -> float:
         return NEG
     if ctx.category(s) and kind not in ("name", "skip", "note"):
         return NEG
+    if kind == "l2text":  # a 二级 column holding a name, not a known category
+        return NEG if (many or num_or_target(s) or ctx.category(s)) else -1.0
     if kind == "weight":
         if many or not is_num(s):
             return NEG
@@ -107,7 +113,7 @@ def _fit(role: Role, toks: list[Tok], ctx) -> float:
     return NEG
 
 
-_SKIP = {"name": -2.0, "target": -1.5, "target_long": -1.0, "cats": 0.0}
+_SKIP = {"name": -2.0, "target": -1.5, "target_long": -1.0, "cats": 0.0, "l2text": 0.0}
 
 
 def _skip(role: Role) -> float:

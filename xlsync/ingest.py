@@ -5,7 +5,9 @@ imported; a table that is incomplete (or cut off) is not written, the complete o
 table already in the store is merged field by field against the revision the last import
 wrote (`xlsync.sync.merge`): what the office changed since (a push from a workbook) is kept,
 the text's changes are taken, and a field changed on both sides is a conflict — nothing of
-that table is written.
+that table is written. A file larger than XLSYNC_MAX_TEXT_MB is refused before it is read.
+A table the store cannot take (disk full, read-only) is reported as failed and the others are
+still tried: each document in the store is then the old one or the new one, whole.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from .document import ProjectDocument, revision
 from .errors import ImportTextError, StoreError
 from .store import Store
 from .sync import Merge, merge
+from .textfile import check_file
 from .textimport import ImportedTable, Note, ReadOptions, read_file
 
 ACTION = "import-text"
@@ -54,10 +57,11 @@ class ImportReport:
     file_notes: list[Note] = field(default_factory=list)
     file_errors: list[ImportTextError] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    store_errors: list[StoreError] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
-        if self.file_errors:
+        if self.file_errors or self.store_errors:
             return 2
         if any(o.status == "conflict" for o in self.outcomes):
             return 3
@@ -97,6 +101,7 @@ def import_text(paths: list[str | Path], store: Store | None, dry_run: bool = Fa
     tables: list[ImportedTable] = []
     for path in paths:
         try:
+            check_file(path)
             found, notes = read_file(path, options)
         except ImportTextError as exc:
             report.file_errors.append(exc)
@@ -123,9 +128,14 @@ def import_text(paths: list[str | Path], store: Store | None, dry_run: bool = Fa
 
         store.keep_form(load_form(options.form))
     if store is not None and writable:
-        with store.lock():
+        with store.writing():
             for t in writable:
-                decided[id(t)] = write_table(store, t, dry_run)
+                try:
+                    decided[id(t)] = write_table(store, t, dry_run)
+                except StoreError as exc:
+                    report.store_errors.append(exc)
+                    t.notes.append(Note("error", "STORE_WRITE_FAILED", exc.message, t.file, t.first_line))
+                    decided[id(t)] = TableOutcome(t, "failed")
     for t in tables:
         if id(t) in decided:
             report.outcomes.append(decided[id(t)])

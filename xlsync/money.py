@@ -1,4 +1,9 @@
-"""Exact money: amounts in 元 as Decimal, parsed from 元/万元/亿 text and full-width digits."""
+"""Exact money: amounts in 元 as Decimal, parsed from 元/万元/亿 text and full-width digits.
+
+Nothing here goes through a binary float or a rounding decimal context: digits are shifted
+for 万/亿, an amount with more than two decimal places of 元, an exponent, an infinity or a
+magnitude above the limit (XLSYNC_MAX_AMOUNT, default 10^15 元) is refused with the value.
+"""
 
 from __future__ import annotations
 
@@ -6,20 +11,18 @@ import re
 from decimal import Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
-UNIT_FACTORS = {
-    "": Decimal(1),
-    "元": Decimal(1),
-    "万": Decimal(10) ** 4,
-    "万元": Decimal(10) ** 4,
-    "亿": Decimal(10) ** 8,
-    "亿元": Decimal(10) ** 8,
-}
+UNIT_SHIFT = {"": 0, "元": 0, "万": 4, "万元": 4, "亿": 8, "亿元": 8}
+UNIT_FACTORS = {unit: Decimal(10) ** shift for unit, shift in UNIT_SHIFT.items()}
 _FULLWIDTH = str.maketrans(
-    "０１２３４５６７８９．，－＋％", "0123456789.,-+%"
+    "０１２３４５６７８９．，－＋％　", "0123456789.,-+% "
 )
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+_MAX_TEXT = 80  # characters of an amount worth reading; longer text is not an amount
 _AMOUNT_RE = re.compile(
-    r"^\s*([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:[eE][-+]?\d+)?)\s*(亿元|万元|亿|万|元)?\s*$"
+    r"^(?:[¥￥]|RMB)? ?([-+]?) ?(\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.(\d+))? ?(亿元|万元|亿|万|元)?$"
 )
+_EXPONENT_RE = re.compile(r"^[-+]? ?[\d,. ]*\d ?[eE] ?[-+]?\d")
+_NONFINITE_RE = re.compile(r"^[-+]? ?(inf|infinity|nan|snan|∞)", re.I)
 
 
 class MoneyError(ValueError):
@@ -27,25 +30,55 @@ class MoneyError(ValueError):
 
 
 def normalize_digits(text: str) -> str:
-    """Full-width digits, dot, comma, minus and percent to ASCII; strip spaces."""
-    return text.translate(_FULLWIDTH).replace("\u3000", " ").strip()
+    """Full-width digits, dot, comma, minus, percent and space to ASCII; strip spaces."""
+    return text.translate(_FULLWIDTH).strip()
 
 
-def to_cents(value: Decimal) -> Decimal:
-    """Decimal → two places, only if that loses nothing."""
+def max_amount() -> Decimal:
+    from .limits import limits
+
+    return limits().max_amount
+
+
+def _show(value) -> str:
+    text = value if isinstance(value, str) else str(value)
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def _shift(value: Decimal, places: int) -> Decimal:
+    """value × 10^places, exactly (no context, so nothing is rounded)."""
+    sign, digits, exp = value.as_tuple()
+    return Decimal((sign, digits, exp + places))
+
+
+def to_cents(value: Decimal, shown=None) -> Decimal:
+    """Decimal → two places, only if that loses nothing and it is within the limit."""
+    shown = _show(value if shown is None else shown)
     if not value.is_finite():
-        raise MoneyError(f"不是有限金额: {value}")
-    try:
-        q = value.quantize(CENT)
-    except InvalidOperation as exc:
-        raise MoneyError(f"金额过大: {value}") from exc
-    if q != value:
-        raise MoneyError(f"金额超过两位小数（分）: {value}")
-    return q
+        raise MoneyError(f"不是有限金额: {shown}")
+    limit = max_amount()
+    if value.copy_abs() > limit:
+        raise MoneyError(f"金额超出上限 {limit:,f} 元: {shown}")
+    sign, digits, exp = value.as_tuple()
+    sign = sign if any(digits) else 0  # -0 is 0
+    if exp < -2:
+        cut = -2 - exp
+        if any(digits[-cut:]):
+            raise MoneyError(f"金额超过两位小数（分）: {shown}")
+        digits, exp = digits[:-cut] or (0,), -2
+    value = Decimal((sign, digits, exp))
+    with _exact() as ctx:
+        return value.quantize(CENT, context=ctx)
+
+
+def _exact():
+    from decimal import Context, Inexact, Rounded, localcontext
+
+    return localcontext(Context(prec=60, traps=[InvalidOperation, Inexact, Rounded]))
 
 
 def parse_amount(text: str | int | Decimal, default_unit: str = "元") -> Decimal:
-    """Parse '12210000.00', '1,221万', '30亿', '１２３' or '1.221E7' into 元, exactly."""
+    """Parse '12210000.00', '1,221万', '30亿', '１２３' or '12 210 000' into 元, exactly."""
     if isinstance(text, bool):
         raise MoneyError(f"不是金额: {text!r}")
     if isinstance(text, int):
@@ -54,15 +87,23 @@ def parse_amount(text: str | int | Decimal, default_unit: str = "元") -> Decima
         return to_cents(text)
     if isinstance(text, float):
         raise MoneyError(f"金额不能是二进制浮点数: {text!r}（请用文本，例如 \"12210000.00\"）")
-    m = _AMOUNT_RE.match(normalize_digits(str(text)))
+    raw = str(text)
+    compact = _SPACES.sub(" ", normalize_digits(raw[: _MAX_TEXT * 4]))
+    if len(compact) > _MAX_TEXT:
+        raise MoneyError(f"无法识别的金额（过长）: {_show(raw)}")
+    m = _AMOUNT_RE.match(compact)
     if not m:
-        raise MoneyError(f"无法识别的金额: {text!r}")
-    number, unit = m.group(1), m.group(2) or default_unit
-    try:
-        value = Decimal(number.replace(",", "")) * UNIT_FACTORS[unit]
-    except InvalidOperation as exc:  # pragma: no cover - regex admits only numbers
-        raise MoneyError(f"无法识别的金额: {text!r}") from exc
-    return to_cents(value)
+        if _EXPONENT_RE.match(compact):
+            raise MoneyError(f"金额不能用科学计数法: {_show(raw)}（请写成 12210000.00）")
+        if _NONFINITE_RE.match(compact):
+            raise MoneyError(f"不是有限金额: {_show(raw)}")
+        raise MoneyError(f"无法识别的金额: {_show(raw)}")
+    sign, whole, frac, unit = m.groups()
+    number = Decimal(f"{sign}{re.sub('[, ]', '', whole)}.{frac or '0'}")
+    unit = unit or default_unit
+    if unit not in UNIT_SHIFT:
+        raise MoneyError(f"未知的金额单位 {unit!r}: {_show(raw)}")
+    return to_cents(_shift(number, UNIT_SHIFT[unit]), raw)
 
 
 def format_amount(value: Decimal) -> str:

@@ -156,6 +156,13 @@ def check(doc: ProjectDocument, tolerance: Decimal = Decimal(1), severity=lambda
     def add(code, field, message, found=None, expected=None):
         out.append(make(doc, code, field, message, found, expected, severity(code)))
 
+    if doc.plan_text:
+        from .plantext import parse_plan
+
+        problems: list[str] = []
+        parse_plan(doc.plan_text, problems)
+        for problem in problems:
+            add("PLAN_AMOUNT_UNREADABLE", "plan_text", problem)
     figures = figures or compute(doc)
     quantified = any(p.amount is not None or p.stated_percent is not None for p in figures.periods)
     if doc.plan_text and not quantified:

@@ -8,9 +8,8 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
-from .money import UNIT_FACTORS, format_amount, to_cents
+from .money import MoneyError, format_amount, parse_amount
 
 _CN_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _DASH = str.maketrans({"－": "-", "—": "-", "–": "-", "~": "-", "～": "-", "―": "-"})
@@ -22,7 +21,8 @@ _PERIOD_RE = re.compile(
     r"|(?P<h>上|下)半年"
     r"|(?:\d{4}年)?(?<![\d.])(?P<m>\d{1,2})月份?(?!\s*\d{1,2}\s*日)"
 )
-_AMOUNT_RE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(亿元|万元|亿|万|元)")
+_AMOUNT_RE = re.compile(r"(?<![\d.,])(?<!\d[eE])(?<!\d[eE][-+])((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(亿元|万元|亿|万|元)")
+_EXP_AMOUNT_RE = re.compile(r"\d(?:\.\d+)?[eE][-+]?\d+\s*(?:亿元|万元|亿|万|元)")
 _PERCENT_RE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*[%％]")
 
 
@@ -50,8 +50,11 @@ def _months(m: re.Match) -> tuple[int, int] | None:
     return None
 
 
-def parse_plan(text: str | None) -> list[dict]:
-    """Periods named in a plan text, in text order, as canonical plan dicts."""
+def parse_plan(text: str | None, problems: list[str] | None = None) -> list[dict]:
+    """Periods named in a plan text, in text order, as canonical plan dicts.
+
+    An amount that is not exact money (more than two decimals of 元, beyond the limit) leaves
+    that period's amount null; the reason goes to `problems` when given."""
     if not text:
         return []
     norm = normalize(text)
@@ -62,8 +65,17 @@ def parse_plan(text: str | None) -> list[dict]:
         segment = norm[m.end() : stop]
         amount = None
         am = _AMOUNT_RE.search(segment)
+        exp = _EXP_AMOUNT_RE.search(segment)
+        if exp and (not am or exp.start() < am.start()):
+            am = None
+            if problems is not None:
+                problems.append(f"第 {len(periods) + 1} 个时间段（{start}-{end}月）的金额不能用科学计数法: {exp.group()}")
         if am:
-            amount = format_amount(to_cents(Decimal(am.group(1)) * UNIT_FACTORS[am.group(2)]))
+            try:
+                amount = format_amount(parse_amount(am.group(1) + am.group(2)))
+            except MoneyError as exc:
+                if problems is not None:
+                    problems.append(f"第 {len(periods) + 1} 个时间段（{start}-{end}月）的金额无法读取: {exc}")
         stated = basis = None
         pm = _PERCENT_RE.search(segment)
         if pm:

@@ -45,7 +45,7 @@ def render_import_report(report, store=None) -> str:
         doc = o.table.document
         span = f"{o.table.first_line}-{o.table.last_line}" if o.table.last_line else o.table.first_line
         where = span if len(files) == 1 else f"{o.table.file}:{span}"
-        rows.append([STATUS_ZH.get(o.status, o.status), doc.unit_code if doc else None,
+        rows.append([STATUS_ZH.get(o.status, o.status), (doc.unit_code or doc.unit_name) if doc else None,
                      doc.title if doc else None, doc.id if doc else None,
                      len(doc.indicators) if doc else None, o.table.form, where])
     if rows:
@@ -67,13 +67,18 @@ def render_import_report(report, store=None) -> str:
         where = f"{n.file}:{n.line}" if n.line else n.file
         lines.append(f"  [{LEVEL_ZH.get(n.level, n.level)}] {n.code} {where}: {n.message}")
     failed = [o for o in outcomes if o.status == "failed"]
+    cut = [o for o in outcomes if o.status == "truncated"]
+    written = any(o.status in ("new", "updated", "unchanged") for o in outcomes)
+    rest = "其余的表已导入。" if written else "没有导入任何表。"
     if failed:
-        rest = "其余的表已导入。" if len(failed) < len(outcomes) else "没有导入任何表。"
-        lines.append(say("TABLE_INCOMPLETE", f"{len(failed)} 张表不完整，未导入：按上面的错误改正文本后重新导入；"
-                                             + rest))
+        lines.append(say("TABLE_INCOMPLETE", f"{len(failed)} 张表有无法读取的内容，未导入：按上面的错误改正文本后"
+                                             f"重新导入；" + rest))
+    if cut:
+        lines.append(say("TABLE_TRUNCATED", f"{len(cut)} 张表在文本中被截断，未导入：请找到完整的表；如只需已有部分，"
+                                            f"加 --allow-truncated 导入。" + ("" if failed else rest)))
     if any(o.status.startswith("would") for o in outcomes):
         lines.append(say("DRY_RUN", "试运行：未写入任何内容 (dry run, nothing written)。"))
-    elif store is not None and len(failed) < len(outcomes):
+    elif store is not None and any(o.status in ("new", "updated", "unchanged") for o in outcomes):
         lines.append(next_step(f"xlsync validate --store {store}   # 校验",
                                f"xlsync export --store {store} --out-dir 工作簿文件夹   # 每个单位一个工作簿"))
     return "\n".join(lines)
@@ -332,3 +337,23 @@ def render_export(paths, store) -> str:
         f"用 Excel 打开工作簿填写；xlsync validate {first} --write-back   # 校验，写入“校验结果”表",
         f"xlsync import {first} --store {store}   # 把修改推送回存储"))
     return "\n".join(lines)
+
+
+BOOK_ZH = {"written": "已写入", "unchanged": "未变", "conflict": "冲突", "failed": "失败", "would-write": "将写入"}
+
+
+def render_batch(outcomes, dry_run: bool = False, store=None, verbose: bool = False) -> str:
+    """Each workbook's push/pull report (a failed one: why, and that it was left as it was),
+    then, for several workbooks or any failure, every workbook's outcome in one list."""
+    lines = []
+    for o in outcomes:
+        if o.report is not None:
+            lines.append(render_sync(o.report, dry_run, o.book, store, verbose))
+        else:
+            lines.append(say("WORKBOOK_FAILED", f"{o.book}：失败，此工作簿和存储均未改动 — {o.error}"))
+    if len(outcomes) > 1 or any(o.status == "failed" for o in outcomes):
+        counts = {k: sum(o.status == k for o in outcomes) for k in BOOK_ZH}
+        summary = "，".join(f"{BOOK_ZH[k]} {n}" for k, n in counts.items() if n)
+        lines.append(f"合计 {len(outcomes)} 个工作簿：{summary}")
+        lines += [f"  [{BOOK_ZH.get(o.status, o.status)}] {o.book}" for o in outcomes]
+    return "\n".join(line for line in lines if line)

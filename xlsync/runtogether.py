@@ -12,7 +12,7 @@ import re
 
 from .textvocab import Vocab, norm
 
-MIN_LENGTH = 120  # a line this long holding several labels and no separators
+MIN_LENGTH = 60  # a line this long holding several labels and no separators
 
 
 def is_run_together(line: str, vocab: Vocab) -> bool:

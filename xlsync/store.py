@@ -12,22 +12,27 @@ nothing.
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import hashlib
 import json
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from filelock import FileLock
 from pydantic import ValidationError
 
-from .document import UNDATED, ProjectDocument, dumps, loads, revision, unit_folder
+from .document import UNDATED, ProjectDocument, dumps, loads, revision, unit_folder, year_folder
 from .errors import DocumentError, StoreError
 
 META = ".xlsync"
+TMP_SUFFIX = ".tmp"
+STALE_TMP_SECONDS = 300  # a temporary file this old belongs to a writer that died
 _ID_RE = re.compile(r"^(\d{4}|undated)-([0-9A-Za-z_]{1,32})-([0-9a-f]{12})$")
 # characters a JSON string can only spell with a \u escape (no short escape stands for them)
 _PLAIN_RE = re.compile(r'[^"\\/\x00-\x1f]*')
@@ -94,22 +99,55 @@ def default_mode() -> int:
     return 0o666 & ~mask
 
 
+def write_failed(path: Path, exc: OSError) -> str:
+    """A user message for a failed write, naming the path and the reason."""
+    reason = {
+        errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额", errno.EROFS: "文件系统只读",
+        errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
+    }.get(exc.errno, exc.strerror or str(exc))
+    return f"{path}: 写入失败（{reason}），原文件未改动"
+
+
 def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
     """Write bytes to path so that readers see the old or the new file, never a torn one.
-    mode: the new file's permissions (default: what a plain open() would give)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    mode: the new file's permissions (default: what a plain open() would give).
+    A failed write (disk full, read-only) raises StoreError naming the path; the old file
+    stays whole and no temporary file is left."""
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
         os.chmod(tmp, default_mode() if mode is None else mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
+        tmp = None
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        raise StoreError(write_failed(path, exc)) from None
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def sweep_temporary(root: Path, older_than: float = STALE_TMP_SECONDS) -> list[Path]:
+    """Remove the temporary files a killed writer left under root (only those older than
+    `older_than` seconds: a live writer's file is younger). Call with the store lock held."""
+    removed = []
+    cutoff = time.time() - older_than
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            if name.startswith(".") and name.endswith(TMP_SUFFIX):
+                p = Path(folder) / name
+                try:
+                    if p.stat().st_mtime < cutoff:
+                        p.unlink()
+                        removed.append(p)
+                except OSError:
+                    continue
+    return removed
 
 
 class Store:
@@ -123,6 +161,7 @@ class Store:
         self.author = author
         self.meta = self.root / META
         self._lock: FileLock | None = None
+        self._swept = False
         from .forms import add_forms_folder
 
         add_forms_folder(self.forms_folder)  # an office's own forms travel with its store
@@ -158,24 +197,48 @@ class Store:
     def lock(self) -> FileLock:
         """The store-wide write lock (re-entrant within one Store object)."""
         if self._lock is None:
-            self.meta.mkdir(parents=True, exist_ok=True)
+            try:
+                self.meta.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(write_failed(self.meta, exc)) from None
             self._lock = FileLock(str(self.meta / "lock"), timeout=120)
         return self._lock
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """The write lock; on first taking it, temporary files left by killed writers go."""
+        lock = self.lock()
+        try:
+            lock.acquire()
+        except OSError as exc:
+            raise StoreError(write_failed(Path(lock.lock_file), exc)) from None
+        try:
+            if not self._swept:
+                self._swept = True
+                sweep_temporary(self.root)
+            yield
+        finally:
+            lock.release()
 
     # -- reading ---------------------------------------------------------------------
     def _read_bytes(self, path: Path) -> bytes:
         try:
             return path.read_bytes()
         except OSError as exc:
-            raise StoreError(f"{path}: 无法读取: {exc.strerror}") from None
+            error = StoreError(f"{path}: 无法读取: {exc.strerror}")
+        error.path = path
+        raise error
 
     def _read_path(self, path: Path, raw: bytes | None = None) -> ProjectDocument:
+        """The document in a file; StoreError (with .path) when it cannot be read."""
         if raw is None:
             raw = self._read_bytes(path)
         try:
             return _parse(raw, str(path))
         except DocumentError as exc:
-            raise StoreError(exc.message) from None
+            error = StoreError(exc.message)
+        error.path = path
+        raise error
 
     def get(self, doc_id: str) -> ProjectDocument:
         path = self.path_for_id(doc_id)
@@ -218,9 +281,10 @@ class Store:
                 except StoreError as exc:
                     errors.append(exc)
             return docs, errors
-        for _path, item in self.scan(unit):
+        for path, item in self.scan(unit):
             if isinstance(item, StoreError):
-                errors.append(item)
+                if in_scope(path, unit, year):  # a broken file of another unit or year is not needed
+                    errors.append(item)
             elif (unit is None or item.unit_code == unit) and (year is None or item.year == year):
                 docs.append(item)
         return docs, errors
@@ -232,11 +296,11 @@ class Store:
         expect: the revision the caller based its change on; a different current revision
         raises StoreError (someone else wrote in between).
         """
-        with self.lock():
+        with self.writing():
             return self._put_locked(doc, action, expect)
 
     def put_many(self, docs: Iterable[ProjectDocument], action: str = "write") -> list[PutResult]:
-        with self.lock():
+        with self.writing():
             return [self._put_locked(doc, action, None) for doc in docs]
 
     def _put_locked(self, doc: ProjectDocument, action: str, expect: str | None) -> PutResult:
@@ -261,17 +325,40 @@ class Store:
                 atomic_write(hist, dumps(old))
         atomic_write(self.history_dir(doc.id) / f"{rev}.json", data)
         atomic_write(path, data)
-        self._append_log(doc.id, LogEntry(_now(), rev, previous, action, self.author or os_user()))
+        try:
+            self._append_log(doc.id, LogEntry(_now(), rev, previous, action, self.author or os_user()))
+        except StoreError as exc:
+            raise StoreError(
+                f"项目 {doc.id} 已写入 {path}，但历史记录未能更新: {exc.message}；下次写入时会补记") from None
         return PutResult(doc.id, rev, previous, True, path)
 
     def _append_log(self, doc_id: str, entry: LogEntry) -> None:
+        """Rewrite the log with one more line, atomically: never empty, never a torn line.
+        A torn last line (an older writer killed mid-append) is dropped; a write whose log line
+        was lost (disk full after the document was written) is recorded as recovered."""
         log = self.history_dir(doc_id) / "log.jsonl"
-        record = {k: v for k, v in entry.__dict__.items() if not (k == "author" and v is None)}
-        line = json.dumps(record, ensure_ascii=False) + "\n"
-        with open(log, "a", encoding="utf-8") as fh:
-            fh.write(line)
-            fh.flush()
-            os.fsync(fh.fileno())
+        try:
+            raw = log.read_bytes()
+        except FileNotFoundError:
+            raw = b""
+        except OSError as exc:
+            raise StoreError(f"{log}: 无法读取: {exc.strerror}") from None
+        lines = raw.splitlines(keepends=True)
+        if lines and not lines[-1].endswith(b"\n"):
+            lines.pop()
+        last = None
+        for line in reversed(lines):
+            try:
+                last = json.loads(line)["rev"]
+                break
+            except (ValueError, KeyError, TypeError):
+                continue
+        out = [bytes(line) for line in lines if line.strip()]
+        if entry.previous is not None and last != entry.previous:
+            lost = LogEntry(entry.at, entry.previous, last, "write (log entry recovered)", entry.author)
+            out.append(_log_line(lost))
+        out.append(_log_line(entry))
+        atomic_write(log, b"".join(out))
 
     # -- history ---------------------------------------------------------------------
     def log(self, doc_id: str) -> list[LogEntry]:
@@ -303,9 +390,20 @@ class Store:
 
     def restore(self, doc_id: str, rev_prefix: str) -> PutResult:
         """Make an earlier revision current again; the current one stays in history."""
-        with self.lock():
+        with self.writing():
             old = self.revision_of(doc_id, rev_prefix)
             return self._put_locked(old, f"restore {revision(old)}", None)
+
+
+def in_scope(path: Path, unit: str | None, year: int | None) -> bool:
+    """Whether a store file lies in the folder of this unit and year (None: any)."""
+    return ((year is None or path.parent.parent.name == year_folder(year))
+            and (unit is None or path.parent.name == unit_folder(unit)))
+
+
+def _log_line(entry: LogEntry) -> bytes:
+    record = {k: v for k, v in entry.__dict__.items() if not (k == "author" and v is None)}
+    return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def _now() -> str:

@@ -58,7 +58,7 @@ def plain_line(line: str) -> str:
 
 def is_rule(line: str) -> bool:
     """A markdown table rule or decoration line (`|---|---|`, `====`)."""
-    return bool(line.strip()) and bool(_RULE_RE.match(line)) and any(c in line for c in "-–—=")
+    return bool(line.strip()) and bool(_RULE_RE.match(line)) and sum(c in "-–—=" for c in line) >= 3
 
 
 def _inner_pipes(line: str) -> int:

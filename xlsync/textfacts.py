@@ -22,17 +22,37 @@ ENDS_INDICATORS = {"extra", "remark", "overall_goal", "annual_goal", "overview",
 _UNIT_DECL = re.compile(r"^(?:金额)?单位\s*[:：]\s*(万元|亿元|元)$")
 
 
+PLAIN_KEYS = ("section", "money", "composition", "heads", "long_term", "annual", "unit_decl")
+GOAL_KEYS = ("overall_goal", "annual_goal")
+_LABEL_END = ("编码", "代码", "编号", "名称", "分类", "类别", "类型", "性质", "来源", "期限", "时间", "日期",
+              "单位", "部门", "科目", "金额", "总额", "预算", "负责人", "电话", "方式", "口径", "程度", "情况",
+              "依据", "说明", "科室")
+
+
+def looks_like_label(text: str) -> bool:
+    """A cell that reads as a label no form lists (财政资金预算分类, 部门预算编码)."""
+    t = norm(text)
+    return 3 <= len(t) <= 16 and t.endswith(_LABEL_END) and not re.search(r"[\d,;。，；、%]", t)
+
+
 class FactsReader:
     # -- reading ------------------------------------------------------------------------
     def read(self) -> None:
         lines = self.region.lines
         first = self.region.start
         body = [ln for ln in lines if ln.strip() and ln != HOLE]
-        if body and is_run_together(body[0], self.v):
-            self._read_run_together("\n".join(ln.strip() for ln in body), first + lines.index(body[0]))
+        at = next((k for k, ln in enumerate(body[:4]) if is_run_together(ln, self.v)), None)
+        if at is not None:  # text without cell borders (after a line or two of page header)
+            for ln in body[:at]:
+                self.note("info", "HEADER_TEXT", f"表头的说明文字（未导入）: {ln.strip()[:60]}",
+                          first + lines.index(ln))
+            self._read_run_together("\n".join(ln.strip() for ln in body[at:]), first + lines.index(body[at]))
             return
         cells = split_rows(lines, first)
+        self.open_end = cells.open_end and cells.mode == "pipe-cells"  # the text stops inside a cell
         self.stream = cells.stream
+        self.implicit = cells.stream  # rows of a cell stream are found by alignment
+        self._ibuf = []
         rows = cells.rows
         for idx, row in enumerate(rows):
             self.last_line = max(self.last_line, row[-1].line)
@@ -52,11 +72,15 @@ class FactsReader:
             break
         facts, inds = (text[:cut], text[cut:]) if cut is not None else (text, "")
         for piece, is_label in split_facts(facts, self.v):
-            if is_label and self.v.label(piece)[0] is None:
+            if is_label and self.v.label(piece)[0] is None and not self.v.is_funding(piece):
                 real = fuzzy_label(piece, self.v)
                 if real:
                     self.note("warning", "LABEL_CORRECTED", f"“{piece}”按“{real}”读取（疑为识别错误）", line)
                     piece = real
+            if not is_label:  # ':10其中:' → '10' (the colon of the label before, the 其中 of the source after)
+                piece = re.sub(r"(?:其中\s*[:：]?|[:：])\s*$", "", re.sub(r"^\s*[:：]\s*", "", piece)).strip()
+                if not piece:
+                    continue
             self._row([Cell(piece, line)], False, False, None, 0)
         if inds:
             words = "|".join(re.escape(h) for h in sorted(self.v.headers, key=len, reverse=True) if len(h) >= 2)
@@ -79,19 +103,24 @@ class FactsReader:
     def _row(self, row: list[Cell], file_end: bool, open_end: bool, rows, idx, keep_empty_target=False):
         toks = self._tokens(row)
         texts = [t.text for t in toks if t.text]
-        if self.stream and self.section != "footer" and self._stream_header(toks[0]):
-            return
+        single = len(texts) == 1 and len(toks) == 1
+        if self._stream_buf is not None and not (self.stream or single):
+            self._finish_header_cells()  # a row of cells after header cells one per line
+        elif (self.stream or single) and self.section != "footer" and self._stream_header(toks[0]):
+            return  # header cells one per line (also inside a table of rows)
         if self.section == "footer":
             self._footer_row(toks)
             return
         if self.section == "indicators":
             first = texts[0] if texts else ""
             if first and self.v.is_footer(first) and not self.category(first):
+                self._end_indicators()
                 self.section = "footer"
                 self._footer_row(toks)
                 return
             lab, _unit = self.v.label(first) if first else (None, None)
             if lab is not None and lab.key in ("long_term", "annual"):
+                self._end_indicators()
                 self.period = "long_term" if lab.key == "long_term" else "annual"
                 rest = toks[1:]
                 if rest and self._header(rest):
@@ -101,6 +130,7 @@ class FactsReader:
                 return
             if lab is not None and lab.key in ENDS_INDICATORS and not self.category(first) \
                     and not (self.list_form and lab.key in ("name", "unit_name")):
+                self._end_indicators()
                 self.section = None  # a labelled field after the indicator table
             else:
                 self._indicator_row(toks, file_end, open_end, keep_empty_target)
@@ -116,7 +146,22 @@ class FactsReader:
     # -- facts -------------------------------------------------------------------------
     def _classify(self, toks: list[Tok]) -> list[tuple[Label | None, str | None, Tok]]:
         """Each cell as (label, unit, token): label None for a value. A cell holding a label
-        and its value run together is cut in two."""
+        and its value run together is cut in two; a label cut into two cells is whole again."""
+        out = self._classify_cells(toks)
+        merged: list[tuple[Label | None, str | None, Tok]] = []
+        for item in out:
+            if merged and merged[-1][0] is not None and item[0] is None and item[2].text and not item[2].bound:
+                plab, punit, ptok = merged[-1]
+                text = norm(item[2].text)
+                if len(text) <= 8 and not re.search(r"\d", text):
+                    lab, unit = self.v.label(norm(ptok.text) + text)
+                    if lab is not None and lab != plab:  # '年度主要目标' '和成果', '主管部门' '及编码'
+                        merged[-1] = (lab, unit or punit, Tok(ptok.text + item[2].text, ptok.line, ptok.soft))
+                        continue
+            merged.append(item)
+        return merged
+
+    def _classify_cells(self, toks: list[Tok]) -> list[tuple[Label | None, str | None, Tok]]:
         out: list[tuple[Label | None, str | None, Tok]] = []
         for t in toks:
             if not t.text:
@@ -143,10 +188,19 @@ class FactsReader:
                     out.append((None, None, Tok(fm.group(2).strip(), t.line, False, bound=True)))
                 continue
             pre = self.v.prefix_label(t.text)
+            awaited = (out and out[-1][0] is not None and out[-1][0].key not in ("section", "money")) \
+                or (self.stream and bool(self.stream_labels))
+            if pre is not None and awaited and not re.match(r"^[^:：]{2,24}[:：]", t.text.strip()):
+                pre = None  # a label is waiting for this cell: it is a value that begins like a label
             if pre is not None:
                 lab, rest, unit = pre
                 out.append((lab, unit, Tok(t.text, t.line, t.soft)))
-                out.append((None, None, Tok(rest, t.line, False, bound=True)))
+                inner = split_facts(rest, self.v) if len(rest) > 6 else [(rest, False)]
+                if len(inner) > 1 and not inner[0][1]:  # more labels run together in the same cell
+                    out.append((None, None, Tok(inner[0][0], t.line, False, bound=True)))
+                    out.extend(self._classify_cells([Tok(p, t.line) for p, _is_label in inner[1:]]))
+                else:
+                    out.append((None, None, Tok(rest, t.line, False, bound=True)))
                 continue
             if self.v.is_funding(t.text) and (self.group_funding or t.text.lstrip().startswith("其中")):
                 out.append((Label("funding", norm(re.sub(r"^\s*其中\s*[:：]?", "", t.text))), None, t))
@@ -159,6 +213,19 @@ class FactsReader:
         return out
 
     def _facts_row(self, toks: list[Tok], file_end: bool) -> None:
+        cells = [t for t in toks if t.text]
+        unit_cell = re.fullmatch(r"\((万元|亿元|元)\)", norm(cells[0].text)) if len(cells) == 1 else None
+        if unit_cell and self.group_funding and not self.fragments:
+            self.group_unit = unit_cell.group(1)  # '资金情况' | '(万元)': the group's unit on its own
+            return
+        if len(cells) == 1 and self._is_fragment(cells[0].text) and self.v.label(cells[0].text)[0] is None \
+                and not (self.stream and self.stream_labels) and not self.pending_labels \
+                and not self.category(cells[0].text) and not self.v.is_funding(cells[0].text) \
+                and self.v.header_role(cells[0].text) is None:
+            self.fragments.append(cells[0])
+            if len(self.fragments) <= 4:
+                return
+        self._resolve_fragments()
         items = self._classify(toks)
         if not items:
             return
@@ -173,12 +240,17 @@ class FactsReader:
                 return
             labels = [i for i in items if i[0] is not None]
             values = [i for i in items if i[0] is None and i[2].text]
-            if self.pending_labels and not labels and values:
-                self._pair(self.pending_labels, values)
+            lead = next((k for k, i in enumerate(items) if i[0] is not None), len(items))
+            if self.pending_labels and lead and any(i[2].text for i in items[:lead]):
+                # the row below a row of labels holds their values (then, maybe, more fields)
+                self._pair(self.pending_labels, [i for i in items[:lead] if i[2].text])
                 self.pending_labels = None
+                if lead < len(items):
+                    self._walk_row(items[lead:])
                 return
             self._flush_labels()
-            if len(labels) >= 2 and not values and all(i[0] is not None for i in items if i[2].text):
+            if labels and not values and all(i[0] is not None for i in items if i[2].text) \
+                    and any(i[0].key not in PLAIN_KEYS for i in labels):
                 self.pending_labels = [i for i in items if i[0] is not None]
                 self._contexts(self.pending_labels)
                 return
@@ -202,7 +274,9 @@ class FactsReader:
 
     def _pair(self, labels, values) -> None:
         labels = [x for x in labels if x[0].key not in ("section", "money")]
-        if len(values) < len(labels) and len(labels) > 1:
+        heading = len(labels) > 1 and labels[0][0].key in GOAL_KEYS and \
+            any(x[0].key == labels[0][0].key for x in labels[1:])  # 总体目标 over 中期目标 | 年度目标
+        if len(labels) > 1 and (len(values) < len(labels) or heading):
             head, labels = labels[0], labels[1:]  # the row's heading label (总体目标 | 实施期目标 | 年度目标)
             self._label(head[0], head[1], [], head[2])
         for i, (lab, unit, tok) in enumerate(labels):
@@ -239,9 +313,15 @@ class FactsReader:
                 self._label(lab, unit, [], tok)
                 continue
             if lab is not None:
-                if self.stream_values:
-                    self._resolve_stream()
+                if self.stream_values or (self.stream_labels and not (
+                        lab.key in GOAL_KEYS and all(x[0].key in GOAL_KEYS for x in self.stream_labels))):
+                    self._resolve_stream()  # a run of labels is a header row of goals, else each is empty
                 self.stream_labels.append((lab, unit, tok))
+                continue
+            if self.stream_labels and not tok.bound and self._label_continues(tok):
+                continue
+            if tok.text and self._is_title(tok.text):
+                self._resolve_stream()
                 continue
             if tok.bound and self.stream_labels:  # 'X:value' in one cell: X takes it
                 plab, punit, ptok = self.stream_labels.pop()
@@ -258,6 +338,23 @@ class FactsReader:
             if tok.text:
                 self._loose_value(tok, None)
 
+    def _label_continues(self, tok: Tok) -> bool:
+        """A label split over two cells ('主管部门' | '及编码'): the waiting label grows."""
+        plab, punit, ptok = self.stream_labels[-1]
+        text = norm(tok.text)
+        if not text or len(text) > 8 or not text.startswith(("及", "和", "与", "(", "名称", "编码", "代码")):
+            return False
+        lab, unit = self.v.label(norm(ptok.text) + text)
+        if lab is None:
+            return False
+        self.stream_labels[-1] = (lab, unit or punit, Tok(ptok.text + tok.text, ptok.line))
+        return True
+
+    def _is_title(self, text: str) -> bool:
+        """A cell that names a table ('绩效项目指标表'), not a field's value."""
+        t = norm(text)
+        return len(t) <= 30 and t.endswith("表") and bool(re.search(r"(绩效|指标|目标).{0,8}表$", t))
+
     def _resolve_stream(self) -> None:
         labels, values = self.stream_labels, [v for v in self.stream_values]
         self.stream_labels, self.stream_values = [], []
@@ -272,6 +369,40 @@ class FactsReader:
 
     def _loose_value(self, tok: Tok, items) -> None:
         """A value with no label of its own."""
+        self._loose_report(tok)
+
+    @staticmethod
+    def _is_fragment(text: str) -> bool:
+        """A short piece of a label wrapped over lines ('年度' '预算' '(万元)')."""
+        t = norm(text)
+        return (len(t) <= 4 and bool(re.fullmatch(r"[\u4e00-\u9fff]+", t))) or \
+            bool(re.fullmatch(r"\((万元|亿元|元)\)", t))
+
+    def _resolve_fragments(self) -> None:
+        """Pieces kept so far: one label when together they spell one, else loose values."""
+        if not self.fragments:
+            return
+        joined = "".join(norm(f.text) for f in self.fragments)
+        lab, unit = self.v.label(joined)
+        if lab is None or len(self.fragments) == 1:
+            self._flush_fragments()
+            return
+        first, self.fragments = self.fragments[0], []
+        label_tok = Tok(joined, first.line)
+        self.note("info", "LABEL_JOINED", f"“{joined}”是跨行写的栏目名，已合并", first.line)
+        if self.stream:
+            self._walk_stream([(lab, unit, label_tok)])
+        elif lab.key in PLAIN_KEYS:
+            self._label(lab, unit, [], label_tok)
+        else:
+            self.pending_labels = [(lab, unit, label_tok)]
+
+    def _flush_fragments(self) -> None:
+        frags, self.fragments = self.fragments, []
+        for f in frags:
+            self._loose_report(f)
+
+    def _loose_report(self, tok: Tok) -> None:
         if self.last_key in NARRATIVE and self.last_key in self.fields:
             prev, line = self.fields[self.last_key]
             self.fields[self.last_key] = (f"{prev}\n{tok.text}" if prev else tok.text, line)
@@ -284,6 +415,8 @@ class FactsReader:
 
     # -- one labelled field ----------------------------------------------------------------
     def _label(self, lab: Label, unit: str | None, vals: list[Tok], tok: Tok) -> None:
+        if len(vals) > 1 and lab.key not in NARRATIVE and lab.key != "extra":
+            vals = self._own_values(vals)
         value = " ".join(v.text for v in vals if v.text).strip() or None
         if value and re.search(r"[(（]\s*(?:盖章|签名|签字)\s*[)）]", value):
             value = None  # the next signature slot, not this field's value
@@ -336,6 +469,11 @@ class FactsReader:
             return
         if key == "either_amount" and (self.group_annual or any(w in norm(tok.text) for w in self.v.annual_words)):
             key = "year_amount"  # 资金总额 under 年度/年初/当年: the year's (else decided at the end)
+        if key in MONEY_KEYS and value is None and unit:
+            # '年度预算(万元)' with no amount of its own heads the amounts below it
+            self.group_unit, self.group_funding = unit, True
+            self.group_annual = self.group_annual or key == "year_amount"
+            return
         if key in MONEY_KEYS:
             self.units[key] = unit or self.group_unit
             self.amount_kinds.append({"year_amount": "annual", "either_amount": "either"}.get(key, "total"))
@@ -348,6 +486,23 @@ class FactsReader:
                     self.extra.append((lab.text, value, line))
                 value = chosen
         self._set(key, value, line)
+
+    def _own_values(self, vals: list[Tok]) -> list[Tok]:
+        """A field takes the cells up to the first one that reads as a label of its own
+        (`项目总预算 30 财政资金预算分类 一般公共预算`): those pairs go to `extra`."""
+        cut = next((k for k in range(1, len(vals)) if looks_like_label(vals[k].text)), None)
+        if cut is None:
+            return vals
+        rest = vals[cut:]
+        i = 0
+        while i < len(rest):
+            j = i + 1
+            while j < len(rest) and not looks_like_label(rest[j].text):
+                j += 1
+            lab, unit = self.v.label(rest[i].text)
+            self._label(lab or Label("extra", rest[i].text.rstrip(":：").strip()), unit, rest[i + 1:j], rest[i])
+            i = j
+        return vals[:cut]
 
     def _unit_in(self, text: str) -> str | None:
         m = re.search(r"[（(]\s*(万元|亿元|元)\s*[)）]", text)
@@ -372,13 +527,20 @@ class FactsReader:
     def _funding(self, lab: Label, unit: str | None, value: str | None, line: int) -> None:
         source = lab.source or lab.text
         kinds = self.amount_kinds or ["annual" if self.group_annual else "either"]
-        same = [f for f in self.funding if f["source"] == source]
-        column = kinds[min(len(same), len(kinds) - 1)] if len(kinds) > 1 else kinds[0]
+        annual_word = next((w for w in self.v.annual_words if source.startswith(w)), None)
+        merged = None
+        if annual_word and any(f["source"] == source[len(annual_word):] for f in self.funding):
+            source = source[len(annual_word):]  # 当年财政拨款: the year's column of 财政拨款
+            same = [f for f in self.funding if f["source"] == source]
+            column, merged = "annual", same[0]
+        else:
+            same = [f for f in self.funding if f["source"] == source]
+            column = kinds[min(len(same), len(kinds) - 1)] if len(kinds) > 1 else kinds[0]
         if lab.source is not None or any(w in source for w in self.v.annual_words):
             column = "annual"
         amount = self._money(value, unit or self.group_unit, line, f"资金来源“{source}”")
         target = {"annual": "year_amount", "either": "either_amount"}.get(column, "total_amount")
-        entry = same[0] if same and same[0].get(target) is None and len(kinds) > 1 else None
+        entry = merged or (same[0] if same and same[0].get(target) is None and len(kinds) > 1 else None)
         if entry is None:
             entry = {"source": source, "total_amount": None, "year_amount": None}
             self.prov[f"funding[{len(self.funding)}]"] = line
@@ -398,6 +560,17 @@ class FactsReader:
         try:
             return format_amount(parse_amount(text, default))
         except MoneyError as exc:
+            lead = re.match(r"^\s*([\d,，.]+\s*(?:亿元|万元|亿|万|元)?)\s*[(（【\[](.+?)[)）】\]]\s*$", text)
+            if lead:  # '10万(路灯8万元,线缆2万元)': the amount, and its breakdown kept in extra
+                try:
+                    amount = format_amount(parse_amount(lead.group(1), default))
+                except MoneyError:
+                    pass
+                else:
+                    self.extra.append((f"{what}说明", lead.group(2).strip(), line))
+                    self.note("info", "AMOUNT_EXPLAINED", f"{what}“{text}”按 {lead.group(1)} 读取，括号内的说明保存在 extra 中",
+                              line)
+                    return amount
             self.note("error", "AMOUNT_UNREADABLE", f"{what}: {exc}", line)
             return None
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from . import textfile
 from .errors import ImportTextError, Location
 from .textnotes import ImportedTable, Note, ReadOptions
 from .textsegment import candidates, choose_form, segment
@@ -25,25 +26,8 @@ __all__ = ["ImportedTable", "Note", "ReadOptions", "decode", "read_file", "read_
 
 # -- decoding -----------------------------------------------------------------------------
 def decode(raw: bytes, file: str) -> tuple[str, list[Note]]:
-    """UTF-8 (with or without BOM); GB18030/GBK recognised and read; binary refused."""
-    if not raw.strip():
-        raise ImportTextError("文件为空", Location(file))
-    if b"\x00" in raw[:4096]:
-        raise ImportTextError("这是二进制文件，不是文本（请先把 PDF/Word 转成文本）", Location(file))
-    try:
-        return raw.decode("utf-8-sig"), []
-    except UnicodeDecodeError as exc:
-        utf8_error = exc
-    try:
-        text = raw.decode("gb18030")
-    except UnicodeDecodeError:
-        raise ImportTextError(
-            f"无法识别的编码：既不是 UTF-8（第 {utf8_error.start} 字节出错）也不是 GB18030/GBK",
-            Location(file),
-        ) from None
-    if not re.search(r"[\u4e00-\u9fff]", text):
-        raise ImportTextError("不是 UTF-8 文本，按 GB18030 解码也没有中文", Location(file))
-    return text, [Note("info", "ENCODING_GB18030", "文件是 GB18030/GBK 编码，已正确转换", file, None)]
+    """UTF-8 (BOM or not), UTF-16 (BOM or not), GB18030/GBK; other files named (textfile)."""
+    return textfile.decode(raw, file, Note)
 
 
 # -- files --------------------------------------------------------------------------------
@@ -62,7 +46,7 @@ def read_text(text: str, file: str = "<text>", options: ReadOptions | None = Non
     tables: list[ImportedTable] = []
     for k, region in enumerate(regions):
         v = choose_form(region, vocabs)
-        title: dict = {"year": region.year}
+        title: dict = {"year": region.year, "page_year": region.page_year}
         if region.titles:
             n, ttext, m = region.titles[-1]
             for _n, _t, mm in region.titles:

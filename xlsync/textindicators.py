@@ -6,7 +6,7 @@ weights, truncation. A mixin of `xlsync.texttable.TableReader`."""
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from .fieldtext import split_code
 from .indicatorrows import NATURES, OPERATORS, Placed, Role, Tok, align, compose_target
@@ -73,6 +73,18 @@ class Levels:
             ind["level1"] = self.v.level2.get(ind["level2"])
 
 
+ROW_COST = 1.0  # cutting a stream into one more row (else optional columns would be split off)
+
+
+_SCORE = re.compile(r"[(（]\s*\d+(?:\s*[-—~～]\s*\d+)?\s*分?\s*[)）]\s*分?$")
+
+
+def clean_score(text: str) -> str:
+    """A category with the score range of its block ('成本指标(0-20)分' → '成本指标'); a cell
+    that is only a score range ('(40-50)分') → ''."""
+    return _SCORE.sub("", text).strip() if _SCORE.search(text) else text
+
+
 class IndicatorReader:
     # -- the indicator table -----------------------------------------------------------------
     def _start_indicators(self, period_key: str | None) -> None:
@@ -121,20 +133,35 @@ class IndicatorReader:
     def _stream_header(self, tok: Tok) -> bool:
         """Stream tables: header cells arrive one by one. True when the cell was a header cell."""
         role = self.v.header_role(tok.text) if tok.text else None
+        if role is not None and self._stream_buf is None and self.roles is not None \
+                and role != "level1" and len(norm(tok.text)) < 4:
+            role = None  # mid-table, a short cell like '指标' is data ('社会效益' | '指标'), not a header
         if role is not None and (self._stream_buf is not None or role in ("level1", "level2", "name")):
             if self._stream_buf is None:
+                if self.section == "indicators":
+                    self._end_indicators()  # a second indicator table begins
                 self._stream_buf = []
             self._stream_buf.append(role)
             return True
         if self._stream_buf is not None:
-            buf, self._stream_buf = self._stream_buf, None
-            if len(buf) >= 2 and any(r in ("name", "level1", "level2") for r in buf):
-                self._set_roles(buf, False)
-                self._start_indicators(None)
+            if self._finish_header_cells():
                 return not tok.text  # an empty cell closing the header row
         return False
 
+    def _finish_header_cells(self) -> bool:
+        """Header cells gathered one by one become the table's columns (True when they do)."""
+        buf, self._stream_buf = self._stream_buf, None
+        if buf and len(buf) >= 2 and any(r in ("name", "level1", "level2") for r in buf):
+            self._set_roles(buf, False)
+            self._start_indicators(None)
+            return True
+        return False
+
     def _set_roles(self, header: list[str], list_form: bool) -> None:
+        header = list(header)
+        for i in range(len(header) - 1):  # 指标 | 指标内容: the first holds the categories
+            if header[i] == "name" and header[i + 1] == "name":
+                header[i] = "level2"
         roles: list[Role] = []
         group = 0
         seen: set[str] = set()
@@ -149,6 +176,9 @@ class IndicatorReader:
                         seen = set()
                     roles.append(Role("cats", period, group))
                     cats_placed = True
+                if r == "level2" and "level1" in header and not any(x.kind == "l2text" and x.group == group
+                                                                      for x in roles):
+                    roles.append(Role("l2text", period, group))  # a 二级 cell that is no known category
                 continue
             if r == "name" and "name" in seen:
                 group += 1
@@ -186,7 +216,8 @@ class IndicatorReader:
         if self.stream:
             self._stream_indicator(toks, file_end)
             return
-        texts = [t for t in toks if t.text]
+        texts = [Tok(clean_score(t.text), t.line, t.soft) for t in toks if t.text]
+        texts = [t for t in texts if t.text]
         if not texts:
             return
         # inline '二级:text' (no 三级 name)
@@ -246,8 +277,24 @@ class IndicatorReader:
         return True
 
     def _stream_indicator(self, toks: list[Tok], file_end: bool) -> None:
-        """Stream tables: gather a row's cells (categories, then one cell per column)."""
+        """Stream tables: gather a row's cells (categories, then one cell per column). When
+        the text drops empty cells (one cell per line, no markers) the rows are found at the
+        end of the table, by alignment (`_end_indicators`)."""
         tok = toks[0]
+        if self.implicit:
+            text = clean_score(tok.text)
+            if text and self._ibuf and not self.category(self._ibuf[-1].text) \
+                    and self.v.is_category(self._ibuf[-1].text + text):
+                last = self._ibuf[-1]  # '社会公众或服务' | '对象满意度指标': one category wrapped
+                self._ibuf[-1] = Tok(last.text + text, last.line)
+                return
+            if text in ("指标", "目标") and self._ibuf and self.category(self._ibuf[-1].text + text):
+                last = self._ibuf[-1]  # '社会效益' | '指标': one category wrapped over two cells
+                self._ibuf[-1] = Tok(last.text + text, last.line)
+                return
+            if text and not self._inline_after_buffer(tok):
+                self._ibuf.append(Tok(text, tok.line, tok.soft))
+            return
         if not hasattr(self, "_srow"):
             self._srow: list[Tok] = []
             self._scats: list[Tok] = []
@@ -269,6 +316,53 @@ class IndicatorReader:
         self._srow.append(tok)
         if len(self._srow) >= width:
             self._flush_stream_row()
+
+    implicit = False  # a cell stream that drops empty cells
+    _ibuf: list[Tok]
+
+    def _inline_after_buffer(self, tok: Tok) -> bool:
+        if not re.match(r"^\s*[^:：]{2,20}?\s*[:：]", tok.text):
+            return False
+        self._end_indicators()
+        return self._inline(tok)
+
+    def _end_indicators(self, at_end: bool = False) -> None:
+        """The indicator table of a stream ends: its last row (or, without explicit empty cells,
+        all of its rows, found by aligning the whole stretch of cells)."""
+        if self.implicit:
+            buf, self._ibuf = self._ibuf, []
+            for line, placed in self._segment(buf):
+                self._emit(placed, line, False)
+            return
+        if getattr(self, "_srow", None) or getattr(self, "_scats", None):
+            self._flush_stream_row(at_end=at_end)
+
+    def _segment(self, toks: list[Tok]) -> list[tuple[int, list[Placed]]]:
+        """Cut a stretch of cells into rows so that every row fits the columns best."""
+        roles = list(self.roles or self._default_roles())
+        if roles[0].kind != "cats":
+            roles.insert(0, Role("cats", roles[0].period, roles[0].group))
+        longest = 2 + len(roles)
+        n = len(toks)
+        best: list[tuple[float, int, list[Placed] | None]] = [(0.0, -1, None)] + [(float("-inf"), -1, None)] * n
+        for i in range(1, n + 1):
+            for j in range(max(0, i - longest), i):
+                if best[j][0] == float("-inf"):
+                    continue
+                got = align(toks[j:i], roles, self)
+                if got is not None and best[j][0] + got[0] - ROW_COST > best[i][0]:
+                    best[i] = (best[j][0] + got[0] - ROW_COST, j, got[1])
+        if n and best[n][0] == float("-inf"):
+            self.note("error", "ROW_UNPLACED", "无法把这些单元格排成指标行: " + " | ".join(t.text for t in toks),
+                      toks[0].line)
+            return []
+        rows = []
+        i = n
+        while i > 0:
+            _score, j, placed = best[i]
+            rows.append((toks[j].line, placed))
+            i = j
+        return rows[::-1]
 
     def _flush_stream_row(self, partial: bool = False, at_end: bool = False) -> None:
         cats, row = getattr(self, "_scats", []), getattr(self, "_srow", [])
@@ -304,9 +398,10 @@ class IndicatorReader:
             self._list_fields(fields, line)
         for _g, ps in sorted(groups.items()):
             cats = [t.text for p in ps if p.role.kind == "cats" for t in p.toks]
+            cats += [p.text for p in ps if p.role.kind == "l2text" and p.toks]
             parts: dict[str, str] = {}
             for p in ps:
-                if p.role.kind in ("cats",) or p.role.kind.startswith("field:") or not p.toks:
+                if p.role.kind in ("cats", "l2text") or p.role.kind.startswith("field:") or not p.toks:
                     continue
                 parts.setdefault(p.role.kind, p.text)
             if self.has_value_parts and parts.get("unit") and not parts.get("target"):
@@ -314,9 +409,10 @@ class IndicatorReader:
             if not cats and "name" not in parts and self._continue_last(ps, line):
                 continue
             self.levels.apply(self._fix_categories(cats, line))
+            kinds = {p.role.kind for p in ps}
             periods = [("target", ps[0].role.period)]
-            if "target_long" in parts:
-                periods = [("target_long", "long_term"), ("target", "annual")]
+            if "target_long" in kinds:
+                periods = [("target_long", "long_term")] + ([("target", "annual")] if "target" in kinds else [])
             name = parts.get("name")
             for tkey, period in periods:
                 if self.has_value_parts:
@@ -365,12 +461,11 @@ class IndicatorReader:
     def _weight(self, text: str | None, line: int) -> str | None:
         if text is None:
             return None
-        t = text.strip().rstrip("%分")
-        try:
-            return f"{Decimal(t.replace(',', '')):f}"
-        except InvalidOperation:
+        t = text.strip().rstrip("%分").replace(",", "")
+        if not re.fullmatch(r"\d{1,6}(?:\.\d{1,4})?", t):  # a weight is a small plain number
             self.note("warning", "WEIGHT_UNREADABLE", f"分值“{text}”不是数字，未导入", line)
             return None
+        return f"{Decimal(t):f}"
 
     def _fix_categories(self, cats: list[str], line: int) -> list[str]:
         """A category misspelt by OCR (厂口目标 for 产出目标) → the real one, when close."""

@@ -13,6 +13,7 @@ from .textvocab import Vocab, norm, split_unit, vocab
 
 _YEAR_LINE = re.compile(r"^[（(]?\s*(\d{4})\s*年度?\s*[)）]?$")
 _TITLE_YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
+_PAGE_YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
 
 
 @dataclass
@@ -25,6 +26,7 @@ class Region:
     content: bool = False
     names: int = 0
     headers: int = 0
+    page_year: int | None = None  # a year the page says just before the table (last resort)
 
 
 def candidates(options: ReadOptions) -> list[Vocab]:
@@ -63,13 +65,24 @@ def segment(lines: list[str], vocabs: list[Vocab]) -> tuple[list[Region], list[t
     regions: list[Region] = []
     outside: list[tuple[int, str]] = []
     cur: Region | None = None
+    pending_year: tuple[int, int] | None = None  # a year line with no table open yet: (line, year)
+    page_year: int | None = None
+
+    def opened(region: Region) -> Region:
+        nonlocal pending_year, page_year
+        if region.year is None and pending_year is not None and region.start - pending_year[0] <= 3:
+            region.year, region.year_line = pending_year[1], pending_year[0]
+        region.page_year, pending_year, page_year = page_year, None, None
+        regions.append(region)
+        return region
+
     for n, raw in enumerate(lines, 1):
         text = plain_line(raw)
         if not text:
             if cur is not None:
                 cur.lines.append(raw)
             continue
-        run_together = len(text) > 120 and any(is_run_together(text, v) for v in vocabs)
+        run_together = len(text) > 60 and any(is_run_together(text, v) for v in vocabs)
         head = text if (len(text) <= 80 or run_together) else ""
         tm = _title_match(head, vocabs) if head else None
         if tm and run_together:
@@ -79,8 +92,7 @@ def segment(lines: list[str], vocabs: list[Vocab]) -> tuple[list[Region], list[t
             title_text, rest = text, ""
         if tm:
             if cur is None or cur.content:
-                cur = Region(start=n)
-                regions.append(cur)
+                cur = opened(Region(start=n))
             cur.titles.append((n, title_text, tm[0]))
             ym = _TITLE_YEAR.search(title_text)
             if ym:
@@ -92,22 +104,27 @@ def segment(lines: list[str], vocabs: list[Vocab]) -> tuple[list[Region], list[t
             else:
                 cur.lines.append(HOLE)
             continue
-        ym = _YEAR_LINE.match(text.replace(" ", "")) if len(text) <= 12 else None
+        ym = _YEAR_LINE.match(text.replace(" ", "").strip("|")) if len(text) <= 14 else None
         if ym and cur is not None and not cur.content:
             cur.year, cur.year_line = int(ym.group(1)), n
             cur.lines.extend([HOLE] * (n - cur.start - len(cur.lines) + 1))
             continue
+        if ym and (cur is None or cur.content):  # '(2024年度)' just above a table without a title
+            pending_year = (n, int(ym.group(1)))
+            outside.append((n, text))
+            continue
         labels = _labels_in(raw, vocabs)
         if cur is None:
             if "name" in labels or len(labels - {"@header"}) >= 2:
-                cur = Region(start=n)
-                regions.append(cur)
+                cur = opened(Region(start=n))
             else:
                 outside.append((n, text))
+                py = _PAGE_YEAR.search(text)
+                if py and not re.search(r"发布|日期|时间|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", text):
+                    page_year = page_year or int(py.group(1))
                 continue
         if "name" in labels and cur.names and cur.headers:
-            cur = Region(start=n)  # a new table without a title
-            regions.append(cur)
+            cur = opened(Region(start=n))  # a new table without a title
         cur.lines.extend([HOLE] * (n - cur.start - len(cur.lines)))
         cur.lines.append(raw)
         if labels:

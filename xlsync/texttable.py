@@ -45,6 +45,7 @@ class TableReader(FactsReader, IndicatorReader):
         self.pending_labels: list[tuple[Label, str | None, Tok]] | None = None
         self.stream_labels: list[tuple[Label, str | None, Tok]] = []  # stream: labels awaiting values
         self.stream_values: list[Tok] = []
+        self.fragments: list[Tok] = []  # short pieces of a label wrapped over lines
         self.comp_unit = "元"
         self.truncated = False
         self.unit_assumed = False
@@ -71,10 +72,12 @@ class TableReader(FactsReader, IndicatorReader):
 
     # -- the document -------------------------------------------------------------------
     def finish(self, title: dict) -> list[ImportedTable]:
-        if getattr(self, "_srow", None) or getattr(self, "_scats", None):
-            self._flush_stream_row(at_end=self.last_region)
+        if self.last_region and getattr(self, "open_end", False) and self.section == "indicators":
+            self._cut(f"文本在第 {self.last_line} 行的单元格中断（没有结束的“|”，文件可能被截断）", self.last_line)
+        self._end_indicators(at_end=self.last_region)
         self._resolve_stream()
         self._flush_labels()
+        self._flush_fragments()
         self.levels.finish()
         if self.projects:
             return [self._finish_project(p, title) for p in self.projects]
@@ -100,8 +103,9 @@ class TableReader(FactsReader, IndicatorReader):
             if "either_amount" in entry:
                 amount = entry.pop("either_amount")
                 target = "total_amount" if multi else "year_amount"
-                if entry[target] is None:
-                    entry[target] = amount
+                if entry[target] is not None:  # the other column is the year's / the total's
+                    target = "year_amount" if target == "total_amount" else "total_amount"
+                entry[target] = amount
 
     @staticmethod
     def _by_period(t: TableReader) -> list[dict]:
@@ -122,6 +126,7 @@ class TableReader(FactsReader, IndicatorReader):
         f = {k: v for k, (v, _line) in t.fields.items()}
         self._resolve_either(t, f)
         data: dict = {}
+        noted = len(t.notes)  # what reading the values notes (an unreadable amount) goes to this table
         for key, value in f.items():
             line = t.prov.get(key)
             if value is None:
@@ -140,6 +145,7 @@ class TableReader(FactsReader, IndicatorReader):
                         notes.append(Note("error", "DATE_UNREADABLE", f"{key}: {exc}", self.file, line))
             else:
                 data[key] = value.strip() if isinstance(value, str) else value
+        notes.extend(t.notes[noted:])
         for key in ("unit_name", "department_name", "implementing_unit"):
             if data.get(key):
                 code, name = split_code(data[key])
@@ -170,6 +176,10 @@ class TableReader(FactsReader, IndicatorReader):
             year = int(data["start_date"][:4])
             notes.append(Note("warning", "YEAR_GUESSED", f"表格没有写明预算年度，按开始时间取 {year} 年",
                               self.file, t.first_line))
+        if year is None and title.get("page_year"):
+            year = title["page_year"]
+            notes.append(Note("warning", "YEAR_GUESSED", f"表格没有写明预算年度，按表格之前的页面文字取 {year} 年；"
+                              "如不对请用 --year 指定", self.file, t.first_line))
         if year is None:
             notes.append(Note("warning", "YEAR_MISSING", "表格没有写明预算年度（可用 --year 指定）",
                               self.file, t.first_line))
@@ -200,7 +210,10 @@ class TableReader(FactsReader, IndicatorReader):
                     and not (table.truncated and n.code == "TABLE_INCOMPLETE")]
         if blocking:
             return table
-        data["plan"] = parse_plan(data.get("plan_text"))
+        plan_problems: list[str] = []
+        data["plan"] = parse_plan(data.get("plan_text"), plan_problems)
+        for problem in plan_problems:
+            notes.append(Note("warning", "PLAN_AMOUNT_UNREADABLE", problem, self.file, t.prov.get("plan_text")))
         try:
             table.document = new_document(
                 year=year, form=title.get("form"), layout=self.v.form.name if self.v.form.name != "seed" else "seed",

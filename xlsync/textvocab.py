@@ -91,7 +91,26 @@ class Vocab:
         found = self.labels.get(base) or self.labels.get(t)
         if found is None and base.endswith(")") and "(" in base:  # '年度绩效目标(文字)'
             found = self.labels.get(base[: base.rindex("(")])
+        if found is None:
+            found = self._amount_label(base)
         return found, unit
+
+    def _amount_label(self, base: str) -> Label | None:
+        """An amount label the form does not spell, by its make: 本年度申请市财政预算资金,
+        年度资金申请总额, 当年年度预算 (the year's); 项目总投资额 (the total)."""
+        if not 3 <= len(base) <= 20 or re.search(r"[\d:;,。、]", base) or "(" in base:
+            return None
+        if not re.search(r"(总额|金额|资金|预算|预算数|预算资金|合计|投资)$", base):
+            return None
+        annual = next((w for w in self.annual_words if w in base), None)
+        if annual:
+            rest = base.replace(annual, "", 1).lstrip("度")
+            if rest in self.funding_sources:
+                return None  # 当年其他资金: a source, not the year's amount
+            return Label("year_amount", base)
+        if base.startswith("项目") and re.search(r"总(额|金额|预算|投资额?)$", base):
+            return Label("total_amount", base)
+        return None
 
     @_memo
     def prefix_label(self, text: str) -> tuple[Label, str, str | None] | None:

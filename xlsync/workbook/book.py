@@ -12,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from ..document import ProjectDocument, dumps
 from . import layout as L
 from . import textfit
+from .cells import json_escaped, writable_text
 from .compose import ListNames
 from .model import SheetModel, TableSpec
 
@@ -22,12 +23,12 @@ LIST_BLOCK_COLS = 12  # columns of the _lists sheet each rule profile takes
 RULE_ROW = 20
 
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def xml_safe(text: str) -> str:
-    """Text a workbook can hold: characters XML forbids become U+FFFD (never a broken file)."""
-    return _NOT_XML.sub("\ufffd", text)
+    """Text a workbook can hold (cells.writable_text): characters XML forbids and invisible
+    controls are removed (exchange.export names them), never a broken file."""
+    return writable_text(text)
 
 
 def _utf16_prefix(text: str, units: int) -> str:
@@ -174,7 +175,7 @@ def meta_rows(entries: list[tuple[str, ProjectDocument]], unit_code, year) -> li
     for title, doc in entries:
         raw = dumps(doc)
         rev = hashlib.sha256(raw).hexdigest()[:16]  # = revision(doc), without a second dumps
-        text = _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", raw.decode("utf-8", "surrogatepass"))
+        text = json_escaped(raw.decode("utf-8", "surrogatepass"))  # what xml_safe removes, escaped
         rows.append([title, doc.id, rev] + [text[j : j + CHUNK] for j in range(0, len(text), CHUNK)])
     return rows
 

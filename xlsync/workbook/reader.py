@@ -14,7 +14,6 @@ are found by their header labels, so optional columns and a user's reordering re
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -405,49 +404,24 @@ def _read_sheet(path: Path, ws, meta: dict) -> SheetProject | None:
     return sp
 
 
-@contextmanager
-def _light_merged_cells():
-    """Reading only: skip openpyxl's styling of merged cells (three quarters of its load time
-    on our sheets). The ranges are still recorded; a workbook loaded so is never saved."""
-    from openpyxl.reader import excel
-    from openpyxl.worksheet._reader import WorksheetReader
-    from openpyxl.worksheet.cell_range import MultiCellRange
-
-    class Reader(WorksheetReader):
-        def bind_merged_cells(self):
-            if self.parser.merged_cells:
-                self.ws.merged_cells = MultiCellRange([m.ref for m in self.parser.merged_cells.mergeCell])
-
-    original = getattr(excel, "WorksheetReader", None)
-    if original is not WorksheetReader:  # another openpyxl layout: read the ordinary way
-        yield
-        return
-    excel.WorksheetReader = Reader
-    try:
-        yield
-    finally:
-        excel.WorksheetReader = original
-
-
 def read_workbook(path: str | Path) -> WorkbookContent:
-    """Every project sheet of a workbook; errors per cell, never a half-read document."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
+    """Every project sheet of a workbook; errors per cell, never a half-read document.
+
+    The file is read by xlsxgrid (numbers as the decimals in the file, never floats; the
+    limits checked first; encrypted, .xls and damaged files named as such)."""
+    from .xlsxgrid import read_book
 
     path = Path(path)
     if not path.exists():
         raise WorkbookError("文件不存在", Location(str(path)))
     if path.suffix.lower() in (".txt", ".md", ".csv"):
         raise WorkbookError("这是文本文件，不是工作簿；已发布的文本表格请用 xlsync import-text 导入", Location(str(path)))
+    book = read_book(path)
     try:
-        with _light_merged_cells():
-            wb = load_workbook(path, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
-        raise WorkbookError(f"不是可读取的 Excel 工作簿 (.xlsx/.xlsm): {exc}", Location(str(path))) from None
-    except Exception as exc:  # zipfile.BadZipFile and parser errors of a damaged file
-        raise WorkbookError(f"工作簿已损坏，无法读取: {exc}", Location(str(path))) from None
-    store_ref = wb.defined_names.get("XS_STORE")
-    return read_sheets(path, wb.worksheets, store_ref.attr_text if store_ref else None)
+        return read_sheets(path, book.sheets, book.names.get("XS_STORE"))
+    except CellValueError as exc:  # a value read outside the per-cell checks
+        where = Location(str(path), sheet=getattr(exc, "sheet", None), cell=getattr(exc, "cell", None))
+        raise WorkbookError(str(exc), where) from None
 
 
 def read_sheets(path, sheets, store_ref: str | None = None) -> WorkbookContent:

@@ -33,6 +33,7 @@ from .book import (  # noqa: F401 - meta_json, meta_rows, sheet_title: used thro
     sheet_title,
     xml_safe,
 )
+from .cells import put_value
 from .compose import compose
 from .model import SheetModel
 from .sheetform import sheet_form_of
@@ -128,9 +129,7 @@ def save_atomic(wb, path: Path) -> None:
 
 # -- openpyxl: rendering a sheet model into an existing workbook ----------------------------
 def _put(cell, value) -> None:
-    cell.value = xml_safe(value) if isinstance(value, str) else value
-    if isinstance(value, str):
-        cell.data_type = "s"  # text stays text: '=100%' is no formula
+    put_value(cell, value)  # text stays text ('=100%' is no formula), amounts keep their digits
 
 
 def render_openpyxl(wb, ws, m: SheetModel) -> None:

@@ -15,6 +15,7 @@ from ..store import default_mode
 from . import layout as L
 from . import textfit
 from .book import abs_ref, lists_cells, meta_rows, quote, xml_safe
+from .cells import fits_number
 from .model import SheetModel
 from .style import XlsxFormats
 
@@ -49,7 +50,7 @@ def render(wb, fmts: XlsxFormats, ws, m: SheetModel) -> None:
             continue
         fmt = fmts[style]
         if (r, c) in m.links:
-            ws.write_url(r - 1, c - 1, "internal:" + m.links[(r, c)], fmt, string=str(value or ""))
+            ws.write_url(r - 1, c - 1, "internal:" + m.links[(r, c)], fmt, string=xml_safe(str(value or "")))
         elif (r, c) in m.formulas:
             formula, cached = m.formulas[(r, c)]
             ws.write_formula(r - 1, c - 1, formula, fmt, cached)
@@ -76,6 +77,8 @@ def _write(ws, r: int, c: int, value, fmt) -> None:
         ws.write_string(r, c, xml_safe(value), fmt)
     elif isinstance(value, bool):
         ws.write_boolean(r, c, value, fmt)
+    elif isinstance(value, Decimal) and not fits_number(value):
+        ws.write_string(r, c, f"{value:f}", fmt)  # more digits than Excel keeps: text, never rounded
     elif isinstance(value, Decimal | int | float):
         ws.write_number(r, c, value, fmt)  # a Decimal is written digit for digit
     elif isinstance(value, _dt.date):

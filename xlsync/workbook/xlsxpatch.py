@@ -22,6 +22,7 @@ from ..store import default_mode
 from . import layout as L
 from . import textfit
 from .book import meta_rows, xml_safe
+from .cells import fits_number
 from .metapatch import meta_sheet_xml
 
 _EPOCH = _dt.date(1899, 12, 30)
@@ -72,6 +73,8 @@ def _cell_xml(ref: str, style: str | None, value) -> str:
     if isinstance(value, _dt.date):
         d = value.date() if isinstance(value, _dt.datetime) else value
         return f'<c r="{ref}"{s}><v>{(d - _EPOCH).days}</v></c>'
+    if isinstance(value, Decimal) and not fits_number(value):  # more digits than Excel keeps
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t>{value:f}</t></is></c>'
     if isinstance(value, Decimal):
         return f'<c r="{ref}"{s}><v>{value:f}</v></c>'
     return f'<c r="{ref}"{s}><v>{value}</v></c>'
