@@ -249,15 +249,23 @@ def new_document(**fields: Any) -> ProjectDocument:
     return validate_data(data)
 
 
-_KEY_ZH = {
-    "schema_version": "版本号", "id": "项目编号", "year": "预算年度", "name": "项目名称",
-    "unit_code": "单位编码", "unit_name": "单位名称", "start_date": "开始时间", "end_date": "结束时间",
-    "total_amount": "项目总金额", "year_amount": "本年度金额", "prev_total_amount": "上年度项目总金额",
-    "prev_year_amount": "项目上年度金额", "indicators": "绩效指标", "plan": "实施计划",
-    "composition": "项目构成", "funding": "资金来源", "extra": "其他字段", "weight": "分值",
-    "target": "目标值", "level1": "一级指标", "level2": "二级指标", "amount": "金额",
-    "start_month": "开始月", "end_month": "结束月", "period": "指标期间",
+# What a finance user calls each document key (the one place: findings, import notes, sheets)
+KEY_ZH: dict[str, str] = {
+    "schema_version": "版本号", "id": "项目编号", "form": "表格名称", "layout": "表式", "year": "预算年度",
+    "unit_code": "单位编码", "unit_name": "单位名称", "department_code": "主管部门代码",
+    "department_name": "主管部门", "implementing_unit": "实施单位", "name": "项目名称",
+    "project_attribute": "项目属性", "fund_use": "资金用途", "owner": "项目负责人", "contact": "联系人",
+    "phone": "联系电话", "start_date": "开始时间", "end_date": "结束时间", "total_amount": "项目总金额",
+    "year_amount": "项目本年度金额", "prev_total_amount": "上年度项目总金额", "prev_year_amount": "项目上年度金额",
+    "funding": "资金来源", "overview": "项目概况", "basis": "立项依据", "necessity": "项目设立的必要性",
+    "measures": "项目配套制度措施", "plan_text": "项目实施计划", "plan": "项目实施计划", "composition": "项目构成",
+    "remark": "备注", "overall_goal": "项目总目标", "annual_goal": "年度绩效目标", "indicators": "绩效指标",
+    "extra": "其他栏目",
 }
+# the keys inside a list's entries
+_SUBKEY_ZH = {"weight": "分值", "target": "目标值", "level1": "一级指标", "level2": "二级指标",
+              "amount": "金额", "start_month": "开始月", "end_month": "结束月", "period": "指标期间"}
+_KEY_ZH = KEY_ZH | _SUBKEY_ZH
 
 
 def _error_zh(err: dict) -> str:

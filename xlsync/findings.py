@@ -6,6 +6,7 @@ import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
+from .document import KEY_ZH
 from .errors import Location
 
 # code → Chinese title (what a finance user sees next to the message)
@@ -35,16 +36,7 @@ CODES: dict[str, str] = {
     "TARGET_DESCRIPTIVE": "目标值是描述性文字",
 }
 
-FIELD_ZH = {
-    "name": "项目名称", "unit_code": "单位编码", "unit_name": "单位名称", "fund_use": "资金用途",
-    "owner": "项目负责人", "contact": "联系人", "phone": "联系电话", "start_date": "开始时间",
-    "end_date": "结束时间", "total_amount": "项目总金额", "year_amount": "项目本年度金额",
-    "prev_total_amount": "上年度项目总金额", "prev_year_amount": "项目上年度金额",
-    "overview": "项目概况", "basis": "立项依据", "necessity": "项目设立的必要性",
-    "measures": "项目配套制度措施", "plan_text": "项目实施计划", "plan": "项目实施计划",
-    "composition": "项目构成", "remark": "备注", "overall_goal": "项目总目标",
-    "annual_goal": "年度绩效目标", "indicators": "绩效指标", "year": "年度",
-}
+FIELD_ZH = KEY_ZH | {"year": "年度"}  # document key → its name in messages
 
 
 @dataclass

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..findings import FIELD_ZH
+from ..replacing import replacing
 from .collect import (
     STATUS_CONFLICT,
     STATUS_ERRORS,
@@ -84,20 +85,13 @@ class Links:
 
 def write_summary(pic: Picture, output: Path) -> Path:
     """Write the summary workbook atomically."""
-    import tempfile
-
     import xlsxwriter
 
-    from ..store import default_mode
-
     output = Path(output)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output.stem}.", suffix=".xlsx", dir=output.parent)
-    os.close(fd)
-    try:
-        wb = xlsxwriter.Workbook(tmp, {"constant_memory": len(pic.records) > BIG,
-                                       "strings_to_formulas": False, "strings_to_urls": False,
-                                       "default_date_format": "yyyy-mm-dd"})
+    with replacing(output) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": len(pic.records) > BIG,
+                                            "strings_to_formulas": False, "strings_to_urls": False,
+                                            "default_date_format": "yyyy-mm-dd"})
         wb.set_properties({"title": _heading(pic, "项目支出绩效目标汇总"), "author": "xlsync",
                            "comments": "xlsync consolidate"})
         fm = Formats(wb)
@@ -117,16 +111,6 @@ def write_summary(pic: Picture, output: Path) -> Path:
             _target_changes(wb, fm, pic)
         data.write(wb)
         wb.close()
-        os.chmod(tmp, default_mode())
-        os.replace(tmp, output)
-    except PermissionError:
-        Path(tmp).unlink(missing_ok=True)
-        from ..errors import WorkbookError
-
-        raise WorkbookError(f"无法写入 {output}：文件可能正在 Excel 中打开，请关闭后重试") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return output
 
 

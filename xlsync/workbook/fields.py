@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..document import FIELDS, LIST_FIELDS
+from ..document import FIELDS, KEY_ZH, LIST_FIELDS
 
 # kind of each scalar key (schema_version and id live in the hidden metadata and on 目录)
 SCALAR_KINDS: dict[str, str] = {
@@ -21,18 +21,10 @@ SCALAR_KINDS: dict[str, str] = {
 SCALARS = tuple(k for k in FIELDS if k in SCALAR_KINDS)
 assert set(FIELDS) == set(SCALAR_KINDS) | set(LIST_FIELDS) | {"schema_version", "id"}, "a key without a kind"
 
-LABELS: dict[str, str] = {
-    "form": "表格名称", "layout": "表式", "year": "预算年度", "unit_code": "单位编码",
-    "unit_name": "单位名称", "department_code": "主管部门代码", "department_name": "主管部门",
-    "implementing_unit": "实施单位", "name": "项目名称", "project_attribute": "项目属性",
-    "fund_use": "资金用途", "owner": "项目负责人", "contact": "联系人", "phone": "联系电话",
-    "start_date": "开始时间", "end_date": "结束时间", "total_amount": "项目总金额（元）",
-    "year_amount": "项目本年度金额（元）", "prev_total_amount": "上年度项目总金额（元）",
-    "prev_year_amount": "项目上年度金额（元）", "overview": "项目概况", "basis": "立项依据",
-    "necessity": "项目设立的必要性", "measures": "项目配套制度措施", "plan_text": "项目实施计划",
-    "remark": "备注", "overall_goal": "项目总目标", "annual_goal": "年度绩效目标",
-    "composition": "项目构成", "funding": "资金来源", "extra": "其他栏目", "plan": "项目实施计划分期",
-    "indicators": "绩效指标", "quarters": "季度支出进度",
+LABELS: dict[str, str] = KEY_ZH | {  # the printed labels: amounts in 元, the plan's periods
+    "total_amount": "项目总金额（元）", "year_amount": "项目本年度金额（元）",
+    "prev_total_amount": "上年度项目总金额（元）", "prev_year_amount": "项目上年度金额（元）",
+    "plan": "项目实施计划分期", "quarters": "季度支出进度",
     "period.long_term": "长期绩效指标", "period.annual": "年度绩效指标",
 }
 

@@ -3,16 +3,14 @@ part (charts, macros, the user's formatting) byte for byte as it was."""
 
 from __future__ import annotations
 
-import os
 import posixpath
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from ..errors import WorkbookError
-from ..store import default_mode
+from ..replacing import replacing
 from . import layout as L
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -63,15 +61,7 @@ def patch_meta(path: Path, rows: list[list]) -> None:
     path = Path(path)
     with zipfile.ZipFile(path) as z:
         part = _meta_part(z)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-        os.close(fd)
-        try:
-            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
-                for info in z.infolist():
-                    data = meta_sheet_xml(rows) if info.filename == part else z.read(info.filename)
-                    out.writestr(info, data)
-            os.chmod(tmp, default_mode())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with replacing(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in z.infolist():
+                data = meta_sheet_xml(rows) if info.filename == part else z.read(info.filename)
+                out.writestr(info, data)

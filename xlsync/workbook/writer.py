@@ -9,9 +9,7 @@ rebuilt from its model where it does not, the user's other sheets and formatting
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import re
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from ..document import ProjectDocument
 from ..errors import WorkbookError
-from ..store import default_mode
+from ..replacing import replacing
 from . import layout as L
 from . import style
 from .book import (  # noqa: F401 - meta_json, meta_rows, sheet_title: used through this module
@@ -108,23 +106,8 @@ def write_workbook(docs: list[ProjectDocument], path: str | Path, profile=None, 
 def save_atomic(wb, path: Path) -> None:
     """Save next to the target and rename over it: the user's file is never half-written.
     An .xlsm comes out with xlsync's macros and ribbon (see macrobook)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
+    with replacing(path, macro=Path(path).suffix.lower() == ".xlsm") as tmp:
         wb.save(tmp)
-        if path.suffix.lower() == ".xlsm":
-            from .macrobook import make_macro_workbook
-
-            make_macro_workbook(tmp)
-        os.chmod(tmp, default_mode())
-        os.replace(tmp, path)
-    except PermissionError:
-        Path(tmp).unlink(missing_ok=True)
-        raise WorkbookError(f"无法写入 {path}：文件可能正在 Excel 中打开，请关闭后重试") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # -- openpyxl: rendering a sheet model into an existing workbook ----------------------------

@@ -5,13 +5,11 @@ print setup and the plan chart. Existing workbooks are changed with openpyxl (wr
 from __future__ import annotations
 
 import datetime as _dt
-import os
-import tempfile
+import io
 from decimal import Decimal
 from pathlib import Path
 
-from ..errors import WorkbookError
-from ..store import default_mode
+from ..replacing import replacing
 from . import layout as L
 from . import textfit
 from .book import abs_ref, lists_cells, meta_rows, quote, xml_safe
@@ -153,13 +151,10 @@ class Book:
         import xlsxwriter
 
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.macro = macro
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".xlsx", dir=self.path.parent)
-        os.close(fd)
-        self.tmp = Path(tmp)
-        self.wb = xlsxwriter.Workbook(str(self.tmp), {"in_memory": True, "strings_to_numbers": False,
-                                                      "strings_to_formulas": False, "strings_to_urls": False})
+        self.buffer = io.BytesIO()  # the package is put in place by `close`, whole or not at all
+        self.wb = xlsxwriter.Workbook(self.buffer, {"in_memory": True, "strings_to_numbers": False,
+                                                    "strings_to_formulas": False, "strings_to_urls": False})
         self.wb.set_properties({"title": "xlsync", "comments": "xlsync workbook",
                                 "created": _dt.datetime(2020, 1, 1)})
         self.fmts = XlsxFormats(self.wb)
@@ -192,21 +187,11 @@ class Book:
         ws.very_hidden()
 
     def close(self) -> Path:
-        try:
-            self.wb.close()
-            if self.macro:  # the plain package becomes an .xlsm with xlsync's macros and ribbon
-                from .macrobook import make_macro_workbook
-
-                make_macro_workbook(self.tmp)
-            os.chmod(self.tmp, default_mode())
-            os.replace(self.tmp, self.path)
-        except PermissionError:
-            self.tmp.unlink(missing_ok=True)
-            raise WorkbookError(f"无法写入 {self.path}：文件可能正在 Excel 中打开，请关闭后重试") from None
-        except BaseException:
-            self.tmp.unlink(missing_ok=True)
-            raise
+        self.wb.close()
+        # an .xlsm comes out with xlsync's macros and ribbon (see macrobook)
+        with replacing(self.path, macro=self.macro) as tmp:
+            tmp.write_bytes(self.buffer.getvalue())
         return self.path
 
     def abort(self) -> None:
-        self.tmp.unlink(missing_ok=True)
+        self.buffer = io.BytesIO()  # nothing was written to disk

@@ -9,16 +9,14 @@ otherwise the caller changes the workbook with openpyxl (writer.update_workbook)
 from __future__ import annotations
 
 import datetime as _dt
-import os
 import posixpath
 import re
-import tempfile
 import zipfile
 from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from ..store import default_mode
+from ..replacing import replacing
 from . import layout as L
 from . import textfit
 from .book import meta_rows, xml_safe
@@ -201,17 +199,9 @@ def try_patch(path, projects, content, tolerance_of) -> bool:
         first = projects[0][1]
         new_parts[parts[L.META_SHEET]] = meta_sheet_xml(
             meta_rows([(t, b) for t, _d, b, _c in projects], first.unit_code, first.year))
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
-        os.close(fd)
-        try:
-            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
-                for info in z.infolist():
-                    out.writestr(info, new_parts.get(info.filename) or z.read(info.filename))
-            os.chmod(tmp, default_mode())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with replacing(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+            for info in z.infolist():
+                out.writestr(info, new_parts.get(info.filename) or z.read(info.filename))
     return True
 
 
