@@ -200,7 +200,9 @@ CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
 from xlsync.textvocab import vocab  # noqa: E402
 
 SEED_WORDS = set(vocab("seed").labels) | set(vocab("seed").headers) | set(vocab("seed").comp_item)
-word = st.text(CJK, min_size=2, max_size=8).filter(lambda w: not any(lb in w for lb in SEED_WORDS))
+# nor a table's title ('绩效目标表' as a value reads as the next table, for any reader)
+word = st.text(CJK, min_size=2, max_size=8).filter(
+    lambda w: not any(lb in w for lb in SEED_WORDS) and not w.endswith("表"))
 SEED_TREE = {
     "投入与目标管理": ["投入管理", "财务管理", "项目管理"],
     "产出目标": ["数量", "质量", "时效"],
