@@ -176,3 +176,13 @@ def test_invalid_document_message_is_xlsync_chinese_not_pydantic():
     text = str(exc.value)
     assert "预算年度" in text and "应为整数" in text and "不认识的键" in text
     assert "Input should be" not in text and "pydantic" not in text
+
+
+@given(a=text, b=st.text(max_size=200), amount=money | st.none())
+def test_canonical_bytes_are_those_of_json_dumps(a, b, amount):
+    """dumps uses pydantic's serializer for speed; the bytes (and so every revision) must be
+    exactly the standard library's."""
+    doc = new_document(year=2020, unit_code="095001", name=a or "x", overview=b, year_amount=amount,
+                       extra=[{"label": b, "value": a}])
+    want = json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+    assert dumps(doc) == want.encode("utf-8")

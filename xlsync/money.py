@@ -7,6 +7,7 @@ magnitude above the limit (XLSYNC_MAX_AMOUNT, default 10^15 元) is refused with
 
 from __future__ import annotations
 
+import os
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -34,10 +35,18 @@ def normalize_digits(text: str) -> str:
     return text.translate(_FULLWIDTH).strip()
 
 
-def max_amount() -> Decimal:
-    from .limits import limits
+_MAX: dict[str | None, Decimal] = {}
 
-    return limits().max_amount
+
+def max_amount() -> Decimal:
+    """The largest amount accepted (XLSYNC_MAX_AMOUNT; looked up once per value it has)."""
+    setting = os.environ.get("XLSYNC_MAX_AMOUNT")
+    found = _MAX.get(setting)
+    if found is None:
+        from .limits import limits
+
+        found = _MAX[setting] = limits().max_amount
+    return found
 
 
 def _show(value) -> str:

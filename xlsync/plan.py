@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from functools import lru_cache
 
 from .document import ProjectDocument
 from .findings import Finding, make
@@ -157,11 +158,8 @@ def check(doc: ProjectDocument, tolerance: Decimal = Decimal(1), severity=lambda
         out.append(make(doc, code, field, message, found, expected, severity(code)))
 
     if doc.plan_text:
-        from .plantext import parse_plan
 
-        problems: list[str] = []
-        parse_plan(doc.plan_text, problems)
-        for problem in problems:
+        for problem in _plan_problems(doc.plan_text):
             add("PLAN_AMOUNT_UNREADABLE", "plan_text", problem)
     figures = figures or compute(doc)
     quantified = any(p.amount is not None or p.stated_percent is not None for p in figures.periods)
@@ -248,3 +246,13 @@ def figures_as_dict(figures: PlanFigures) -> dict:
 
 def check_with_profile(doc: ProjectDocument, profile, figures: PlanFigures | None = None) -> list[Finding]:
     return check(doc, profile.plan_percent_points, profile.severity_of, figures)
+
+
+@lru_cache(maxsize=4096)
+def _plan_problems(text: str) -> tuple[str, ...]:
+    """What a plan text's amounts cannot be read as (parsed once per text)."""
+    from .plantext import parse_plan
+
+    problems: list[str] = []
+    parse_plan(text, problems)
+    return tuple(problems)
