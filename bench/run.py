@@ -388,7 +388,7 @@ def main(argv=None) -> None:
     a = ap.parse_args(argv)
     sizes = [int(x) for x in a.sizes.split(",")] if a.sizes else ([100, 1000] if a.quick else [100, 1000, 10_000])
     repeats = a.repeats or (3 if a.quick else 5)
-    budget = a.budget if a.budget is not None else (8.0 if a.quick else 60.0)
+    budget = a.budget if a.budget is not None else (4.0 if a.quick else 60.0)
     only = set(a.only.split(",")) if a.only else None
     if a.profile:
         a.profile.mkdir(parents=True, exist_ok=True)
