@@ -26,6 +26,8 @@ CASES = {
     "A3": ({"total_amount": "300000.00", "year_amount": "100000.00"}, STREET,
            [("财政拨款", "300000.00", "100000.00"), ("其他资金", None, None)]),
     "A4": ({"unit_name": "示例城管局", "year_amount": "255000.00", "year": 2024}, STREET, None),
+    # '年度 预算 安排 (万元)' wrapped down the page heads the amounts; 项目支出 is no source
+    "A5": ({"year_amount": "1714100.00", "unit_name": "示例室", "unit_code": "901001033", "year": 2019}, STREET, []),
     "B1": ({"department_name": "示例城管局", "department_code": "021003", "year_amount": "100000.00"},
            STREET, None),
     "B2": ({"name": "示例路灯维护", "unit_name": "示例路灯所", "year_amount": "100000.00", "year": 2024},

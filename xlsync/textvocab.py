@@ -100,7 +100,7 @@ class Vocab:
         年度资金申请总额, 当年年度预算 (the year's); 项目总投资额 (the total)."""
         if not 3 <= len(base) <= 20 or re.search(r"[\d:;,。、]", base) or "(" in base:
             return None
-        if not re.search(r"(总额|金额|资金|预算|预算数|预算资金|合计|投资)$", base):
+        if not re.search(r"(总额|金额|资金|预算|预算数|预算资金|合计|投资|安排)$", base):
             return None
         annual = next((w for w in self.annual_words if w in base), None)
         if annual:
@@ -141,7 +141,7 @@ class Vocab:
         t, _unit = split_unit(norm(re.sub(r"^\s*其中\s*[:：]?", "", text)))
         if t in self.funding_sources:
             return True
-        return 2 <= len(t) <= 16 and t.endswith(self.funding_suffixes) and not re.search(r"\d", t)
+        return 3 <= len(t) <= 16 and t.endswith(self.funding_suffixes) and not re.search(r"\d", t)
 
     @_memo
     def header_role(self, text: str) -> str | None:
