@@ -117,10 +117,14 @@ def test_sheets_hold_projects_plan_indicators_findings(summary, seed_docs, seed_
     assert ws.print_title_rows and ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToHeight == 0
 
 
-def test_summary_prints_every_name_in_full_on_ten_pages(summary, seed_path, tmp_path):
+@pytest.mark.parametrize("source", ["workbooks", "store"])
+def test_summary_prints_every_name_in_full_on_ten_pages(source, summary, seed_path, seed_store, tmp_path):
     from lo import convert
     from pypdf import PdfReader
 
+    if source == "store":  # as `make demo` consolidates
+        summary = tmp_path / "from-store.xlsx"
+        assert run("consolidate", seed_store.root, "-o", summary).exit_code == 0
     pdf = convert([summary], tmp_path, "pdf")[0]
     reader = PdfReader(pdf)
     assert len(reader.pages) <= 10

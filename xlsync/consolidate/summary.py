@@ -80,6 +80,8 @@ class Links:
         except ValueError:  # another drive
             target = str(path)
         url = "external:" + target + (f"#'{sheet}'!{cell or 'A1'}" if sheet else "")
+        if text is None and path.suffix == ".json":
+            text = "存储中的文档"  # a store's file: the link opens it, its long id needs no room
         return (url, text or Path(file).name)
 
 
