@@ -51,8 +51,6 @@ class FactsReader:
         cells = split_rows(lines, first)
         self.open_end = cells.open_end and cells.mode == "pipe-cells"  # the text stops inside a cell
         self.stream = cells.stream
-        self.implicit = cells.stream  # rows of a cell stream are found by alignment
-        self._ibuf = []
         rows = cells.rows
         for idx, row in enumerate(rows):
             self.last_line = max(self.last_line, row[-1].line)

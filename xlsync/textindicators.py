@@ -250,9 +250,6 @@ class IndicatorReader:
         """After a 二级 category the next cell is a name, never a third category."""
         return first not in self.v.level2 or first in self.v.level1
 
-    def _second_category_ok(self, cats: list[str]) -> bool:
-        return not cats or (len(cats) < 2 and self.second_category_ok(cats[0]))
-
     def _dangling(self, texts: list[Tok]) -> bool:
         """The last row of a cut-off file: a lone piece of a category name ('效')."""
         if len(texts) == 1 and len(texts[0].text) <= 3 and not self.category(texts[0].text) and any(
@@ -266,9 +263,6 @@ class IndicatorReader:
         m = re.match(r"^\s*([^:：]{2,20}?)\s*[:：]\s*(.+)$", tok.text, re.S)
         if not m or not self.category(norm(m.group(1))):
             return False
-        if getattr(self, "_scats", None):  # a 一级 on its own line just before
-            self.levels.apply([c.text for c in self._scats])
-            self._scats = []
         self.levels.apply([norm(m.group(1))])
         ind = {"period": self.period, "name": None, "target": m.group(2).strip(), "note": None,
                "weight": None, "line": tok.line}
@@ -277,47 +271,22 @@ class IndicatorReader:
         return True
 
     def _stream_indicator(self, toks: list[Tok], file_end: bool) -> None:
-        """Stream tables: gather a row's cells (categories, then one cell per column). When
-        the text drops empty cells (one cell per line, no markers) the rows are found at the
-        end of the table, by alignment (`_end_indicators`)."""
-        tok = toks[0]
-        if self.implicit:
-            text = clean_score(tok.text)
-            if text and self._ibuf and not self.category(self._ibuf[-1].text) \
-                    and self.v.is_category(self._ibuf[-1].text + text):
-                last = self._ibuf[-1]  # '社会公众或服务' | '对象满意度指标': one category wrapped
-                self._ibuf[-1] = Tok(last.text + text, last.line)
-                return
-            if text in ("指标", "目标") and self._ibuf and self.category(self._ibuf[-1].text + text):
-                last = self._ibuf[-1]  # '社会效益' | '指标': one category wrapped over two cells
-                self._ibuf[-1] = Tok(last.text + text, last.line)
-                return
-            if text and not self._inline_after_buffer(tok):
-                self._ibuf.append(Tok(text, tok.line, tok.soft))
+        """Stream tables: the cells of the indicator table are gathered and cut into rows at its
+        end, by alignment (`_end_indicators`) — explicit empty cells carry no position (merged
+        cells vanish on some pages and not on others)."""
+        text = clean_score(toks[0].text)
+        if text and self._ibuf and not self.category(self._ibuf[-1].text) \
+                and self.v.is_category(self._ibuf[-1].text + text):
+            last = self._ibuf[-1]  # '社会公众或服务' | '对象满意度指标': one category wrapped
+            self._ibuf[-1] = Tok(last.text + text, last.line)
             return
-        if not hasattr(self, "_srow"):
-            self._srow: list[Tok] = []
-            self._scats: list[Tok] = []
-        roles = self.roles or self._default_roles()
-        width = sum(1 for r in roles if r.kind != "cats")
-        text = tok.text
-        if not self._srow:
-            if not text:
-                return  # empty cells between rows (merged category cells)
-            if self._inline(tok):
-                return
-            if self.category(text) and self._second_category_ok([c.text for c in self._scats]):
-                self._scats.append(tok)
-                return
-        elif text and self.v.is_category(text):
-            self._flush_stream_row(partial=True)
-            self._stream_indicator(toks, file_end)
+        if text in ("指标", "目标") and self._ibuf and self.category(self._ibuf[-1].text + text):
+            last = self._ibuf[-1]  # '社会效益' | '指标': one category wrapped over two cells
+            self._ibuf[-1] = Tok(last.text + text, last.line)
             return
-        self._srow.append(tok)
-        if len(self._srow) >= width:
-            self._flush_stream_row()
+        if text and not self._inline_after_buffer(toks[0]):
+            self._ibuf.append(Tok(text, toks[0].line, toks[0].soft))
 
-    implicit = False  # a cell stream that drops empty cells
     _ibuf: list[Tok]
 
     def _inline_after_buffer(self, tok: Tok) -> bool:
@@ -326,16 +295,12 @@ class IndicatorReader:
         self._end_indicators()
         return self._inline(tok)
 
-    def _end_indicators(self, at_end: bool = False) -> None:
-        """The indicator table of a stream ends: its last row (or, without explicit empty cells,
-        all of its rows, found by aligning the whole stretch of cells)."""
-        if self.implicit:
-            buf, self._ibuf = self._ibuf, []
-            for line, placed in self._segment(buf):
-                self._emit(placed, line, False)
-            return
-        if getattr(self, "_srow", None) or getattr(self, "_scats", None):
-            self._flush_stream_row(at_end=at_end)
+    def _end_indicators(self) -> None:
+        """The indicator table of a cell stream ends: its rows, found by aligning the whole
+        stretch of cells to the columns."""
+        buf, self._ibuf = self._ibuf, []
+        for line, placed in self._segment(buf):
+            self._emit(placed, line, False)
 
     def _segment(self, toks: list[Tok]) -> list[tuple[int, list[Placed]]]:
         """Cut a stretch of cells into rows so that every row fits the columns best."""
@@ -363,30 +328,6 @@ class IndicatorReader:
             rows.append((toks[j].line, placed))
             i = j
         return rows[::-1]
-
-    def _flush_stream_row(self, partial: bool = False, at_end: bool = False) -> None:
-        cats, row = getattr(self, "_scats", []), getattr(self, "_srow", [])
-        self._scats, self._srow = [], []
-        if not row:
-            if cats:
-                self.levels.apply([c.text for c in cats])
-            return
-        roles = [r for r in (self.roles or self._default_roles()) if r.kind != "cats"]
-        line = (cats or row)[0].line
-        if at_end and len(row) < len(roles):
-            self._cut(f"文本在第 {row[-1].line} 行的指标行中断（文件可能被截断）: "
-                      + " | ".join(t.text for t in cats + row), row[-1].line)
-            return
-        placed = [Placed(Role("cats", roles[0].period if roles else self.period), cats)]
-        if partial and len(row) < len(roles):
-            got = align([t for t in row if t.text], roles, self)
-            if got is not None:
-                placed += got[1]
-            else:
-                placed += [Placed(r, [t] if t.text else []) for r, t in zip(roles, row, strict=False)]
-        else:
-            placed += [Placed(r, [t] if t.text else []) for r, t in zip(roles, row, strict=False)]
-        self._emit(placed, line, False)
 
     def _emit(self, placed: list[Placed], line: int, keep_empty_target: bool) -> None:
         """Indicators from an aligned row (one per column group that has content)."""

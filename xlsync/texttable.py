@@ -46,6 +46,7 @@ class TableReader(FactsReader, IndicatorReader):
         self.stream_labels: list[tuple[Label, str | None, Tok]] = []  # stream: labels awaiting values
         self.stream_values: list[Tok] = []
         self.fragments: list[Tok] = []  # short pieces of a label wrapped over lines
+        self._ibuf: list[Tok] = []  # the cells of a stream's indicator table, cut into rows at its end
         self.comp_unit = "元"
         self.truncated = False
         self.unit_assumed = False
@@ -74,7 +75,7 @@ class TableReader(FactsReader, IndicatorReader):
     def finish(self, title: dict) -> list[ImportedTable]:
         if self.last_region and getattr(self, "open_end", False) and self.section == "indicators":
             self._cut(f"文本在第 {self.last_line} 行的单元格中断（没有结束的“|”，文件可能被截断）", self.last_line)
-        self._end_indicators(at_end=self.last_region)
+        self._end_indicators()
         self._resolve_stream()
         self._flush_labels()
         self._flush_fragments()
