@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from decimal import MAX_EMAX, MIN_EMIN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
@@ -46,6 +47,18 @@ def _is_number(value) -> bool:
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
 
+def _filled(read):
+    """A typed reader sees only a filled, calculated cell: empty or blank text reads as None."""
+
+    @functools.wraps(read)
+    def reader(value, *args, **kwargs):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        return read(_known(value), *args, **kwargs)
+
+    return reader
+
+
 def read_text(value) -> str | None:
     if value is None:
         return None
@@ -68,10 +81,8 @@ def read_code(value) -> str | None:
     return read_text(value)
 
 
+@_filled
 def read_money(value) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    _known(value)
     try:
         if isinstance(value, bool):
             raise MoneyError(f"不是金额: {value!r}")
@@ -82,10 +93,8 @@ def read_money(value) -> str | None:
         raise CellValueError(f"{exc}（应为 12210000.00 或 1221万）") from None
 
 
+@_filled
 def read_date(value) -> str | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    _known(value)
     if isinstance(value, Decimal):
         d = excel_number(value)
         ok = d.is_finite() and abs(d) < 10**7 and d == d.to_integral_value()
@@ -96,10 +105,8 @@ def read_date(value) -> str | None:
         raise CellValueError(str(exc)) from None
 
 
+@_filled
 def read_month(value) -> int | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    _known(value)
     if _is_number(value):
         value = excel_number(value)
     try:
@@ -120,11 +127,9 @@ def _plain(d: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+@_filled
 def read_percent(value, number_format: str = "General") -> str | None:
     """45%, '45%', 45, 0.45 (and 0.45 shown as a percentage) → '45'."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    _known(value)
     if isinstance(value, bool):
         raise CellValueError(f"无法识别的比例 {value!r}（应为 45% 或 45）")
     if _is_number(value):
@@ -147,11 +152,9 @@ def read_percent(value, number_format: str = "General") -> str | None:
     return _plain(d)
 
 
+@_filled
 def read_int(value) -> int | None:
     """A year (开始年, 预算年度): a whole number."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    _known(value)
     if _is_number(value):
         value = excel_number(value)
     try:
@@ -163,11 +166,9 @@ def read_int(value) -> int | None:
     return int(number)
 
 
+@_filled
 def read_weight(value) -> str | None:
     """分值/权重 as written: text stays as typed, a number becomes its shortest decimal."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    _known(value)
     if isinstance(value, bool):
         raise CellValueError(f"分值应为数字，得到 {value!r}")
     if _is_number(value):
