@@ -48,8 +48,8 @@ def main() -> None:
     from xlsync.validators.profiles import load_profile
 
     from xlsync.exchange import export
+    from xlsync.published import read_file
     from xlsync.store import Store
-    from xlsync.textimport import read_file
     from xlsync.validate import validate_documents
     from xlsync.workbook.reader import read_workbook
 

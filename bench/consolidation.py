@@ -74,8 +74,8 @@ def measure(cmd: list[str]) -> tuple[float, int, int]:
 def office(units: int, projects: int, store_dir: Path) -> None:
     """units × projects documents cloned from the seed, written straight into a store."""
     from xlsync.document import dumps, new_document
+    from xlsync.published import read_file
     from xlsync.store import Store
-    from xlsync.textimport import read_file
 
     tables, _ = read_file(SEED)
     seed = [t.document for t in tables]

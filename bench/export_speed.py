@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def clones(units: int, projects: int):
     from xlsync.document import new_document
-    from xlsync.textimport import read_file
+    from xlsync.published import read_file
 
     seeds = [t.document for t in read_file(ROOT / "examples" / "zhengzhou-hpf-2020.txt")[0]]
     docs = []

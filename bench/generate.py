@@ -35,7 +35,7 @@ PHASES = ["", "二期", "三期", "四期"]
 
 def seed_blocks() -> list[tuple[list[str], object]]:
     """The seed split into its tables: (lines of the table, its imported document)."""
-    from xlsync.textimport import read_file
+    from xlsync.published import read_file
 
     tables, _notes = read_file(SEED)
     lines = SEED.read_text(encoding="utf-8").splitlines()

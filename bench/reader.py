@@ -83,8 +83,8 @@ def main() -> None:
     from xlsync.validators.profiles import load_profile
 
     from xlsync.exchange import export
+    from xlsync.published import read_file
     from xlsync.store import Store
-    from xlsync.textimport import read_file
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

@@ -141,7 +141,7 @@ class Data:
     # fingerprints: what each artifact depends on
     def keys(self) -> dict[str, str]:
         text = f"{generate.VERSION}-{sha(generate.SEED, HERE / 'generate.py')}-{self.size}"
-        shaping = [ROOT / "xlsync" / n for n in ("document.py", "textimport.py", "plantext.py",
+        shaping = [ROOT / "xlsync" / n for n in ("document.py", "published", "plantext.py",
                                                   "money.py", "dates.py", "targets.py")]
         forms = [ROOT / "forms"] if (ROOT / "forms").exists() else []
         store = f"{text}-{sha(*shaping, *forms)}"

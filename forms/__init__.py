@@ -4,7 +4,7 @@ A form file (``<name>.toml`` in this folder, or any path) says what a layout loo
 how its title reads, which labels name which document key (with their synonyms), which
 column headers the indicator table has, which lines end a table, which rule profile checks
 it, and how its workbook sheet is laid out. Code says how to read and write *any* layout
-(`xlsync.textimport`, `xlsync.workbook`); nothing outside this folder names a city.
+(`xlsync.published`, `xlsync.workbook`); nothing outside this folder names a city.
 
 An office adds its own form by copying ``national.toml`` and passing ``--form PATH``.
 """

@@ -20,7 +20,7 @@ def seed_path() -> Path:
 
 @pytest.fixture(scope="session")
 def seed_tables():
-    from xlsync.textimport import read_file
+    from xlsync.published import read_file
 
     tables, _notes = read_file(SEED)
     return tables

@@ -5,7 +5,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from xlsync.document import dumps, json_schema, loads, make_id, new_document, revision
+from xlsync.document import (
+    OPTIONAL_FIELDS,
+    dumps,
+    json_schema,
+    loads,
+    make_id,
+    new_document,
+    revision,
+)
 from xlsync.errors import DocumentError
 
 
@@ -184,5 +192,10 @@ def test_canonical_bytes_are_those_of_json_dumps(a, b, amount):
     exactly the standard library's."""
     doc = new_document(year=2020, unit_code="095001", name=a or "x", overview=b, year_amount=amount,
                        extra=[{"label": b, "value": a}])
-    want = json.dumps(doc.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+    data = {k: v for k, v in doc.model_dump(mode="json").items()
+            if k not in OPTIONAL_FIELDS or v not in (None, [])}
+    want = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     assert dumps(doc) == want.encode("utf-8")
+    assert b'"review"' not in dumps(doc)  # optional keys stay out of the JSON while empty
+    marked = doc.model_copy(update={"previous_id": "2019-095001-abc"})
+    assert loads(dumps(marked)) == marked and b'"previous_id"' in dumps(marked)

@@ -13,8 +13,8 @@ from xlsync.cli import cli
 from xlsync.document import new_document
 from xlsync.money import MoneyError, format_amount, parse_amount
 from xlsync.plantext import parse_plan
+from xlsync.published import read_text
 from xlsync.store import Store
-from xlsync.textimport import read_text
 
 
 @pytest.mark.parametrize("text, expected", [

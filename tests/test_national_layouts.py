@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from nationaltext import SEPARATORS, TITLES, render, rows_of
 
 from xlsync.document import new_document
-from xlsync.textimport import read_text
-from xlsync.textvocab import vocab
+from xlsync.published import read_text
+from xlsync.published.vocab import vocab
 
 V = vocab("national")
 RESERVED = set(V.labels) | set(V.headers) | set(V.level1) | set(V.level2) | set(V.funding_sources)

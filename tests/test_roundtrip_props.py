@@ -11,8 +11,8 @@ from xlsync.validators.profiles import load_profile
 
 from xlsync.document import dumps
 from xlsync.exchange import export, push
+from xlsync.published import read_text
 from xlsync.store import Store
-from xlsync.textimport import read_text
 from xlsync.workbook.cells import writable_text
 from xlsync.workbook.reader import read_workbook
 

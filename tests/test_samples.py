@@ -14,8 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from xlsync.cli import cli
+from xlsync.published import read_file
 from xlsync.store import Store
-from xlsync.textimport import read_file
 
 SAMPLES = Path(__file__).parent / "data" / "samples"
 COMPLETE = sorted(p for p in SAMPLES.glob("*.txt") if "_truncated" not in p.name)

@@ -16,8 +16,8 @@ from xlsync.cli import cli
 from xlsync.document import dumps, loads, new_document, revision
 from xlsync.errors import StoreError
 from xlsync.exchange import export, sync_books
+from xlsync.published import read_file
 from xlsync.store import STALE_TMP_SECONDS, Store
-from xlsync.textimport import read_file
 
 PROFILE = load_profile("seed")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from xlsync.textimport import read_file
+from xlsync.published import read_file
 
 SHAPES = Path(__file__).parent / "data" / "layouts" / "shapes"
 STREET = [("annual", "产出指标", "数量指标", "维护路灯数量", "≥120盏")]

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from xlsync.cli import cli
 from xlsync.document import dumps
 from xlsync.errors import ImportTextError
+from xlsync.published import read_file
 from xlsync.store import Store
-from xlsync.textimport import read_file
 
 
 @pytest.mark.parametrize("encoding, bom, code", [

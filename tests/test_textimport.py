@@ -13,8 +13,8 @@ from xlsync.cli import cli
 from xlsync.document import new_document
 from xlsync.errors import ImportTextError
 from xlsync.ingest import import_text
+from xlsync.published import read_file, read_text
 from xlsync.store import Store
-from xlsync.textimport import read_file, read_text
 
 # Indicator counts per table, counted by hand from the seed (三级指标 rows, categories
 # without indicators not counted), in table order.
@@ -197,7 +197,7 @@ def test_wrapped_narrative_line_is_joined():
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
 # generated text never spells a label or section of the form itself (that would be ambiguous
 # for any reader, human or not)
-from xlsync.textvocab import vocab  # noqa: E402
+from xlsync.published.vocab import vocab  # noqa: E402
 
 SEED_WORDS = set(vocab("seed").labels) | set(vocab("seed").headers) | set(vocab("seed").comp_item)
 # nor a table's title ('绩效目标表' as a value reads as the next table, for any reader)

@@ -97,9 +97,9 @@ def import_text_cmd(files, store_dir, dry_run, form, unit_code, unit_name, year,
     with changes made in the store since its last import.
     """
     from .ingest import import_text
+    from .published import ReadOptions
     from .render import render_import_report
     from .store import Store
-    from .textimport import ReadOptions
 
     if form:
         from .forms import load_form

@@ -17,7 +17,7 @@ from .errors import XlsyncError
 
 WORKBOOKS = (".xlsx", ".xlsm")
 TEXTS = (".txt", ".md", ".text")
-PRELOAD = ["xlsync.convert", "xlsync.ingest", "xlsync.textimport", "xlsync.workbook.reader",
+PRELOAD = ["xlsync.convert", "xlsync.ingest", "xlsync.published", "xlsync.workbook.reader",
            "xlsync.workbook.writer", "xlsync.validators.profiles", "openpyxl"]
 STATUS_ZH = {"written": "已写入", "unchanged": "未变", "conflict": "冲突", "failed": "失败"}
 

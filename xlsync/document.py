@@ -119,6 +119,25 @@ class Indicator(_Strict):
     weight: Weight | None = None
 
 
+class ReviewItem(_Strict):
+    """A fact the reader was not sure of (a guess), waiting for a person to look at it.
+
+    Written by the readers of published tables; shown at its cell and on the workbook's 核对
+    sheet; cleared when the user edits that cell or ticks the item there and pushes (the
+    history names who). A document with review items is 待核对 (needs review)."""
+
+    code: str = Field(description="stable English code: MONEY_UNIT_ASSUMED, LABEL_LOOSE, …")
+    field: str = Field(description="the document key or path it concerns: year_amount, "
+                                   "indicators[3].target, funding[0].year_amount, (document)")
+    message: str = Field(description="why, in Chinese, for the finance user")
+    source: str | None = Field(default=None, description="the source text as written")
+    line: int | None = Field(default=None, description="the source line (text files)")
+    location: str | None = Field(default=None, description="where in a file that has no lines: "
+                                                            "a sheet and cell, a page, a table")
+    proposed: str | None = Field(default=None, description="the reading xlsync proposes, where it "
+                                                           "left the value empty rather than guess")
+
+
 class ProjectDocument(_Strict):
     """One 项目支出绩效目标表 (or 申报表 / 审批表 / 整体支出 table)."""
 
@@ -158,6 +177,14 @@ class ProjectDocument(_Strict):
     annual_goal: str | None
     indicators: list[Indicator]
     extra: list[ExtraField]
+    # xlsync's additions after version 2 (docs/canonical-json.md): optional, left out of the
+    # JSON while empty, so documents written before them keep their bytes and revisions
+    review: list[ReviewItem] = Field(default_factory=list,
+                                     description="facts a reader guessed, waiting for a person (待核对)")
+    status: Literal["withdrawn"] | None = Field(default=None, description="withdrawn: 撤回 by the unit; "
+                                                "kept with its history, left out of lists and summaries")
+    previous_id: str | None = Field(default=None, pattern=r"^[0-9A-Za-z_-]{1,80}$",
+                                    description="last year's document this one continues (rollover)")
 
     def money(self, key: str) -> Decimal | None:
         value = getattr(self, key)
@@ -170,6 +197,8 @@ class ProjectDocument(_Strict):
 
 
 FIELDS = tuple(ProjectDocument.model_fields)
+# keys added after version 2: optional, written only when they hold something
+OPTIONAL_FIELDS = ("review", "status", "previous_id")
 LIST_FIELDS = ("funding", "plan", "composition", "indicators", "extra")
 MONEY_FIELDS = ("total_amount", "year_amount", "prev_total_amount", "prev_year_amount")
 TEXT_FIELDS = (
@@ -218,6 +247,8 @@ def upgrade(data: Any) -> Any:
         return data
     out: dict[str, Any] = {}
     for key in FIELDS:
+        if key in OPTIONAL_FIELDS and key not in data:
+            continue
         if key in data:
             out[key] = data[key]
         elif key in LIST_FIELDS:
@@ -242,6 +273,8 @@ def new_document(**fields: Any) -> ProjectDocument:
     """Build a document; missing keys are null (lists empty); id computed when absent."""
     data: dict[str, Any] = {k: None for k in FIELDS}
     data.update({k: [] for k in LIST_FIELDS}, schema_version=SCHEMA_VERSION)
+    for key in OPTIONAL_FIELDS:
+        data.pop(key)
     data.update(fields)
     if not data.get("id"):
         data["id"] = make_id(data["year"], data["unit_code"], data["name"], unit_name=data["unit_name"],
@@ -260,7 +293,7 @@ KEY_ZH: dict[str, str] = {
     "funding": "资金来源", "overview": "项目概况", "basis": "立项依据", "necessity": "项目设立的必要性",
     "measures": "项目配套制度措施", "plan_text": "项目实施计划", "plan": "项目实施计划", "composition": "项目构成",
     "remark": "备注", "overall_goal": "项目总目标", "annual_goal": "年度绩效目标", "indicators": "绩效指标",
-    "extra": "其他栏目",
+    "extra": "其他栏目", "review": "待核对", "status": "状态", "previous_id": "上年度项目编号",
 }
 # the keys inside a list's entries
 _SUBKEY_ZH = {"weight": "分值", "target": "目标值", "level1": "一级指标", "level2": "二级指标",
@@ -315,7 +348,8 @@ def dumps(doc: ProjectDocument) -> bytes:
     """Canonical bytes: fixed key order, UTF-8, Chinese unescaped, 2-space indent, newline.
     (pydantic's serializer writes exactly what json.dumps(ensure_ascii=False, indent=2) would,
     four times faster; a test holds them equal.)"""
-    return (doc.model_dump_json(indent=2) + "\n").encode("utf-8")
+    empty = {k for k in OPTIONAL_FIELDS if getattr(doc, k) in (None, [])}
+    return (doc.model_dump_json(indent=2, exclude=empty or None) + "\n").encode("utf-8")
 
 
 def loads(raw: bytes | str, source: str | None = None) -> ProjectDocument:

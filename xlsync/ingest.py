@@ -17,10 +17,10 @@ from pathlib import Path
 
 from .document import ProjectDocument, revision
 from .errors import ImportTextError, StoreError
+from .published import ImportedTable, Note, ReadOptions, read_file
+from .published.decode import check_file
 from .store import Store
 from .sync import Merge, merge
-from .textfile import check_file
-from .textimport import ImportedTable, Note, ReadOptions, read_file
 
 ACTION = "import-text"
 TEXT_ACTIONS = (ACTION, "convert")  # history actions that wrote a table as its text said

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..document import FIELDS, KEY_ZH, LIST_FIELDS
+from ..document import FIELDS, KEY_ZH, LIST_FIELDS, OPTIONAL_FIELDS
 
 # kind of each scalar key (schema_version and id live in the hidden metadata and on 目录)
 SCALAR_KINDS: dict[str, str] = {
@@ -19,7 +19,8 @@ SCALAR_KINDS: dict[str, str] = {
     "annual_goal": "text",
 }
 SCALARS = tuple(k for k in FIELDS if k in SCALAR_KINDS)
-assert set(FIELDS) == set(SCALAR_KINDS) | set(LIST_FIELDS) | {"schema_version", "id"}, "a key without a kind"
+assert set(FIELDS) == set(SCALAR_KINDS) | set(LIST_FIELDS) | {"schema_version", "id"} \
+    | set(OPTIONAL_FIELDS), "a key without a kind"
 
 LABELS: dict[str, str] = KEY_ZH | {  # the printed labels: amounts in 元, the plan's periods
     "total_amount": "项目总金额（元）", "year_amount": "项目本年度金额（元）",

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..document import ProjectDocument, loads, make_id, new_document
+from ..document import OPTIONAL_FIELDS, ProjectDocument, loads, make_id, new_document
 from ..errors import DocumentError, Location, WorkbookError
 from . import layout as L
 from .fields import BASIS_FROM_ZH, LABELS, LIST_COLUMNS, PERIOD_ZH, PERIODS, SCALAR_KINDS, SCALARS
@@ -397,7 +397,10 @@ def _read_sheet(path: Path, ws, meta: dict) -> SheetProject | None:
         doc_id = doc_id or make_id(data["year"], data.get("unit_code"), data.get("name"),
                                    unit_name=data.get("unit_name"), department=data.get("department_name"),
                                    form=data.get("form"))
-        sp.document = new_document(id=doc_id, **lists, **data)
+        # keys the sheet does not show (review items, status, last year's link) are carried
+        # from the copy the workbook was written from: a push leaves them as they were
+        carried = {k: getattr(base, k) for k in OPTIONAL_FIELDS} if base is not None else {}
+        sp.document = new_document(id=doc_id, **lists, **data, **carried)
     except DocumentError as exc:
         fail("A1", exc.message)
     sp.base, sp.base_rev = base, (meta_entry[1] if meta_entry else None)

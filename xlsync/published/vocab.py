@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, wraps
 
-from .forms import Form, load_form
+from ..forms import Form, load_form
 
 _UNIT_SUFFIX_RE = re.compile(r"\((万元|亿元|元)\)$")
 _CHECK = "□■☑☐✓√✔☒"

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .cells import HOLE, clean_text, plain_line
+from .notes import ReadOptions
 from .runtogether import is_run_together
-from .textcells import HOLE, clean_text, plain_line
-from .textnotes import ReadOptions
-from .textvocab import Vocab, norm, split_unit, vocab
+from .vocab import Vocab, norm, split_unit, vocab
 
 _YEAR_LINE = re.compile(r"^[（(]?\s*(\d{4})\s*年度?\s*[)）]?$")
 _TITLE_YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
@@ -30,7 +30,7 @@ class Region:
 
 
 def candidates(options: ReadOptions) -> list[Vocab]:
-    from .forms import BUILTIN
+    from ..forms import BUILTIN
 
     if options.form:
         return [vocab(options.form)]

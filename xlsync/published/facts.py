@@ -1,17 +1,17 @@
 """Reading a table's labelled fields: label → key (and `extra` for labels without one),
 values in row shapes and cell streams, money groups and units, funding sources, 项目构成,
-text without cell borders, the footer. A mixin of `xlsync.texttable.TableReader`."""
+text without cell borders, the footer. A mixin of `xlsync.published.table.TableReader`."""
 
 from __future__ import annotations
 
 import re
 
-from .fieldtext import parse_period, split_person_phone
-from .indicatorrows import Tok
-from .money import MoneyError, format_amount, parse_amount
+from ..fieldtext import parse_period, split_person_phone
+from ..money import MoneyError, format_amount, parse_amount
+from .cells import HOLE, Cell, split_rows
+from .rows import Tok
 from .runtogether import fuzzy_label, is_run_together, split_facts, split_indicators
-from .textcells import HOLE, Cell, split_rows
-from .textvocab import Label, checked_options, norm, split_unit
+from .vocab import Label, checked_options, norm, split_unit
 
 MONEY_KEYS = {"total_amount", "year_amount", "prev_total_amount", "prev_year_amount", "either_amount"}
 NARRATIVE = {"overview", "basis", "necessity", "measures", "plan_text", "remark", "overall_goal",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .document import ProjectDocument
-from .errors import Location
+from ..document import ProjectDocument
+from ..errors import Location
 
 
 @dataclass(frozen=True)

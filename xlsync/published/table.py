@@ -1,22 +1,22 @@
 """One table of published text read into documents (one, or several for a list-form table):
 the reader's state, notes and the document assembled at the end. The reading itself is in
-`xlsync.textfacts` (labelled fields) and `xlsync.textindicators` (the indicator table)."""
+`xlsync.published.facts` (labelled fields) and `xlsync.published.indicators` (the indicator table)."""
 
 from __future__ import annotations
 
 import re
 
-from .dates import parse_date
-from .document import new_document
-from .errors import DocumentError, Location
-from .fieldtext import parse_period, split_code
-from .indicatorrows import Role, Tok
-from .plantext import parse_plan
-from .textfacts import MONEY_KEYS, FactsReader
-from .textindicators import IndicatorReader, Levels
-from .textnotes import ImportedTable, Note, ReadOptions
-from .textsegment import Region
-from .textvocab import Label, Vocab
+from ..dates import parse_date
+from ..document import new_document
+from ..errors import DocumentError, Location
+from ..fieldtext import parse_period, split_code
+from ..plantext import parse_plan
+from .facts import MONEY_KEYS, FactsReader
+from .indicators import IndicatorReader, Levels
+from .notes import ImportedTable, Note, ReadOptions
+from .rows import Role, Tok
+from .segment import Region
+from .vocab import Label, Vocab
 
 
 class TableReader(FactsReader, IndicatorReader):
@@ -189,7 +189,7 @@ class TableReader(FactsReader, IndicatorReader):
                               "请在表中注明“单位：万元”", self.file, t.first_line))
         missing = [k for k in self.v.required if not data.get(k)]
         if missing:
-            from .findings import FIELD_ZH
+            from ..findings import FIELD_ZH
 
             notes.append(Note("error", "TABLE_INCOMPLETE",
                               f"表格不完整，缺少: {'、'.join(FIELD_ZH.get(k, k) for k in missing)}", self.file,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .textvocab import Vocab, norm
+from .vocab import Vocab, norm
 
 MIN_LENGTH = 60  # a line this long holding several labels and no separators
 

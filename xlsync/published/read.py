@@ -2,10 +2,10 @@
 
 One reader for every layout, driven by the form files (`forms/*.toml`): a file is cut into
 tables at their titles (or, without a title, at the first labelled field) and each table is
-read with the form that fits it best (`xlsync.textsegment`); its lines are cut into cells
-(`xlsync.textcells`), labelled fields become document keys (`xlsync.textfacts`) and the
+read with the form that fits it best (`xlsync.published.segment`); its lines are cut into cells
+(`xlsync.published.cells`), labelled fields become document keys (`xlsync.published.facts`) and the
 indicator table is read row by row by aligning each row's cells to the table's columns
-(`xlsync.textindicators`, `xlsync.indicatorrows`). The reader writes nothing: it returns
+(`xlsync.published.indicators`, `xlsync.published.rows`). The reader writes nothing: it returns
 documents and notes, and every source line of a table is placed or named in a note with its
 line and why.
 """
@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import textfile
-from .errors import ImportTextError, Location
-from .textnotes import ImportedTable, Note, ReadOptions
-from .textsegment import candidates, choose_form, segment
-from .texttable import TableReader
+from ..errors import ImportTextError, Location
+from . import decode as textfile
+from .notes import ImportedTable, Note, ReadOptions
+from .segment import candidates, choose_form, segment
+from .table import TableReader
 
 __all__ = ["ImportedTable", "Note", "ReadOptions", "decode", "read_file", "read_text"]
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import ImportTextError, Location
-from .limits import limits, size_text
+from ..errors import ImportTextError, Location
+from ..limits import limits, size_text
 
 _BOMS = (
     (b"\xff\xfe\x00\x00", None, "UTF-32 LE"),

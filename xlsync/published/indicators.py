@@ -1,16 +1,16 @@
 """Reading a table's indicators: the header (columns and their roles, sub-headers, 长期/年度
 groups, list-form tables of many projects), rows aligned to the columns
-(`xlsync.indicatorrows`), cell streams, inline '二级:text' rows, categories and their levels,
-weights, truncation. A mixin of `xlsync.texttable.TableReader`."""
+(`xlsync.published.rows`), cell streams, inline '二级:text' rows, categories and their levels,
+weights, truncation. A mixin of `xlsync.published.table.TableReader`."""
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal
 
-from .fieldtext import split_code
-from .indicatorrows import NATURES, OPERATORS, Placed, Role, Tok, align, compose_target
-from .textvocab import Label, Vocab, norm
+from ..fieldtext import split_code
+from .rows import NATURES, OPERATORS, Placed, Role, Tok, align, compose_target
+from .vocab import Label, Vocab, norm
 
 
 class Levels:

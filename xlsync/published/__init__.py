@@ -1,0 +1,19 @@
+"""Reading published 绩效目标表 (text pulled out of PDF, Word or web pages, and the files
+themselves) into documents: a pipeline of small stages, one module each.
+
+    decode      bytes → text (encodings named)
+    segment     lines → tables (titles, the form each table is read with)
+    cells       a table's lines → rows of cells (the cell grid)
+    vocab       a form's vocabulary: labels, synonyms, levels, column headers
+    facts       labelled fields, money, funding, 项目构成, the footer
+    indicators  the indicator table, rows aligned to their columns (rows)
+    runtogether text without any cell borders
+    table       one table's state and the document it gives
+    notes       what a reading gives: tables, notes, options
+    read        the entry points: read_text, read_file
+"""
+
+from .notes import ImportedTable, Note, ReadOptions
+from .read import decode, read_file, read_text
+
+__all__ = ["ImportedTable", "Note", "ReadOptions", "decode", "read_file", "read_text"]
