@@ -125,11 +125,15 @@ def test_unreadable_plan_amount_imports_the_rest_with_a_note_and_a_finding(tmp_p
 
 @pytest.mark.parametrize("typed, message", [("1e999999999", "科学计数法"), ("1e-999999999", "科学计数法"),
                                             ("12.3456789万", "两位小数"), ("inf", "有限")])
-def test_bad_amount_in_text_is_refused_and_nothing_written(tmp_path, typed, message):
+def test_bad_amount_in_text_is_left_empty_for_review_and_the_rest_imports(tmp_path, typed, message):
+    """One doubtful field never sinks the table, and is never stored as another number: the
+    amount stays empty, its text is kept on a review item, the import exits 1."""
     text = render(_doc()).replace("\t2060000.00\t项目本年度金额", f"\t{typed}\t项目本年度金额")
     assert typed in text
     path = tmp_path / "t.txt"
     path.write_text(text, encoding="utf-8")
     res = CliRunner().invoke(cli, ["import-text", str(path), "--store", str(tmp_path / "s")])
     assert res.exit_code == 1 and message in res.output and "Traceback" not in res.output
-    assert not list((tmp_path / "s").glob("2020/*/*.json"))
+    (doc,) = Store(tmp_path / "s").documents()[0]
+    assert doc.total_amount is None and doc.year_amount == "2060000.00" and doc.indicators
+    assert [(r.code, r.field, r.source) for r in doc.review] == [("AMOUNT_UNREADABLE", "total_amount", typed)]

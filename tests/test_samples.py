@@ -97,9 +97,16 @@ def test_one_file_with_a_seed_table_a_national_table_and_a_broken_one(tmp_path):
     assert res.exit_code == 1, res.output
     docs, _ = Store(tmp_path / "s").documents()
     assert sorted((d.layout, d.name) for d in docs) == [
-        ("national", "2018年市级专项扶贫资金基础设施(人大代表扶贫基地)"), ("seed", "政府购买服务（劳务）经费")]
+        ("national", "2018年市级专项扶贫资金基础设施(人大代表扶贫基地)"), ("national", "培训经费"),
+        ("seed", "政府购买服务（劳务）经费")]
     assert f"mixed.txt:{broken_line}" in res.output and "ROW_UNPLACED" in res.output
     assert "未导入" in res.output
+    # the row that did not align is a review item on its table (kept as written); the rest imports
+    broken_doc = next(d for d in docs if d.name == "培训经费")
+    assert [(r.code, r.line) for r in broken_doc.review] == [("ROW_UNPLACED", broken_line)]
+    assert "多余的单元格" in broken_doc.review[0].source
+    assert [i.name for i in broken_doc.indicators] == ["培训人次", "知晓率"]
+    assert all(not d.review for d in docs if d.name != "培训经费")
 
 
 LAYOUTS = Path(__file__).parent / "data" / "layouts"
@@ -166,3 +173,20 @@ def test_an_offices_own_form_file_reads_validates_and_exports(tmp_path):
     assert res.exit_code == 0, res.output
     res = CliRunner().invoke(cli, ["validate", str(next((tmp_path / "books").glob("*.xlsx")))])
     assert res.exit_code in (0, 1) and "national" in res.output
+
+
+def test_seed_reads_whole_with_no_review_item():
+    """The bundled tables state every fact plainly: 12 tables, 216 indicators, nothing guessed."""
+    tables, _ = read_file(Path(__file__).parents[1] / "examples" / "zhengzhou-hpf-2020.txt")
+    assert len(tables) == 12 and all(t.ok for t in tables)
+    assert sum(len(t.document.indicators) for t in tables) == 216
+    assert [r for t in tables for r in t.document.review] == []
+
+
+def test_text_ending_in_the_middle_of_a_sentence_is_cut_off():
+    """Sample 12 breaks off inside its last indicator ('…家长满'): reported cut off, not written
+    as complete."""
+    (t,), _ = read_file(SAMPLES / "12_hunan-nanyue-experimental-middle-school_whole-unit_2017_truncated.txt")
+    assert t.truncated and not t.ok
+    cut = [n for n in t.notes if n.code == "TABLE_TRUNCATED"]
+    assert cut and "家长满" in cut[0].message

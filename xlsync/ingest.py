@@ -65,7 +65,10 @@ class ImportReport:
             return 2
         if any(o.status == "conflict" for o in self.outcomes):
             return 3
-        return 1 if any(o.status in ("failed", "truncated") for o in self.outcomes) else 0
+        if any(o.status in ("failed", "truncated") for o in self.outcomes):
+            return 1
+        # a table with a guess in it is written for review (待核对), never with exit 0
+        return 1 if any(o.table.document is not None and o.table.document.review for o in self.outcomes) else 0
 
     def file_outcomes(self) -> list[tuple[str, str]]:
         """(file, outcome in words) for every file named."""

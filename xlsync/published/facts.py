@@ -19,7 +19,7 @@ NARRATIVE = {"overview", "basis", "necessity", "measures", "plan_text", "remark"
 # labels that end the indicator table (others may well be a 三级指标's name: 完成时间 …)
 ENDS_INDICATORS = {"extra", "remark", "overall_goal", "annual_goal", "overview", "basis", "necessity",
                    "measures", "plan_text", "composition", "section"}
-_UNIT_DECL = re.compile(r"^(?:金额)?单位\s*[:：]\s*(万元|亿元|元)$")
+_UNIT_DECL = re.compile(r"^[(\[【]?(?:金额|资金|预算)?单位\s*[:：]\s*(万元|亿元|元)[)\]】]?$")
 
 
 PLAIN_KEYS = ("section", "money", "composition", "heads", "long_term", "annual", "unit_decl")
@@ -63,7 +63,7 @@ class FactsReader:
     def _read_run_together(self, text: str, line: int) -> None:
         self.stream = self.run_together = True
         self.note("warning", "RUN_TOGETHER", "这段文字没有单元格分隔（可能是识别出的扫描件），已按标签和指标类别拆分；"
-                  "请核对拆分结果", line)
+                  "请核对拆分结果", line, field="(document)", source=text[:200])
         cut = None
         for m in re.finditer(r"一级指标", text):
             cut = m.start()
@@ -73,7 +73,8 @@ class FactsReader:
             if is_label and self.v.label(piece)[0] is None and not self.v.is_funding(piece):
                 real = fuzzy_label(piece, self.v)
                 if real:
-                    self.note("warning", "LABEL_CORRECTED", f"“{piece}”按“{real}”读取（疑为识别错误）", line)
+                    self.note("warning", "LABEL_CORRECTED", f"“{piece}”按“{real}”读取（疑为识别错误）", line,
+                              field=self.v.label(real)[0].key if self.v.label(real)[0] else None, source=piece)
                     piece = real
             if not is_label:  # ':10其中:' → '10' (the colon of the label before, the 其中 of the source after)
                 piece = re.sub(r"(?:其中\s*[:：]?|[:：])\s*$", "", re.sub(r"^\s*[:：]\s*", "", piece)).strip()
@@ -91,7 +92,8 @@ class FactsReader:
             for cells in split_indicators(inds[header_end:], self.v):
                 self._row([Cell(c, line) for c in cells if c != ""] or [Cell("", line)], False, False,
                           None, 0, keep_empty_target=len(cells) >= 2 and cells[-1] == "")
-            self.note("warning", "SPLIT_GUESSED", "三级指标与目标值之间没有分隔，按目标值的写法拆分；请核对", line)
+            self.note("warning", "SPLIT_GUESSED", "三级指标与目标值之间没有分隔，按目标值的写法拆分；请核对", line,
+                      field="indicators", source=inds[:200])
 
     # -- one row -----------------------------------------------------------------------
     def _tokens(self, row: list[Cell]) -> list[Tok]:
@@ -174,7 +176,7 @@ class FactsReader:
             if lab is not None:
                 out.append((lab, unit, t))
                 continue
-            um = _UNIT_DECL.match(norm(t.text).replace("金额单位", "单位"))
+            um = _UNIT_DECL.match(norm(t.text))
             if um:
                 self.table_unit = um.group(1)
                 out.append((Label("unit_decl", t.text), um.group(1), t))
@@ -409,7 +411,8 @@ class FactsReader:
         if not self.fields and not self.indicators:
             self.note("info", "HEADER_TEXT", f"表头的说明文字（未导入）: {tok.text[:60]}", tok.line)
             return
-        self.note("warning", "LINE_UNPLACED", f"无法归属的内容（未导入）: {tok.text[:80]}", tok.line)
+        self.note("warning", "LINE_UNPLACED", f"无法归属的内容（未导入）: {tok.text[:80]}", tok.line,
+                  field="(document)", source=tok.text)
 
     # -- one labelled field ----------------------------------------------------------------
     def _label(self, lab: Label, unit: str | None, vals: list[Tok], tok: Tok) -> None:
@@ -439,7 +442,8 @@ class FactsReader:
             else:
                 self.group_funding = False
             if value is not None:
-                self.note("warning", "LINE_UNPLACED", f"“{lab.text}”后的内容未导入: {value[:60]}", line)
+                self.note("warning", "LINE_UNPLACED", f"“{lab.text}”后的内容未导入: {value[:60]}", line,
+                          field="(document)", source=value)
             self.last_key = None
             return
         if key not in MONEY_KEYS and key != "funding" and lab.source is None:
@@ -516,7 +520,7 @@ class FactsReader:
         if key in self.fields and self.fields[key][0] not in (None, ""):
             if value not in (None, "") and value != self.fields[key][0]:
                 self.note("warning", "FIELD_REPEATED", f"字段“{key}”重复出现，保留第一次的值，第二次的值: {value[:40]}",
-                          line)
+                          line, field=key, source=value)
             return
         self.fields[key] = (value, line)
         self.prov[key] = line
@@ -536,9 +540,11 @@ class FactsReader:
             column = kinds[min(len(same), len(kinds) - 1)] if len(kinds) > 1 else kinds[0]
         if lab.source is not None or any(w in source for w in self.v.annual_words):
             column = "annual"
-        amount = self._money(value, unit or self.group_unit, line, f"资金来源“{source}”")
         target = {"annual": "year_amount", "either": "either_amount"}.get(column, "total_amount")
         entry = merged or (same[0] if same and same[0].get(target) is None and len(kinds) > 1 else None)
+        index = next((k for k, f in enumerate(self.funding) if f is entry), len(self.funding))
+        amount = self._money(value, unit or self.group_unit, line, f"资金来源“{source}”",
+                             field=f"funding[{index}].{target.replace('either_amount', 'year_amount')}")
         if entry is None:
             entry = {"source": source, "total_amount": None, "year_amount": None}
             self.prov[f"funding[{len(self.funding)}]"] = line
@@ -546,22 +552,42 @@ class FactsReader:
         entry[target] = amount
         self.last_key = None
 
-    def _money(self, value: str | None, unit: str | None, line: int, what: str) -> str | None:
+    def _money(self, value: str | None, unit: str | None, line: int, what: str,
+               field: str | None = None) -> str | None:
+        """An amount in 元, or None with a review item: never a number the table does not show.
+
+        The unit is the one written on the amount, on its label or column, declared in the table
+        (单位：万元) or by the form file; one stated only on the page above the table is used and
+        said so; with no unit stated anywhere the amount is left empty and a reading proposed."""
         if value is None:
             return None
         text = value.strip()
         explicit = re.search(r"(万元|亿元|亿|万|元)\s*$", text)
-        if not explicit and unit is None and self.table_unit is None:
-            if self.v.form.name != "seed" and re.fullmatch(r"[\d,.\s]+", text) and re.search(r"[1-9]", text):
-                self.unit_assumed = True
-        default = unit or self.table_unit or self.v.money_unit
+        stated = unit or self.table_unit or self.v.money_unit
+        bare = not explicit and stated is None and re.search(r"[1-9]", text)  # zero is zero in any unit
+        if bare and self.region.page_unit:
+            stated = self.region.page_unit
+            self.note("warning", "MONEY_UNIT_FROM_PAGE", f"{what}“{text}”没有写明单位，按表格上方页面写明的"
+                      f"“单位：{stated}”读取；请核对", line, field=field, source=text)
+        elif bare:
+            proposal = []
+            for u in ("万元", "元"):
+                try:
+                    proposal.append(f"按{u}: {format_amount(parse_amount(text, u))} 元")
+                except MoneyError:
+                    pass
+            self.note("warning", "MONEY_UNIT_UNKNOWN", f"{what}“{text}”没有写明金额单位（元或万元），未导入；"
+                      "请填写金额，或在表中注明“单位：万元”后重新导入", line, field=field, source=text,
+                      proposed="；".join(proposal) or None)
+            return None
         try:
-            return format_amount(parse_amount(text, default))
+            return format_amount(parse_amount(text, stated or "元"))
         except MoneyError as exc:
             lead = re.match(r"^\s*([\d,，.]+\s*(?:亿元|万元|亿|万|元)?)\s*[(（【\[](.+?)[)）】\]]\s*$", text)
-            if lead:  # '10万(路灯8万元,线缆2万元)': the amount, and its breakdown kept in extra
+            if lead and (re.search(r"[万亿元]\s*$", lead.group(1)) or stated):
+                # '10万(路灯8万元,线缆2万元)': the amount, and its breakdown kept in extra
                 try:
-                    amount = format_amount(parse_amount(lead.group(1), default))
+                    amount = format_amount(parse_amount(lead.group(1), stated or "元"))
                 except MoneyError:
                     pass
                 else:
@@ -569,7 +595,8 @@ class FactsReader:
                     self.note("info", "AMOUNT_EXPLAINED", f"{what}“{text}”按 {lead.group(1)} 读取，括号内的说明保存在 extra 中",
                               line)
                     return amount
-            self.note("error", "AMOUNT_UNREADABLE", f"{what}: {exc}", line)
+            self.note("warning", "AMOUNT_UNREADABLE", f"{what}“{text[:60]}”不是可以读取的金额，未导入；原文保留在核对项中: {exc}",
+                      line, field=field, source=text)
             return None
 
     # -- 项目构成 ------------------------------------------------------------------------
@@ -588,11 +615,13 @@ class FactsReader:
             return False
         if len(texts) == 2:
             item, raw = texts
-            amount = self._money(raw, self.comp_unit, toks[0].line, "项目构成金额")
+            amount = self._money(raw, self.comp_unit, toks[0].line, "项目构成金额",
+                                 field=f"composition[{len(self.composition)}].amount")
             self.prov[f"composition[{len(self.composition)}]"] = toks[0].line
             self.composition.append({"item": item, "amount": amount})
         else:
-            self.note("warning", "LINE_UNPLACED", "项目构成中无法识别的行（未导入）: " + " | ".join(texts), toks[0].line)
+            self.note("warning", "LINE_UNPLACED", "项目构成中无法识别的行（未导入）: " + " | ".join(texts), toks[0].line,
+                      field="composition", source=" | ".join(texts))
         return True
 
     def _footer_row(self, toks: list[Tok]) -> None:

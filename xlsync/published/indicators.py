@@ -228,7 +228,8 @@ class IndicatorReader:
         if got is None:
             if file_end and self._dangling(texts):
                 return
-            self.note("error", "ROW_UNPLACED", "无法识别的指标行: " + " | ".join(t.text for t in texts), line)
+            self.note("warning", "ROW_UNPLACED", "无法识别的指标行（未导入）: " + " | ".join(t.text for t in texts), line,
+                      field="indicators", source=" | ".join(t.text for t in texts))
             return
         _score, placed = got
         ncats = sum(len(p.toks) for p in placed if p.role.kind == "cats")
@@ -236,7 +237,8 @@ class IndicatorReader:
             # the '指标名称' column holds the 二级 category: this table has no 三级 names
             self.roles = [r for r in roles if r.kind != "name"]
             self.header_cats = 2
-            self.note("info", "NO_LEVEL3", "指标表的“指标名称”一栏是二级指标，没有三级指标名称", line)
+            self.note("warning", "NO_LEVEL3", "指标表的“指标名称”一栏按二级指标读取（表中没有三级指标名称）；请核对", line,
+                      field="indicators")
             self._indicator_row(toks, file_end, open_end, keep_empty_target)
             return
         if open_end:
@@ -318,8 +320,8 @@ class IndicatorReader:
                 if got is not None and best[j][0] + got[0] - ROW_COST > best[i][0]:
                     best[i] = (best[j][0] + got[0] - ROW_COST, j, got[1])
         if n and best[n][0] == float("-inf"):
-            self.note("error", "ROW_UNPLACED", "无法把这些单元格排成指标行: " + " | ".join(t.text for t in toks),
-                      toks[0].line)
+            self.note("warning", "ROW_UNPLACED", "无法把这些单元格排成指标行（未导入）: " + " | ".join(t.text for t in toks),
+                      toks[0].line, field="indicators", source=" | ".join(t.text for t in toks))
             return []
         rows = []
         i = n
@@ -404,7 +406,8 @@ class IndicatorReader:
             return None
         t = text.strip().rstrip("%分").replace(",", "")
         if not re.fullmatch(r"\d{1,6}(?:\.\d{1,4})?", t):  # a weight is a small plain number
-            self.note("warning", "WEIGHT_UNREADABLE", f"分值“{text}”不是数字，未导入", line)
+            self.note("warning", "WEIGHT_UNREADABLE", f"分值“{text}”不是数字，未导入", line,
+                      field=self.next_indicator("weight"), source=text)
             return None
         return f"{Decimal(t):f}"
 
@@ -419,17 +422,20 @@ class IndicatorReader:
                 continue
             cands = [n for n in self.v.level1 if abs(len(n) - len(c)) <= 1 and n[-2:] == c[-2:]
                      and difflib.SequenceMatcher(None, n, c).ratio() >= 0.5]
-            if len(cats) > 1 and self.v.level2.get(cats[1]) in cands:
+            confirmed = len(cats) > 1 and self.v.level2.get(cats[1]) in cands
+            if confirmed:  # its 二级 belongs to exactly this 一级: two cells agree
                 fixed = self.v.level2[cats[1]]
             elif self.levels.l1 in cands:
                 fixed = self.levels.l1
             else:
                 fixed = cands[0] if len(cands) == 1 else None
-            if fixed:
-                self.note("warning", "CATEGORY_CORRECTED", f"一级指标“{c}”识别为“{fixed}”（疑为识别错误）", line)
-                out.append(fixed)
-            else:
-                out.append(c)
+            if fixed and confirmed:
+                self.note("warning", "CATEGORY_CORRECTED", f"一级指标“{c}”识别为“{fixed}”（疑为识别错误；"
+                          f"其二级指标“{cats[1]}”属于“{fixed}”）", line, field=self.next_indicator("level1"), source=c)
+            elif fixed:
+                self.note("warning", "CATEGORY_GUESSED", f"一级指标“{c}”按“{fixed}”读取（疑为识别错误）；请核对", line,
+                          field=self.next_indicator("level1"), source=c)
+            out.append(fixed or c)
         return out
 
     def _list_fields(self, fields: dict[str, Placed], line: int) -> None:

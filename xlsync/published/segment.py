@@ -14,6 +14,8 @@ from .vocab import Vocab, norm, split_unit, vocab
 _YEAR_LINE = re.compile(r"^[（(]?\s*(\d{4})\s*年度?\s*[)）]?$")
 _TITLE_YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
 _PAGE_YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
+# '单位：万元', '金额单位：元', '（单位：万元）': the unit of the amounts below it
+MONEY_UNIT_STATED = re.compile(r"(?:金额|资金|预算|计量)?单位\s*[:：]\s*(万元|亿元|元)(?![\u4e00-\u9fff])")
 
 
 @dataclass
@@ -27,6 +29,8 @@ class Region:
     names: int = 0
     headers: int = 0
     page_year: int | None = None  # a year the page says just before the table (last resort)
+    page_unit: str | None = None  # a money unit the page states above the table (not the table itself)
+    title_unit: str | None = None  # a money unit stated in the table's title lines
 
 
 def candidates(options: ReadOptions) -> list[Vocab]:
@@ -67,12 +71,14 @@ def segment(lines: list[str], vocabs: list[Vocab]) -> tuple[list[Region], list[t
     cur: Region | None = None
     pending_year: tuple[int, int] | None = None  # a year line with no table open yet: (line, year)
     page_year: int | None = None
+    page_unit: str | None = None
 
     def opened(region: Region) -> Region:
-        nonlocal pending_year, page_year
+        nonlocal pending_year, page_year, page_unit
         if region.year is None and pending_year is not None and region.start - pending_year[0] <= 3:
             region.year, region.year_line = pending_year[1], pending_year[0]
         region.page_year, pending_year, page_year = page_year, None, None
+        region.page_unit = page_unit
         regions.append(region)
         return region
 
@@ -94,6 +100,9 @@ def segment(lines: list[str], vocabs: list[Vocab]) -> tuple[list[Region], list[t
             if cur is None or cur.content:
                 cur = opened(Region(start=n))
             cur.titles.append((n, title_text, tm[0]))
+            um = MONEY_UNIT_STATED.search(text)
+            if um:
+                cur.title_unit = um.group(1)
             ym = _TITLE_YEAR.search(title_text)
             if ym:
                 cur.year, cur.year_line = int(ym.group(1)), n
@@ -119,6 +128,9 @@ def segment(lines: list[str], vocabs: list[Vocab]) -> tuple[list[Region], list[t
                 cur = opened(Region(start=n))
             else:
                 outside.append((n, text))
+                um = MONEY_UNIT_STATED.search(text)
+                if um:
+                    page_unit = um.group(1)
                 py = _PAGE_YEAR.search(text)
                 if py and not re.search(r"发布|日期|时间|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", text):
                     page_year = page_year or int(py.group(1))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from ..dates import parse_date
-from ..document import new_document
+from ..document import KEY_ZH, ReviewItem, new_document
 from ..errors import DocumentError, Location
 from ..fieldtext import parse_period, split_code
 from ..plantext import parse_plan
@@ -32,7 +32,7 @@ class TableReader(FactsReader, IndicatorReader):
         self.indicators: list[dict] = []
         self.prov: dict[str, int] = {}
         self.section: str | None = None  # None | composition | indicators | footer
-        self.table_unit: str | None = None
+        self.table_unit: str | None = region.title_unit
         self.group_unit: str | None = None
         self.group_annual = False
         self.group_funding = False  # inside a money group: funding-like labels are sources
@@ -49,7 +49,6 @@ class TableReader(FactsReader, IndicatorReader):
         self._ibuf: list[Tok] = []  # the cells of a stream's indicator table, cut into rows at its end
         self.comp_unit = "元"
         self.truncated = False
-        self.unit_assumed = False
         self.list_form = False
         self.header_cats = 2
         self.projects: list[TableReader] = []  # further projects of a list-form table
@@ -57,15 +56,40 @@ class TableReader(FactsReader, IndicatorReader):
         self.last_line = region.start
 
     # -- notes --------------------------------------------------------------------------
-    def note(self, level: str, code: str, msg: str, line: int | None) -> None:
+    def note(self, level: str, code: str, msg: str, line: int | None, field: str | None = None,
+             source: str | None = None, proposed: str | None = None) -> None:
         owner = self.projects[-1] if self.projects else self
-        owner.notes.append(Note(level, code, msg, self.file, line))
+        owner.notes.append(Note(level, code, msg, self.file, line, field, source, proposed))
+
+    def next_indicator(self, sub: str) -> str:
+        """The path of the indicator about to be appended (its index is settled at the end)."""
+        owner = self.projects[-1] if self.projects else self
+        return f"indicators[#{len(owner.indicators)}].{sub}"
 
     def _cut(self, msg: str, line: int) -> None:
         """The text stops inside this table (or the list's last project)."""
         owner = self.projects[-1] if self.projects else self
         owner.truncated = True
         self.note("error", "TABLE_TRUNCATED", msg, line)
+
+    def _cut_sentence(self, min_len: int = 8) -> None:
+        """The text ends inside the indicator table, in the middle of a sentence: the last
+        indicator's text breaks off without the full stop the table's other sentences end with
+        ('…社区满意度95%以上,家长满'). Such a table is cut off, never complete."""
+        owner = self.projects[-1] if self.projects else self
+        texts = [i.get("target") or i.get("name") or "" for i in owner.indicators]
+        sentences = [t.strip() for t in texts if len(t.strip()) >= min_len and re.search(r"[\u4e00-\u9fff]", t)]
+        if len(sentences) < 3 or sentences[-1] != (texts[-1] or "").strip():
+            return
+        last, before = sentences[-1], sentences[:-1]
+        if sum(t.endswith(("。", ".", "！", "；")) for t in before) < 2 / 3 * len(before):
+            return  # the table does not end its sentences with a full stop
+        if last.endswith(("。", ".", "！", "？", "；", ";", "）", ")", "%", "％")) or re.search(r"[\d]$", last):
+            return
+        if not re.search(r"[，,；;、]", last):
+            return
+        line = owner.indicators[-1].get("line") or self.last_line
+        self._cut(f"文本在第 {line} 行的句子中间结束（“…{last[-12:]}”，表中其他句子以句号结束；文件可能被截断）", line)
 
     def category(self, text: str) -> bool:
         """For the row aligner: a cell that is a category name."""
@@ -80,6 +104,8 @@ class TableReader(FactsReader, IndicatorReader):
         self._flush_labels()
         self._flush_fragments()
         self.levels.finish()
+        if self.last_region and self.section == "indicators" and not self.truncated:
+            self._cut_sentence()
         if self.projects:
             return [self._finish_project(p, title) for p in self.projects]
         return [self._finish_project(self, title)]
@@ -133,8 +159,7 @@ class TableReader(FactsReader, IndicatorReader):
             if value is None:
                 data[key] = None
             elif key in MONEY_KEYS:
-                data[key] = t._money(value, t.units.get(key), line, key) if t is not self else \
-                    self._money(value, t.units.get(key), line, key)
+                data[key] = t._money(value, t.units.get(key), line, KEY_ZH.get(key, key), field=key)
             elif key in ("start_date", "end_date"):
                 try:
                     data[key] = parse_date(value)
@@ -143,7 +168,8 @@ class TableReader(FactsReader, IndicatorReader):
                     if start:
                         data[key] = start if key == "start_date" else end
                     else:
-                        notes.append(Note("error", "DATE_UNREADABLE", f"{key}: {exc}", self.file, line))
+                        notes.append(Note("warning", "DATE_UNREADABLE", f"{KEY_ZH[key]}“{value}”不是可以读取的日期，"
+                                          f"未导入: {exc}", self.file, line, key, value))
             else:
                 data[key] = value.strip() if isinstance(value, str) else value
         notes.extend(t.notes[noted:])
@@ -175,18 +201,19 @@ class TableReader(FactsReader, IndicatorReader):
             year = opts.year
         if year is None and data.get("start_date"):
             year = int(data["start_date"][:4])
-            notes.append(Note("warning", "YEAR_GUESSED", f"表格没有写明预算年度，按开始时间取 {year} 年",
-                              self.file, t.first_line))
+            if (data.get("end_date") or "")[:4] == str(year):  # a 项目期 inside one calendar year
+                notes.append(Note("info", "YEAR_FROM_PERIOD", f"表格没有单独写明预算年度，按项目期取 {year} 年",
+                                  self.file, t.first_line))
+            else:
+                notes.append(Note("warning", "YEAR_GUESSED", f"表格没有写明预算年度，项目期跨年，按开始时间取 {year} 年；"
+                                  "请核对", self.file, t.first_line, "year", data["start_date"], str(year)))
         if year is None and title.get("page_year"):
             year = title["page_year"]
             notes.append(Note("warning", "YEAR_GUESSED", f"表格没有写明预算年度，按表格之前的页面文字取 {year} 年；"
-                              "如不对请用 --year 指定", self.file, t.first_line))
+                              "如不对请用 --year 指定", self.file, t.first_line, "year", None, str(year)))
         if year is None:
             notes.append(Note("warning", "YEAR_MISSING", "表格没有写明预算年度（可用 --year 指定）",
                               self.file, t.first_line))
-        if t.unit_assumed or (self is not t and self.unit_assumed):
-            notes.append(Note("warning", "MONEY_UNIT_ASSUMED", "表格没有写明金额单位，金额按“元”读取；如是万元，"
-                              "请在表中注明“单位：万元”", self.file, t.first_line))
         missing = [k for k in self.v.required if not data.get(k)]
         if missing:
             from ..findings import FIELD_ZH
@@ -207,7 +234,7 @@ class TableReader(FactsReader, IndicatorReader):
                 notes.append(Note("error", "TABLE_INCOMPLETE",
                                   f"指标表不完整，缺少一级指标: {'、'.join(lacking)}（文件可能被截断）", self.file,
                                   t.first_line))
-        blocking = [n for n in notes if n.level == "error" and n.code != "TABLE_TRUNCATED"
+        blocking = [n for n in notes if n.level == "error" and n.code != "TABLE_TRUNCATED" and not n.review
                     and not (table.truncated and n.code == "TABLE_INCOMPLETE")]
         if blocking:
             return table
@@ -228,4 +255,20 @@ class TableReader(FactsReader, IndicatorReader):
             notes.append(Note("error", "DOCUMENT_INVALID", exc.message, self.file, t.first_line))
         for i, (_lb, _v, ln) in enumerate(t.extra):
             table.provenance[f"extra[{i}]"] = Location(self.file, line=ln)
+        if table.document is not None:
+            review = [self._review_item(n, indicators) for n in notes if n.review]
+            if review:
+                table.document = table.document.model_copy(update={"review": review})
         return table
+
+    @staticmethod
+    def _review_item(n: Note, indicators: list[dict]) -> ReviewItem:
+        """A guess as the document's review item: the indicator it concerns found by its line
+        (indicators are numbered once the table is read and ordered)."""
+        field = n.field or "(document)"
+        m = re.match(r"^indicators\[#(\d+)\]\.(\w+)$", field)
+        if m:
+            at = next((k for k, ind in enumerate(indicators) if ind.get("line") == n.line), None)
+            field = f"indicators[{at}].{m.group(2)}" if at is not None else "indicators"
+        return ReviewItem(code=n.code, field=field, message=n.message, source=n.source, line=n.line,
+                          proposed=n.proposed)

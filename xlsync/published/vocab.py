@@ -78,7 +78,7 @@ class Vocab:
     min_labels: int = 0
     unit_from_title: bool = False
     required: tuple[str, ...] = ()
-    money_unit: str = "元"
+    money_unit: str | None = None  # the unit the form file states for amounts without one
     memo: dict = field(default_factory=dict, repr=False)
 
     # -- labels -------------------------------------------------------------------------
@@ -233,7 +233,7 @@ def vocab(form_name: str | None = None) -> Vocab:
     v.min_labels = int(detect.get("min_labels", 0))
     v.unit_from_title = bool(detect.get("unit_from_title", False))
     v.required = tuple(detect.get("required", ()))
-    v.money_unit = str(d.get("money_unit", "元"))
+    v.money_unit = d.get("money_unit") or None
     level1: set[str] = set()
     level2: dict[str, str] = {}
     children: dict[str, set[str]] = {}
