@@ -13,9 +13,10 @@ from nationaltext import SEPARATORS, TITLES, render, rows_of
 from xlsync.document import new_document
 from xlsync.published import read_text
 from xlsync.published.vocab import vocab
+from xlsync.targets import WORD_OPS
 
 V = vocab("national")
-RESERVED = set(V.labels) | set(V.headers) | set(V.level1) | set(V.level2) | set(V.funding_sources)
+RESERVED = set(V.labels) | set(V.headers) | set(V.level1) | set(V.level2) | set(V.funding_sources) | set(WORD_OPS)
 CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
 
 

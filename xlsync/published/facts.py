@@ -26,7 +26,7 @@ PLAIN_KEYS = ("section", "money", "composition", "heads", "long_term", "annual",
 GOAL_KEYS = ("overall_goal", "annual_goal")
 _LABEL_END = ("编码", "代码", "编号", "名称", "分类", "类别", "类型", "性质", "来源", "期限", "时间", "日期",
               "单位", "部门", "科目", "金额", "总额", "预算", "负责人", "电话", "方式", "口径", "程度", "情况",
-              "依据", "说明", "科室")
+              "依据", "说明", "科室", "对象", "进度", "范围", "地点")
 
 
 def looks_like_label(text: str) -> bool:
@@ -128,8 +128,8 @@ class FactsReader:
                 return
             if self._header(toks):
                 return
-            if lab is not None and lab.key in ENDS_INDICATORS and not self.category(first) \
-                    and not (self.list_form and lab.key in ("name", "unit_name")):
+            if (lab is not None and lab.key in ENDS_INDICATORS and not self.category(first)
+                    and not (self.list_form and lab.key in ("name", "unit_name"))) or self._field_cell(first):
                 self._end_indicators()
                 self.section = None  # a labelled field after the indicator table
             else:
@@ -144,6 +144,15 @@ class FactsReader:
         self._facts_row(toks, file_end)
 
     # -- facts -------------------------------------------------------------------------
+    def _field_cell(self, text: str) -> bool:
+        """'资金拨付对象：…', '项目实施进度：…': a labelled field printed after the indicator table
+        (a label the form does not list, then its colon), never an indicator."""
+        m = re.match(r"^\s*([^:：\d]{2,16})\s*[:：]", text)
+        if not m:
+            return False
+        head = norm(m.group(1))
+        return looks_like_label(head) and not self.category(head) and not self.v.looks_like_category(head)
+
     def _classify(self, toks: list[Tok]) -> list[tuple[Label | None, str | None, Tok]]:
         """Each cell as (label, unit, token): label None for a value. A cell holding a label
         and its value run together is cut in two; a label cut into two cells is whole again."""
