@@ -339,9 +339,17 @@ class IndicatorReader:
         fields = {p.role.kind[6:]: p for p in placed if p.role.kind.startswith("field:") and p.toks}
         if fields:
             self._list_fields(fields, line)
+        row_level2: set[str] = set()
+        group_cats = {g: [t.text for p in ps if p.role.kind == "cats" for t in p.toks]
+                      + [p.text for p in ps if p.role.kind == "l2text" and p.toks] for g, ps in groups.items()}
+        order = sorted(group_cats)
+        for a, b in zip(order, order[1:], strict=False):
+            # column groups side by side (长期 | 年度) share the row's one 一级 cell: a later group
+            # holds at most its own 二级, so a category it took beyond that belongs to the group before
+            while len(group_cats[b]) > 1 and len(group_cats[a]) < 2:
+                group_cats[a].append(group_cats[b].pop(0))
         for _g, ps in sorted(groups.items()):
-            cats = [t.text for p in ps if p.role.kind == "cats" for t in p.toks]
-            cats += [p.text for p in ps if p.role.kind == "l2text" and p.toks]
+            cats = group_cats[_g]
             parts: dict[str, str] = {}
             for p in ps:
                 if p.role.kind in ("cats", "l2text") or p.role.kind.startswith("field:") or not p.toks:
@@ -351,7 +359,15 @@ class IndicatorReader:
                 parts["target"] = parts.pop("unit")  # a value in words (定性: 高中低)
             if not cats and "name" not in parts and self._continue_last(ps, line):
                 continue
-            self.levels.apply(self._fix_categories(cats, line))
+            cats = self._fix_categories(cats, line)
+            if len(cats) == 1 and cats[0] in row_level2:
+                # a later column group of the same row (长期 | 年度) repeating the 二级 the row
+                # already placed: the row's printed 一级 stays
+                self.levels.l2 = cats[0]
+            else:
+                self.levels.apply(cats)
+            if self.levels.l2:
+                row_level2.add(self.levels.l2)
             kinds = {p.role.kind for p in ps}
             periods = [("target", ps[0].role.period)]
             if "target_long" in kinds:
