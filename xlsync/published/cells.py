@@ -133,6 +133,14 @@ def split_rows(lines: list[str], first: int, mode: str | None = None) -> Cells:
                 start = first + i
             if not text and not pending:
                 continue
+            if text and not text.strip("| "):  # a line holding only separators: empty cells, never content
+                pipes = text.count("|")
+                if pending:
+                    out.rows.append([Cell(clean_text("".join(pending)), start)])
+                    pending, pipes = [], pipes - 1
+                out.rows.extend([Cell("", first + i)] for _ in range(pipes))
+                closed = True
+                continue
             if text.endswith("|"):
                 pending.append(text[:-1].strip())
                 out.rows.append([Cell(clean_text("".join(pending)), start)])

@@ -385,6 +385,12 @@ class IndicatorReader:
                         target = parts["op"] + target
                 if name is None and target is None and "note" not in parts and "weight" not in parts:
                     continue
+                if name is not None and target is None and "note" not in parts and "weight" not in parts \
+                        and self.v.is_category(norm(name)):
+                    # a category word alone in the name column (empty merged cells vanished
+                    # before it): a 二级 with no 三级 under it, never an indicator
+                    self.levels.apply([norm(name)])
+                    continue
                 if tkey == "target_long" and target is None:
                     continue
                 ind = {"period": period, "name": name, "target": target, "note": parts.get("note"),

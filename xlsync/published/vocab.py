@@ -158,6 +158,11 @@ class Vocab:
             return "actual"
         if re.search(r"(预期|目标|计划)\d{0,4}年?(实现|完成)?值$", t) or re.search(r"\d{4}年(目标|指标)值$", t):
             return "target"
+        # a header a form does not list, named by a known one and a modifier ('指标值及单位',
+        # '指标值(包含数字及文字描述)'): the known one's role
+        for h in sorted(self.headers, key=len, reverse=True):
+            if len(h) >= 3 and t.startswith(h) and re.match(r"^(?:及|和|与|或|\(|（|[\u4e00-\u9fff]{1,2}$)", t[len(h):]):
+                return self.headers[h]
         # a header cut at its first character by PDF extraction ('级指标' for '一级指标')
         if len(t) >= 3:
             for h, role in self.headers.items():
