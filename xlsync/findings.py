@@ -34,6 +34,15 @@ CODES: dict[str, str] = {
     "TARGET_MISSING": "目标值为空",
     "WEIGHT_TOTAL": "指标分值合计不符",
     "TARGET_DESCRIPTIVE": "目标值是描述性文字",
+    # the year's results (xlsync.evaluation.checks)
+    "ACTUAL_INCOMPARABLE": "实际完成值无法与指标值比较",
+    "REASON_MISSING": "未达成的指标没有写偏差原因",
+    "SPENT_OVER_BUDGET": "执行数超过预算数",
+    "SCORE_MISMATCH": "填写的得分与评分规则不符",
+    "GRADE_MISSING": "定性指标没有选择达成情况",
+    "ACTUAL_MISSING": "没有填写实际完成值",
+    "RESULT_DRIFT": "指标已改动，完成情况对不上",
+    "SCORING_RULES_MISSING": "规则文件没有评分规则",
 }
 
 FIELD_ZH = KEY_ZH | {"year": "年度"}  # document key → its name in messages

@@ -1,0 +1,170 @@
+"""From 申报表 to 自评: the bundled national example through the 绩效自评表 workbook.
+
+The example (examples/national-hunan-nanyue-2018.txt) declares 16 quantitative indicators and
+no 分值; one qualitative indicator is added to it here (the example has none), so that both
+kinds are scored."""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from xlsync.cli import cli
+from xlsync.evaluation import layout as L
+from xlsync.store import Store
+
+EXAMPLE = Path(__file__).parent.parent / "examples" / "national-hunan-nanyue-2018.txt"
+
+# index → (实际完成值, 达成情况, 偏差原因)
+ACTUALS = {
+    0: ("20平方米", None, None),
+    1: ("3个", None, None),                       # shortfall, no reason given
+    2: ("62亩", None, None),
+    3: ("99%", None, None),
+    4: ("100%", None, None),
+    5: ("500元/亩", None, "土地流转价格上涨"),        # ≤ target exceeded
+    6: ("2800元/个", None, None),
+    7: ("3000元/平方米", None, None),
+    8: ("6万元", None, None),
+    9: ("2.7万元", None, None),
+    10: ("65000人", None, None),
+    11: ("29人", None, None),
+    12: ("95%", None, None),
+    13: ("92%", None, None),
+    14: ("91%", None, None),
+    15: ("88%", None, "部分游客对停车条件不满意"),
+    16: ("较明显", "部分达成", "游客接待季节性强"),      # the qualitative indicator
+}
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def _store(tmp_path) -> Store:
+    store_dir = tmp_path / "store"
+    assert invoke("import-text", EXAMPLE, "--store", store_dir).exit_code == 0
+    store = Store(store_dir)
+    (doc,), _ = store.documents()
+    extra = {"period": "annual", "level1": "效益指标", "level2": "社会效益指标", "name": "带动乡村旅游发展",
+             "target": "明显", "note": None, "weight": None}
+    store.put(doc.model_copy(update={"indicators": [*doc.indicators, type(doc.indicators[0])(**extra)]}),
+              "add a qualitative indicator")
+    return store
+
+
+def _fill(book: Path) -> dict[int, int]:
+    """Enter the year's results as a user would; returns index → row."""
+    wb = load_workbook(book)
+    ws = next(ws for ws in wb.worksheets if ws.title not in ("目录", "_xlsync"))
+    labels = {ws.cell(r, L.COL_LABEL).value: r for r in range(1, 12)}
+    ws.cell(labels["年度资金总额"], L.COL_SPENT).value = 95000
+    ws.cell(labels["其中：财政拨款"], L.COL_SPENT).value = 95000
+    ws.cell(labels["其中：其他资金"], L.COL_SPENT).value = 0
+    goal = next(r for r in range(1, 20) if ws.cell(r, L.COL_GOAL).value == "实际完成情况")
+    ws.cell(goal + 1, L.COL_GOAL).value = "接待游客6.5万人次，村集体收入6万元。"
+    rows = {ws.cell(r, L.COL_INDEX).value: r for r in range(1, ws.max_row + 1)
+            if isinstance(ws.cell(r, L.COL_INDEX).value, int)}
+    for i, (actual, grade, reason) in ACTUALS.items():
+        ws.cell(rows[i], L.COL_ACTUAL).value = actual
+        ws.cell(rows[i], L.COL_GRADE).value = grade
+        ws.cell(rows[i], L.COL_REASON).value = reason
+    wb.save(book)
+    return rows
+
+
+def test_from_declaration_to_self_evaluation(tmp_path):
+    store = _store(tmp_path)
+    book = tmp_path / "自评.xlsx"
+    r = invoke("export", "--store", store.root, "--stage", "evaluate", "-o", book)
+    assert r.exit_code == 0, r.output
+    wb = load_workbook(book)
+    ws = wb.worksheets[1]
+    assert ws["A1"].value == "项目支出绩效自评表" and ws.protection.sheet
+    rows = _fill(book)
+    assert ws.cell(rows[1], L.COL_TARGET).protection.locked            # the declared target: locked
+    assert not ws.cell(rows[1], L.COL_ACTUAL).protection.locked        # the actual: to enter
+
+    r = invoke("validate", book, "--format", "json", "--write-back")
+    found = json.loads(r.output)["findings"]
+    missing = [f for f in found if f["code"] == "REASON_MISSING"]
+    assert r.exit_code == 1 and len(missing) == 1, found
+    assert missing[0]["location"]["cell"] == f"I{rows[1]}" and "贫困地区旅游景点开发数量" in missing[0]["message"]
+    assert "偏差原因" in missing[0]["message"]
+    assert not [f for f in found if f["code"] in ("ACTUAL_INCOMPARABLE", "SCORE_MISMATCH", "SPENT_OVER_BUDGET")]
+
+    r = invoke("push", book, "--store", store.root)
+    assert r.exit_code == 0, r.output
+    (doc,), _ = store.documents()
+    (stage,) = doc.results
+    assert stage.stage == "evaluate" and stage.money[0].spent == "95000.00"
+    assert {x.index: x.actual for x in stage.indicators} == {i: a for i, (a, _g, _r) in ACTUALS.items()}
+
+    r = invoke("score", "--store", store.root, "--format", "json")
+    assert r.exit_code == 0, r.output
+    s = json.loads(r.output)[0]["score"]
+    # hand calculation: 预算执行率 95000 / 100000 × 10 = 9.5. Weights by the default split:
+    # 产出 50 / 8 = 6.25, 效益 30 / 5 = 6, 满意度 10 / 4 = 2.5.
+    # 景点 3/4 × 6.25 = 4.6875 → 4.69; 补助 475/500 × 6.25 = 5.9375 → 5.94; 满意度 88/90 × 2.5
+    # = 2.444 → 2.44; 旅游发展 部分达成 60% × 6 = 3.6; the other 13 indicators full marks.
+    want = {1: "4.69", 5: "5.94", 15: "2.44", 16: "3.60"}
+    got = {i["index"]: i["score"] for i in s["indicators"]}
+    for i, value in got.items():
+        full = "6.25" if i < 8 else "6" if i in (8, 9, 10, 11, 16) else "2.5"
+        assert Decimal(value) == Decimal(want.get(i, full)), (i, value)
+    produce = 6 * Decimal("6.25") + Decimal("4.69") + Decimal("5.94")
+    benefit = 4 * 6 + Decimal("3.6")
+    satisfaction = 3 * Decimal("2.5") + Decimal("2.44")
+    assert Decimal(s["budget"]["score"]) == Decimal("9.5")
+    assert Decimal(s["total"]) == Decimal("9.5") + produce + benefit + satisfaction == Decimal("95.17")
+
+    # the workbook now shows the rule's scores and how they were found
+    wb = load_workbook(book)
+    ws = wb.worksheets[1]
+    assert Decimal(str(ws.cell(rows[1], L.COL_RULE_SCORE).value)) == Decimal("4.69")
+    assert "实际 3 ÷ 指标值 4 × 分值 6.25" in ws.cell(rows[1], L.COL_RULE).value
+    r = invoke("score", "--store", store.root, "--verbose")
+    assert "总分 95.17" in r.output and "部分达成" in r.output
+
+
+def test_typed_scores_and_spending_are_checked(tmp_path):
+    store = _store(tmp_path)
+    book = tmp_path / "自评.xlsx"
+    invoke("export", "--store", store.root, "--stage", "evaluate", "-o", book)
+    rows = _fill(book)
+    wb = load_workbook(book)
+    ws = wb.worksheets[1]
+    ws.cell(rows[0], L.COL_SCORE).value = 5           # full marks by the rule: 6.25
+    ws.cell(rows[2], L.COL_ACTUAL).value = "六十亩"    # not comparable with >=60亩
+    other = next(r for r in range(1, 15) if ws.cell(r, L.COL_LABEL).value == "其中：其他资金")
+    ws.cell(other, L.COL_SPENT).value = 10            # budget 0
+    wb.save(book)
+    r = invoke("validate", book, "--format", "json")
+    codes = {(f["code"], f["location"]["cell"]) for f in json.loads(r.output)["findings"]}
+    assert ("SCORE_MISMATCH", f"H{rows[0]}") in codes
+    assert ("ACTUAL_INCOMPARABLE", f"F{rows[2]}") in codes
+    assert ("SPENT_OVER_BUDGET", f"F{other}") in codes
+
+
+def test_monitoring_sheet_round_trips(tmp_path):
+    store = _store(tmp_path)
+    book = tmp_path / "监控.xlsx"
+    assert invoke("export", "--store", store.root, "--stage", "monitor", "--month", "6", "-o", book).exit_code == 0
+    wb = load_workbook(book)
+    ws = wb.worksheets[1]
+    assert ws["A1"].value == "项目支出绩效运行监控表"
+    rows = {ws.cell(r, L.COL_INDEX).value: r for r in range(1, ws.max_row + 1)
+            if isinstance(ws.cell(r, L.COL_INDEX).value, int)}
+    ws.cell(rows[10], L.COL_ACTUAL).value = "21000人"
+    ws.cell(rows[10], L.COL_OUTLOOK).value = "有可能"
+    wb.save(book)
+    r = invoke("validate", book, "--format", "json")
+    found = json.loads(r.output)["findings"]
+    assert [(f["code"], f["location"]["cell"]) for f in found if f["code"] == "REASON_MISSING"] == \
+        [("REASON_MISSING", f"I{rows[10]}")]
+    assert invoke("push", book, "--store", store.root).exit_code == 0
+    (doc,), _ = store.documents()
+    (stage,) = doc.results
+    assert (stage.stage, stage.through_month, stage.indicators[0].outlook) == ("monitor", 6, "有可能")
