@@ -127,6 +127,21 @@ def test_from_declaration_to_self_evaluation(tmp_path):
     assert "实际 3 ÷ 指标值 4 × 分值 6.25" in ws.cell(rows[1], L.COL_RULE).value
     r = invoke("score", "--store", store.root, "--verbose")
     assert "总分 95.17" in r.output and "部分达成" in r.output
+    # the scores the sheet shows are the rule's, not typed ones: pushing it again changes nothing
+    assert Decimal(str(ws.cell(rows[1], L.COL_SCORE).value)) == Decimal("4.69")
+    before = store.documents()[0][0]
+    r = invoke("push", book, "--store", store.root)
+    assert r.exit_code == 0 and store.documents()[0][0] == before, r.output
+    # a pull brings a change made in the store (another user's reason) into the sheet
+    stage = before.results[0]
+    fixed = stage.model_copy(update={"indicators": [
+        x.model_copy(update={"reason": "1个景点因用地审批推迟"}) if x.index == 1 else x for x in stage.indicators]})
+    store.put(before.model_copy(update={"results": [fixed]}), "reason added")
+    assert invoke("pull", book, "--store", store.root).exit_code == 0
+    ws = load_workbook(book).worksheets[1]
+    assert ws.cell(rows[1], L.COL_REASON).value == "1个景点因用地审批推迟"
+    r = invoke("validate", book, "--format", "json")
+    assert r.exit_code == 0 and not [f for f in json.loads(r.output)["findings"] if f["severity"] == "error"]
 
 
 def test_typed_scores_and_spending_are_checked(tmp_path):

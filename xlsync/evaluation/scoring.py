@@ -178,7 +178,8 @@ def _proportional(t: Target, a: Target, w: Decimal, rules: ScoringRules) -> tupl
         return score, (f"反向指标（越低越好）：指标值 {_fmt(tn)} ÷ 实际 {_fmt(an)} × 分值 {_fmt(w)} "
                        f"= {_fmt(score)}"), False
     if an >= tn:
-        return w, f"正向指标（越高越好）：实际 {_fmt(an)} ≥ 指标值 {_fmt(tn)}，得满分 {_fmt(w)}（不超过分值）", True
+        cap = "（超过指标值也不超过分值）" if an > tn else ""
+        return w, f"正向指标（越高越好）：实际 {_fmt(an)} ≥ 指标值 {_fmt(tn)}，得满分 {_fmt(w)}{cap}", True
     ratio = an / tn if tn else ONE
     score = min(_q(ratio * w, rules), w)
     return score, f"正向指标（越高越好）：实际 {_fmt(an)} ÷ 指标值 {_fmt(tn)} × 分值 {_fmt(w)} = {_fmt(score)}", False

@@ -118,8 +118,13 @@ def write_sheet(ws, doc: ProjectDocument, stage: str, month: int | None, rules: 
             _box(ws, r, L.COL_POINTS, value=rules.budget_points if source is None else "—", kind="number")
             c = _box(ws, r, L.COL_RATE, value=rate, kind="number")
             c.number_format = "0.00%"
+            budget = score_stage(doc, _unscored(res), rules).budget if res and source is None else None
             _box(ws, r, L.COL_MONEY_SCORE, r, 10, Decimal(m.score) if m and m.score else
-                 ("—" if source is not None else None), "number", entry=source is None)
+                 ("—" if source is not None else (budget.score if budget else None)), "number",
+                 entry=source is None)
+            if source is None:
+                _box(ws, r, L.COL_RULE_SCORE, value=budget.score if budget else None, kind="c_text")
+                _box(ws, r, L.COL_RULE, value=_budget_rule(res, rules, doc) if res else "尚未填写", kind="c_text")
         else:
             c = _box(ws, r, L.COL_POINTS, r, L.COL_RATE, rate, "number")
             c.number_format = "0.00%"
@@ -148,6 +153,10 @@ def write_sheet(ws, doc: ProjectDocument, stage: str, month: int | None, rules: 
     _box(ws, h, L.COL_INDEX, value="序号", kind="header")
     by_index = {r.index: r for r in (res.indicators if res else [])}
     scored = score_stage(doc, res, rules) if evaluate and res is not None else None
+    # the rule's scores without any written 得分: shown where nobody wrote one, and how the
+    # reader tells a score the sheet shows from one the user typed
+    bare = score_stage(doc, _unscored(res), rules) if scored else None
+    bare_by = {s.index: s.score for s in (bare.indicators if bare else [])}
     ws_weights = weights(doc, rules) if evaluate else {}
     scores = {s.index: s for s in (scored.indicators if scored else [])}
     grade_dv = DataValidation(type="list", formula1='"' + ",".join(rules.grade_names) + '"', allow_blank=True) \
@@ -167,11 +176,11 @@ def write_sheet(ws, doc: ProjectDocument, stage: str, month: int | None, rules: 
             s = scores.get(i)
             w = s.weight if s else ws_weights[i][0]
             _box(ws, r, L.COL_WEIGHT, value=w, kind="number")
-            _box(ws, r, L.COL_SCORE, value=Decimal(got.score) if got and got.score else None,
+            _box(ws, r, L.COL_SCORE, value=Decimal(got.score) if got and got.score else bare_by.get(i),
                  kind="number", entry=True)
             _box(ws, r, L.COL_GRADE, value=got.grade if got else None, entry=True)
             grade_dv.add(ws.cell(r, L.COL_GRADE))
-            _box(ws, r, L.COL_RULE_SCORE, value=s.score if s else None, kind="c_text")
+            _box(ws, r, L.COL_RULE_SCORE, value=bare_by.get(i), kind="c_text")
             _box(ws, r, L.COL_RULE, value=_explain(s) if s else "尚未填写", kind="c_text")
         else:
             _box(ws, r, L.COL_OUTLOOK, r, L.COL_OUTLOOK + 1, got.outlook if got else None, entry=True)
@@ -182,10 +191,10 @@ def write_sheet(ws, doc: ProjectDocument, stage: str, month: int | None, rules: 
         total_w = rules.budget_points + sum((w for w, _s, _h in ws_weights.values()), Decimal(0))
         _box(ws, t, 1, t, 6, L.TOTAL_ROW_LABEL, "label")
         _box(ws, t, L.COL_WEIGHT, value=total_w, kind="number")
-        _box(ws, t, L.COL_SCORE, value=Decimal(res.total_score) if res and res.total_score else None,
-             kind="number", entry=True)
+        _box(ws, t, L.COL_SCORE, value=Decimal(res.total_score) if res and res.total_score else
+             (bare.total if bare else None), kind="number", entry=True)
         _box(ws, t, L.COL_REASON, t, 10, None)
-        _box(ws, t, L.COL_RULE_SCORE, value=scored.total if scored else None, kind="c_text")
+        _box(ws, t, L.COL_RULE_SCORE, value=bare.total if bare else None, kind="c_text")
         _box(ws, t, L.COL_RULE, value=scored.rule if scored else "尚未填写", kind="c_text")
         ws.add_data_validation(grade_dv)
     else:
@@ -198,10 +207,23 @@ def write_sheet(ws, doc: ProjectDocument, stage: str, month: int | None, rules: 
     ws.cell(t + 1, 1).font = Font(name=style.FONT, size=9)
     ws.row_dimensions[t + 1].height = 28
     ws.print_area = f"A1:J{t + 1}"
-    style.print_a4(ws, "landscape", "")
+    style.print_a4(ws, "portrait", "")
     ws.protection.sheet = True
     ws.protection.formatColumns = ws.protection.formatRows = False  # widths and heights may change
     ws.freeze_panes = None
+
+
+def _unscored(res: StageResult | None) -> StageResult | None:
+    if res is None:
+        return None
+    return res.model_copy(update={
+        "indicators": [i.model_copy(update={"score": None}) for i in res.indicators],
+        "money": [m.model_copy(update={"score": None}) for m in res.money], "total_score": None})
+
+
+def _budget_rule(res, rules, doc) -> str:
+    b = score_stage(doc, res, rules).budget
+    return b.rule + (f"；填写的得分 {b.written:f} 与规则不符" if b.mismatch else "")
 
 
 def _explain(s) -> str:

@@ -9,6 +9,7 @@ an extra note row read alike. Numbers come from the cell XML (xlsxgrid): exact d
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from ..document import loads, validate_data
@@ -83,6 +84,15 @@ def read_stage_sheet(path: Path, ws, meta_entry, stage: str, month: int | None) 
             sp.errors.append(WorkbookError(str(exc), loc(r, c)))
             return None
 
+    def typed_score(r, c, key):
+        """A 得分 the user wrote: one equal to the rule's score the sheet shows is the rule's."""
+        value = cell(r, c, read_weight, key)
+        shown = ws.cell(r, L.COL_RULE_SCORE).value
+        if value is not None and shown is not None and not isinstance(shown, str) \
+                and Decimal(value) == Decimal(str(shown)):
+            return None
+        return value
+
     money = []
     top = _find(ws, L.COL_LABEL, lambda t: t == L.TOTAL_LABEL)
     if top is None:
@@ -97,7 +107,7 @@ def read_stage_sheet(path: Path, ws, meta_entry, stage: str, month: int | None) 
                 "budget_initial": cell(r, L.COL_INITIAL, read_money, f"{key}.budget_initial"),
                 "budget_full": cell(r, L.COL_FULL, read_money, f"{key}.budget_full"),
                 "spent": cell(r, L.COL_SPENT, read_money, f"{key}.spent"),
-                "score": cell(r, L.COL_MONEY_SCORE, read_weight, f"{key}.score")
+                "score": typed_score(r, L.COL_MONEY_SCORE, f"{key}.score")
                 if stage == "evaluate" and r == top else None}
         money.append(item)
         r += 1
@@ -114,7 +124,7 @@ def read_stage_sheet(path: Path, ws, meta_entry, stage: str, month: int | None) 
     while r <= (ws.max_row or 0):
         if _text(ws, r, 1) == L.TOTAL_ROW_LABEL:
             if stage == "evaluate":
-                total = cell(r, L.COL_SCORE, read_weight, f"{pre}.total_score")
+                total = typed_score(r, L.COL_SCORE, f"{pre}.total_score")
             break
         raw_index = ws.cell(r, L.COL_INDEX).value
         if raw_index is None:
@@ -141,7 +151,7 @@ def read_stage_sheet(path: Path, ws, meta_entry, stage: str, month: int | None) 
                 "reason": cell(r, L.COL_REASON, read_text, f"{key}.reason"),
                 "remedy": cell(r, L.COL_REMEDY, read_text, f"{key}.remedy")}
         if stage == "evaluate":
-            item["score"] = cell(r, L.COL_SCORE, read_weight, f"{key}.score")
+            item["score"] = typed_score(r, L.COL_SCORE, f"{key}.score")
             item["grade"] = cell(r, L.COL_GRADE, read_text, f"{key}.grade")
         else:
             item["outlook"] = cell(r, L.COL_OUTLOOK, read_text, f"{key}.outlook")
