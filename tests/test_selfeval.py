@@ -183,3 +183,25 @@ def test_monitoring_sheet_round_trips(tmp_path):
     (doc,), _ = store.documents()
     (stage,) = doc.results
     assert (stage.stage, stage.through_month, stage.indicators[0].outlook) == ("monitor", 6, "有可能")
+
+
+def test_consolidation_shows_scores_by_unit_and_tidy_tables_carry_them(tmp_path):
+    store = _store(tmp_path)
+    book = tmp_path / "自评.xlsx"
+    invoke("export", "--store", store.root, "--stage", "evaluate", "-o", book)
+    _fill(book)
+    assert invoke("push", book, "--store", store.root).exit_code == 0
+    out = tmp_path / "汇总.xlsx"
+    r = invoke("consolidate", "--store", store.root, "-o", out, "--json", tmp_path / "t.json")
+    assert r.exit_code == 0, r.output
+    ws = load_workbook(out)["自评得分"]
+    rows = [row for row in ws.iter_rows(values_only=True) if row and row[0] == 1]
+    assert rows and rows[0][7] == 95.17 and rows[0][5] == 0.95
+    assert "贫困地区旅游景点开发数量( ≥**个 )（未写原因）" in rows[0][8] and "流转土地补助标准（土地流转价格上涨）" in rows[0][8]
+    assert ws._charts
+    tables = json.loads((tmp_path / "t.json").read_text(encoding="utf-8"))["tables"]
+    (project,) = tables["projects"]
+    assert (project["execution_rate"], project["total_score"], project["shortfall_count"]) == ("95.00", "95.17", 4)
+    qualitative = tables["indicators"][16]
+    assert (qualitative["actual"], qualitative["score"], qualitative["result"], qualitative["reason"]) == \
+        ("较明显", "3.60", "shortfall", "游客接待季节性强")

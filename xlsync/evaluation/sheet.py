@@ -60,8 +60,10 @@ def _box(ws, r1, c1, r2=None, c2=None, value=None, kind="text", entry=False):
     if value is not None:
         put_value(cell, value) if not (isinstance(value, str) and value.startswith("=IF")) else \
             setattr(cell, "value", value)
-    if kind == "text":
+    if kind in ("text", "c_text"):
         cell.alignment = Alignment(vertical="center", wrap_text=True)
+    elif kind in ("number", "money"):
+        cell.alignment = Alignment(vertical="center", shrink_to_fit=True)
     return cell
 
 
