@@ -205,3 +205,23 @@ def test_consolidation_shows_scores_by_unit_and_tidy_tables_carry_them(tmp_path)
     qualitative = tables["indicators"][16]
     assert (qualitative["actual"], qualitative["score"], qualitative["result"], qualitative["reason"]) == \
         ("较明显", "3.60", "shortfall", "游客接待季节性强")
+
+
+def test_the_add_in_buttons_check_and_push_a_stage_workbook(tmp_path):
+    import xlwings as xw
+    from payload import payload_from_xlsx
+
+    from xlsync import excel
+
+    store = _store(tmp_path)
+    book = tmp_path / "自评.xlsx"
+    invoke("export", "--store", store.root, "--stage", "evaluate", "-o", book)
+    rows = _fill(book)
+    found = excel.validate(xw.Book(json=payload_from_xlsx(book)), report=lambda *a, **k: None)
+    assert [(f.code, f.location.cell) for f in found if f.severity == "error"] == [("REASON_MISSING", f"I{rows[1]}")]
+    xbook = xw.Book(json=payload_from_xlsx(book))
+    report = excel.push(xbook, report=lambda *a, **k: None)
+    assert report.written and store.documents()[0][0].results[0].money[0].spent == "95000.00"
+    meta = [a for a in xbook.json()["actions"] if a["func"] == "setValues" and a["values"]
+            and str(a["values"][0][0]).lstrip("'") == L.STAGE_MARKER]
+    assert meta and str(meta[0]["values"][0][2]).lstrip("'") == "evaluate"  # still a stage workbook

@@ -267,6 +267,10 @@ def write_stage_book(entries: list[tuple[ProjectDocument, ProjectDocument]], pat
         index.cell(6 + k, 2, doc.name)
         index.cell(6 + k, 3, doc.id)
         sheets.append((title, base))
+    # the rule profile, where the add-in's buttons look for it (the 规则 row of _lists)
+    lists = wb.create_sheet(WL.LISTS_SHEET)
+    lists.append(["规则", (profile or profile_for(first)).name])
+    lists.sheet_state = "hidden"
     meta = wb.create_sheet(WL.META_SHEET)
     rows = meta_rows(sheets, first.unit_code, first.year)
     rows[0] = [L.STAGE_MARKER, WL.FORMAT_VERSION, stage, month]

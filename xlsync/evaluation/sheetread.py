@@ -28,6 +28,13 @@ class StageContent(WorkbookContent):
     through_month: int | None = None
 
 
+def stage_meta_row(content) -> list | None:
+    """The first row of the hidden _xlsync sheet of a stage workbook (None for others)."""
+    if not getattr(content, "stage", None):
+        return None
+    return [L.STAGE_MARKER, WL.FORMAT_VERSION, content.stage, content.through_month]
+
+
 def is_stage_meta(meta_ws) -> bool:
     return meta_ws is not None and meta_ws["A1"].value == L.STAGE_MARKER
 
