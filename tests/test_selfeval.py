@@ -225,3 +225,31 @@ def test_the_add_in_buttons_check_and_push_a_stage_workbook(tmp_path):
     meta = [a for a in xbook.json()["actions"] if a["func"] == "setValues" and a["values"]
             and str(a["values"][0][0]).lstrip("'") == L.STAGE_MARKER]
     assert meta and str(meta[0]["values"][0][2]).lstrip("'") == "evaluate"  # still a stage workbook
+
+
+def test_a_result_whose_indicator_changed_is_kept_and_reported_never_re_attached(tmp_path):
+    store = _store(tmp_path)
+    book = tmp_path / "自评.xlsx"
+    invoke("export", "--store", store.root, "--stage", "evaluate", "-o", book)
+    rows = _fill(book)
+    assert invoke("push", book, "--store", store.root).exit_code == 0
+    (doc,), _ = store.documents()
+    changed = [i.model_copy(update={"target": ">=5个"}) if n == 1 else i for n, i in enumerate(doc.indicators)]
+    store.put(doc.model_copy(update={"indicators": changed}), "target raised")
+    again = tmp_path / "again.xlsx"
+    invoke("export", "--store", store.root, "--stage", "evaluate", "-o", again)
+    ws = load_workbook(again).worksheets[1]
+    assert ws.cell(rows[1], L.COL_ACTUAL).value is None and "指标已改动" in ws.cell(rows[1], L.COL_RULE).value
+    r = invoke("validate", again, "--format", "json")
+    drift = [f for f in json.loads(r.output)["findings"] if f["code"] == "RESULT_DRIFT"]
+    assert len(drift) == 1 and drift[0]["location"]["cell"] == f"F{rows[1]}"
+    assert invoke("push", again, "--store", store.root).exit_code == 0
+    kept = store.documents()[0][0].results[0].indicators[1]
+    assert (kept.index, kept.target, kept.actual) == (1, ">=4个", "3个")
+    assert json.loads(invoke("score", "--store", store.root, "--format", "json").output)[0]["score"]["total"] is None
+    wb = load_workbook(again)
+    wb.worksheets[1].cell(rows[1], L.COL_ACTUAL).value = "5个"
+    wb.save(again)
+    assert invoke("push", again, "--store", store.root).exit_code == 0
+    fresh = store.documents()[0][0].results[0].indicators[1]
+    assert (fresh.target, fresh.actual) == (">=5个", "5个")

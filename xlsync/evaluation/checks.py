@@ -10,7 +10,7 @@ from ..errors import XlsyncError
 from ..findings import Finding, make
 from ..targets import parse_target
 from .rules import scoring_rules
-from .scoring import _comparable, _fmt, score_stage
+from .scoring import _comparable, _fmt, annual_indexes, score_stage
 
 SEVERITY = {"GRADE_MISSING": "warning", "ACTUAL_MISSING": "warning", "SCORING_RULES_MISSING": "warning"}
 
@@ -74,6 +74,11 @@ def _evaluate(doc, k: int, stage: StageResult, rules) -> list[Finding]:
     out = []
     scored = score_stage(doc, stage, rules)
     position = {r.index: j for j, r in enumerate(stage.indicators)}
+    shown = set(annual_indexes(doc))
+    for j, r in enumerate(stage.indicators):
+        if r.index not in shown:
+            out.append(_f(doc, "RESULT_DRIFT", f"results[{k}].indicators[{j}]",
+                          f"完成情况记录的是“{r.name}”（{r.target}），申报表中已没有这个年度指标：请核对后删除或重新填写"))
     for s in scored.indicators:
         j = position.get(s.index)
         key = f"results[{k}].indicators[{j}]" if j is not None else f"indicators[{s.index}]"

@@ -150,6 +150,7 @@ def write_sheet(ws, doc: ProjectDocument, stage: str, month: int | None, rules: 
                   L.COL_RULE_SCORE: "按规则得分", L.COL_RULE: "评分依据"}
     else:
         _box(ws, h, L.COL_OUTLOOK, h, L.COL_OUTLOOK + 1, "全年预计完成情况", "header")
+        _box(ws, h, L.COL_RULE, value="说明", kind="header")
     for col, text in heads.items():
         _box(ws, h, col, value=text, kind="header")
     _box(ws, h, L.COL_INDEX, value="序号", kind="header")
@@ -167,6 +168,11 @@ def write_sheet(ws, doc: ProjectDocument, stage: str, month: int | None, rules: 
     for k, i in enumerate(idx):
         r = h + 1 + k
         ind, got = doc.indicators[i], by_index.get(i)
+        if got is not None and (got.name, got.target) != (ind.name, ind.target):
+            # entered against an indicator that has since changed: shown, never re-attached
+            _box(ws, r, L.COL_RULE, value=f"原完成情况是按“{got.name}”（指标值“{got.target}”）填写的：实际"
+                 f"“{got.actual or ''}”；指标已改动，请按现在的指标重新填写（不填则保留原记录）", kind="c_text")
+            got = None
         _box(ws, r, L.COL_L1, value=ind.level1)
         _box(ws, r, L.COL_L2, value=ind.level2)
         _box(ws, r, L.COL_NAME, value=ind.name)
@@ -183,7 +189,8 @@ def write_sheet(ws, doc: ProjectDocument, stage: str, month: int | None, rules: 
             _box(ws, r, L.COL_GRADE, value=got.grade if got else None, entry=True)
             grade_dv.add(ws.cell(r, L.COL_GRADE))
             _box(ws, r, L.COL_RULE_SCORE, value=bare_by.get(i), kind="c_text")
-            _box(ws, r, L.COL_RULE, value=_explain(s) if s else "尚未填写", kind="c_text")
+            if ws.cell(r, L.COL_RULE).value is None:
+                _box(ws, r, L.COL_RULE, value=_explain(s) if s else "尚未填写", kind="c_text")
         else:
             _box(ws, r, L.COL_OUTLOOK, r, L.COL_OUTLOOK + 1, got.outlook if got else None, entry=True)
             outlook_dv.add(ws.cell(r, L.COL_OUTLOOK))

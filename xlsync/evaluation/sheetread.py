@@ -127,6 +127,7 @@ def read_stage_sheet(path: Path, ws, meta_entry, stage: str, month: int | None) 
         sp.errors.append(WorkbookError("找不到绩效指标的表头“一级指标”（表格被改动？请重新导出）", loc(r, L.COL_L1)))
         return sp
     indicators, total = [], None
+    rows_of: dict[int, int] = {}
     r = head + 1
     while r <= (ws.max_row or 0):
         if _text(ws, r, 1) == L.TOTAL_ROW_LABEL:
@@ -149,8 +150,8 @@ def read_stage_sheet(path: Path, ws, meta_entry, stage: str, month: int | None) 
             continue
         sp.provenance[f"indicators[{index}]"] = loc(r, L.COL_NAME)
         sp.provenance[f"indicators[{index}].target"] = loc(r, L.COL_TARGET)
-        j = len(indicators)
-        key = f"{pre}.indicators[{j}]"
+        rows_of[index] = r
+        key = f"{pre}.indicators[@{index}]"  # numbered once the list is complete (below)
         sp.provenance[key] = loc(r, L.COL_ACTUAL)
         sp.provenance[f"{key}.actual"] = loc(r, L.COL_ACTUAL)
         item = {"index": index, "name": _text(ws, r, L.COL_NAME), "target": _text(ws, r, L.COL_TARGET),
@@ -170,6 +171,26 @@ def read_stage_sheet(path: Path, ws, meta_entry, stage: str, month: int | None) 
         r += 1
     if sp.errors:
         return sp
+    # results entered against an indicator that has since changed, whose row was left empty,
+    # stay as they were (still reported as drift), never re-attached to the new indicator
+    current = next((r for r in base.results if r.stage == stage
+                    and (stage == "evaluate" or r.through_month == month)), None)
+    done = {i["index"] for i in indicators}
+    for old in current.indicators if current else ():
+        declared = base.indicators[old.index] if old.index < len(base.indicators) else None
+        if old.index not in done and (declared is None or (old.name, old.target) != (declared.name, declared.target)):
+            indicators.append(old.model_dump(mode="json"))
+    indicators.sort(key=lambda i: i["index"])
+    place = {f"[@{i['index']}]": f"[{j}]" for j, i in enumerate(indicators)}
+    for key in [k for k in sp.provenance if "[@" in k]:
+        where = sp.provenance.pop(key)
+        tag = key[key.index("[@"):key.index("]", key.index("[@")) + 1]
+        if tag in place:
+            sp.provenance[key.replace(tag, place[tag])] = where
+    for j, i in enumerate(indicators):  # a kept result: at the row of its indicator's index
+        r = rows_of.get(i["index"])
+        if r is not None and f"{pre}.indicators[{j}]" not in sp.provenance:
+            sp.provenance[f"{pre}.indicators[{j}]"] = loc(r, L.COL_ACTUAL)
     entered = goal or total or indicators or any(m["spent"] or m["score"] for m in money)
     results = [r.model_dump(mode="json") for r in others]
     if entered:
