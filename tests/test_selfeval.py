@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from xlsync.cli import cli
@@ -253,3 +255,60 @@ def test_a_result_whose_indicator_changed_is_kept_and_reported_never_re_attached
     assert invoke("push", again, "--store", store.root).exit_code == 0
     fresh = store.documents()[0][0].results[0].indicators[1]
     assert (fresh.target, fresh.actual) == (">=5个", "5个")
+
+
+_STORE_CACHE: dict = {}
+_words = st.text(st.characters(whitelist_categories=("L", "N", "P", "S"), blacklist_characters="'"),
+                 min_size=1, max_size=20).map(str.strip).filter(bool)
+_money = st.decimals(min_value=0, max_value=Decimal("1e11"), places=2).map(lambda d: f"{d:.2f}")
+_score = st.decimals(min_value=0, max_value=100, places=2).map(lambda d: f"{d.normalize():f}")
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_results_round_trip_through_the_self_evaluation_sheet(tmp_path, data):
+    from xlsync.validators.profiles import load_profile
+
+    from xlsync.document import validate_data
+    from xlsync.evaluation.rules import scoring_rules
+    from xlsync.evaluation.scoring import score_stage
+    from xlsync.evaluation.sheet import write_stage_book
+    from xlsync.workbook.reader import read_workbook
+
+    if "doc" not in _STORE_CACHE:
+        _STORE_CACHE["doc"] = _store(tmp_path / "s").documents()[0][0]
+    doc = _STORE_CACHE["doc"]
+    picked = data.draw(st.lists(st.integers(0, len(doc.indicators) - 1), unique=True, max_size=6))
+    indicators = [{"index": i, "name": doc.indicators[i].name, "target": doc.indicators[i].target,
+                   "actual": data.draw(_words), "grade": data.draw(st.sampled_from([None, "达成", "部分达成", "不适用"])),
+                   "outlook": None, "weight": None, "score": data.draw(st.none() | _score),
+                   "reason": data.draw(st.none() | _words), "remedy": data.draw(st.none() | _words)}
+                  for i in sorted(picked)]
+    money = [{"source": s, "budget_initial": data.draw(_money), "budget_full": data.draw(_money),
+              "spent": data.draw(st.none() | _money), "rate": None,
+              "score": data.draw(st.none() | _score) if s is None else None}
+             for s in (None, "财政拨款", "其他资金")]
+    stage = {"stage": "evaluate", "through_month": None, "money": money, "goal_achieved": data.draw(_words),
+             "indicators": indicators, "total_score": data.draw(st.none() | _score)}
+    sent = validate_data({**doc.model_dump(mode="json"), "results": [stage]})
+    book = tmp_path / f"rt-{len(_STORE_CACHE)}.xlsx"
+    _STORE_CACHE[book] = True
+    write_stage_book([(sent, sent)], book, "evaluate", None)
+    (back,) = read_workbook(book).projects
+    assert not back.errors, back.errors
+    # a 得分 equal to the rule's score the sheet shows reads as the rule's (not typed)
+    rules = scoring_rules(load_profile("national"))
+    res = sent.results[0]
+    bare = score_stage(sent, res.model_copy(update={
+        "indicators": [i.model_copy(update={"score": None}) for i in res.indicators],
+        "money": [m.model_copy(update={"score": None}) for m in res.money], "total_score": None}), rules)
+    rule_of = {s.index: s.score for s in bare.indicators}
+    want = res.model_copy(update={
+        "indicators": [i.model_copy(update={"score": None if i.score is not None and rule_of.get(i.index) is not None
+                                            and Decimal(i.score) == rule_of[i.index] else i.score})
+                       for i in res.indicators],
+        "money": [m.model_copy(update={"score": None if m.score is not None and bare.budget.score is not None
+                                       and Decimal(m.score) == bare.budget.score else m.score}) for m in res.money],
+        "total_score": None if res.total_score is not None and bare.total is not None
+        and Decimal(res.total_score) == bare.total else res.total_score})
+    assert back.document.results == [want]
