@@ -312,3 +312,36 @@ def test_any_results_round_trip_through_the_self_evaluation_sheet(tmp_path, data
         "total_score": None if res.total_score is not None and bare.total is not None
         and Decimal(res.total_score) == bare.total else res.total_score})
     assert back.document.results == [want]
+
+
+def test_the_printed_self_evaluation_looks_like_the_national_form(tmp_path):
+    import re
+    import shutil
+    import subprocess
+
+    from lo import convert
+
+    store = _store(tmp_path)
+    book = tmp_path / "自评.xlsx"
+    invoke("export", "--store", store.root, "--stage", "evaluate", "-o", book)
+    _fill(book)
+    assert invoke("push", book, "--store", store.root).exit_code == 0
+    (pdf,) = convert([book], tmp_path / "pdf", "pdf")
+    text = subprocess.run([shutil.which("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    pages = text.split("\f")
+    form = next(p for p in pages if "项目支出绩效自评表" in p)
+    flat = re.sub(r"\s+", "", form)
+    for label in ("（2018年度）", "项目名称", "主管部门", "实施单位", "年初预算数", "全年预算数",
+                  "全年执行数", "分值", "执行率", "得分", "年度资金总额", "其中：财政拨款", "年度总体目标", "预期目标",
+                  "实际完成情况", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值",
+                  "偏差原因", "改进措施", "总分", "95.17", "95.00%", "4.69", "游客接待季节性强"):
+        assert label in flat, label
+    assert "评分依据" not in flat and "按规则得分" not in flat  # xlsync's own columns are not printed
+    assert "项目资金" in flat and "绩效" in flat  # the side labels (wrapped in their narrow column)
+    raw = subprocess.run([shutil.which("pdftotext"), "-raw", str(pdf), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    raw = re.sub(r"\s+", "", raw)  # each cell's text in order: a wrapped name stays together
+    (doc,), _ = store.documents()
+    assert all(re.sub(r"\s+", "", i.name) in raw for i in doc.indicators)
+    assert sum("项目支出绩效自评表" in p for p in pages) == 1 and "第 1 页，共 1 页" not in form  # one page
