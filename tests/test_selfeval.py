@@ -345,3 +345,28 @@ def test_the_printed_self_evaluation_looks_like_the_national_form(tmp_path):
     (doc,), _ = store.documents()
     assert all(re.sub(r"\s+", "", i.name) in raw for i in doc.indicators)
     assert sum("项目支出绩效自评表" in p for p in pages) == 1 and "第 1 页，共 1 页" not in form  # one page
+
+
+def test_the_targets_workbook_carries_the_results_it_does_not_show(tmp_path):
+    from xlsync.findings import field_zh
+
+    store = _store(tmp_path)
+    book = tmp_path / "自评.xlsx"
+    invoke("export", "--store", store.root, "--stage", "evaluate", "-o", book)
+    _fill(book)
+    assert invoke("push", book, "--store", store.root).exit_code == 0
+    with_results = store.documents()[0][0]
+    targets = tmp_path / "申报.xlsx"
+    assert invoke("export", "--store", store.root, "-o", targets).exit_code == 0
+    wb = load_workbook(targets)
+    ws = wb.worksheets[1]
+    cell = next(c for row in ws.iter_rows() for c in row if c.value == with_results.indicators[0].name)
+    cell.value = "贫困地区旅游基础设施建设工程（一期）"  # a target edit in the 申报表 workbook
+    wb.save(targets)
+    assert invoke("push", targets, "--store", store.root).exit_code == 0
+    after = store.documents()[0][0]
+    assert after.results == with_results.results and after.indicators[0].name.endswith("（一期）")
+    # the edit makes the entered result of that indicator drift: reported, not re-attached
+    r = invoke("validate", "--store", store.root, "--format", "json")
+    drift = [f for f in json.loads(r.output)["findings"] if f["code"] == "RESULT_DRIFT"]
+    assert len(drift) == 1 and field_zh(drift[0]["field"]) == "完成情况 第1条指标记录"

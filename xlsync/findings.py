@@ -76,6 +76,10 @@ def field_zh(key: str) -> str:
     """'plan[1]' → '项目实施计划 第2段'; 'indicators[3].target' → '绩效指标 第4行 目标值'."""
     import re
 
+    if key.startswith("results["):  # the year's results (xlsync.evaluation)
+        from .evaluation.layout import result_field_zh
+
+        return result_field_zh(key)
     m = re.fullmatch(r"(\w+)\[(\d+)\](?:\.(\w+))?", key)
     if not m:
         return FIELD_ZH.get(key, key)

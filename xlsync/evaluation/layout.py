@@ -35,3 +35,24 @@ def actual_label(stage: str, month: int | None) -> str:
 
 def goal_label(stage: str, month: int | None) -> str:
     return f"1-{month}月实际完成情况" if stage == "monitor" else "实际完成情况"
+
+
+_SUB_ZH = {"actual": "实际完成值", "reason": "偏差原因", "remedy": "改进措施", "score": "得分", "grade": "达成情况",
+           "outlook": "全年预计完成情况", "spent": "执行数", "budget_initial": "年初预算数",
+           "budget_full": "全年预算数"}
+
+
+def result_field_zh(key: str) -> str:
+    """'results[0].indicators[1].reason' → '完成情况 第2条指标记录 偏差原因' (what a finance user reads)."""
+    import re
+
+    out = ["完成情况"]
+    for part in key.split(".")[1:]:
+        m = re.fullmatch(r"(\w+)\[(\d+)\]", part)
+        if m and m.group(1) == "indicators":
+            out.append(f"第{int(m.group(2)) + 1}条指标记录")
+        elif m and m.group(1) == "money":
+            out.append(f"资金第{int(m.group(2)) + 1}行")
+        else:
+            out.append({"goal_achieved": "实际完成情况", "total_score": "总分"}.get(part, _SUB_ZH.get(part, part)))
+    return " ".join(out)
