@@ -125,3 +125,13 @@ def test_budget_score_in_proportion_never_above_ten(spent, budget):
     assert Decimal(0) <= b.score <= 10
     if spent >= budget:
         assert b.score == 10
+
+
+def test_satisfaction_under_benefit_and_cost_as_level1_count_where_the_profile_says():
+    inds = [{"level1": "产出指标", "level2": "数量指标", "name": "a", "target": "≥1个"},
+            {"level1": "成本指标", "level2": "经济成本指标", "name": "b", "target": "≤100元"},
+            {"level1": "效益指标", "level2": "社会效益指标", "name": "c", "target": "≥1个"},
+            {"level1": "效益指标", "level2": "服务对象满意度指标", "name": "d", "target": "≥90%"}]
+    w = weights(_doc(indicators=inds), RULES)
+    assert [w[i][0] for i in range(4)] == [Decimal(25), Decimal(25), Decimal(30), Decimal(10)]
+    assert "计入“满意度指标”" in w[3][2] and "计入“产出指标”" in w[1][2]

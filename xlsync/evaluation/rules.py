@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from ..errors import XlsyncError
@@ -28,6 +28,11 @@ class ScoringRules:
     not_applicable: str = "rescale"  # rescale | full
     not_applicable_grade: str = "不适用"
     source: str = ""
+    counts_as: dict[str, str] = field(default_factory=dict)  # "一级" or "一级/二级" → the 一级 it counts with
+
+    def home(self, level1: str, level2: str | None) -> str:
+        """The 一级 of the default split an indicator counts with."""
+        return self.counts_as.get(f"{level1}/{level2 or ''}", self.counts_as.get(level1, level1))
 
     def grade(self, name: str | None) -> Grade | None:
         name = (name or "").strip()
@@ -60,6 +65,7 @@ def scoring_rules(profile) -> ScoringRules:
             not_applicable=str(data.get("not_applicable", "rescale")),
             not_applicable_grade=str(data.get("not_applicable_grade", "不适用")),
             source=source,
+            counts_as={str(k): str(v) for k, v in data.get("counts_as", {}).items()},
         )
     except (KeyError, TypeError, ValueError, InvalidOperation) as exc:
         raise XlsyncError(f"[SCORING_RULES_INVALID] 规则文件 {source} 的 [scoring] 缺少或写错了键: {exc}") from None

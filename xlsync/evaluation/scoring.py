@@ -128,8 +128,14 @@ def weights(doc: ProjectDocument, rules: ScoringRules) -> dict[int, tuple[Decima
                 else (ZERO, "declared", "申报表其他指标有分值而本指标没有：按 0 分计")
                 for i, v in declared.items()}
     groups: dict[str, list[int]] = {}
+    moved: dict[int, str] = {}
     for i in idx:
-        groups.setdefault((doc.indicators[i].level1 or "").strip(), []).append(i)
+        ind = doc.indicators[i]
+        l1 = (ind.level1 or "").strip()
+        home = rules.home(l1, (ind.level2 or "").strip())
+        if home != l1:
+            moved[i] = f"（“{l1}{'/' + ind.level2 if ind.level2 else ''}”按规则计入“{home}”）"
+        groups.setdefault(home, []).append(i)
     present = {l1: rules.split[l1] for l1 in groups if l1 in rules.split}
     share = sum(present.values(), ZERO)
     out: dict[int, tuple[Decimal, str, str]] = {}
@@ -147,7 +153,7 @@ def weights(doc: ProjectDocument, rules: ScoringRules) -> dict[int, tuple[Decima
         each = _q(points / len(members), rules)
         for j, i in enumerate(members):
             w = each if j < len(members) - 1 else _q(points - each * (len(members) - 1), rules)
-            out[i] = (w, "default", f"{how}，由其 {len(members)} 个指标平分")
+            out[i] = (w, "default", f"{how}，由其 {len(members)} 个指标平分{moved.get(i, '')}")
     return out
 
 
