@@ -103,12 +103,14 @@ numbers = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("100000"), pl
        weight=st.decimals(min_value=Decimal("0.5"), max_value=Decimal("60"), places=1))
 def test_score_is_never_above_its_weight_and_monotone_in_the_actual(target, a, b, op, weight):
     ind = [{"level1": "产出指标", "level2": "数量指标", "name": "x", "target": f"{op}{target}人",
-            "weight": f"{weight}"}]
+            "weight": f"{weight}"}, {"level1": "产出指标", "level2": "数量指标", "name": "y", "target": "≥1人",
+                                     "weight": f"{90 - weight}"}]
     lo, hi = min(a, b), max(a, b)
     scores = []
     for actual in (lo, hi):
         doc = _doc([_stage({0: {"actual": f"{actual}人"}}, indicators=ind)], indicators=ind)
         s = score_stage(doc, doc.results[0], RULES).indicators[0]
+        assert s.weight == weight
         assert Decimal(0) <= s.score <= weight
         scores.append(s.score)
     if op == "≥":
@@ -135,3 +137,10 @@ def test_satisfaction_under_benefit_and_cost_as_level1_count_where_the_profile_s
     w = weights(_doc(indicators=inds), RULES)
     assert [w[i][0] for i in range(4)] == [Decimal(25), Decimal(25), Decimal(30), Decimal(10)]
     assert "计入“满意度指标”" in w[3][2] and "计入“产出指标”" in w[1][2]
+
+
+def test_declared_weights_adding_up_to_100_are_scaled_to_the_indicators_points():
+    declared = [{**i, "weight": w} for i, w in zip(INDICATORS, ["30", "20", "20", "20", "10"], strict=True)]
+    w = weights(_doc(indicators=declared), RULES)
+    assert [w[i][0] for i in range(5)] == [Decimal(27), Decimal(18), Decimal(18), Decimal(18), Decimal(9)]
+    assert "合计 100" in w[0][2] and "折算为 27" in w[0][2]

@@ -124,9 +124,22 @@ def weights(doc: ProjectDocument, rules: ScoringRules) -> dict[int, tuple[Decima
     idx = annual_indexes(doc)
     declared = {i: _dec(doc.indicators[i].weight) for i in idx}
     if any(v is not None for v in declared.values()):
-        return {i: (v, "declared", "申报时填写的分值") if v is not None
-                else (ZERO, "declared", "申报表其他指标有分值而本指标没有：按 0 分计")
-                for i, v in declared.items()}
+        total = sum((v for v in declared.values() if v is not None), ZERO)
+        if not total or total == rules.indicator_points:
+            return {i: (v, "declared", "申报时填写的分值") if v is not None
+                    else (ZERO, "declared", "申报表其他指标有分值而本指标没有：按 0 分计")
+                    for i, v in declared.items()}
+        # declared 分值 that do not add up to the indicators' points are scaled to them
+        out, done, last = {}, ZERO, max(i for i, v in declared.items() if v is not None)
+        for i, v in declared.items():
+            if v is None:
+                out[i] = (ZERO, "declared", "申报表其他指标有分值而本指标没有：按 0 分计")
+                continue
+            w = rules.indicator_points - done if i == last else _q(v * rules.indicator_points / total, rules)
+            done += w
+            out[i] = (w, "declared", f"申报分值 {_fmt(v)}（各指标合计 {_fmt(total)}），按指标总分 "
+                                     f"{_fmt(rules.indicator_points)} 折算为 {_fmt(w)}")
+        return out
     groups: dict[str, list[int]] = {}
     moved: dict[int, str] = {}
     for i in idx:
