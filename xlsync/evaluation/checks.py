@@ -15,12 +15,8 @@ from .scoring import _comparable, _fmt, annual_indexes, score_stage
 SEVERITY = {"GRADE_MISSING": "warning", "ACTUAL_MISSING": "warning", "SCORING_RULES_MISSING": "warning"}
 
 
-_PROFILE_SEVERITY: dict[str, str] = {}
-
-
 def _f(doc, code, key, message, found=None, expected=None) -> Finding:
-    severity = _PROFILE_SEVERITY.get(code, SEVERITY.get(code, "error"))
-    return make(doc, code, key, message, found, expected, severity)
+    return make(doc, code, key, message, found, expected, SEVERITY.get(code, "error"))
 
 
 def _money_findings(doc, k: int, stage: StageResult) -> list[Finding]:
@@ -36,8 +32,6 @@ def _money_findings(doc, k: int, stage: StageResult) -> list[Finding]:
 
 def check_results(doc: ProjectDocument, profile) -> list[Finding]:
     """Findings on what was entered (a profile's [severity] may make any of them a warning)."""
-    _PROFILE_SEVERITY.clear()
-    _PROFILE_SEVERITY.update(getattr(profile, "severity", {}) or {})
     out: list[Finding] = []
     for k, stage in enumerate(doc.results):
         out += _money_findings(doc, k, stage)
@@ -50,6 +44,9 @@ def check_results(doc: ProjectDocument, profile) -> list[Finding]:
             out.append(_f(doc, "SCORING_RULES_MISSING", f"results[{k}]", f"{exc}（未核对得分）"))
             continue
         out += _evaluate(doc, k, stage, rules)
+    chosen = getattr(profile, "severity", None) or {}
+    for f in out:
+        f.severity = chosen.get(f.code, f.severity)
     return out
 
 
