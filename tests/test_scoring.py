@@ -144,3 +144,14 @@ def test_declared_weights_adding_up_to_100_are_scaled_to_the_indicators_points()
     w = weights(_doc(indicators=declared), RULES)
     assert [w[i][0] for i in range(5)] == [Decimal(27), Decimal(18), Decimal(18), Decimal(18), Decimal(9)]
     assert "合计 100" in w[0][2] and "折算为 27" in w[0][2]
+
+
+def test_equality_missed_needs_a_grade_and_a_qualitative_actual_equal_to_its_target_is_met():
+    doc = _doc([_stage({2: {"actual": "健全"}, 3: {"actual": "95%"}})])
+    s = score_stage(doc, doc.results[0], RULES)
+    assert (s.indicators[2].status, s.indicators[2].score) == ("met", s.indicators[2].weight)
+    assert "按“达成”计" in s.indicators[2].notes[-1]
+    assert (s.indicators[3].status, s.indicators[3].score) == ("grade_missing", None)
+    doc = _doc([_stage({3: {"actual": "95%", "grade": "部分达成", "score": "20"}})])
+    s = score_stage(doc, doc.results[0], RULES).indicators[3]
+    assert (s.status, s.score, s.mismatch) == ("shortfall", Decimal(20), False)  # 60%–80% of 30: 18–24

@@ -249,8 +249,10 @@ def score_indicator(index: int, doc: ProjectDocument, result: IndicatorResult | 
         else:
             out.status = "incomparable"
         if grade_name is None:
-            out.rule = why + "；请选择达成情况（达成 / 部分达成 / 未达成）"
+            out.rule = why + "；请选择达成情况（" + " / ".join(g.name for g in rules.grades) + "）"
             out.score = None
+            if out.status == "shortfall":  # an = target missed: its grade decides
+                out.status = "grade_missing"
             return out
         out.notes.append(why)
     elif grade_name is None:
