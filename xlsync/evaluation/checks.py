@@ -104,6 +104,10 @@ def _evaluate(doc, k: int, stage: StageResult, rules) -> list[Finding]:
             out.append(_f(doc, "SCORE_MISMATCH", f"{key}.score",
                           f"“{name}”填写的得分 {_fmt(s.written)} 与评分规则不符：{s.rule}", _fmt(s.written), expected))
     b = scored.budget
+    if b.score is None:
+        m = next((i for i, row in enumerate(stage.money) if row.source is None), None)
+        key = f"results[{k}].money[{m}].spent" if m is not None else f"results[{k}]"
+        out.append(_f(doc, "ACTUAL_MISSING", key, f"预算执行率尚不能评分：{b.rule}"))
     if b.mismatch:
         m = next(i for i, row in enumerate(stage.money) if row.source is None)
         out.append(_f(doc, "SCORE_MISMATCH", f"results[{k}].money[{m}].score",
