@@ -36,6 +36,7 @@ class Profile:
     required_also: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     weight_total: Decimal | None = None  # the 分值/权重 of a table's indicators add up to this
     unit_code_pattern: str = r"\d{6}"
+    scoring: dict = field(default_factory=dict)  # [scoring]: xlsync.evaluation.rules reads it
 
     def severity_of(self, code: str) -> str:
         return self.severity.get(code, "error")
@@ -73,6 +74,7 @@ def _profile_from(data: dict, source: str) -> Profile:
                            for e in data["level1"] if e.get("required_also")},
             weight_total=Decimal(str(tol["weight_total"])) if "weight_total" in tol else None,
             unit_code_pattern=str(data.get("unit_code", {}).get("pattern", r"\d{6}")),
+            scoring=dict(data.get("scoring", {})),
         )
     except (KeyError, TypeError, InvalidOperation) as exc:
         raise XlsyncError(f"{source}: 规则文件缺少或写错了键: {exc}") from None

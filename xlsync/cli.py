@@ -337,8 +337,13 @@ def convert(sources, out_dir, store_dir, jobs, rules, fmt) -> None:
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write one workbook per unit and year into this folder.")
 @RULES
+@click.option("--stage", type=click.Choice(["targets", "monitor", "evaluate"]), default="targets",
+              show_default=True, help="targets: the 申报表 workbooks; monitor: 绩效运行监控表; "
+                                      "evaluate: 绩效自评表 (the year's results against the targets).")
+@click.option("--month", type=click.IntRange(1, 12), default=7, show_default=True,
+              help="--stage monitor: the months 1-N the monitoring covers.")
 @handle_errors
-def export(store_dir, unit, year, output, out_dir, rules) -> None:
+def export(store_dir, unit, year, output, out_dir, rules, stage, month) -> None:
     """Write unit workbooks from the store."""
     from .exchange import export as do_export
     from .render import render_export
@@ -349,6 +354,10 @@ def export(store_dir, unit, year, output, out_dir, rules) -> None:
     if bool(output) == bool(out_dir):
         raise click.UsageError("[TARGET_MISSING] 请给出 -o 工作簿.xlsx（一个单位和年度）或 --out-dir 文件夹（每个单位和年度一个工作簿）"
                                " (give either -o BOOK.xlsx or --out-dir DIR)")
+    if stage != "targets":
+        from .evaluation.report import export_stage_command
+
+        sys.exit(export_stage_command(store_dir, output or out_dir, stage, month, rules, unit, year))
     result = do_export(Store(store_dir), output or out_dir, load_profile(rules) if rules else None, unit, year,
                        progress=lambda items: progress(items, "导出 (export)", len(items)))
     click.echo(render_export(result, store_dir))
@@ -359,6 +368,33 @@ def export(store_dir, unit, year, output, out_dir, rules) -> None:
     for message in result.failed:
         click.echo(f"错误 (error): {message}", err=True)
     sys.exit(2 if result.failed or result.skipped else 0)
+
+
+@cli.command()
+@STORE
+@click.argument("ids", nargs=-1)
+@RULES
+@FORMAT
+@VERBOSE
+@handle_errors
+def score(store_dir, ids, rules, fmt, verbose) -> None:
+    """绩效自评 scores by the rule profile: per project the total, 执行率 and shortfalls;
+    with --verbose every indicator's inputs and the rule that scored it.
+    Exit 0 all scored, 1 a self-evaluation that cannot be scored yet, 2 failed to run."""
+    from .evaluation.report import render_scores, scores
+    from .store import Store
+
+    docs, errors = Store(store_dir).documents(ids)
+    items = scores([d for d in docs if d.status != "withdrawn"], rules)
+    if fmt == "json":
+        emit_json([{"id": d.id, "unit_code": d.unit_code, "name": d.name, "score": s.as_dict() if s else None}
+                   for d, s in items])
+    else:
+        click.echo(render_scores(items, store_dir, verbose or bool(ids)))
+    _store_errors(errors)
+    if errors:
+        sys.exit(2)
+    sys.exit(1 if any(s is not None and s.total is None for _d, s in items) else 0)
 
 
 def _sync_command(direction):

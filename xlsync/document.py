@@ -138,6 +138,48 @@ class ReviewItem(_Strict):
                                                            "left the value empty rather than guess")
 
 
+class MoneyResult(_Strict):
+    """One row of a stage's money: a 资金来源 (or the 年度资金总额 when source is null)."""
+
+    source: str | None = Field(description="资金来源 (当年财政拨款, 上年结转资金, 其他资金 …); "
+                                           "null: 年度资金总额 (the total row)")
+    budget_initial: Money | None = Field(description="年初预算数")
+    budget_full: Money | None = Field(description="全年预算数")
+    spent: Money | None = Field(description="执行数 (1–N月 in monitoring, 全年 in evaluation)")
+    rate: Percent | None = Field(default=None, description="执行率 as printed (percent), null: computed")
+    score: Weight | None = Field(default=None, description="得分 of 预算执行率 as written, null: computed")
+
+
+class IndicatorResult(_Strict):
+    """What one declared indicator achieved in a stage. `index` is its position in
+    `indicators`; `name` and `target` repeat the declared text at the time, so a result whose
+    indicator was since edited (drift) is told apart."""
+
+    index: int = Field(ge=0)
+    name: str | None = Field(description="三级指标 as declared when the result was entered")
+    target: str | None = Field(description="年度指标值 as declared when the result was entered")
+    actual: str | None = Field(description="实际完成值 as written (1–N月 so far in monitoring)")
+    grade: str | None = Field(default=None, description="达成情况 as chosen: 达成 / 部分达成 / 未达成 / "
+                                                        "不适用 (the profile's grades); null: from the actual")
+    outlook: str | None = Field(default=None, description="monitoring: 全年预计完成情况 as written")
+    weight: Weight | None = Field(default=None, description="分值 as written; null: the declared or "
+                                                           "the profile's default split")
+    score: Weight | None = Field(default=None, description="得分 as written; null: computed by the rules")
+    reason: str | None = Field(default=None, description="偏差原因")
+    remedy: str | None = Field(default=None, description="改进措施")
+
+
+class StageResult(_Strict):
+    """One stage of the year: 绩效运行监控 through a month, or the year-end 绩效自评."""
+
+    stage: Literal["monitor", "evaluate"]
+    through_month: int | None = Field(ge=1, le=12, description="monitoring: 1–N月; evaluation: null")
+    money: list[MoneyResult]
+    goal_achieved: str | None = Field(description="年度总体目标 实际完成情况")
+    indicators: list[IndicatorResult]
+    total_score: Weight | None = Field(default=None, description="总分 as written; null: computed")
+
+
 class ProjectDocument(_Strict):
     """One 项目支出绩效目标表 (or 申报表 / 审批表 / 整体支出 table)."""
 
@@ -185,6 +227,8 @@ class ProjectDocument(_Strict):
                                                 "kept with its history, left out of lists and summaries")
     previous_id: str | None = Field(default=None, pattern=r"^[0-9A-Za-z_-]{1,80}$",
                                     description="last year's document this one continues (rollover)")
+    results: list[StageResult] = Field(default_factory=list,
+                                       description="the year's results: monitoring and self-evaluation")
 
     def money(self, key: str) -> Decimal | None:
         value = getattr(self, key)
@@ -198,7 +242,7 @@ class ProjectDocument(_Strict):
 
 FIELDS = tuple(ProjectDocument.model_fields)
 # keys added after version 2: optional, written only when they hold something
-OPTIONAL_FIELDS = ("review", "status", "previous_id")
+OPTIONAL_FIELDS = ("review", "status", "previous_id", "results")
 LIST_FIELDS = ("funding", "plan", "composition", "indicators", "extra")
 MONEY_FIELDS = ("total_amount", "year_amount", "prev_total_amount", "prev_year_amount")
 TEXT_FIELDS = (
@@ -294,6 +338,7 @@ KEY_ZH: dict[str, str] = {
     "measures": "项目配套制度措施", "plan_text": "项目实施计划", "plan": "项目实施计划", "composition": "项目构成",
     "remark": "备注", "overall_goal": "项目总目标", "annual_goal": "年度绩效目标", "indicators": "绩效指标",
     "extra": "其他栏目", "review": "待核对", "status": "状态", "previous_id": "上年度项目编号",
+    "results": "执行结果",
 }
 # the keys inside a list's entries
 _SUBKEY_ZH = {"weight": "分值", "target": "目标值", "level1": "一级指标", "level2": "二级指标",

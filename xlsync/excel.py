@@ -233,11 +233,13 @@ def _show(book, grids_by_title, sheet_title: str, doc, tolerance) -> None:
         _write(book.sheets[sheet_title], coord, rows)
 
 
-def _write_meta(book, entries) -> None:
+def _write_meta(book, entries, first_row: list | None = None) -> None:
     from .workbook.book import meta_rows
 
     first = entries[0][1]
     rows = meta_rows(entries, first.unit_code, first.year)
+    if first_row:  # a 绩效运行监控表 / 绩效自评表 workbook keeps its stage marker
+        rows[0] = first_row
     width = max(len(r) for r in rows)
     sheet = book.sheets[L.META_SHEET] if L.META_SHEET in [s.name for s in book.sheets] else None
     if sheet is None:
@@ -275,11 +277,13 @@ def push(book, force: bool = False, store=None, units=None, user: str | None = N
     if report_.written:
         by_title = {g.title: g for g in grids}
         from .document import revision
+        from .evaluation.sheetread import stage_meta_row
 
+        stage_row = stage_meta_row(content)  # stage sheets show what was entered: only the base moves
         for sp in content.projects:
-            if revision(sp.document) != revision(results[sp.document.id]):
+            if stage_row is None and revision(sp.document) != revision(results[sp.document.id]):
                 _show(book, by_title, sp.sheet, results[sp.document.id], tolerance)
-        _write_meta(book, [(sp.sheet, results[sp.document.id]) for sp in content.projects])
+        _write_meta(book, [(sp.sheet, results[sp.document.id]) for sp in content.projects], stage_row)
     report(book, render_sync(report_))
     return report_
 
@@ -292,6 +296,11 @@ def pull(book, force: bool = False, store=None, units=None, user: str | None = N
 
     content, grids = _content(book)
     _readable(content, "拉取")
+    if getattr(content, "stage", None):
+        from .errors import WorkbookError
+
+        raise WorkbookError("[STAGE_PULL_CLI] 监控表/自评表工作簿请在命令行拉取：xlsync pull 工作簿 --store 存储"
+                            "（或重新导出：xlsync export --stage …）")
     _scope(content, units, user)
     tolerance = _profile(grids, rules).plan_percent_points
     report_, projects = pull_content(content, store or desktop_store(content), force=force)

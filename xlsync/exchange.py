@@ -249,6 +249,12 @@ def push(book: Path, store: Store, profile, force: bool = False, dry_run: bool =
 
 def _refresh_after(book: Path, content, results: dict[str, ProjectDocument], profile) -> None:
     """After a push the workbook shows the merged documents, with them as its new base."""
+    if getattr(content, "stage", None):  # a 绩效运行监控表 / 绩效自评表 workbook: rewritten whole
+        from .evaluation.sheet import rewrite_stage_book
+
+        docs = [results[sp.document.id] for sp in content.projects]
+        rewrite_stage_book(book, content, [(d, d) for d in docs], profile)
+        return
     from .workbook.book import meta_rows
     from .workbook.metapatch import patch_meta
     from .workbook.writer import update_workbook
@@ -303,7 +309,12 @@ def pull(book: Path, store: Store, profile, force: bool = False, dry_run: bool =
         return report
     base_moved = any(sp.base is None or revision(sp.base) != revision(b)
                      for sp, (_t, _d, b, _r) in zip(content.projects, projects, strict=False))
-    if any(p[3] for p in projects) or base_moved or not content.has_meta:
+    if getattr(content, "stage", None) and (any(p[3] for p in projects) or base_moved):
+        from .evaluation.sheet import rewrite_stage_book
+
+        rewrite_stage_book(book, content, [(d, b) for _t, d, b, _r in projects], profile)
+        report.written = True
+    elif any(p[3] for p in projects) or base_moved or not content.has_meta:
         update_workbook(book, projects, profile, content)
         report.written = True
     return report

@@ -34,6 +34,15 @@ CODES: dict[str, str] = {
     "TARGET_MISSING": "目标值为空",
     "WEIGHT_TOTAL": "指标分值合计不符",
     "TARGET_DESCRIPTIVE": "目标值是描述性文字",
+    # the year's results (xlsync.evaluation.checks)
+    "ACTUAL_INCOMPARABLE": "实际完成值无法与指标值比较",
+    "REASON_MISSING": "未达成的指标没有写偏差原因",
+    "SPENT_OVER_BUDGET": "执行数超过预算数",
+    "SCORE_MISMATCH": "填写的得分与评分规则不符",
+    "GRADE_MISSING": "定性指标没有选择达成情况",
+    "ACTUAL_MISSING": "没有填写实际完成值",
+    "RESULT_DRIFT": "指标已改动，完成情况对不上",
+    "SCORING_RULES_MISSING": "规则文件没有评分规则",
 }
 
 FIELD_ZH = KEY_ZH | {"year": "年度"}  # document key → its name in messages
@@ -67,6 +76,10 @@ def field_zh(key: str) -> str:
     """'plan[1]' → '项目实施计划 第2段'; 'indicators[3].target' → '绩效指标 第4行 目标值'."""
     import re
 
+    if key.startswith("results["):  # the year's results (xlsync.evaluation)
+        from .evaluation.layout import result_field_zh
+
+        return result_field_zh(key)
     m = re.fullmatch(r"(\w+)\[(\d+)\](?:\.(\w+))?", key)
     if not m:
         return FIELD_ZH.get(key, key)

@@ -145,4 +145,10 @@ def _validate(docs, profile, provenance, sources) -> list[Finding]:
         for f in check_with_profile(doc, profile):
             f.location = locate(provenance.get(doc.id), f.field, sources.get(doc.id))
             findings.append(f)
+        if doc.results:  # the year's results (监控 / 自评): xlsync.evaluation.checks
+            from .evaluation.checks import check_results
+
+            for f in check_results(doc, profile):
+                f.location = locate(provenance.get(doc.id), f.field, sources.get(doc.id))
+                findings.append(f)
     return sorted(findings, key=sort_key)

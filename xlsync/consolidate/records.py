@@ -27,6 +27,22 @@ class IndicatorRow(NamedTuple):
     unit: str | None
     direction: str | None
     weight: str | None
+    # the year-end self-evaluation (绩效自评), when the project has one
+    actual: str | None = None
+    score: Decimal | None = None
+    status: str | None = None  # met | shortfall | not_applicable | missing | incomparable | …
+    reason: str | None = None
+
+
+class EvaluationRow(NamedTuple):
+    """A project's 绩效自评 by the rules: 执行率 (percent), scores, what fell short and why."""
+
+    spent: Decimal | None
+    budget: Decimal | None
+    rate: Decimal | None
+    budget_score: Decimal | None
+    total: Decimal | None
+    shortfalls: tuple[tuple[str, str | None], ...]  # (三级指标, 偏差原因) below full marks
 
 
 class FindingRow(NamedTuple):
@@ -66,6 +82,7 @@ class ProjectRecord:
     findings: tuple[FindingRow, ...]
     file: str
     sheet: str | None
+    evaluation: EvaluationRow | None = None
 
     @property
     def errors(self) -> int:
@@ -110,11 +127,14 @@ def record_of(entry: Entry, findings=(), with_plan: bool = True, rules: str | No
 
     d: ProjectDocument = entry.document
     placeholders = profile_for(d, rules).placeholders
+    evaluation, scored = _evaluation(d, rules)
     indicators = []
-    for i in d.indicators:
+    for n, i in enumerate(d.indicators):
         t = parse_target(i.target, placeholders)
+        s = scored.get(n)
         indicators.append(IndicatorRow(i.period, i.level1, i.level2, i.name, i.target, t.kind, t.op,
-                                       t.number, t.unit, t.direction, i.weight))
+                                       t.number, t.unit, t.direction, i.weight,
+                                       *((s.actual, s.score, s.status, s.reason) if s else ())))
     plan_total = quarters = None
     if with_plan:
         fig = compute(d)
@@ -125,7 +145,36 @@ def record_of(entry: Entry, findings=(), with_plan: bool = True, rules: str | No
         d.id, revision(d), d.year, d.unit_code, d.unit_name, d.name, d.title, d.layout, d.form,
         d.fund_use, d.project_attribute, d.start_date, d.end_date, _money(d.total_amount),
         _money(d.year_amount), _money(d.prev_total_amount), _money(d.prev_year_amount), plan_total,
-        quarters, tuple(indicators), tuple(_finding_row(f) for f in findings), entry.file, entry.sheet)
+        quarters, tuple(indicators), tuple(_finding_row(f) for f in findings), entry.file, entry.sheet,
+        evaluation)
+
+
+class _Scored(NamedTuple):
+    actual: str | None
+    score: Decimal | None
+    status: str
+    reason: str | None
+
+
+def _evaluation(d: ProjectDocument, rules: str | None) -> tuple[EvaluationRow | None, dict[int, _Scored]]:
+    """The document's self-evaluation scored by its profile (xlsync.evaluation), if it has one."""
+    from ..errors import XlsyncError
+    from ..evaluation.rules import scoring_rules
+    from ..evaluation.scoring import evaluation_of, score_stage
+    from ..validators.profiles import profile_for
+
+    stage = evaluation_of(d)
+    if stage is None:
+        return None, {}
+    try:
+        s = score_stage(d, stage, scoring_rules(profile_for(d, rules)))
+    except XlsyncError:
+        return None, {}
+    reasons = {r.index: r.reason for r in stage.indicators}
+    scored = {i.index: _Scored(i.actual, i.score, i.status, reasons.get(i.index)) for i in s.indicators}
+    short = tuple((i.name or "", reasons.get(i.index)) for i in s.indicators
+                  if i.status not in ("not_applicable",) and not i.full)
+    return EvaluationRow(s.budget.spent, s.budget.budget, s.budget.rate, s.budget.score, s.total, short), scored
 
 
 def findings_by_id(entries: list[Entry], rules: str | None) -> dict[str, list]:

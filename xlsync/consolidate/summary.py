@@ -106,6 +106,10 @@ def write_summary(pic: Picture, output: Path) -> Path:
         _indicators(wb, fm, pic)
         _indicator_counts(wb, fm, pic)
         _findings(wb, fm, pic, links)
+        from .selfeval import has_scores, write_scores
+
+        if has_scores(pic):  # the year-end self-evaluations (绩效自评)
+            write_scores(wb, fm, pic, data, _heading(pic, "项目支出绩效自评得分"), _subtitle(pic))
         if pic.conflicts:
             _conflicts(wb, fm, pic)
         if pic.has_previous:

@@ -36,6 +36,10 @@ SCHEMA: dict[str, list[tuple[str, str, int | None, str, str]]] = {
         ("conflict", "integer", None, "冲突", "1 when another copy or the store disagrees"),
         ("source_file", "string", None, "来源文件", "the workbook or store document read"),
         ("source_sheet", "string", None, "工作表", "the project's sheet in the workbook"),
+        ("spent_amount", "decimal", 2, "全年执行数", "元, from the 绩效自评 (empty without one)"),
+        ("execution_rate", "decimal", 2, "预算执行率", "percentage points: 执行数 ÷ 全年预算数"),
+        ("total_score", "decimal", 2, "自评总分", "out of 100 by the rule profile; empty: not scorable yet"),
+        ("shortfall_count", "integer", None, "未达满分指标数", "indicators of the 绩效自评 below full marks"),
     ],
     "units": [
         ("unit_code", "string", None, "单位编码", ""),
@@ -77,6 +81,11 @@ SCHEMA: dict[str, list[tuple[str, str, int | None, str, str]]] = {
         ("unit", "string", None, "计量单位", "%, 人, 亿 …"),
         ("direction", "string", None, "方向", "下降, 提高 … when the target is a change"),
         ("weight", "decimal", 2, "分值", ""),
+        ("actual", "string", None, "实际完成值", "绩效自评, as written"),
+        ("score", "decimal", 2, "得分", "by the rule profile"),
+        ("result", "string", None, "完成情况",
+         "met | shortfall | not_applicable | missing | incomparable | grade_missing | drift"),
+        ("reason", "string", None, "偏差原因", "as written"),
     ],
     "findings": [
         ("project_id", "string", None, "项目编号", "empty for a file that could not be read"),
@@ -148,6 +157,13 @@ def _cum_share(cum: Decimal, whole: Decimal | None) -> Decimal | None:
     return cum / whole if whole else None
 
 
+def _evaluation_columns(r) -> tuple:
+    e = r.evaluation
+    if e is None:
+        return (None, None, None, None)
+    return (e.spent, e.rate, e.total, len(e.shortfalls))
+
+
 def rows(pic: Picture, table: str) -> Iterator[tuple]:
     """The rows of one table, in schema column order."""
     if table == "projects":
@@ -155,7 +171,7 @@ def rows(pic: Picture, table: str) -> Iterator[tuple]:
             yield (r.id, r.year, r.unit_code, r.unit_name, r.name, r.layout, r.fund_use, r.project_attribute,
                    r.start_date, r.end_date, r.total_amount, r.year_amount, r.prev_total_amount,
                    r.prev_year_amount, cents(r.plan_total), len(r.indicators), r.errors, r.warnings,
-                   int(r.id in pic.conflict_ids), r.file, r.sheet)
+                   int(r.id in pic.conflict_ids), r.file, r.sheet, *_evaluation_columns(r))
     elif table == "units":
         for u in pic.units:
             yield (u.unit_code, u.unit_name, u.projects, u.year_amount, u.prev_year_amount, pic.prev_basis,
@@ -173,7 +189,8 @@ def rows(pic: Picture, table: str) -> Iterator[tuple]:
         for r in pic.records:
             for n, i in enumerate(r.indicators):
                 yield (r.id, r.unit_code, r.unit_name, r.name, n, i.period, i.level1, i.level2, i.name, i.target,
-                       i.kind, i.op, i.number, i.unit, i.direction, None if i.weight is None else Decimal(i.weight))
+                       i.kind, i.op, i.number, i.unit, i.direction, None if i.weight is None else Decimal(i.weight),
+                       i.actual, i.score, i.status, i.reason)
     elif table == "findings":
         for r, f in pic.findings:
             yield (r.id if r else None, r.unit_code if r else None, r.name if r else None, f.severity, f.code,

@@ -442,6 +442,10 @@ def read_sheets(path, sheets, store_ref: str | None = None) -> WorkbookContent:
     coord = _coord(store_ref) if store_ref else None
     if coord and coord[0] in by_title:
         store_setting = read_text(by_title[coord[0]][coord[1]].value)
+    from ..evaluation.sheetread import is_stage_meta, read_stage_sheets
+
+    if is_stage_meta(meta_ws):  # a 绩效运行监控表 / 绩效自评表 workbook (xlsync.evaluation)
+        return read_stage_sheets(path, sheets, meta_ws, store_setting)
     projects = []
     for ws in sheets:
         if ws.title in (L.INDEX_SHEET, L.META_SHEET, L.LISTS_SHEET, L.FINDINGS_SHEET):
