@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 _TAG_RE = re.compile(r"</?(?:b|strong|span|font|i|u|em|td|th|tr|div)\b[^>]*>", re.I)
@@ -193,4 +194,21 @@ def split_rows(lines: list[str], first: int, mode: str | None = None) -> Cells:
     if mode == "spaces" and out.rows and sum(len(r) == 1 for r in out.rows) >= 0.7 * len(out.rows):
         out.stream = True  # one cell per line, without markers
         out.rows = [[Cell(" ".join(c.text for c in r), r[0].line)] for r in out.rows]
+    return out
+
+
+def join_wrapped(rows: list[list[Cell]], wraps: Callable[[str, str], bool]) -> list[list[Cell]]:
+    """Cells wrapped over two rows joined again: a row ending in the first part of a word
+    ('项目完成', '社会效益') and the next row beginning with its rest ('指标'). `wraps(a, b)` says
+    whether a + b is one word that a alone is not (the form's vocabulary decides)."""
+    out: list[list[Cell]] = []
+    for row in rows:
+        row = list(row)
+        if out and out[-1] and row and row[0].text and out[-1][-1].text and wraps(out[-1][-1].text, row[0].text):
+            last = out[-1][-1]
+            out[-1][-1] = Cell(last.text + row[0].text, last.line, last.soft)
+            row = row[1:]
+            if not row:
+                continue
+        out.append(row)
     return out

@@ -8,7 +8,7 @@ import re
 
 from ..fieldtext import parse_period, split_person_phone
 from ..money import MoneyError, format_amount, parse_amount
-from .cells import HOLE, Cell, split_rows
+from .cells import HOLE, Cell, join_wrapped, split_rows
 from .rows import Tok
 from .runtogether import fuzzy_label, is_run_together, split_facts, split_indicators
 from .vocab import Label, checked_options, norm, split_unit
@@ -22,6 +22,8 @@ ENDS_INDICATORS = {"extra", "remark", "overall_goal", "annual_goal", "overview",
 _UNIT_DECL = re.compile(r"^[(\[【]?(?:金额|资金|预算)?单位\s*[:：]\s*(万元|亿元|元)[)\]】]?$")
 
 
+# the document key a label key fills (the others are keys already)
+_FIELD_OF = {"period": "start_date", "owner_phone": "owner", "either_amount": "year_amount"}
 PLAIN_KEYS = ("section", "money", "composition", "heads", "long_term", "annual", "unit_decl")
 GOAL_KEYS = ("overall_goal", "annual_goal")
 _LABEL_END = ("编码", "代码", "编号", "名称", "分类", "类别", "类型", "性质", "来源", "期限", "时间", "日期",
@@ -51,7 +53,7 @@ class FactsReader:
         cells = split_rows(lines, first)
         self.open_end = cells.open_end and cells.mode == "pipe-cells"  # the text stops inside a cell
         self.stream = cells.stream
-        rows = cells.rows
+        rows = cells.rows if cells.stream else join_wrapped(cells.rows, self._wrapped_category)
         for idx, row in enumerate(rows):
             self.last_line = max(self.last_line, row[-1].line)
             at_end = idx == len(rows) - 1
@@ -144,6 +146,12 @@ class FactsReader:
         self._facts_row(toks, file_end)
 
     # -- facts -------------------------------------------------------------------------
+    def _wrapped_category(self, a: str, b: str) -> bool:
+        """'项目完成' | '指标': a category cell wrapped over two rows."""
+        a, b = norm(a), norm(b)
+        return b in ("指标", "目标") and not self.v.looks_like_category(a) and self.v.label(a + b)[0] is None \
+            and len(a) <= 10 and self.v.looks_like_category(a + b) and not re.search(r"[\d%]", a)
+
     def _field_cell(self, text: str) -> bool:
         """'资金拨付对象：…', '项目实施进度：…': a labelled field printed after the indicator table
         (a label the form does not list, then its colon), never an indicator."""
@@ -434,6 +442,9 @@ class FactsReader:
         line = tok.line
         if key == "unit_decl":
             return
+        if lab.loose:
+            self.note("warning", "LABEL_LOOSE", f"栏目“{lab.text}”不在表单的栏目表中，按“{lab.loose}”读取；请核对", line,
+                      field=_FIELD_OF.get(key, key), source=f"{lab.text}: {value}" if value else lab.text)
         if key in ("section", "composition", "heads", "long_term", "annual", "money"):
             self._flush_money_group(key)
             if key == "composition":

@@ -12,6 +12,9 @@ from ..fieldtext import split_code
 from .rows import NATURES, OPERATORS, Placed, Role, Tok, align, compose_target
 from .vocab import Label, Vocab, norm
 
+# a 一级 by its word shape: a framework stem (产出, 效益, 满意度 …) with at most 项目 before it
+_LEVEL1_SHAPE = re.compile(r"^(?:项目)?(?:产出|效益|完成|满意度)(?:指标|目标)$")
+
 
 class Levels:
     """Which category is 一级 and which 二级, row by row (merged cells, tables whose 一级 sits
@@ -35,6 +38,8 @@ class Levels:
             return 2 if self.shifted else 1
         if cat in v.level2:
             return 2
+        if _LEVEL1_SHAPE.match(cat):  # 项目完成指标, 项目效益指标: the provincial 一级 names
+            return 1
         return 2 if self.l1 else 1
 
     def apply(self, cats: list[str]) -> None:
@@ -248,6 +253,10 @@ class IndicatorReader:
             return
         self._emit(placed, line, keep_empty_target)
 
+    def _block_label(self, text: str) -> bool:
+        lab, _unit = self.v.label(text)
+        return lab is not None and lab.key in ("heads", "long_term", "annual") and not self.v.is_category(norm(text))
+
     def second_category_ok(self, first: str) -> bool:
         """After a 二级 category the next cell is a name, never a third category."""
         return first not in self.v.level2 or first in self.v.level1
@@ -348,6 +357,8 @@ class IndicatorReader:
             # holds at most its own 二级, so a category it took beyond that belongs to the group before
             while len(group_cats[b]) > 1 and len(group_cats[a]) < 2:
                 group_cats[a].append(group_cats[b].pop(0))
+        for cats in group_cats.values():  # the block's own label ('绩效指标') is never a level
+            cats[:] = [c for c in cats if not self._block_label(c)]
         for _g, ps in sorted(groups.items()):
             cats = group_cats[_g]
             parts: dict[str, str] = {}

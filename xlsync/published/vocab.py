@@ -38,6 +38,7 @@ class Label:
     #           composition, heads, long_term, annual
     text: str  # the label as the form spells it
     source: str | None = None  # the funding source an amount label also names
+    loose: str | None = None  # matched by principle, not by the form's list: the label it was read as
 
 
 def _memo(fn):
@@ -93,7 +94,45 @@ class Vocab:
             found = self.labels.get(base[: base.rindex("(")])
         if found is None:
             found = self._amount_label(base)
+        if found is None:
+            found = self._loose_label(base)
         return found, unit
+
+    # modifiers a label takes in front of the words the form lists (项目支出实施期, 本级预算部门)
+    _LEAD = ("项目支出", "本项目", "项目", "支出", "本级", "部门", "单位", "本年度", "本年")
+
+    def _loose_label(self, base: str) -> Label | None:
+        """A label the form does not spell, matched by principle (each such match is a review
+        item): noise inside it removed ('绩??效目标'), a known label behind a modifier
+        ('项目支出实施期'), or a known label with a word put in before its head word
+        ('主管预算部门' → 主管部门, '主管部门及其编码' → 主管部门及编码)."""
+        if not 3 <= len(base) <= 18 or re.search(r"\d|[,;。，；、%]", base):
+            return None
+        clean = re.sub(r"[?？*★☆·•_]+", "", base)
+        if clean != base and clean in self.labels:
+            return self._as_loose(self.labels[clean], base)
+        for lead in self._LEAD:
+            rest = clean[len(lead):]
+            if clean.startswith(lead) and len(rest) >= 3 and rest in self.labels:
+                return self._as_loose(self.labels[rest], base)
+        best = None
+        for known in self.longest:
+            if len(known) < 4 or len(clean) - len(known) not in (1, 2) or known[-2:] != clean[-2:] \
+                    or known[:2] != clean[:2]:
+                continue
+            it = iter(clean)
+            if all(ch in it for ch in known):  # its characters in order, with a word put in
+                lab = self.labels[known]
+                if best is not None and best.key != lab.key:
+                    return None  # two readings: not a label by principle
+                best = best or lab
+        return self._as_loose(best, base) if best is not None else None
+
+    @staticmethod
+    def _as_loose(lab: Label, text: str) -> Label | None:
+        if lab.key in ("section", "money", "composition", "heads", "long_term", "annual", "extra"):
+            return None
+        return Label(lab.key, text, lab.source, loose=lab.text)
 
     def _amount_label(self, base: str) -> Label | None:
         """An amount label the form does not spell, by its make: 本年度申请市财政预算资金,
