@@ -102,10 +102,55 @@ class FactsReader:
         # text without cell borders: a value always belongs to the label just before it
         return [Tok(c.text, c.line, c.soft, bound=self.run_together) for c in row]
 
+    glued = False  # the indicator rows run together inside each line (no cell separators)
+
+    def _glued_header(self, text: str) -> list[str] | None:
+        """'绩效指标一级指标二级指标指标内容指标值': a header row whose cells run together — the
+        roles of its words, when the whole line is header words (at least three)."""
+        t = norm(text)
+        words = sorted((h for h in self.v.headers if len(h) >= 2), key=len, reverse=True)
+        heads = [lb for lb, lab in self.v.labels.items() if lab.key == "heads"]
+        roles, pos = [], 0
+        while pos < len(t):
+            w = next((h for h in words if t.startswith(h, pos)), None)
+            if w is None:
+                w = next((h for h in sorted(heads, key=len, reverse=True) if t.startswith(h, pos)), None)
+                if w is None or roles:
+                    return None
+                pos += len(w)
+                continue
+            roles.append(self.v.headers[w])
+            pos += len(w)
+        return roles if len(roles) >= 3 and any(r in ("name", "level2") for r in roles) else None
+
+    def _glued_row(self, tok: Tok) -> None:
+        """One indicator row whose cells run together: cut at the category words and at the
+        shape of its target (`xlsync.published.runtogether`); every cut is a review item."""
+        stream, self.stream = self.stream, False
+        for cells in split_indicators(tok.text, self.v):
+            self.note("warning", "SPLIT_GUESSED", "这一行的单元格没有分隔，按指标类别和目标值的写法拆分为: "
+                      + " | ".join(c for c in cells if c) + "；请核对", tok.line,
+                      field=self.next_indicator("name"), source=tok.text)
+            self._indicator_row([Tok(c, tok.line) for c in cells if c] or [Tok("", tok.line)], False, False,
+                                len(cells) >= 2 and cells[-1] == "")
+        self.stream = stream
+
     def _row(self, row: list[Cell], file_end: bool, open_end: bool, rows, idx, keep_empty_target=False):
         toks = self._tokens(row)
         texts = [t.text for t in toks if t.text]
         single = len(texts) == 1 and len(toks) == 1
+        if single and self.section != "footer":
+            roles = self._glued_header(texts[0])
+            if roles is not None:
+                self._end_indicators()
+                self._set_roles(roles, False)
+                self._start_indicators(None)
+                self.glued = True
+                return
+            if self.glued and self.section == "indicators" and not self.v.is_footer(texts[0]) \
+                    and not self._field_cell(texts[0]) and self.v.label(texts[0])[0] is None:
+                self._glued_row(toks[0])
+                return
         if self._stream_buf is not None and not (self.stream or single):
             self._finish_header_cells()  # a row of cells after header cells one per line
         elif (self.stream or single) and self.section != "footer" and self._stream_header(toks[0]):
