@@ -14,6 +14,7 @@ STATUS_ZH = {
     "would-update": "将更新",
     "truncated": "被截断，未导入",
     "conflict": "冲突，未写入",
+    "review": "待核对",
 }
 LEVEL_ZH = {"error": "错误", "warning": "警告", "info": "说明"}
 
@@ -66,9 +67,10 @@ def render_import_report(report, store=None) -> str:
     for n in shown:
         where = f"{n.file}:{n.line}" if n.line else n.file
         lines.append(f"  [{LEVEL_ZH.get(n.level, n.level)}] {n.code} {where}: {n.message}")
+    lines.extend(_review_lines(outcomes, len(files) > 1))
     failed = [o for o in outcomes if o.status == "failed"]
     cut = [o for o in outcomes if o.status == "truncated"]
-    written = any(o.status in ("new", "updated", "unchanged") for o in outcomes)
+    written = any(o.status in ("new", "updated", "unchanged", "review") for o in outcomes)
     rest = "其余的表已导入。" if written else "没有导入任何表。"
     if failed:
         lines.append(say("TABLE_INCOMPLETE", f"{len(failed)} 张表有无法读取的内容，未导入：按上面的错误改正文本后"
@@ -78,10 +80,32 @@ def render_import_report(report, store=None) -> str:
                                             f"加 --allow-truncated 导入。" + ("" if failed else rest)))
     if any(o.status.startswith("would") for o in outcomes):
         lines.append(say("DRY_RUN", "试运行：未写入任何内容 (dry run, nothing written)。"))
+    elif store is not None and any(o.status == "review" for o in outcomes):
+        lines.append(next_step(f"xlsync export --store {store} --out-dir 工作簿文件夹   # 每个单位一个工作簿，"
+                               "待核对的单元格标了颜色，“核对”表列出每一项",
+                               "在工作簿中核对每一项：值不对就改正单元格，值对就在“核对”表的“已核对”列填 ✓",
+                               "xlsync push 工作簿文件夹/*.xlsx --store " f"{store}   # 推送后这些项即清除，历史记录核对人"))
     elif store is not None and any(o.status in ("new", "updated", "unchanged") for o in outcomes):
         lines.append(next_step(f"xlsync validate --store {store}   # 校验",
                                f"xlsync export --store {store} --out-dir 工作簿文件夹   # 每个单位一个工作簿"))
     return "\n".join(lines)
+
+
+def _review_lines(outcomes, many_files: bool) -> list[str]:
+    """The tables written 待核对: each item briefly (field, line, source text, why)."""
+    from .review import describe
+
+    held = [o for o in outcomes if o.review]
+    if not held:
+        return []
+    n = sum(len(o.review) for o in held)
+    lines = [say("REVIEW_PENDING", f"{len(held)} 张表有 {n} 处读取时不确定（猜测），已按原文写入并标为待核对，"
+                                   "请逐项核对:")]
+    for o in held:
+        where = f"{o.table.file}:{o.table.first_line}" if many_files else f"第 {o.table.first_line} 行起"
+        lines.append(f"  ■ {o.table.document.title}（{where}）")
+        lines.extend(f"    - {describe(item)}" for item in o.review)
+    return lines
 
 
 # -- plan --------------------------------------------------------------------------------
