@@ -312,7 +312,7 @@ class _Composer:
             self.row_done(3 <= i <= len(body) - 1)
         bottom = self.r - 1
         self.side_extend()
-        spec = TableSpec(table_name, top, at, bottom, headers, key, [c.key for c in cols])
+        spec = TableSpec(table_name, top, at, bottom, headers, key, [c.key for c in cols], rows=len(rows))
         self.m.tables.append(spec)
         self.name(name_key, top, at)
         self._table_validations(spec, cols)
@@ -456,5 +456,9 @@ class _Composer:
 
 def compose(doc: ProjectDocument, sf: SheetForm, title: str, index: int, tolerance: Decimal,
             lists: ListNames = ListNames()) -> SheetModel:
-    """The sheet of one project, laid out by its form."""
-    return _Composer(doc, sf, title, index, tolerance, lists).build()
+    """The sheet of one project, laid out by its form; the cells of its review items marked."""
+    from .reviewsheet import mark_model
+
+    m = _Composer(doc, sf, title, index, tolerance, lists).build()
+    mark_model(m, doc)
+    return m
