@@ -285,6 +285,15 @@ def render_sync(report, dry_run: bool = False, book=None, store=None, verbose: b
         m = c.merge
         if m and m.changed and c.status != "conflict":
             lines.append(f"    {theirs}中更新的字段: " + "、".join(field_zh(f) for f in m.changed))
+        if getattr(c, "cleared", None) and c.status != "conflict":
+            from .review import CLEARED_ZH
+            from .review import field_zh as review_field_zh
+
+            lines.append(f"    已核对，清除 {len(c.cleared)} 项待核对: " + "、".join(
+                f"{review_field_zh(i.field)}（{CLEARED_ZH[how]}）" for i, how in c.cleared))
+        left = _open_items(c, m)
+        if left and c.status != "conflict":
+            lines.append(f"    仍有 {left} 项待核对（见工作簿的“核对”表）")
         for conflict in (m.conflicts if m else []):
             lines.append(f"    冲突 {field_zh(conflict.field)} ({conflict.field}):")
             lines.append(f"      导出时: {_short(conflict.base)}")
@@ -319,6 +328,10 @@ def render_sync(report, dry_run: bool = False, book=None, store=None, verbose: b
     return "\n".join(lines)
 
 
+def _open_items(change, m) -> int:
+    return len(m.result.review) if m is not None and m.result is not None else 0
+
+
 def _tally_sync(changes) -> str:
     counts: dict[str, int] = {}
     for c in changes:
@@ -350,6 +363,13 @@ def render_log(doc_id: str, entries) -> str:
         lines.append(table(["时间", "版本 (rev)", "上一版本", "操作 (action)", "作者 (author)"],
                            [[_when(e.at), e.rev, e.previous or "(新建)", e.action,
                              getattr(e, "author", None) or "-"] for e in entries]))
+    for e in entries:
+        if getattr(e, "cleared", None):
+            from .review import CLEARED_ZH, field_zh
+
+            done = "、".join(f"{field_zh(c['field'])}（{CLEARED_ZH.get(c.get('how'), c.get('how'))}）"
+                            for c in e.cleared)
+            lines.append(f"  {_when(e.at)} {e.author or '-'} 核对并清除了 {len(e.cleared)} 项待核对: {done}")
     return "\n".join(lines)
 
 

@@ -31,8 +31,11 @@ def item_key(item: ReviewItem) -> tuple:
 
 
 def key_text(item: ReviewItem) -> str:
-    """The key as one string (the 核对 sheet keeps it in a hidden column)."""
-    return "\x1f".join("" if v is None else str(v) for v in item_key(item))
+    """The key as one string (the 核对 sheet keeps it in a hidden column): JSON, which a cell
+    holds as it is."""
+    import json
+
+    return json.dumps(list(item_key(item)), ensure_ascii=False, separators=(",", ":"))
 
 
 def field_zh(path: str) -> str:
