@@ -34,6 +34,7 @@ CODES: dict[str, str] = {
     "TARGET_MISSING": "目标值为空",
     "WEIGHT_TOTAL": "指标分值合计不符",
     "TARGET_DESCRIPTIVE": "目标值是描述性文字",
+    "REVIEW_PENDING": "读取时不确定，待核对",
 }
 
 FIELD_ZH = KEY_ZH | {"year": "年度"}  # document key → its name in messages

@@ -344,9 +344,13 @@ def render_list(rows) -> str:
     units = {r["unit_code"] for r in rows}
     lines = [f"{len(rows)} 个项目 (projects)，{len(units)} 个单位 (units)。"]
     if rows:
-        lines.append(table(["项目编号 (id)", "年度", "单位", "本年度金额(元)", "项目名称"],
-                           [[r["id"], r["year"], r["unit_code"], money(r["year_amount"]), r["name"]]
-                            for r in rows], right=[3]))
+        lines.append(table(["项目编号 (id)", "年度", "单位", "本年度金额(元)", "待核对", "项目名称"],
+                           [[r["id"], r["year"], r["unit_code"], money(r["year_amount"]), r.get("review", 0),
+                             r["name"]] for r in rows], right=[3, 4]))
+    held = [r for r in rows if r.get("review")]
+    if held:
+        lines.append(say("REVIEW_PENDING", f"{len(held)} 个项目共 {sum(r['review'] for r in held)} 项待核对："
+                                           "导出工作簿，在“核对”表逐项核对后推送"))
     return "\n".join(lines)
 
 

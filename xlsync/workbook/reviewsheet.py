@@ -27,6 +27,7 @@ TOP = 4  # the header row
 NOTHING = "没有待核对的事项 (nothing to review)"
 HOW = ("核对方法：值不对，就在项目表中改正标色的单元格；值对，就在本表“已核对”列填 ✓。"
        "推送（xlsync push 或“推送”按钮）后，改过或勾选的事项即清除，历史中记下核对人。")
+NOTE_HEAD = "待核对 "  # how the note on a marked cell begins
 _NOT_TICKED = {"", "否", "未核对", "FALSE", "0", "×", "✗", "N", "NO"}
 
 
@@ -72,7 +73,7 @@ def _coord(r: int, c: int) -> str:
 
 def note(item: ReviewItem) -> str:
     """The note on a marked cell."""
-    lines = [f"待核对 [{item.code}]：{item.message}"]
+    lines = [f"{NOTE_HEAD}[{item.code}]：{item.message}"]
     if item.source is not None:
         where = f"第 {item.line} 行" if item.line else (item.location or "")
         lines.append(f"原文{f'（{where}）' if where else ''}：{item.source}")
@@ -211,7 +212,8 @@ def unmark(ws, coord: str, fill: str | None) -> None:
     for c in _box(ws, coord):
         c.fill = _fill(fill)
     cell = ws[coord]
-    if cell.comment is not None and cell.comment.author == L.REVIEW_AUTHOR:
+    if cell.comment is not None and (cell.comment.author == L.REVIEW_AUTHOR  # Calc drops authors:
+                                     or cell.comment.text.startswith(NOTE_HEAD)):  # ours by its text
         cell.comment = None
 
 
