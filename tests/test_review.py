@@ -152,6 +152,9 @@ def test_export_marks_each_cell_and_lists_every_item_on_the_review_sheet(review_
     assert "[MONEY_UNIT_ASSUMED]" in rows[0]["why"] and rows[2]["cell"] is None
     assert {r["id"] for r in rows} == {doc_id}
     assert ws.cell(TOP, TICK_COL).value == "已核对" and ws.column_dimensions["J"].hidden
+    index = wb[L.INDEX_SHEET]
+    assert [index.cell(r, L.INDEX_STATUS_COL).value for r in range(8, 20)
+            if index.cell(r, L.INDEX_ID_COL).value == doc_id] == ["待核对 3 项"]
     sheet = _sheet(wb, NAME)
     amount = sheet[_cell_of(sheet, "year_amount")]
     assert rows[0]["cell"] == amount.coordinate
@@ -327,3 +330,21 @@ def test_copying_a_workbook_keeps_its_review_sheet_readable(review_store, tmp_pa
 
     content = read_workbook(copy)
     assert content.review_sheet and content.ticked == {}
+
+
+@given(st.lists(_items, max_size=5, unique_by=item_key), st.data())
+def test_an_item_is_cleared_by_a_tick_or_an_edit_of_its_field_and_only_then(items, data):
+    from xlsync.document import new_document
+    from xlsync.review import clear, key_text
+
+    base = new_document(year=2020, unit_code="095001", name="项目", review=items,
+                        indicators=[{"level1": "产出", "level2": "数量", "name": "n", "target": "1"}])
+    ticks = data.draw(st.sets(st.sampled_from([key_text(i) for i in items]))) if items else set()
+    edit = data.draw(st.booleans())
+    doc = base.model_copy(update={"name": "改过的名称"}) if edit else base
+    out, cleared = clear(base, doc, ticks)
+    gone = {item_key(i) for i, _how in cleared}
+    for i in items:
+        expect = key_text(i) in ticks or (edit and i.field == "name")
+        assert (item_key(i) in gone) == expect
+    assert [item_key(i) for i in out.review] == [item_key(i) for i in items if item_key(i) not in gone]
