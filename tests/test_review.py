@@ -348,3 +348,21 @@ def test_an_item_is_cleared_by_a_tick_or_an_edit_of_its_field_and_only_then(item
         expect = key_text(i) in ticks or (edit and i.field == "name")
         assert (item_key(i) in gone) == expect
     assert [item_key(i) for i in out.review] == [item_key(i) for i in items if item_key(i) not in gone]
+
+
+def test_convert_reports_a_text_file_with_guesses_as_review_and_exits_1(tmp_path, seed_tables, seed_path):
+    from xlsync.convert import ConvertReport, _Parsed, _Seen, _write_text
+    from xlsync.ingest import TableOutcome, needs_review
+
+    t = seed_tables[0]
+    guessed = type(t)(**{**t.__dict__, "document": _with_items(t.document)})
+    report = ImportReport(files=[str(seed_path)],
+                          outcomes=[needs_review(TableOutcome(guessed, "would-write")),
+                                    TableOutcome(seed_tables[1], "would-write")])
+    assert report.exit_code == 1 and len(report.outcomes[0].review) == 3  # a dry read says so too
+    store = Store(tmp_path / "store")
+    outcome = _write_text(_Parsed(seed_path, "text", report), store, _Seen())
+    assert outcome.status == "review" and outcome.changed and "1 张表有 3 处待核对" in outcome.detail
+    assert ConvertReport(files=[outcome]).exit_code == 1
+    again = _write_text(_Parsed(seed_path, "text", report), store, _Seen())
+    assert again.status == "review" and not again.changed  # nothing new: its workbook is not rewritten
