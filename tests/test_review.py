@@ -292,7 +292,7 @@ def test_review_pending_is_a_warning_a_profile_can_raise(review_store):
     found = [f for f in validate_documents([doc]) if f.code == "REVIEW_PENDING"]
     assert [f.severity for f in found] == ["warning"] * 3
     found = [f for f in found if f.field == "year_amount"]
-    assert found[0].message.startswith("项目本年度金额：金额没有写单位") and "原文“5.00”，第 14 行" in found[0].message
+    assert found[0].message.startswith("“项目本年度金额”待核对：金额没有写单位") and "原文“5.00”，第 14 行" in found[0].message
     strict = load_profile("seed")
     strict.severity["REVIEW_PENDING"] = "error"
     try:
