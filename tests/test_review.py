@@ -366,3 +366,26 @@ def test_convert_reports_a_text_file_with_guesses_as_review_and_exits_1(tmp_path
     assert ConvertReport(files=[outcome]).exit_code == 1
     again = _write_text(_Parsed(seed_path, "text", report), store, _Seen())
     assert again.status == "review" and not again.changed  # nothing new: its workbook is not rewritten
+
+
+def test_validate_marks_and_review_marks_come_off_in_either_order(review_store, tmp_path):
+    store, _doc_id = review_store
+    book = export(store, tmp_path / "b.xlsx")[0]
+
+    def check():
+        from xlsync.checking import validate_workbooks
+
+        validate_workbooks([book], None, write_back=True)
+
+    check()  # 校验结果 marks the cells to review too (REVIEW_PENDING)
+    target = next(r["cell"] for r in _sheet_rows(load_workbook(book)[L.REVIEW_SHEET]) if r["field"].startswith("绩效指标"))
+    _edit_and_tick(book)
+    push(book, store, None)
+    check()  # the cleared cell is not marked for review again by either
+    wb = load_workbook(book)
+    sheet = _sheet(wb, NAME)
+    amount = sheet[_cell_of(sheet, "year_amount")]  # the new amount differs from 项目构成: an error
+    assert amount.fill.fgColor.rgb[-6:] == "FFC7CE" and "REVIEW_PENDING" not in amount.comment.text
+    ticked = sheet[target]
+    assert ticked.fill.fill_type is None and ticked.comment is None
+    assert [r["field"] for r in _sheet_rows(wb[L.REVIEW_SHEET])] == ["整张表"]
