@@ -276,6 +276,11 @@ def _show_review(book, by_title, content, docs: dict) -> None:
     else:
         out = book.sheets.add(L.REVIEW_SHEET, after=book.sheets[0])
     _write(out, "A1", values)
+    for (r, c), target in model.links.items():
+        try:
+            out[f"{chr(64 + c)}{r}"].add_hyperlink(f"#{target}", str(model.cells[(r, c)][0]))
+        except (NotImplementedError, AttributeError):
+            pass
 
 
 def _write_meta(book, entries) -> None:
