@@ -389,3 +389,21 @@ def test_validate_marks_and_review_marks_come_off_in_either_order(review_store, 
     ticked = sheet[target]
     assert ticked.fill.fill_type is None and ticked.comment is None
     assert [r["field"] for r in _sheet_rows(wb[L.REVIEW_SHEET])] == ["整张表"]
+
+
+def test_an_empty_field_to_review_gets_a_cell_to_fill_and_filling_it_clears_the_item(tmp_path, seed_docs):
+    doc = seed_docs[0]
+    assert doc.department_name is None  # the seed form has no cell for it
+    item = ReviewItem(code="LABEL_LOOSE", field="department_name", source="主管预算部门：市财政局", line=5,
+                      message="标签“主管预算部门”只是近似匹配“主管部门”，值未读取", proposed="市财政局")
+    store = Store(tmp_path / "store")
+    store.put(_with_items(doc, [item]), "import-text")
+    book = export(store, tmp_path / "b.xlsx")[0]
+    wb = load_workbook(book)
+    sheet = _sheet(wb, doc.name)
+    cell = _cell_of(sheet, "department_name")
+    assert _sheet_rows(wb[L.REVIEW_SHEET])[0]["cell"] == cell
+    sheet[cell] = "市财政局"
+    wb.save(book)
+    push(book, store, None)
+    assert store.get(doc.id).department_name == "市财政局" and store.get(doc.id).review == []

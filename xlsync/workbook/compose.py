@@ -386,7 +386,8 @@ class _Composer:
     def other(self) -> None:
         """Keys this form does not show, when they hold something: nothing is dropped."""
         placed = self.placed
-        scalars = [k for k in SCALARS if k not in placed and getattr(self.doc, k) is not None]
+        to_review = {i.field for i in self.doc.review}  # an empty value to check gets a cell to fill
+        scalars = [k for k in SCALARS if k not in placed and (getattr(self.doc, k) is not None or k in to_review)]
         lists = [k for k in LISTS if k not in placed and getattr(self.doc, k)]
         if not scalars and not lists:
             return
