@@ -407,3 +407,18 @@ def test_an_empty_field_to_review_gets_a_cell_to_fill_and_filling_it_clears_the_
     wb.save(book)
     push(book, store, None)
     assert store.get(doc.id).department_name == "市财政局" and store.get(doc.id).review == []
+
+
+def test_consolidation_counts_open_items_per_project(review_store, tmp_path):
+    store, _doc_id = review_store
+    out = tmp_path / "汇总.xlsx"
+    result = CliRunner().invoke(cli, ["consolidate", "--store", str(store.root), "-o", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    wb = load_workbook(out, data_only=True)
+    rows = list(wb["项目清单"].iter_rows(values_only=True))
+    head = next(r for r in rows if r[0] == "序号")
+    body = [r for r in rows[rows.index(head) + 1:] if r[0] is not None and isinstance(r[0], int)]
+    counts = {r[head.index("项目名称")]: r[head.index("待核对")] for r in body}
+    assert counts[NAME] == 3 and sum(v or 0 for v in counts.values()) == 3
+    codes = [v for r in wb["校验"].iter_rows(values_only=True) for v in r if v == "REVIEW_PENDING"]
+    assert len(codes) == 3
