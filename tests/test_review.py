@@ -422,3 +422,22 @@ def test_consolidation_counts_open_items_per_project(review_store, tmp_path):
     assert counts[NAME] == 3 and sum(v or 0 for v in counts.values()) == 3
     codes = [v for r in wb["校验"].iter_rows(values_only=True) for v in r if v == "REVIEW_PENDING"]
     assert len(codes) == 3
+
+
+def test_the_add_in_pull_writes_the_review_sheet_with_a_new_item(review_store, tmp_path):
+    store, doc_id = review_store
+    book = export(store, tmp_path / "b.xlsx")[0]
+    wb = load_workbook(book)
+    wb["目录"]["C5"] = str(store.root)
+    wb.save(book)
+    new = ReviewItem(code="LABEL_LOOSE", field="owner", source="负责人（签字）", line=8, message="标签近似匹配")
+    current = store.get(doc_id)
+    store.put(current.model_copy(update={"review": [*current.review, new]}), "import-text")
+    xl = xw.Book(json=payload_from_xlsx(book))
+    excel.pull(xl)
+    actions = xl.json()["actions"]
+    sheet = [a for a in actions if a["func"] == "setValues" and a["values"]
+             and any("待核对事项" in str(v) for v in a["values"][0])]
+    assert sheet and [row[2] for row in sheet[0]["values"] if row[ID_COL - 1] == f"'{doc_id}"][-1] == "'项目负责人"
+    colors = [a["args"] for a in actions if a["func"] == "setRangeColor"]
+    assert colors.count(["#" + style.REVIEW_COLOR]) == 3  # the two open items with cells, and the new one
