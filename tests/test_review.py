@@ -257,13 +257,21 @@ def test_untouched_items_stay_and_a_tick_survives_nothing_else(review_store, tmp
 def test_pull_brings_items_a_reimport_added_onto_the_review_sheet(review_store, tmp_path):
     store, doc_id = review_store
     book = export(store, tmp_path / "b.xlsx")[0]
+    wb = load_workbook(book)
+    ws = wb[L.REVIEW_SHEET]
+    ws.cell(next(r["row"] for r in _sheet_rows(ws) if r["field"] == "整张表"), TICK_COL).value = "✓"
+    wb.save(book)  # ticked, not yet pushed: the pull keeps the tick
     new = ReviewItem(code="LABEL_LOOSE", field="owner", source="负责人（签字）", line=8, message="标签近似匹配")
     current = store.get(doc_id)
     store.put(current.model_copy(update={"review": [*current.review, new]}), "import-text")
     report = pull(book, store, None)
     assert report.written and not report.conflicts
     wb = load_workbook(book)
-    assert [r["field"] for r in _sheet_rows(wb[L.REVIEW_SHEET])][-1] == "项目负责人"
+    ws = wb[L.REVIEW_SHEET]
+    assert [r["field"] for r in _sheet_rows(ws)][-1] == "项目负责人"
+    assert [ws.cell(r["row"], TICK_COL).value for r in _sheet_rows(ws)] == [None, None, "✓", None]
+    push(book, store, None)
+    assert [i.field for i in store.get(doc_id).review] == [AMOUNT.field, TARGET.field, "owner"]
     sheet = _sheet(wb, NAME)
     assert sheet[_cell_of(sheet, "owner")].fill.fgColor.rgb[-6:] == style.REVIEW_COLOR
 

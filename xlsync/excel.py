@@ -267,7 +267,7 @@ def _show_review(book, by_title, content, docs: dict) -> None:
                 except (NotImplementedError, AttributeError):
                     pass
     first = next(iter(docs.values()))
-    model = compose_review(rows, first.unit_name or first.unit_code, first.year)
+    model = compose_review(rows, first.unit_name or first.unit_code, first.year, content.ticked)
     values = [[model.cells.get((r, c), (None, ""))[0] for c in range(1, len(model.widths) + 1)]
               for r in range(1, model.last_row + 1)]
     if previous is not None:

@@ -114,8 +114,11 @@ def mark_model(m: SheetModel, doc: ProjectDocument) -> None:
 
 
 # -- the 核对 sheet ------------------------------------------------------------------------
-def compose_review(rows: list[ReviewRow], unit: str | None, year) -> SheetModel:
-    """The 核对 sheet: one line per open item, a link to its project and its cell."""
+def compose_review(rows: list[ReviewRow], unit: str | None, year,
+                   ticks: dict[str, set[str]] | None = None) -> SheetModel:
+    """The 核对 sheet: one line per open item, a link to its project and its cell. ticks:
+    project id → keys of items ticked on the sheet this one replaces (a pull keeps them)."""
+    ticks = ticks or {}
     from .book import quote
 
     m = SheetModel(L.REVIEW_SHEET, list(WIDTHS), "landscape", title_rows=TOP, freeze_row=TOP + 1)
@@ -133,7 +136,8 @@ def compose_review(rows: list[ReviewRow], unit: str | None, year) -> SheetModel:
         item = row.item
         values = [(i, "number"), (row.doc.name or row.doc.title, "link"), (field_zh(item.field), "text"),
                   (row.cell, "link" if row.cell else "text"), (item.source, "text"), (item.line, "number"),
-                  (f"{item.message} [{item.code}]", "text"), (item.proposed, "text"), (None, "text"),
+                  (f"{item.message} [{item.code}]", "text"), (item.proposed, "text"),
+                  ("✓" if key_text(item) in ticks.get(row.doc.id, ()) else None, "text"),
                   (row.doc.id, "text"), (key_text(item), "text"),
                   (cell_ref(row.sheet, row.cell) if row.cell else None, "text"), (row.fill, "text")]
         for j, (v, s) in enumerate(values, 1):
@@ -238,7 +242,7 @@ def refresh_openpyxl(wb, path, shown: list[tuple[str, ProjectDocument]], compose
     from .writer import render_openpyxl
 
     had = L.REVIEW_SHEET in wb.sheetnames
-    previous = read_review(wb[L.REVIEW_SHEET])[1] if had else []
+    ticks, previous = read_review(wb[L.REVIEW_SHEET]) if had else ({}, [])
     in_place = {t for t, _d in shown if t not in composed}
     for sheet, coord, fill in previous:
         if sheet in in_place and sheet in wb.sheetnames:
@@ -269,4 +273,4 @@ def refresh_openpyxl(wb, path, shown: list[tuple[str, ProjectDocument]], compose
     if rows or had:
         at = wb.sheetnames.index(L.INDEX_SHEET) + 1 if L.INDEX_SHEET in wb.sheetnames else 0
         ws = wb.create_sheet(L.REVIEW_SHEET, at)
-        render_openpyxl(wb, ws, compose_review(rows, unit, year))
+        render_openpyxl(wb, ws, compose_review(rows, unit, year, ticks))
