@@ -156,11 +156,6 @@ def compose_review(rows: list[ReviewRow], unit: str | None, year,
     return m
 
 
-def rows_of(review_rows: list[ReviewRow]) -> list[ReviewRow]:
-    """The rows in sheet order (as the project sheets come), items in document order."""
-    return list(review_rows)
-
-
 # -- reading it back -----------------------------------------------------------------------
 def _header(ws) -> int | None:
     for r in range(1, 10):
