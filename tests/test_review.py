@@ -449,3 +449,27 @@ def test_the_add_in_pull_writes_the_review_sheet_with_a_new_item(review_store, t
     assert sheet and [row[2] for row in sheet[0]["values"] if row[ID_COL - 1] == f"'{doc_id}"][-1] == "'项目负责人"
     colors = [a["args"] for a in actions if a["func"] == "setRangeColor"]
     assert colors.count(["#" + style.REVIEW_COLOR]) == 3  # the two open items with cells, and the new one
+
+
+def test_a_national_round_trip_clears_the_edited_funding_amount_and_keeps_the_indicator(tmp_path):
+    doc = national_docs()[0]
+    items = [ReviewItem(code="MONEY_UNIT_ASSUMED", field="funding[0].year_amount", source="20.00", line=9,
+                        message="单位取自表头“万元”"),
+             ReviewItem(code="INDICATOR_ROWS_MISMATCH", field="indicators[1].target", source="≥90%", line=25,
+                        message="指标行数与目标值个数不一致")]
+    store = Store(tmp_path / "store")
+    store.put(_with_items(doc, items), "import-text")
+    book = export(store, tmp_path / "n.xlsx")[0]
+    wb = load_workbook(book)
+    rows = _sheet_rows(wb[L.REVIEW_SHEET])
+    sheet = _sheet(wb, doc.name)
+    sheet[rows[0]["cell"]] = 200000
+    wb.save(book)
+    push(book, Store(store.root, author="县财政局"), None)
+    after = store.get(doc.id)
+    assert after.funding[0].year_amount == "200000.00" and [i.field for i in after.review] == ["indicators[1].target"]
+    wb = load_workbook(book)
+    sheet = _sheet(wb, doc.name)
+    assert [r["cell"] for r in _sheet_rows(wb[L.REVIEW_SHEET])] == [rows[1]["cell"]]
+    assert sheet[rows[1]["cell"]].fill.fgColor.rgb[-6:] == style.REVIEW_COLOR
+    assert sheet[rows[0]["cell"]].fill.fgColor.rgb[-6:] != style.REVIEW_COLOR
