@@ -222,6 +222,11 @@ def test_editing_one_cell_and_ticking_another_clears_both_and_the_history_names_
     report = push(book, clerk, None)
     change = next(c for c in report.changes if c.id == doc_id)
     assert change.status == "updated" and sorted(h for _i, h in change.cleared) == ["edited", "ticked"]
+    from xlsync.render import render_sync
+
+    text = render_sync(report, book=book, store=store.root)
+    assert "已核对，清除 2 项待核对: 项目本年度金额（已修改单元格）、绩效指标 第3行 目标值（已勾选核对）" in text
+    assert "仍有 1 项待核对（见工作簿的“核对”表）" in text
     _check_cleared(store, doc_id, book, "王会计")
     pending = [f for f in validate_documents([store.get(doc_id)]) if f.code == "REVIEW_PENDING"]
     assert [(f.field, f.severity) for f in pending] == [("(document)", "warning")]
