@@ -261,3 +261,22 @@ def test_user_commands_refuse_bad_input(tmp_path):
     assert CliRunner().invoke(cli, ["user", "add", "x", "--unit", "1", "--users", str(users)]).exit_code == 2
     shutil.copy(users, tmp_path / "copy.json")
     assert (users.stat().st_mode & 0o777) == 0o600
+
+
+def test_a_ticked_review_item_is_cleared_by_the_served_push_and_the_history_names_the_user(client, office, tmp_path):
+    from xlsync.document import ReviewItem
+
+    store, _users, tokens, _book = office
+    doc = [d for d in store.documents(unit="095002")[0] if d.name == "服务大厅建设费"][0]
+    item = ReviewItem(code="LABEL_LOOSE", field="owner", source="负责人", line=7, message="标签近似匹配")
+    store.put(doc.model_copy(update={"review": [item]}), "import-text")
+    book = export(store, tmp_path / "r.xlsx", PROFILE, unit="095002")[0]
+    wb = load_workbook(book)
+    ws = wb["核对"]
+    ws.cell(5, 9).value = "✓"  # 已核对 on the one item
+    wb.save(book)
+    r = client.post(PUSH, json=payload_from_xlsx(book), headers=_auth(tokens["alice"]))
+    assert r.status_code == 200, r.text
+    assert store.get(doc.id).review == []
+    last = store.log(doc.id)[-1]
+    assert last.author == "alice" and [(c["field"], c["how"]) for c in last.cleared] == [("owner", "ticked")]

@@ -92,8 +92,9 @@ def import_text_cmd(files, store_dir, dry_run, form, unit_code, unit_name, year,
     """Import published tables (text pulled out of PDF/Word/web pages) into the store.
 
     Every layout is read: the Zhengzhou form, the national 申报表/审批表 family and an office's
-    own form file. Exit 0: all written; 1: a table is incomplete or cut off (the others are
-    written); 2: a file could not be read (the others are imported); 3: a table conflicts
+    own form file. Exit 0: all written, nothing guessed; 1: a table is incomplete or cut off
+    (the others are written), or needs review (待核对: written, with what the reader guessed
+    to check); 2: a file could not be read (the others are imported); 3: a table conflicts
     with changes made in the store since its last import.
     """
     from .ingest import import_text
@@ -137,7 +138,7 @@ def list_cmd(store_dir, unit, year, fmt) -> None:
     docs, errors = Store(store_dir).documents(unit=unit, year=year)
     rows = [
         {"id": d.id, "year": d.year, "unit_code": d.unit_code, "name": d.name,
-         "year_amount": d.year_amount, "rev": revision(d)}
+         "year_amount": d.year_amount, "rev": revision(d), "review": len(d.review)}
         for d in docs
     ]
     if fmt == "json":

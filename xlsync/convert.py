@@ -19,16 +19,18 @@ WORKBOOKS = (".xlsx", ".xlsm")
 TEXTS = (".txt", ".md", ".text")
 PRELOAD = ["xlsync.convert", "xlsync.ingest", "xlsync.published", "xlsync.workbook.reader",
            "xlsync.workbook.writer", "xlsync.validators.profiles", "openpyxl"]
-STATUS_ZH = {"written": "已写入", "unchanged": "未变", "conflict": "冲突", "failed": "失败"}
+STATUS_ZH = {"written": "已写入", "unchanged": "未变", "conflict": "冲突", "failed": "失败",
+             "review": "待核对"}
 
 
 @dataclass
 class FileOutcome:
     file: str
     kind: str  # text | workbook | output
-    status: str  # written | unchanged | conflict | failed
+    status: str  # written | unchanged | conflict | failed | review (written, with guesses to check)
     detail: str = ""
     units: set = field(default_factory=set)  # (unit_code, year) it brought projects of
+    changed: bool | None = None  # whether the store changed (None: status is "written")
 
     def as_dict(self) -> dict:
         return {"file": self.file, "kind": self.kind, "status": self.status, "detail": self.detail}
@@ -41,9 +43,9 @@ class ConvertReport:
 
     @property
     def exit_code(self) -> int:
-        """1 when a file failed, 3 when one was a conflict, else 0."""
+        """1 when a file failed or needs review (待核对), 3 when one was a conflict, else 0."""
         every = self.files + self.outputs
-        if any(o.status == "failed" for o in every):
+        if any(o.status in ("failed", "review") for o in every):
             return 1
         return 3 if any(o.status == "conflict" for o in every) else 0
 
@@ -150,12 +152,17 @@ def _write_text(parsed: _Parsed, store, seen: _Seen) -> FileOutcome:
         fields = sorted({c.field for r in stale for c in r.merge.conflicts})
         return FileOutcome(name, "text", "conflict",
                            f"{len(stale)} 张表与存储中后来的修改冲突（{', '.join(fields)}），这些表未写入")
-    changed = sum(r.status in ("new", "updated") for r in results)
+    changed = sum((r.written or r.status) in ("new", "updated") for r in results)
     units = {(d.unit_code, d.year) for d in good}
     detail = f"{len(good)} 张表，{changed} 张有变化"
+    held = [r for r in results if r.review]
     if failed:
         lines = [f"第 {o.table.first_line} 行的表不完整" for o in failed]
         return FileOutcome(name, "text", "failed", detail + "；" + "，".join(lines) + "，未导入", units)
+    if held:
+        items = sum(len(r.review) for r in held)
+        return FileOutcome(name, "text", "review", detail + f"；{len(held)} 张表有 {items} 处待核对"
+                           "（在导出的工作簿中核对后推送）", units, changed=bool(changed))
     return FileOutcome(name, "text", "written" if changed else "unchanged", detail, units)
 
 
@@ -264,7 +271,8 @@ def convert(paths: Iterable[Path], out_dir: Path, store_dir: Path | None = None,
                     outcome = FileOutcome(str(parsed.path), parsed.kind, "failed", str(exc))
             parsed_all[i] = None  # its documents are in the store now
             for unit in outcome.units:
-                changed[unit] = changed.get(unit, False) or outcome.status == "written"
+                changed[unit] = changed.get(unit, False) or (
+                    outcome.status == "written" if outcome.changed is None else outcome.changed)
             report.files.append(outcome)
             step()
             for unit in sorted((u for u in units_of[i] if last[u] == i and u in changed),

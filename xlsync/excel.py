@@ -233,6 +233,56 @@ def _show(book, grids_by_title, sheet_title: str, doc, tolerance) -> None:
         _write(book.sheets[sheet_title], coord, rows)
 
 
+def _show_review(book, by_title, content, docs: dict) -> None:
+    """The open review items after a push or pull: the previous 核对 sheet's marks taken off,
+    each open item's cell marked (fill and note), the 核对 sheet written anew."""
+    from .workbook import style
+    from .workbook.reviewsheet import ReviewRow, compose_review, note, read_review
+
+    previous = by_title.get(L.REVIEW_SHEET)
+    if previous is None and not any(d.review for d in docs.values()):
+        return
+    for sheet, cell, fill in read_review(previous)[1] if previous is not None else ():
+        if sheet in by_title:
+            rng = book.sheets[sheet][cell]
+            rng.color = f"#{fill}" if fill else None
+            try:
+                if rng.note is not None:
+                    rng.note.delete()
+            except (NotImplementedError, AttributeError):
+                pass
+    rows = []
+    for sp in content.projects:
+        doc = docs.get(sp.sheet)
+        for item in doc.review if doc is not None else ():
+            loc = sp.provenance.get(item.field)
+            cell = loc.cell if loc is not None else None
+            rows.append(ReviewRow(sp.sheet, doc, item, cell,
+                                  _template_fill(by_title.get(sp.sheet), cell) if cell else None))
+            if cell:
+                rng = book.sheets[sp.sheet][cell]
+                rng.color = f"#{style.REVIEW_COLOR}"
+                try:
+                    rng.add_note(note(item))
+                except (NotImplementedError, AttributeError):
+                    pass
+    first = next(iter(docs.values()))
+    model = compose_review(rows, first.unit_name or first.unit_code, first.year, content.ticked)
+    values = [[model.cells.get((r, c), (None, ""))[0] for c in range(1, len(model.widths) + 1)]
+              for r in range(1, model.last_row + 1)]
+    if previous is not None:
+        out = book.sheets[L.REVIEW_SHEET]
+        out.clear_contents()
+    else:
+        out = book.sheets.add(L.REVIEW_SHEET, after=book.sheets[0])
+    _write(out, "A1", values)
+    for (r, c), target in model.links.items():
+        try:
+            out[f"{chr(64 + c)}{r}"].add_hyperlink(f"#{target}", str(model.cells[(r, c)][0]))
+        except (NotImplementedError, AttributeError):
+            pass
+
+
 def _write_meta(book, entries, first_row: list | None = None) -> None:
     from .workbook.book import meta_rows
 
@@ -284,6 +334,7 @@ def push(book, force: bool = False, store=None, units=None, user: str | None = N
             if stage_row is None and revision(sp.document) != revision(results[sp.document.id]):
                 _show(book, by_title, sp.sheet, results[sp.document.id], tolerance)
         _write_meta(book, [(sp.sheet, results[sp.document.id]) for sp in content.projects], stage_row)
+        _show_review(book, by_title, content, {sp.sheet: results[sp.document.id] for sp in content.projects})
     report(book, render_sync(report_))
     return report_
 
@@ -310,6 +361,7 @@ def pull(book, force: bool = False, store=None, units=None, user: str | None = N
             if title is not None and changed:
                 _show(book, by_title, title, doc, tolerance)
         _write_meta(book, [(t, b) for t, _d, b, _c in projects if t is not None])
+        _show_review(book, by_title, content, {t: d for t, d, _b, _c in projects if t is not None})
         report_.written = True
     report(book, render_sync(report_))
     return report_

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from .document import ProjectDocument, revision, unit_folder, year_folder
 from .errors import Location, StoreError, WorkbookError, XlsyncError
+from .review import clear as clear_review
+from .review import cleared_record, item_key
 from .store import Store
 from .sync import Merge, merge
 
@@ -24,6 +26,7 @@ class ProjectChange:
     name: str
     status: str  # new | updated | unchanged | conflict
     merge: Merge | None = None
+    cleared: list = field(default_factory=list)  # (review item, how): what the user looked at
 
     def as_dict(self) -> dict:
         m = self.merge
@@ -33,6 +36,7 @@ class ProjectChange:
             "conflicts": [c.as_dict() for c in m.conflicts] if m else [],
             "forced": [c.as_dict() for c in m.forced] if m else [],
             "two_way": m.two_way if m else False,
+            "cleared": [{**i.model_dump(), "how": how} for i, how in self.cleared],
         }
 
 
@@ -171,6 +175,11 @@ def push_content(content, store: Store, force: bool = False, dry_run: bool = Fal
             if not content.has_meta and current is not None and sp.unshown:
                 # the sheet says nothing about keys it does not show: keep the store's
                 doc = doc.model_copy(update={k: getattr(current, k) for k in sp.unshown})
+            # review items the user looked at (edited the cell, or ticked 已核对) are cleared
+            doc, cleared = clear_review(bases.get(sp.sheet), doc, content.ticked.get(doc.id, ()))
+            if current is not None:
+                open_now = {item_key(i) for i in current.review}
+                cleared = [(i, how) for i, how in cleared if item_key(i) in open_now]
             m = merge(bases.get(sp.sheet), doc, current, force=force)
             if m.conflicts:
                 status = "conflict"
@@ -178,14 +187,15 @@ def push_content(content, store: Store, force: bool = False, dry_run: bool = Fal
                 status = "new"
             else:
                 status = "updated" if revision(m.result) != revision(current) else "unchanged"
-            report.changes.append(ProjectChange(sp.sheet, doc.id, doc.name, status, m))
-            plans.append((m, current))
+            report.changes.append(ProjectChange(sp.sheet, doc.id, doc.name, status, m, cleared))
+            plans.append((m, current, cleared))
             results[doc.id] = m.result
         if report.conflicts or dry_run:
             return report, results
-        for m, current in plans:
+        for m, current, cleared in plans:
             if current is None or revision(m.result) != revision(current):
-                store.put(m.result, f"push {label}", None if current is None else revision(current))
+                store.put(m.result, f"push {label}", None if current is None else revision(current),
+                          cleared=cleared_record(cleared))
         report.written = True
     return report, results
 

@@ -43,9 +43,10 @@ CODES: dict[str, str] = {
     "ACTUAL_MISSING": "没有填写实际完成值",
     "RESULT_DRIFT": "指标已改动，完成情况对不上",
     "SCORING_RULES_MISSING": "规则文件没有评分规则",
+    "REVIEW_PENDING": "读取时不确定，待核对",
 }
 
-FIELD_ZH = KEY_ZH | {"year": "年度"}  # document key → its name in messages
+FIELD_ZH = KEY_ZH | {"year": "年度", "(document)": "整张表"}  # document key → its name in messages
 
 
 @dataclass
@@ -87,7 +88,8 @@ def field_zh(key: str) -> str:
     unit = "段" if base == "plan" else "行"
     sub_zh = {"target": "目标值", "name": "三级指标", "level1": "一级指标", "level2": "二级指标",
               "amount": "金额", "item": "经济科目",
-              "stated_percent": "写明比例"}.get(sub or "", sub or "")
+              "stated_percent": "写明比例", "year_amount": "本年度金额", "total_amount": "总金额",
+              "source": "来源"}.get(sub or "", sub or "")
     return f"{FIELD_ZH.get(base, base)} 第{idx}{unit}" + (f" {sub_zh}" if sub_zh else "")
 
 

@@ -24,14 +24,19 @@ from .sync import Merge, merge
 
 ACTION = "import-text"
 TEXT_ACTIONS = (ACTION, "convert")  # history actions that wrote a table as its text said
+WRITTEN = ("new", "updated", "unchanged", "review")  # the outcomes of a table that is in the store
 
 
 @dataclass
 class TableOutcome:
     table: ImportedTable
-    status: str  # new | updated | unchanged | failed | truncated | conflict | would-write | would-update
+    status: str  # new | updated | unchanged | review | failed | truncated | conflict | would-write | would-update
     rev: str | None = None
     merge: Merge | None = None
+    # a table whose stored document still has review items (guesses) is `review` (待核对):
+    # `written` says what happened in the store (new | updated | unchanged), `review` the items
+    written: str | None = None
+    review: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
         doc = self.table.document
@@ -48,6 +53,8 @@ class TableOutcome:
             "rev": self.rev,
             "conflicts": [c.as_dict() for c in self.merge.conflicts] if self.merge else [],
             "notes": [n.as_dict() for n in self.table.notes],
+            "written": self.written or (self.status if self.status in WRITTEN else None),
+            "review": [i.model_dump() for i in self.review],
         }
 
 
@@ -65,10 +72,7 @@ class ImportReport:
             return 2
         if any(o.status == "conflict" for o in self.outcomes):
             return 3
-        if any(o.status in ("failed", "truncated") for o in self.outcomes):
-            return 1
-        # a table with a guess in it is written for review (待核对), never with exit 0
-        return 1 if any(o.table.document is not None and o.table.document.review for o in self.outcomes) else 0
+        return 1 if any(o.status in ("failed", "truncated", "review") or o.review for o in self.outcomes) else 0
 
     def file_outcomes(self) -> list[tuple[str, str]]:
         """(file, outcome in words) for every file named."""
@@ -145,7 +149,7 @@ def import_text(paths: list[str | Path], store: Store | None, dry_run: bool = Fa
         elif t.truncated:
             report.outcomes.append(TableOutcome(t, "truncated"))
         elif t in writable:  # no store: reading only
-            report.outcomes.append(TableOutcome(t, "would-write"))
+            report.outcomes.append(needs_review(TableOutcome(t, "would-write")))
         else:
             report.outcomes.append(TableOutcome(t, "failed"))
     return report
@@ -153,7 +157,22 @@ def import_text(paths: list[str | Path], store: Store | None, dry_run: bool = Fa
 
 def write_table(store: Store, t: ImportedTable, dry_run: bool = False, action: str = ACTION) -> TableOutcome:
     """One table into the store (under the store's lock): new, or merged against the revision
-    its last import wrote."""
+    its last import wrote. A table whose stored document holds review items (what the reader
+    guessed, and nobody has looked at yet) comes out `review` (待核对)."""
+    return needs_review(_write_table(store, t, dry_run, action))
+
+
+def needs_review(o: TableOutcome) -> TableOutcome:
+    """`review` instead of new/updated/unchanged while the stored document has open items."""
+    doc = o.merge.result if o.merge is not None and o.merge.result is not None else o.table.document
+    if o.status in ("new", "updated", "unchanged", "would-write", "would-update") and doc is not None:
+        o.review = list(doc.review)
+        if o.review and not o.status.startswith("would"):
+            o.written, o.status = o.status, "review"
+    return o
+
+
+def _write_table(store: Store, t: ImportedTable, dry_run: bool, action: str) -> TableOutcome:
     doc = t.document
     current = store.get(doc.id) if store.exists(doc.id) else None
     if current is None:

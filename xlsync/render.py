@@ -14,6 +14,7 @@ STATUS_ZH = {
     "would-update": "将更新",
     "truncated": "被截断，未导入",
     "conflict": "冲突，未写入",
+    "review": "待核对",
 }
 LEVEL_ZH = {"error": "错误", "warning": "警告", "info": "说明"}
 
@@ -66,9 +67,10 @@ def render_import_report(report, store=None) -> str:
     for n in shown:
         where = f"{n.file}:{n.line}" if n.line else n.file
         lines.append(f"  [{LEVEL_ZH.get(n.level, n.level)}] {n.code} {where}: {n.message}")
+    lines.extend(_review_lines(outcomes, len(files) > 1))
     failed = [o for o in outcomes if o.status == "failed"]
     cut = [o for o in outcomes if o.status == "truncated"]
-    written = any(o.status in ("new", "updated", "unchanged") for o in outcomes)
+    written = any(o.status in ("new", "updated", "unchanged", "review") for o in outcomes)
     rest = "其余的表已导入。" if written else "没有导入任何表。"
     if failed:
         lines.append(say("TABLE_INCOMPLETE", f"{len(failed)} 张表有无法读取的内容，未导入：按上面的错误改正文本后"
@@ -78,10 +80,32 @@ def render_import_report(report, store=None) -> str:
                                             f"加 --allow-truncated 导入。" + ("" if failed else rest)))
     if any(o.status.startswith("would") for o in outcomes):
         lines.append(say("DRY_RUN", "试运行：未写入任何内容 (dry run, nothing written)。"))
+    elif store is not None and any(o.status == "review" for o in outcomes):
+        lines.append(next_step(f"xlsync export --store {store} --out-dir 工作簿文件夹   # 每个单位一个工作簿，"
+                               "待核对的单元格标了颜色，“核对”表列出每一项",
+                               "在工作簿中核对每一项：值不对就改正单元格，值对就在“核对”表的“已核对”列填 ✓",
+                               "xlsync push 工作簿文件夹/*.xlsx --store " f"{store}   # 推送后这些项即清除，历史记录核对人"))
     elif store is not None and any(o.status in ("new", "updated", "unchanged") for o in outcomes):
         lines.append(next_step(f"xlsync validate --store {store}   # 校验",
                                f"xlsync export --store {store} --out-dir 工作簿文件夹   # 每个单位一个工作簿"))
     return "\n".join(lines)
+
+
+def _review_lines(outcomes, many_files: bool) -> list[str]:
+    """The tables written 待核对: each item briefly (field, line, source text, why)."""
+    from .review import describe
+
+    held = [o for o in outcomes if o.review]
+    if not held:
+        return []
+    n = sum(len(o.review) for o in held)
+    lines = [say("REVIEW_PENDING", f"{len(held)} 张表有 {n} 处读取时不确定（猜测），已按原文写入并标为待核对，"
+                                   "请逐项核对:")]
+    for o in held:
+        where = f"{o.table.file}:{o.table.first_line}" if many_files else f"第 {o.table.first_line} 行起"
+        lines.append(f"  ■ {o.table.document.title}（{where}）")
+        lines.extend(f"    - {describe(item)}" for item in o.review)
+    return lines
 
 
 # -- plan --------------------------------------------------------------------------------
@@ -261,6 +285,15 @@ def render_sync(report, dry_run: bool = False, book=None, store=None, verbose: b
         m = c.merge
         if m and m.changed and c.status != "conflict":
             lines.append(f"    {theirs}中更新的字段: " + "、".join(field_zh(f) for f in m.changed))
+        if getattr(c, "cleared", None) and c.status != "conflict":
+            from .review import CLEARED_ZH
+            from .review import field_zh as review_field_zh
+
+            lines.append(f"    已核对，清除 {len(c.cleared)} 项待核对: " + "、".join(
+                f"{review_field_zh(i.field)}（{CLEARED_ZH[how]}）" for i, how in c.cleared))
+        left = _open_items(c, m)
+        if left and c.status != "conflict":
+            lines.append(f"    仍有 {left} 项待核对（见工作簿的“核对”表）")
         for conflict in (m.conflicts if m else []):
             lines.append(f"    冲突 {field_zh(conflict.field)} ({conflict.field}):")
             lines.append(f"      导出时: {_short(conflict.base)}")
@@ -295,6 +328,10 @@ def render_sync(report, dry_run: bool = False, book=None, store=None, verbose: b
     return "\n".join(lines)
 
 
+def _open_items(change, m) -> int:
+    return len(m.result.review) if m is not None and m.result is not None else 0
+
+
 def _tally_sync(changes) -> str:
     counts: dict[str, int] = {}
     for c in changes:
@@ -307,9 +344,13 @@ def render_list(rows) -> str:
     units = {r["unit_code"] for r in rows}
     lines = [f"{len(rows)} 个项目 (projects)，{len(units)} 个单位 (units)。"]
     if rows:
-        lines.append(table(["项目编号 (id)", "年度", "单位", "本年度金额(元)", "项目名称"],
-                           [[r["id"], r["year"], r["unit_code"], money(r["year_amount"]), r["name"]]
-                            for r in rows], right=[3]))
+        lines.append(table(["项目编号 (id)", "年度", "单位", "本年度金额(元)", "待核对", "项目名称"],
+                           [[r["id"], r["year"], r["unit_code"], money(r["year_amount"]), r.get("review", 0),
+                             r["name"]] for r in rows], right=[3, 4]))
+    held = [r for r in rows if r.get("review")]
+    if held:
+        lines.append(say("REVIEW_PENDING", f"{len(held)} 个项目共 {sum(r['review'] for r in held)} 项待核对："
+                                           "导出工作簿，在“核对”表逐项核对后推送"))
     return "\n".join(lines)
 
 
@@ -326,6 +367,13 @@ def render_log(doc_id: str, entries) -> str:
         lines.append(table(["时间", "版本 (rev)", "上一版本", "操作 (action)", "作者 (author)"],
                            [[_when(e.at), e.rev, e.previous or "(新建)", e.action,
                              getattr(e, "author", None) or "-"] for e in entries]))
+    for e in entries:
+        if getattr(e, "cleared", None):
+            from .review import CLEARED_ZH, field_zh
+
+            done = "、".join(f"{field_zh(c['field'])}（{CLEARED_ZH.get(c.get('how'), c.get('how'))}）"
+                            for c in e.cleared)
+            lines.append(f"  {_when(e.at)} {e.author or '-'} 核对并清除了 {len(e.cleared)} 项待核对: {done}")
     return "\n".join(lines)
 
 

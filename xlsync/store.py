@@ -70,6 +70,7 @@ class LogEntry:
     previous: str | None
     action: str
     author: str | None = None  # who wrote it: the server's user, or the OS user; absent in old logs
+    cleared: list | None = None  # review items this write cleared ({code, field, source, how}); absent: none
 
 
 def os_user() -> str | None:
@@ -290,20 +291,23 @@ class Store:
         return docs, errors
 
     # -- writing ---------------------------------------------------------------------
-    def put(self, doc: ProjectDocument, action: str = "write", expect: str | None = None) -> PutResult:
+    def put(self, doc: ProjectDocument, action: str = "write", expect: str | None = None,
+            cleared: list | None = None) -> PutResult:
         """Write one document; keep the overwritten revision in history.
 
         expect: the revision the caller based its change on; a different current revision
-        raises StoreError (someone else wrote in between).
+        raises StoreError (someone else wrote in between). cleared: the review items this
+        write clears, recorded in the history entry (xlsync.review.cleared_record).
         """
         with self.writing():
-            return self._put_locked(doc, action, expect)
+            return self._put_locked(doc, action, expect, cleared)
 
     def put_many(self, docs: Iterable[ProjectDocument], action: str = "write") -> list[PutResult]:
         with self.writing():
             return [self._put_locked(doc, action, None) for doc in docs]
 
-    def _put_locked(self, doc: ProjectDocument, action: str, expect: str | None) -> PutResult:
+    def _put_locked(self, doc: ProjectDocument, action: str, expect: str | None,
+                    cleared: list | None = None) -> PutResult:
         path = self.path_for_id(doc.id)
         data = dumps(doc)
         rev = hashlib.sha256(data).hexdigest()[:16]  # revision(doc), without dumping it twice
@@ -326,7 +330,8 @@ class Store:
         atomic_write(self.history_dir(doc.id) / f"{rev}.json", data)
         atomic_write(path, data)
         try:
-            self._append_log(doc.id, LogEntry(_now(), rev, previous, action, self.author or os_user()))
+            self._append_log(doc.id, LogEntry(_now(), rev, previous, action, self.author or os_user(),
+                                                  cleared or None))
         except StoreError as exc:
             raise StoreError(
                 f"项目 {doc.id} 已写入 {path}，但历史记录未能更新: {exc.message}；下次写入时会补记") from None
@@ -402,7 +407,7 @@ def in_scope(path: Path, unit: str | None, year: int | None) -> bool:
 
 
 def _log_line(entry: LogEntry) -> bytes:
-    record = {k: v for k, v in entry.__dict__.items() if not (k == "author" and v is None)}
+    record = {k: v for k, v in entry.__dict__.items() if not (k in ("author", "cleared") and v is None)}
     return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
 
 

@@ -1,7 +1,8 @@
 """Three-way merge of base / workbook / store documents, field by field. No I/O.
 
 A field changed on one side only takes that side's value; changed on both sides to different
-values it is a conflict. Lists (plan, 项目构成, indicators) are one field each. Without a base
+values it is a conflict. Lists (plan, 项目构成, indicators) are one field each; the review items
+merge as a set (xlsync.review.merge_items). Without a base
 (the workbook lost its hidden metadata) every difference is a conflict: a two-way comparison.
 """
 
@@ -49,6 +50,14 @@ def merge(base: ProjectDocument | None, ours: ProjectDocument, theirs: ProjectDo
     m = Merge(None, two_way=b is None)
     for key in FIELDS:
         if key in IDENTITY or o[key] == t[key]:
+            continue
+        if key == "review":  # a set: cleared items go, new ones come, never a conflict
+            from .review import merge_items
+
+            items = merge_items(base.review if base is not None else None, ours.review, theirs.review)
+            result[key] = [i.model_dump(mode="json") for i in items]
+            if result[key] != t[key]:
+                m.changed.append(key)
             continue
         if b is not None and t[key] == b[key]:
             result[key] = o[key]

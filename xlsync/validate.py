@@ -151,4 +151,21 @@ def _validate(docs, profile, provenance, sources) -> list[Finding]:
             for f in check_results(doc, profile):
                 f.location = locate(provenance.get(doc.id), f.field, sources.get(doc.id))
                 findings.append(f)
+        for f in review_pending(doc, profile):
+            f.location = locate(provenance.get(doc.id), f.field, sources.get(doc.id))
+            findings.append(f)
     return sorted(findings, key=sort_key)
+
+
+def review_pending(doc: ProjectDocument, profile) -> list[Finding]:
+    """REVIEW_PENDING for each open review item: a warning unless the profile raises it."""
+    from .review import WHOLE, field_zh
+
+    out = []
+    for item in doc.review:
+        source = f"（原文“{item.source}”{f'，第 {item.line} 行' if item.line else ''}）" if item.source else ""
+        how = "核对后" if item.field == WHOLE else "核对后改正该单元格，或"
+        message = f"“{field_zh(item.field)}”待核对：{item.message}{source}。{how}在工作簿的“核对”表勾选“已核对”，再推送"
+        out.append(make(doc, "REVIEW_PENDING", item.field, message, item.source, item.proposed,
+                        profile.severity.get("REVIEW_PENDING", "warning")))
+    return out

@@ -89,6 +89,11 @@ class ProjectRecord:
         return sum(f.severity == "error" for f in self.findings)
 
     @property
+    def review(self) -> int:
+        """Open review items (待核对): the REVIEW_PENDING findings."""
+        return sum(f.code == "REVIEW_PENDING" for f in self.findings)
+
+    @property
     def warnings(self) -> int:
         return sum(f.severity != "error" for f in self.findings)
 

@@ -227,7 +227,8 @@ def _projects(wb, fm, pic: Picture, links: Links) -> None:
     cols = [Col("序号", "int"), Col("单位名称", cap=60), Col("项目名称", cap=60), Col("资金用途", cap=16),
             Col("项目属性", cap=10, optional=True), Col("起止时间", least=10), Col("项目总金额", "money", least=12),
             Col("本年度金额", "money", least=12), Col("上年度金额", "money", least=12), Col("指标数", "int"),
-            Col("错误", "int"), Col("警告", "int"), Col("状态", least=6), Col("来源", "link", cap=30)]
+            Col("错误", "int"), Col("警告", "int"), Col("待核对", "int"), Col("状态", least=6),
+            Col("来源", "link", cap=30)]
     rows, styles = [], []
     for n, r in enumerate(pic.records, 1):
         status = (STATUS_CONFLICT if r.id in pic.conflict_ids else STATUS_ERRORS if r.errors else STATUS_READY)
@@ -235,9 +236,9 @@ def _projects(wb, fm, pic: Picture, links: Links) -> None:
         if r.start_date or r.end_date:
             span = f"{(r.start_date or '')[:7]}至{(r.end_date or '')[:7]}"
         rows.append([n, r.unit_name, r.name or r.title, r.fund_use, r.project_attribute, span, r.total_amount,
-                     r.year_amount, r.prev_year_amount, len(r.indicators), r.errors, r.warnings, status,
-                     links(r.file, r.sheet)])
-        styles.append({12: STATUS_STYLE.get(status, "")})
+                     r.year_amount, r.prev_year_amount, len(r.indicators), r.errors, r.warnings, r.review,
+                     status, links(r.file, r.sheet)])
+        styles.append({13: STATUS_STYLE.get(status, "")})
     s.table(cols, rows, styles, filter=True)
     s.finish()
 

@@ -95,7 +95,8 @@ def compose_index(entries: list[tuple[str, ProjectDocument]], unit_code, unit_na
         values = [(i, "number"), (doc.name, "link"), (doc.id, "text"),
                   (None if doc.total_amount is None else Decimal(doc.total_amount), "money"),
                   (None if doc.year_amount is None else Decimal(doc.year_amount), "money"),
-                  (status.get(doc.id, "未校验"), "text"), (title, "text")]
+                  (status.get(doc.id, f"待核对 {len(doc.review)} 项" if doc.review else "未校验"), "text"),
+                  (title, "text")]
         for j, (v, style) in enumerate(values, 1):
             m.put(r, j, v, style)
         m.links[(r, 2)] = f"{quote(title)}!A1"

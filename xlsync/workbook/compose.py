@@ -312,7 +312,7 @@ class _Composer:
             self.row_done(3 <= i <= len(body) - 1)
         bottom = self.r - 1
         self.side_extend()
-        spec = TableSpec(table_name, top, at, bottom, headers, key, [c.key for c in cols])
+        spec = TableSpec(table_name, top, at, bottom, headers, key, [c.key for c in cols], rows=len(rows))
         self.m.tables.append(spec)
         self.name(name_key, top, at)
         self._table_validations(spec, cols)
@@ -386,7 +386,8 @@ class _Composer:
     def other(self) -> None:
         """Keys this form does not show, when they hold something: nothing is dropped."""
         placed = self.placed
-        scalars = [k for k in SCALARS if k not in placed and getattr(self.doc, k) is not None]
+        to_review = {i.field for i in self.doc.review}  # an empty value to check gets a cell to fill
+        scalars = [k for k in SCALARS if k not in placed and (getattr(self.doc, k) is not None or k in to_review)]
         lists = [k for k in LISTS if k not in placed and getattr(self.doc, k)]
         if not scalars and not lists:
             return
@@ -456,5 +457,9 @@ class _Composer:
 
 def compose(doc: ProjectDocument, sf: SheetForm, title: str, index: int, tolerance: Decimal,
             lists: ListNames = ListNames()) -> SheetModel:
-    """The sheet of one project, laid out by its form."""
-    return _Composer(doc, sf, title, index, tolerance, lists).build()
+    """The sheet of one project, laid out by its form; the cells of its review items marked."""
+    from .reviewsheet import mark_model
+
+    m = _Composer(doc, sf, title, index, tolerance, lists).build()
+    mark_model(m, doc)
+    return m

@@ -9,6 +9,8 @@ META_SHEET = "_xlsync"
 LISTS_SHEET = "_lists"
 INDEX_SHEET = "目录"
 FINDINGS_SHEET = "校验结果"
+REVIEW_SHEET = "核对"  # the open review items (xlsync.workbook.reviewsheet)
+REVIEW_AUTHOR = "xlsync 核对"  # the author of the notes on cells to review (validate's are "xlsync")
 INDEX_ID_COL, INDEX_STATUS_COL = 3, 6  # 项目编号 and 状态 on the 目录 sheet
 MARKER = "xlsync-workbook"
 

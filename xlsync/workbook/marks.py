@@ -26,8 +26,11 @@ def _fill(color: str | None) -> PatternFill:
 
 
 def _own_fill(wb, sheet: str, cell: str) -> str | None:
+    """A cell's own fill, to put back later; the review mark is not (a push takes it off, and
+    while the item is open validate marks the cell REVIEW_PENDING)."""
     c = wb[sheet][cell]
-    return c.fill.fgColor.rgb if c.fill is not None and c.fill.fill_type == "solid" else None
+    own = c.fill.fgColor.rgb if c.fill is not None and c.fill.fill_type == "solid" else None
+    return None if str(own or "").upper().endswith(style.REVIEW_COLOR) else own
 
 
 def write_findings(path: str | Path, findings: list[Finding]) -> None:

@@ -19,6 +19,7 @@ class TableSpec:
     key: str           # the list it shows (composition, plan, indicators …)
     columns: list[str]  # column keys
     total_row: bool = False
+    rows: int = 0      # body rows that hold a list entry (the rest are blank rows to fill)
 
     @property
     def right(self) -> int:
@@ -78,6 +79,9 @@ class SheetModel:
     title_rows: int = 2
     freeze_row: int | None = 3
     last_row: int = 0
+    comments: dict[tuple[int, int], str] = field(default_factory=dict)  # cell notes (review items)
+    hidden_cols: list[int] = field(default_factory=list)
+    review: list = field(default_factory=list)  # reviewsheet.ReviewRow of the cells marked
 
     def put(self, r: int, c: int, value, style: str) -> None:
         self.cells[(r, c)] = (value, style)

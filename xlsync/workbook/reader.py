@@ -58,6 +58,8 @@ class WorkbookContent:
     has_meta: bool
     store_setting: str | None = None
     notes: list[str] = field(default_factory=list)
+    review_sheet: bool = False  # the workbook has a 核对 sheet
+    ticked: dict[str, set[str]] = field(default_factory=dict)  # project id → items ticked 已核对
 
     @property
     def errors(self) -> list[WorkbookError]:
@@ -448,14 +450,20 @@ def read_sheets(path, sheets, store_ref: str | None = None) -> WorkbookContent:
         return read_stage_sheets(path, sheets, meta_ws, store_setting)
     projects = []
     for ws in sheets:
-        if ws.title in (L.INDEX_SHEET, L.META_SHEET, L.LISTS_SHEET, L.FINDINGS_SHEET):
+        if ws.title in (L.INDEX_SHEET, L.META_SHEET, L.LISTS_SHEET, L.FINDINGS_SHEET, L.REVIEW_SHEET):
             continue
         sp = _read_sheet(path, ws, meta)
         if sp is not None:
             projects.append(sp)
     if not projects:
         raise WorkbookError("工作簿中没有项目工作表（找不到“项目名称”）", Location(str(path)))
-    return WorkbookContent(path, projects, has_meta, store_setting)
+    content = WorkbookContent(path, projects, has_meta, store_setting)
+    if L.REVIEW_SHEET in by_title:
+        from .reviewsheet import read_review
+
+        content.review_sheet = True
+        content.ticked = read_review(by_title[L.REVIEW_SHEET])[0]
+    return content
 
 
 def read_workbooks(paths) -> tuple[list[WorkbookContent], list[WorkbookError]]:

@@ -58,6 +58,17 @@ STYLES: dict[str, dict] = {
 }
 
 
+REVIEW_COLOR = "F8CBAD"  # the fill of a cell whose value the reader guessed (待核对)
+
+
+def marked(key: str) -> str:
+    """The style `key` with the review fill: registered on first use, named `review:<key>`."""
+    name = f"review:{key}"
+    if name not in STYLES:
+        STYLES[name] = {**STYLES[key], "fill": REVIEW_COLOR}
+    return name
+
+
 @cache
 def openpyxl_style(key: str) -> tuple:
     """(font, fill, border, alignment, number_format) of a style, shared objects."""

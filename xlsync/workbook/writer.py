@@ -36,7 +36,7 @@ from .compose import compose
 from .model import SheetModel
 from .sheetform import sheet_form_of
 
-RESERVED = {L.INDEX_SHEET, L.META_SHEET, L.LISTS_SHEET, L.FINDINGS_SHEET}
+RESERVED = {L.INDEX_SHEET, L.META_SHEET, L.LISTS_SHEET, L.FINDINGS_SHEET, L.REVIEW_SHEET}
 
 
 def unit_of(doc: ProjectDocument) -> tuple:
@@ -84,16 +84,22 @@ def write_workbook(docs: list[ProjectDocument], path: str | Path, profile=None, 
     book = Book(path, macro=macro)
     try:
         index = book.sheet(L.INDEX_SHEET)
+        review_ws = book.sheet(L.REVIEW_SHEET) if any(d.review for d in docs) else None
         taken = set(RESERVED)
-        entries = []
+        entries, review_rows = [], []
         for i, doc in enumerate(sorted(docs, key=lambda d: d.id), 1):
             prof, slot = _profile_for(doc, profiles, slots)
             title = sheet_title(doc.name or doc.title, taken)
             model = compose(doc, sheet_form_of(doc), title, i, prof.plan_percent_points, list_names(slot))
             book.render(book.sheet(title), model)
             entries.append((title, doc))
+            review_rows.extend(model.review)
         first = docs[0]
         book.render(index, compose_index(entries, first.unit_code, first.unit_name, first.year, store))
+        if review_ws is not None:
+            from .reviewsheet import compose_review
+
+            book.render(review_ws, compose_review(review_rows, first.unit_name or first.unit_code, first.year))
         book.lists(profiles)
         book.meta(entries, first.unit_code, first.year)
     except BaseException:
@@ -125,6 +131,8 @@ def render_openpyxl(wb, ws, m: SheetModel) -> None:
 
     for c, w in enumerate(m.widths, 1):
         ws.column_dimensions[get_column_letter(c)].width = w
+        if c in m.hidden_cols:
+            ws.column_dimensions[get_column_letter(c)].hidden = True
     for r, h in m.heights.items():
         ws.row_dimensions[r].height = h
     for (r, c), (value, key) in m.cells.items():
@@ -136,6 +144,10 @@ def render_openpyxl(wb, ws, m: SheetModel) -> None:
             _put(cell, value)
         if (r, c) in m.links:
             cell.hyperlink = "#" + m.links[(r, c)]
+        if (r, c) in m.comments:
+            from openpyxl.comments import Comment
+
+            cell.comment = Comment(m.comments[(r, c)], L.REVIEW_AUTHOR, width=360, height=160)
     for r1, c1, r2, c2 in m.merges:
         ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
     for t in m.tables:
@@ -280,15 +292,17 @@ def update_workbook(path: str | Path, projects: list[tuple[str | None, ProjectDo
     path = Path(path)
     docs = [d for _t, d, _b, _r in projects]
     profiles, slots = _profiles(docs, profile)
-    if try_patch(path, projects, content, lambda d: _profile_for(d, profiles, slots)[0].plan_percent_points):
-        return  # only the changed cells were written
+    review = any(d.review or b.review for _t, d, b, _r in projects) or getattr(content, "review_sheet", False)
+    if not review and try_patch(path, projects, content,
+                                lambda d: _profile_for(d, profiles, slots)[0].plan_percent_points):
+        return  # only the changed cells were written (review marks need openpyxl: below)
     wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
     used = {int(m.group(1)) for ws in wb.worksheets for t in ws.tables
             if (m := re.match(r"xs(\d{3})_", t))}
     next_index = max(used, default=0) + 1
     taken = set(wb.sheetnames) | RESERVED
     slot_of = _ensure_lists(wb, profiles)
-    entries, shown = [], []
+    entries, shown, composed = [], [], {}
     for title, doc, base, rebuild in projects:
         prof, _slot = _profile_for(doc, profiles, slots)
         if title and title in wb.sheetnames:
@@ -296,13 +310,15 @@ def update_workbook(path: str | Path, projects: list[tuple[str | None, ProjectDo
                 pos = wb.sheetnames.index(title)
                 del wb[title]
                 ws = wb.create_sheet(title, pos)
-                render_openpyxl(wb, ws, compose(doc, sheet_form_of(doc), title, next_index,
-                                                prof.plan_percent_points, list_names(slot_of[prof.name])))
+                composed[title] = compose(doc, sheet_form_of(doc), title, next_index,
+                                          prof.plan_percent_points, list_names(slot_of[prof.name]))
+                render_openpyxl(wb, ws, composed[title])
                 next_index += 1
         else:
             ws = wb.create_sheet(sheet_title(doc.name or doc.title, taken))
-            render_openpyxl(wb, ws, compose(doc, sheet_form_of(doc), ws.title, next_index,
-                                            prof.plan_percent_points, list_names(slot_of[prof.name])))
+            composed[ws.title] = compose(doc, sheet_form_of(doc), ws.title, next_index,
+                                         prof.plan_percent_points, list_names(slot_of[prof.name]))
+            render_openpyxl(wb, ws, composed[ws.title])
             next_index += 1
             title = ws.title
         entries.append((title, base))
@@ -314,6 +330,10 @@ def update_workbook(path: str | Path, projects: list[tuple[str | None, ProjectDo
         del wb[L.INDEX_SHEET]
     index = wb.create_sheet(L.INDEX_SHEET, 0)
     render_openpyxl(wb, index, compose_index(shown, first.unit_code, first.unit_name, first.year, store))
+    if review:
+        from .reviewsheet import refresh_openpyxl
+
+        refresh_openpyxl(wb, path, shown, composed, first.unit_name or first.unit_code, first.year)
     restore_charts(wb)
     write_meta(wb, entries, first.unit_code, first.year)
     wb.active = 0

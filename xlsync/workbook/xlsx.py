@@ -25,7 +25,7 @@ def _px(width: float) -> int:
 def render(wb, fmts: XlsxFormats, ws, m: SheetModel) -> None:
     """Write one sheet model into an (empty) xlsxwriter worksheet."""
     for c, w in enumerate(m.widths):
-        ws.set_column(c, c, w)
+        ws.set_column(c, c, w, None, {"hidden": True} if c + 1 in m.hidden_cols else None)
     for r, h in m.heights.items():
         ws.set_row(r - 1, h)
     covered: set[tuple[int, int]] = set()
@@ -63,6 +63,8 @@ def render(wb, fmts: XlsxFormats, ws, m: SheetModel) -> None:
         wb.define_name(f"{quote(m.title)}!{name}", "=" + abs_ref(m.title, r, c))
     for name, (r, c) in m.book_names.items():
         wb.define_name(name, "=" + abs_ref(m.title, r, c))
+    for (r, c), note in m.comments.items():
+        ws.write_comment(r - 1, c - 1, xml_safe(note), {"author": L.REVIEW_AUTHOR, "x_scale": 2.2, "y_scale": 2})
     if m.chart:
         _chart(wb, ws, m)
     _print_setup(ws, m)
