@@ -84,11 +84,14 @@ def schema() -> None:
 @click.option("--unit-code", help="Unit code for tables that name none.")
 @click.option("--unit-name", help="Unit name for tables that name none.")
 @click.option("--year", type=int, help="Budget year for tables that name none.")
+@click.option("--explain", is_flag=True,
+              help="Print each line of each table with what it was read as, and every review item.")
 @click.option("--allow-truncated", is_flag=True,
               help="Also write tables the text cuts off (what they hold); they are reported.")
 @FORMAT
 @handle_errors
-def import_text_cmd(files, store_dir, dry_run, form, unit_code, unit_name, year, allow_truncated, fmt) -> None:
+def import_text_cmd(files, store_dir, dry_run, form, unit_code, unit_name, year, explain, allow_truncated,
+                    fmt) -> None:
     """Import published tables (text pulled out of PDF/Word/web pages) into the store.
 
     Every layout is read: the Zhengzhou form, the national 申报表/审批表 family and an office's
@@ -120,6 +123,10 @@ def import_text_cmd(files, store_dir, dry_run, form, unit_code, unit_name, year,
             }
         )
     else:
+        if explain:
+            from .render import render_explain
+
+            click.echo(render_explain(report))
         click.echo(render_import_report(report, store_dir))
     sys.exit(report.exit_code)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ..document import KEY_ZH
 from ..fieldtext import parse_period, split_person_phone
 from ..money import MoneyError, format_amount, parse_amount
 from .cells import HOLE, Cell, join_wrapped, split_rows
@@ -22,6 +23,10 @@ ENDS_INDICATORS = {"extra", "remark", "overall_goal", "annual_goal", "overview",
 _UNIT_DECL = re.compile(r"^[(\[【]?(?:金额|资金|预算)?单位\s*[:：]\s*(万元|亿元|元)[)\]】]?$")
 
 
+# what a structural label is, for --explain
+_ROLE_ZH = {"section": "分节标题", "money": "资金分组", "composition": "项目构成表头", "heads": "指标表",
+            "long_term": "长期指标表", "annual": "年度指标表", "funding": "资金来源", "extra": "其他栏目",
+            "unit_decl": "金额单位"}
 # the document key a label key fills (the others are keys already)
 _FIELD_OF = {"period": "start_date", "owner_phone": "owner", "either_amount": "year_amount"}
 PLAIN_KEYS = ("section", "money", "composition", "heads", "long_term", "annual", "unit_decl")
@@ -485,7 +490,12 @@ class FactsReader:
             value = None  # the next signature slot, not this field's value
         key = lab.key
         line = tok.line
+        self.mark(line, _ROLE_ZH.get(key) or f"栏目“{KEY_ZH.get(_FIELD_OF.get(key, key), key)}”")
+        for v in vals:
+            if v.line != line:
+                self.mark(v.line, f"“{KEY_ZH.get(_FIELD_OF.get(key, key), lab.text)}”的值")
         if key == "unit_decl":
+            self.mark(line, "金额单位")
             return
         if lab.loose:
             self.note("warning", "LABEL_LOOSE", f"栏目“{lab.text}”不在表单的栏目表中，按“{lab.loose}”读取；请核对", line,
@@ -615,6 +625,7 @@ class FactsReader:
             self.prov[f"funding[{len(self.funding)}]"] = line
             self.funding.append(entry)
         entry[target] = amount
+        self.mark(line, f"资金来源“{source}”")
         self.last_key = None
 
     def _money(self, value: str | None, unit: str | None, line: int, what: str,
@@ -684,12 +695,18 @@ class FactsReader:
                                  field=f"composition[{len(self.composition)}].amount")
             self.prov[f"composition[{len(self.composition)}]"] = toks[0].line
             self.composition.append({"item": item, "amount": amount})
+            self.mark(toks[0].line, "项目构成")
         else:
             self.note("warning", "LINE_UNPLACED", "项目构成中无法识别的行（未导入）: " + " | ".join(texts), toks[0].line,
                       field="composition", source=" | ".join(texts))
         return True
 
     def _footer_row(self, toks: list[Tok]) -> None:
+        if toks:
+            self.mark(toks[0].line, "表尾")
+        self._footer_cells(toks)
+
+    def _footer_cells(self, toks: list[Tok]) -> None:
         """Below the table: '填报人：张三' cells are kept in `extra`; signature and approval
         slots (盖章, 签字, empty) are named in the report."""
         texts = [t.text for t in toks if t.text]

@@ -12,6 +12,10 @@ from ..fieldtext import split_code
 from .rows import NATURES, OPERATORS, Placed, Role, Tok, align, compose_target
 from .vocab import Label, Vocab, norm
 
+_ROLE_ZH = {"level1": "一级", "level2": "二级", "name": "三级", "target": "指标值", "target_long": "长期指标值",
+            "actual": "实际值", "unit": "计量单位", "op": "运算符", "nature": "指标性质", "weight": "分值",
+            "note": "备注", "skip": "（未用）"}
+
 # a 一级 by its word shape: a framework stem (产出, 效益, 满意度 …) with at most 项目 before it
 _LEVEL1_SHAPE = re.compile(r"^(?:项目)?(?:产出|效益|完成|满意度)(?:指标|目标)$")
 
@@ -34,6 +38,9 @@ class Levels:
             return self.seen[cat]
         if self.l1 and cat in v.children.get(self.l1, ()):
             return 2
+        if self.l1 and self.l2 and cat != self.l2 and cat not in self.seen and any(
+                cat in kids and self.l2 in kids for kids in v.children.values()):
+            return 2  # a sibling of the 二级 just read (时效指标 → 成本指标 under a provincial 一级)
         if cat in v.level1:
             return 2 if self.shifted else 1
         if cat in v.level2:
@@ -131,6 +138,8 @@ class IndicatorReader:
             return False
         self._set_roles(roles, fields > 0)
         self.section = "indicators"
+        if toks:
+            self.mark(toks[0].line, "指标表头: " + " | ".join(_ROLE_ZH.get(r, r) for r in roles))
         return True
 
     _stream_buf: list[str] | None = None
@@ -431,6 +440,8 @@ class IndicatorReader:
 
     def _append(self, ind: dict) -> None:
         owner = self.projects[-1] if self.projects else self
+        self.mark(ind["line"], "指标行: " + " / ".join(str(ind.get(k) or "") for k in ("level1", "level2", "name"))
+                  + f" → {ind.get('target') or '（无目标值）'}")
         owner.prov[f"indicators[{len(owner.indicators)}]"] = ind["line"]
         owner.indicators.append(ind)
 

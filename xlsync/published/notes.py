@@ -72,6 +72,7 @@ class ImportedTable:
     last_line: int | None = None
     form: str | None = None  # the form file it was read with
     truncated: bool = False  # the text stops inside the table
+    explain: list[tuple[int, str, str]] = field(default_factory=list)  # (line, what it was read as, text)
 
     @property
     def ok(self) -> bool:

@@ -11,6 +11,7 @@ from ..document import KEY_ZH, ReviewItem, new_document
 from ..errors import DocumentError, Location
 from ..fieldtext import parse_period, split_code
 from ..plantext import parse_plan
+from .cells import HOLE
 from .facts import MONEY_KEYS, FactsReader
 from .indicators import IndicatorReader, Levels
 from .notes import ImportedTable, Note, ReadOptions
@@ -54,12 +55,20 @@ class TableReader(FactsReader, IndicatorReader):
         self.projects: list[TableReader] = []  # further projects of a list-form table
         self.first_line = region.start
         self.last_line = region.start
+        self.marks: dict[int, str] = {}  # line → what it was read as (--explain)
 
     # -- notes --------------------------------------------------------------------------
     def note(self, level: str, code: str, msg: str, line: int | None, field: str | None = None,
              source: str | None = None, proposed: str | None = None) -> None:
         owner = self.projects[-1] if self.projects else self
         owner.notes.append(Note(level, code, msg, self.file, line, field, source, proposed))
+        if line is not None and code in ("LINE_UNPLACED", "ROW_UNPLACED"):
+            self.mark(line, "未归属（未导入）")
+
+    def mark(self, line: int | None, role: str) -> None:
+        """What a line of the table was read as (for `import-text --explain`); the first word stays."""
+        if line is not None:
+            self.marks.setdefault(line, role)
 
     def next_indicator(self, sub: str) -> str:
         """The path of the indicator about to be appended (its index is settled at the end)."""
@@ -150,6 +159,7 @@ class TableReader(FactsReader, IndicatorReader):
         loc = {k: Location(self.file, line=v) for k, v in t.prov.items()}
         table = ImportedTable(self.file, t.first_line, None, notes, loc, self.last_line, self.v.form.name,
                               t.truncated)
+        table.explain = self._explain()
         f = {k: v for k, (v, _line) in t.fields.items()}
         self._resolve_either(t, f)
         data: dict = {}
@@ -260,6 +270,21 @@ class TableReader(FactsReader, IndicatorReader):
             if review:
                 table.document = table.document.model_copy(update={"review": review})
         return table
+
+    def _explain(self) -> list[tuple[int, str, str]]:
+        """Each line of the table: (line, role, text)."""
+        region = self.region
+        titles = {n for n, _t, _m in region.titles} | ({region.year_line} if region.year_line else set())
+        out = []
+        for k, raw in enumerate(region.lines):
+            n = region.start + k
+            text = raw.strip() if raw != HOLE else ""
+            if n in titles:
+                out.append((n, "标题" if n != region.year_line else "预算年度", region.lines[k] if raw != HOLE
+                            else next((t for m, t, _x in region.titles if m == n), "")))
+            elif text:
+                out.append((n, self.marks.get(n, "—"), text))
+        return out
 
     @staticmethod
     def _review_item(n: Note, indicators: list[dict]) -> ReviewItem:
