@@ -23,6 +23,9 @@ ENDS_INDICATORS = {"extra", "remark", "overall_goal", "annual_goal", "overview",
 _UNIT_DECL = re.compile(r"^[(\[【]?(?:金额|资金|预算)?单位\s*[:：]\s*(万元|亿元|元)[)\]】]?$")
 
 
+# the numbering of a funding tree's rows: （一） 一、 → a first-level source, 1、 (1) ① → below it
+_ENUMERATED = re.compile(r"^\s*(?:(?P<top>[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)"
+                         r"|\d{1,2}[、.．]|[（(]\d{1,2}[)）]|[①-⑳])\s*")
 # what a structural label is, for --explain
 _ROLE_ZH = {"section": "分节标题", "money": "资金分组", "composition": "项目构成表头", "heads": "指标表",
             "long_term": "长期指标表", "annual": "年度指标表", "funding": "资金来源", "extra": "其他栏目",
@@ -253,6 +256,13 @@ class FactsReader:
                 out.append((Label("funding", norm(fm.group(1))), split_unit(norm(fm.group(1)))[1], t))
                 if fm.group(2).strip():
                     out.append((None, None, Tok(fm.group(2).strip(), t.line, False, bound=True)))
+                continue
+            em = _ENUMERATED.match(t.text)
+            rest = norm(t.text[em.end():]) if em else ""
+            if em and 2 <= len(rest) <= 16 and not re.search(r"[\d:：%]", rest) and (
+                    self.group_funding or self.v.is_funding(rest) or rest.endswith(("小计", "合计"))):
+                # '(一)财政拨款小计', '1、一般公共预算': a source in a funding tree, as written
+                out.append((Label("funding", t.text.strip()), None, t))
                 continue
             pre = self.v.prefix_label(t.text)
             awaited = (out and out[-1][0] is not None and out[-1][0].key not in ("section", "money")) \
@@ -622,6 +632,9 @@ class FactsReader:
                              field=f"funding[{index}].{target.replace('either_amount', 'year_amount')}")
         if entry is None:
             entry = {"source": source, "total_amount": None, "year_amount": None}
+            em = _ENUMERATED.match(source)
+            if em:  # a funding tree: its first-level rows add up to the project's amount
+                self.tree_sources.append((entry, bool(em.group("top"))))
             self.prov[f"funding[{len(self.funding)}]"] = line
             self.funding.append(entry)
         entry[target] = amount

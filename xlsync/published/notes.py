@@ -15,6 +15,7 @@ REVIEW_CODES = frozenset({
     "MONEY_UNIT_UNKNOWN",  # an amount with no unit stated anywhere: left empty, a reading proposed
     "MONEY_UNIT_FROM_PAGE",  # the unit taken from the page above the table or a column header
     "AMOUNT_UNREADABLE",  # an amount that is not exact money: left empty, its text kept
+    "AMOUNT_SUMMED",  # an amount the table leaves blank, taken as the sum of its printed parts
     "DATE_UNREADABLE",
     "WEIGHT_UNREADABLE",
     "LABEL_LOOSE",  # a label matched by its head word, not by the form's vocabulary

@@ -5,11 +5,13 @@ the reader's state, notes and the document assembled at the end. The reading its
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from ..dates import parse_date
 from ..document import KEY_ZH, ReviewItem, new_document
 from ..errors import DocumentError, Location
 from ..fieldtext import parse_period, split_code
+from ..money import format_amount
 from ..plantext import parse_plan
 from .cells import HOLE
 from .facts import MONEY_KEYS, FactsReader
@@ -56,6 +58,7 @@ class TableReader(FactsReader, IndicatorReader):
         self.first_line = region.start
         self.last_line = region.start
         self.marks: dict[int, str] = {}  # line → what it was read as (--explain)
+        self.tree_sources: list[tuple[dict, bool]] = []  # a funding tree's rows: (entry, first level)
 
     # -- notes --------------------------------------------------------------------------
     def note(self, level: str, code: str, msg: str, line: int | None, field: str | None = None,
@@ -143,6 +146,22 @@ class TableReader(FactsReader, IndicatorReader):
                     target = "year_amount" if target == "total_amount" else "total_amount"
                 entry[target] = amount
 
+    def _tree_total(self, t: TableReader, f: dict) -> Note | None:
+        """A funding tree whose 年度资金总额 row prints no amount: the sum of its first-level rows
+        ('(一)财政拨款小计', '(二)自有资金小计' …), exact, and a review item saying so."""
+        tops = [e for e, top in t.tree_sources if top]
+        if not tops or f.get("year_amount") not in (None, "") or f.get("total_amount") not in (None, ""):
+            return None
+        amounts = [e.get("year_amount") or e.get("total_amount") for e in tops]
+        if any(a is None for a in amounts):
+            return None
+        total = format_amount(sum((Decimal(a) for a in amounts), Decimal(0)))
+        f["_summed_year_amount"] = total
+        line = t.prov.get(f"funding[{t.funding.index(tops[0])}]", t.first_line)
+        return (Note("warning", "AMOUNT_SUMMED", f"年度资金总额没有写金额，按资金来源各项小计之和 {total} 元读取（"
+                            + " + ".join(e["source"] for e in tops) + "）；请核对", self.file, line, "year_amount",
+                            " + ".join(f"{e['source']} {a}" for e, a in zip(tops, amounts, strict=True))))
+
     @staticmethod
     def _by_period(t: TableReader) -> list[dict]:
         """Indicators in table order, the 实施期 (long-term) group before the 年度 group (a
@@ -162,6 +181,7 @@ class TableReader(FactsReader, IndicatorReader):
         table.explain = self._explain()
         f = {k: v for k, (v, _line) in t.fields.items()}
         self._resolve_either(t, f)
+        summed = self._tree_total(t, f)
         data: dict = {}
         noted = len(t.notes)  # what reading the values notes (an unreadable amount) goes to this table
         for key, value in f.items():
@@ -182,6 +202,9 @@ class TableReader(FactsReader, IndicatorReader):
                                           f"未导入: {exc}", self.file, line, key, value))
             else:
                 data[key] = value.strip() if isinstance(value, str) else value
+        if summed is not None:
+            data["year_amount"] = data.pop("_summed_year_amount")
+            notes.append(summed)
         notes.extend(t.notes[noted:])
         for key in ("unit_name", "department_name", "implementing_unit"):
             if data.get(key):
