@@ -143,7 +143,7 @@ def _write_text(parsed: _Parsed, store, seen: _Seen) -> FileOutcome:
         d, other = clashes[0]
         return FileOutcome(name, "text", "conflict",
                            f"“{d.title}”与 {other} 中的同一项目内容不同，本文件未写入")
-    with store.writing():  # merged against each table's last import, as import-text does
+    with store.transaction(f"convert {parsed.path.name}"):  # merged against each table's last import
         results = [write_table(store, t, action=f"convert {parsed.path.name}") for t in tables]
     stale = [r for r in results if r.status == "conflict"]
     if stale:

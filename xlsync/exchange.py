@@ -159,7 +159,7 @@ def push_content(content, store: Store, force: bool = False, dry_run: bool = Fal
     check_identity(content)
     bases = trusted_bases(content, report)
     results: dict[str, ProjectDocument] = {}
-    with store.writing():
+    with store.transaction(f"push {label}"):  # the workbook's projects are written together or not at all
         plans = []
         for sp in content.projects:
             doc = sp.document

@@ -128,12 +128,19 @@ def import_text(paths: list[str | Path], store: Store | None, dry_run: bool = Fa
 
         store.keep_form(load_form(options.form))
     if store is not None and writable:
-        with store.writing():
+        try:
+            with store.transaction(ACTION):  # the tables of one import are committed together
+                for t in writable:
+                    try:
+                        decided[id(t)] = write_table(store, t, dry_run)
+                    except StoreError as exc:
+                        report.store_errors.append(exc)
+                        t.notes.append(Note("error", "STORE_WRITE_FAILED", exc.message, t.file, t.first_line))
+                        decided[id(t)] = TableOutcome(t, "failed")
+        except StoreError as exc:  # the commit failed: none of the staged tables is in the store
+            report.store_errors.append(exc)
             for t in writable:
-                try:
-                    decided[id(t)] = write_table(store, t, dry_run)
-                except StoreError as exc:
-                    report.store_errors.append(exc)
+                if decided.get(id(t)) is None or decided[id(t)].status in ("new", "updated"):
                     t.notes.append(Note("error", "STORE_WRITE_FAILED", exc.message, t.file, t.first_line))
                     decided[id(t)] = TableOutcome(t, "failed")
     for t in tables:

@@ -9,11 +9,12 @@ their workbooks.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from ..errors import XlsyncError
+from ..errors import StoreError, XlsyncError
 from .collect import Collector, Picture, choose_year, picture
 from .records import digest, problem_row
 from .sources import expand, is_store
@@ -144,14 +145,21 @@ def consolidate(inputs: Iterable[Path], output: Path | None = None, *, previous:
     pushes: list[PushOutcome] = []
     total = len(sources) + len(prev_sources)
     done = 0
-    for d in imap(partial(digest, rules=rules, keep_content=store is not None), sources, jobs, preload=PRELOAD):
-        accepted = col.add(d)
-        if store is not None:
-            pushes.append(_push(d, accepted, store, col, rules))
-        d.content = None
-        done += 1
-        if progress:
-            progress(done, total, d.source.label)
+    try:  # the store writes of the whole consolidation are one transaction
+        with store.transaction("consolidate") if store is not None else nullcontext():
+            for d in imap(partial(digest, rules=rules, keep_content=store is not None), sources, jobs,
+                          preload=PRELOAD):
+                accepted = col.add(d)
+                if store is not None:
+                    pushes.append(_push(d, accepted, store, col, rules))
+                d.content = None
+                done += 1
+                if progress:
+                    progress(done, total, d.source.label)
+    except StoreError as exc:  # the commit failed: what the pushes staged is not in the store
+        for p in pushes:
+            if p.status == "written":
+                p.status, p.detail = "failed", f"{p.detail}，但未能写入存储: {exc.message}"
     prev_records = None
     if previous:
         prev_records, seen = [], set()
