@@ -203,6 +203,30 @@ def restore(doc_id, rev, store_dir) -> None:
                if r.changed else say("UNCHANGED", f"{doc_id}：当前已是版本 {r.rev}，未修改。"))
 
 
+@cli.command("check")
+@STORE
+@click.option("--repair", is_flag=True,
+              help="Roll an unfinished journal forward, remove temporary files, record missing log entries.")
+@handle_errors
+def check_cmd(store_dir, repair) -> None:
+    """Check that the store is whole: no unfinished journal, documents parse, every document's
+    revision is in its log and history, logs complete, no temporary files. Exit 1 naming each
+    problem (with --repair: each one not repaired)."""
+    from .store import Store
+    from .storecheck import check_store
+    from .term import say
+
+    problems = check_store(Store(store_dir), repair=repair)
+    for p in problems:
+        click.echo(str(p), err=not p.repaired)
+    left = [p for p in problems if not p.repaired]
+    if left:
+        click.echo(say("STORE_CHECK_FAILED", f"存储 {store_dir} 有 {len(left)} 处问题"
+                       + ("" if repair else "：运行 `xlsync check --store 存储 --repair` 可修复其中可修复的")), err=True)
+        sys.exit(1)
+    click.echo(say("STORE_OK", f"存储 {store_dir} 完好" + (f"（已修复 {len(problems)} 处）" if problems else "")))
+
+
 RULES = click.option(
     "--rules", default=None, metavar="NAME|PATH",
     help="Rule profile: 'seed', 'national', or a profile file (.toml). Default: each project's "

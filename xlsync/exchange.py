@@ -237,13 +237,25 @@ def trusted_bases(content, report: SyncReport) -> dict[str, ProjectDocument]:
 
 def push(book: Path, store: Store, profile, force: bool = False, dry_run: bool = False) -> SyncReport:
     """The workbook's projects into the store; the workbook then shows the merged result."""
+    from .store import JournalPending
+
     content = _read(book)
-    report, results = push_content(content, store, force, dry_run, Path(book).name)
+    try:
+        report, results = push_content(content, store, force, dry_run, Path(book).name)
+    except JournalPending as exc:  # committed: the store has it (completed by the next command)
+        report = SyncReport("push", written=True)
+        report.changes = [ProjectChange(sp.sheet, sp.document.id, sp.document.name, "updated")
+                          for sp in content.projects if sp.document is not None]
+        report.notes.append(f"已写入存储，但工作簿 {book} 未更新: {exc.message}；"
+                            f"请在补全后运行 xlsync pull {book} --store {store.root} 更新工作簿 (run pull)")
+        return report
     if report.written:
         try:
             _refresh_after(book, content, results, profile)
         except (XlsyncError, OSError) as exc:
-            report.notes.append(f"已写入存储，但未能更新工作簿本身（下次推送不受影响）: {exc}")
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            report.notes.append(f"已写入存储，但未能更新工作簿 {book} 本身（{why}）：工作簿仍是推送前的内容，"
+                                f"请运行 xlsync pull {book} --store {store.root} 更新它 (the store has it; run pull)")
     return report
 
 

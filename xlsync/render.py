@@ -67,9 +67,14 @@ def render_import_report(report, store=None) -> str:
         where = f"{n.file}:{n.line}" if n.line else n.file
         lines.append(f"  [{LEVEL_ZH.get(n.level, n.level)}] {n.code} {where}: {n.message}")
     failed = [o for o in outcomes if o.status == "failed"]
+    unstored = [o for o in failed if any(n.code == "STORE_WRITE_FAILED" for n in o.table.notes)]
+    failed = [o for o in failed if o not in unstored]
     cut = [o for o in outcomes if o.status == "truncated"]
     written = any(o.status in ("new", "updated", "unchanged") for o in outcomes)
     rest = "其余的表已导入。" if written else "没有导入任何表。"
+    if unstored:  # the text is fine: the store could not take it (disk full, no permission)
+        lines.append(say("STORE_WRITE_FAILED", f"{len(unstored)} 张表未能写入存储（原因见上，文本本身没有问题）："
+                                               f"请处理磁盘空间或权限后重新导入；" + rest))
     if failed:
         lines.append(say("TABLE_INCOMPLETE", f"{len(failed)} 张表有无法读取的内容，未导入：按上面的错误改正文本后"
                                              f"重新导入；" + rest))

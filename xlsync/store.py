@@ -161,7 +161,7 @@ class Store:
         self.meta = self.root / META
         self._lock: FileLock | None = None
         self._swept = False
-        self._settled = False
+        self._depth = 0
         self._txn: Transaction | None = None
 
     @property
@@ -220,14 +220,20 @@ class Store:
             lock.acquire()
         except OSError as exc:
             raise StoreError(write_failed(Path(lock.lock_file), exc)) from None
+        self._depth += 1
         try:
-            if not self._swept:
-                self.recover()
-                self._swept = True
-                self._settled = True
-                sweep_temporary(self.root)
+            if self._depth == 1:
+                if self.journal_path.exists():
+                    try:
+                        self.recover()
+                    except JournalPending as exc:  # an earlier job's: this one has written nothing
+                        raise StoreError(f"存储中有一个之前中断的写入尚未补全，本次未写入任何内容（存储未改动）: {exc.message}") from None
+                if not self._swept:
+                    self._swept = True
+                    sweep_temporary(self.root)
             yield
         finally:
+            self._depth -= 1
             lock.release()
 
     @contextmanager
@@ -254,6 +260,12 @@ class Store:
         try:
             atomic_write(self.journal_path, json.dumps(record, ensure_ascii=False).encode("utf-8"), durable=True)
         except WriteFailed as exc:
+            try:  # the rename may have happened (a failed folder fsync): then take it back
+                safefile.remove(self.journal_path)
+            except OSError:
+                raise JournalPending(
+                    f"{exc.message}；本次写入已记入存储的日志 {self.journal_path}，但未能写入文件：下次写入存储或运行 "
+                    f"`xlsync check --store {self.root} --repair` 时会补全") from None
             raise StoreError(f"{exc.message}；存储未改动（本次的 {len(txn.latest)} 个项目都未写入）") from None
         self._finish(txn.staged)
 
@@ -319,13 +331,10 @@ class Store:
         return label
 
     def settle(self) -> None:
-        """Before reading: wait for a writer's unfinished job and roll it forward (once)."""
-        if self._settled:
-            return
-        if self.journal_path.exists():
+        """Before reading: wait for a writer's unfinished job and roll it forward."""
+        if self._depth == 0 and self.journal_path.exists():
             with self.writing():
                 pass
-        self._settled = True
 
     # -- reading ---------------------------------------------------------------------
     def _read_bytes(self, path: Path) -> bytes:

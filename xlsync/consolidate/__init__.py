@@ -38,10 +38,14 @@ class Consolidation:
     picture: Picture
     outputs: list[Path] = field(default_factory=list)
     pushes: list[PushOutcome] = field(default_factory=list)
+    store_failed: str | None = None  # the --into-store commit failed: nothing of it was written
 
     @property
     def exit_code(self) -> int:
-        """3 when a conflict was found, 1 when an input could not be read, else 0."""
+        """3 when a conflict was found, 1 when an input could not be read, 2 when the store
+        could not be written, else 0."""
+        if self.store_failed:
+            return 2
         if self.picture.conflicts:
             return 3
         return 1 if self.picture.problems else 0
@@ -143,6 +147,7 @@ def consolidate(inputs: Iterable[Path], output: Path | None = None, *, previous:
         expected = _store_units(into_store)
         store = Store(into_store)
     pushes: list[PushOutcome] = []
+    store_failed = None
     total = len(sources) + len(prev_sources)
     done = 0
     try:  # the store writes of the whole consolidation are one transaction
@@ -157,6 +162,7 @@ def consolidate(inputs: Iterable[Path], output: Path | None = None, *, previous:
                 if progress:
                     progress(done, total, d.source.label)
     except StoreError as exc:  # the commit failed: what the pushes staged is not in the store
+        store_failed = exc.message
         for p in pushes:
             if p.status == "written":
                 p.status, p.detail = "failed", f"{p.detail}，但未能写入存储: {exc.message}"
@@ -172,7 +178,7 @@ def consolidate(inputs: Iterable[Path], output: Path | None = None, *, previous:
     col.describe_duplicates()
     year = choose_year(col.records.values(), year)
     pic = picture(col, year, prev_records, expected.get(year, {}))
-    result = Consolidation(pic, pushes=pushes)
+    result = Consolidation(pic, pushes=pushes, store_failed=store_failed)
     if output is not None:
         from .summary import write_summary
 
