@@ -39,7 +39,7 @@ def _no_temporaries(root):
     assert [p for p in root.rglob("*.tmp")] == []
 
 
-def test_stale_temporary_files_are_swept_fresh_ones_kept(tmp_path):
+def test_temporary_files_of_killed_writers_are_swept_under_the_lock(tmp_path):
     store = Store(tmp_path)
     first = store.put(_doc())
     folder = first.path.parent
@@ -50,8 +50,10 @@ def test_stale_temporary_files_are_swept_fresh_ones_kept(tmp_path):
     old = time.time() - STALE_TMP_SECONDS - 60
     os.utime(stale, (old, old))
     os.utime(hist, (old, old))
-    Store(tmp_path).put(_doc("200.00"))  # the next writer
-    assert not stale.exists() and not hist.exists() and fresh.exists()
+    assert {p.code for p in check_store(Store(tmp_path))} == {"STORE_TEMP_ORPHAN"}
+    Store(tmp_path).put(_doc("200.00"))  # the next writer: every store writer holds the lock
+    assert not stale.exists() and not hist.exists() and not fresh.exists()
+    assert check_store(Store(tmp_path)) == []
     assert Store(tmp_path).get(first.id).year_amount == "200.00"
 
 

@@ -87,8 +87,8 @@ def _import_base(store: Store, doc_id: str) -> ProjectDocument | None:
     """The document as the last import of published text wrote it (the base of a re-import)."""
     try:
         for entry in reversed(store.log(doc_id)):
-            if entry.action.split(" ")[0] in TEXT_ACTIONS:
-                return store.revision_of(doc_id, entry.rev)
+            if entry.action.split(" ")[0] in TEXT_ACTIONS:  # what that text said, not the merge
+                return store.revision_of(doc_id, entry.source or entry.rev)
     except StoreError:
         return None
     return None
@@ -172,5 +172,5 @@ def write_table(store: Store, t: ImportedTable, dry_run: bool = False, action: s
         return TableOutcome(t, "unchanged", revision(current), m)
     if dry_run:
         return TableOutcome(t, "would-update", None, m)
-    r = store.put(m.result, action, expect=revision(current))
+    r = store.put(m.result, action, expect=revision(current), source=doc)
     return TableOutcome(t, "updated", r.rev, m)

@@ -77,6 +77,9 @@ class LogEntry:
     previous: str | None
     action: str
     author: str | None = None  # who wrote it: the server's user, or the OS user; absent in old logs
+    # the revision of what the source (an imported text) said, when the write merged it with
+    # changes made in the store; a re-import merges against it (absent: the same as rev)
+    source: str | None = None
 
 
 def os_user() -> str | None:
@@ -113,20 +116,29 @@ class _Staged:
     author: str | None
     at: str
     old: bytes | None = None  # the overwritten document, when its history copy is missing
+    source: bytes | None = None  # what the imported text said, when it was merged (LogEntry.source)
 
     def as_json(self) -> dict:
         return {"id": self.id, "rev": self.rev, "previous": self.previous, "action": self.action,
                 "author": self.author, "at": self.at, "doc": self.data.decode("utf-8"),
-                "old": None if self.old is None else self.old.decode("utf-8")}
+                "old": None if self.old is None else self.old.decode("utf-8"),
+                "source": None if self.source is None else self.source.decode("utf-8")}
 
     @classmethod
     def from_json(cls, d: dict) -> _Staged:
+        def raw(key):
+            return None if d.get(key) is None else d[key].encode("utf-8")
+
         return cls(d["id"], d["doc"].encode("utf-8"), d["rev"], d["previous"], d["action"], d["author"],
-                   d["at"], None if d.get("old") is None else d["old"].encode("utf-8"))
+                   d["at"], raw("old"), raw("source"))
+
+    @property
+    def source_rev(self) -> str | None:
+        return None if self.source is None else hashlib.sha256(self.source).hexdigest()[:16]
 
     @property
     def entry(self) -> LogEntry:
-        return LogEntry(self.at, self.rev, self.previous, self.action, self.author)
+        return LogEntry(self.at, self.rev, self.previous, self.action, self.author, self.source_rev)
 
 
 class Transaction:
@@ -228,9 +240,9 @@ class Store:
                         self.recover()
                     except JournalPending as exc:  # an earlier job's: this one has written nothing
                         raise StoreError(f"存储中有一个之前中断的写入尚未补全，本次未写入任何内容（存储未改动）: {exc.message}") from None
-                if not self._swept:
+                if not self._swept:  # every store writer holds the lock: any temporary is a dead one's
                     self._swept = True
-                    sweep_temporary(self.root)
+                    sweep_temporary(self.root, older_than=0)
             yield
         finally:
             self._depth -= 1
@@ -292,6 +304,8 @@ class Store:
             _write(hist / f"{item.previous}.json", item.old)
         if not (hist / f"{item.rev}.json").exists():
             _write(hist / f"{item.rev}.json", item.data)
+        if item.source is not None and not (hist / f"{item.source_rev}.json").exists():
+            _write(hist / f"{item.source_rev}.json", item.source)
         path = self.path_for_id(item.id)
         try:
             same = path.read_bytes() == item.data
@@ -413,15 +427,17 @@ class Store:
         return docs, errors
 
     # -- writing ---------------------------------------------------------------------
-    def put(self, doc: ProjectDocument, action: str = "write", expect: str | None = None) -> PutResult:
+    def put(self, doc: ProjectDocument, action: str = "write", expect: str | None = None,
+            source: ProjectDocument | None = None) -> PutResult:
         """Write one document; keep the overwritten revision in history. Inside a
         transaction it is staged (and visible to this Store's reads); else committed at once.
 
         expect: the revision the caller based its change on; a different current revision
         raises StoreError (someone else wrote in between).
+        source: what an imported text said, when `doc` merged it with the store's changes.
         """
         with self.transaction(action):
-            return self._stage(doc, action, expect)
+            return self._stage(doc, action, expect, source)
 
     def put_many(self, docs: Iterable[ProjectDocument], action: str = "write") -> list[PutResult]:
         with self.transaction(action):
@@ -434,7 +450,8 @@ class Store:
             return None
         return self._read_bytes(path)
 
-    def _stage(self, doc: ProjectDocument, action: str, expect: str | None) -> PutResult:
+    def _stage(self, doc: ProjectDocument, action: str, expect: str | None,
+               source: ProjectDocument | None = None) -> PutResult:
         path = self.path_for_id(doc.id)
         data = dumps(doc)
         rev = hashlib.sha256(data).hexdigest()[:16]  # revision(doc), without dumping it twice
@@ -454,7 +471,9 @@ class Store:
                 return PutResult(doc.id, rev, previous, False, path)
             if not (self.history_dir(doc.id) / f"{previous}.json").exists():
                 old_raw = dumps(old)
-        self._txn.add(_Staged(doc.id, data, rev, previous, action, self.author or os_user(), _now(), old_raw))
+        src = None if source is None else dumps(source)
+        self._txn.add(_Staged(doc.id, data, rev, previous, action, self.author or os_user(), _now(), old_raw,
+                              None if src == data else src))
         return PutResult(doc.id, rev, previous, True, path)
 
     def _append_log(self, doc_id: str, entry: LogEntry) -> None:
@@ -516,6 +535,8 @@ class Store:
             for item in self._txn.staged:
                 if item.id == doc_id and item.rev.startswith(rev_prefix):
                     return self._read_path(folder / f"{item.rev}.json", item.data)
+                if item.id == doc_id and item.source is not None and item.source_rev.startswith(rev_prefix):
+                    return self._read_path(folder / f"{item.source_rev}.json", item.source)
         self.settle()
         matches = sorted(folder.glob(f"{rev_prefix}*.json"))
         if not matches:
@@ -538,7 +559,7 @@ def in_scope(path: Path, unit: str | None, year: int | None) -> bool:
 
 
 def _log_line(entry: LogEntry) -> bytes:
-    record = {k: v for k, v in entry.__dict__.items() if not (k == "author" and v is None)}
+    record = {k: v for k, v in entry.__dict__.items() if not (k in ("author", "source") and v is None)}
     return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
 
 
