@@ -151,8 +151,9 @@ def _read(book: Path):
 
 
 def push_content(content, store: Store, force: bool = False, dry_run: bool = False,
-                 label: str = "workbook") -> tuple[SyncReport, dict[str, ProjectDocument]]:
-    """Merge a read workbook's projects into the store; returns the report and merged docs."""
+                 label: str = "workbook", create: bool = True) -> tuple[SyncReport, dict[str, ProjectDocument]]:
+    """Merge a read workbook's projects into the store; returns the report and merged docs.
+    create=False: a project not in the store is refused (a pushed workbook without metadata)."""
     report = SyncReport("push")
     if not content.has_meta:
         report.notes.append("工作簿中没有导出时的版本信息（可能被其他程序删除），改为两方比较：任何不同都视为冲突")
@@ -168,6 +169,11 @@ def push_content(content, store: Store, force: bool = False, dry_run: bool = Fal
                 raise WorkbookError(
                     f"工作表“{sp.sheet}”的项目 {doc.id} 在存储中属于单位 {current.unit_code}，"
                     f"工作表中的单位编码却是 {doc.unit_code}：未做任何修改", Location(str(content.path), sheet=sp.sheet))
+            if current is None and not create:
+                raise WorkbookError(
+                    f"工作表“{sp.sheet}”的项目“{doc.name}”({doc.id}) 不在存储中，而此工作簿没有 xlsync 的隐藏元数据："
+                    "不能用它新建项目，未做任何修改。新项目请用新建项目的方式 (xlsync new-project) 加入存储，"
+                    "或从存储重新导出本单位的工作簿", Location(str(content.path), sheet=sp.sheet))
             if not content.has_meta and current is not None and sp.unshown:
                 # the sheet says nothing about keys it does not show: keep the store's
                 doc = doc.model_copy(update={k: getattr(current, k) for k in sp.unshown})
@@ -200,7 +206,7 @@ def check_identity(content) -> None:
     """Refuse a workbook whose sheets claim projects they cannot be: the hidden metadata names a
     project of another unit or year than the sheet shows, or two sheets are the same project.
     Nothing is written for such a workbook."""
-    problems, seen = [], {}
+    problems, seen = _speaks_for_one_unit(content), {}
     for sp in content.projects:
         doc = sp.document
         if doc is None:
@@ -215,6 +221,32 @@ def check_identity(content) -> None:
     if problems:
         raise WorkbookError("工作簿中的项目身份有误，未做任何修改:\n" + "\n".join(f"  {p}" for p in problems),
                             Location(str(content.path)))
+
+
+def _speaks_for_one_unit(content) -> list[str]:
+    """A workbook speaks for one unit and year: its hidden metadata, its 目录 and every project
+    sheet must name the same ones. Each cell that differs from the first claim is named."""
+    claims = list(getattr(content, "claims", []))
+    for sp in content.projects:
+        if sp.document is None:
+            continue
+        for key in ("unit_code", "year"):
+            value = getattr(sp.document, key)
+            where = sp.provenance.get(key) or Location(str(content.path), sheet=sp.sheet)
+            if value is not None and str(value).strip():
+                claims.append((key, str(value).strip(), where))
+    problems = []
+    words = {"unit_code": "单位编码", "year": "预算年度"}
+    for key in ("unit_code", "year"):
+        mine = [(v, w) for k, v, w in claims if k == key]
+        if not mine:
+            continue
+        first, where = mine[0]
+        for value, at in mine[1:]:
+            if value != first:
+                problems.append(f"{at.sheet}!{at.cell or 'A1'} 的{words[key]}是 {value}，但 {where.sheet}!{where.cell} "
+                                f"是 {first}：一个工作簿只能写入它自己的单位和年度的项目")
+    return problems
 
 
 def trusted_bases(content, report: SyncReport) -> dict[str, ProjectDocument]:
@@ -241,7 +273,8 @@ def push(book: Path, store: Store, profile, force: bool = False, dry_run: bool =
 
     content = _read(book)
     try:
-        report, results = push_content(content, store, force, dry_run, Path(book).name)
+        report, results = push_content(content, store, force, dry_run, Path(book).name,
+                                       create=content.has_meta)
     except JournalPending as exc:  # committed: the store has it (completed by the next command)
         report = SyncReport("push", written=True)
         report.changes = [ProjectChange(sp.sheet, sp.document.id, sp.document.name, "updated")

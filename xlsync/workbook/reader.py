@@ -58,6 +58,9 @@ class WorkbookContent:
     has_meta: bool
     store_setting: str | None = None
     notes: list[str] = field(default_factory=list)
+    # what the workbook as a whole says it is for: (key, value, where) from the hidden
+    # metadata (unit_code, year) and the 目录 (单位编码, 预算年度); see exchange.check_identity
+    claims: list[tuple[str, object, Location]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[WorkbookError]:
@@ -442,6 +445,7 @@ def read_sheets(path, sheets, store_ref: str | None = None) -> WorkbookContent:
     coord = _coord(store_ref) if store_ref else None
     if coord and coord[0] in by_title:
         store_setting = read_text(by_title[coord[0]][coord[1]].value)
+    claims = _claims(path, meta_ws if has_meta else None, by_title.get(L.INDEX_SHEET))
     projects = []
     for ws in sheets:
         if ws.title in (L.INDEX_SHEET, L.META_SHEET, L.LISTS_SHEET, L.FINDINGS_SHEET):
@@ -451,7 +455,21 @@ def read_sheets(path, sheets, store_ref: str | None = None) -> WorkbookContent:
             projects.append(sp)
     if not projects:
         raise WorkbookError("工作簿中没有项目工作表（找不到“项目名称”）", Location(str(path)))
-    return WorkbookContent(path, projects, has_meta, store_setting)
+    return WorkbookContent(path, projects, has_meta, store_setting, claims=claims)
+
+
+def _claims(path: Path, meta_ws, index_ws) -> list[tuple[str, object, Location]]:
+    """The unit and year the metadata (B2, B3) and the 目录 (C2, C4) give, as written."""
+    out = []
+    for ws, cells in ((meta_ws, (("unit_code", "B2"), ("year", "B3"))),
+                      (index_ws, (("unit_code", "C2"), ("year", "C4")))):
+        if ws is None:
+            continue
+        for key, coord in cells:
+            value = ws[coord].value
+            if value is not None and str(value).strip():
+                out.append((key, str(value).strip(), Location(str(path), sheet=ws.title, cell=coord)))
+    return out
 
 
 def read_workbooks(paths) -> tuple[list[WorkbookContent], list[WorkbookError]]:
