@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .document import ProjectDocument, revision, unit_folder, year_folder
 from .errors import Location, StoreError, WorkbookError, XlsyncError
+from .longtext import keep_whole
 from .store import Store
 from .sync import Merge, merge
 
@@ -98,6 +99,7 @@ def export(store: Store, out: Path, profile=None, unit: str | None = None, year:
     profile: the rule profile for every sheet; None: each document's form names its own.
     A broken store file of another unit or year is skipped (and listed); a unit-year with a
     broken file is not written, since its workbook would lack that project."""
+    from .longtext import EXCEL_CELL_CHARS, too_long
     from .workbook.writer import unit_of, write_workbook
 
     docs, errors = store.documents(unit=unit, year=year)
@@ -128,6 +130,9 @@ def export(store: Store, out: Path, profile=None, unit: str | None = None, year:
             continue
         for doc in group:
             result.notes.extend(unwritable_notes(doc))
+            result.notes.extend(
+                f"{doc.name[:40]} ({doc.id}) {key}: 有 {n} 个字符，工作簿单元格只能显示前 {EXCEL_CELL_CHARS} 个；"
+                "存储中保留完整文字，推送时未修改的该单元格不会截断存储中的文字" for key, n in too_long(doc, EXCEL_CELL_CHARS))
         if single:
             target = out
         else:
@@ -169,6 +174,7 @@ def push_content(content, store: Store, force: bool = False, dry_run: bool = Fal
                 raise WorkbookError(
                     f"工作表“{sp.sheet}”的项目 {doc.id} 在存储中属于单位 {current.unit_code}，"
                     f"工作表中的单位编码却是 {doc.unit_code}：未做任何修改", Location(str(content.path), sheet=sp.sheet))
+            doc = keep_whole(doc, bases.get(sp.sheet) or current)  # a cut long text stays whole
             if current is None and not create:
                 raise WorkbookError(
                     f"工作表“{sp.sheet}”的项目“{doc.name}”({doc.id}) 不在存储中，而此工作簿没有 xlsync 的隐藏元数据："

@@ -108,6 +108,7 @@ def import_text(paths: list[str | Path], store: Store | None, dry_run: bool = Fa
             continue
         tables.extend(found)
         report.file_notes.extend(notes)
+    _refuse_long_texts(tables)
     seen: dict[str, ImportedTable] = {}
     writable: list[ImportedTable] = []
     for t in tables:
@@ -153,6 +154,23 @@ def import_text(paths: list[str | Path], store: Store | None, dry_run: bool = Fa
         else:
             report.outcomes.append(TableOutcome(t, "failed"))
     return report
+
+
+def _refuse_long_texts(tables: list[ImportedTable]) -> None:
+    """A text longer than a workbook cell holds is refused (never cut later): an error note
+    naming its line and length, so the table is not written."""
+    from .longtext import cell_limit, too_long
+
+    limit = cell_limit()
+    for t in tables:
+        if t.document is None:
+            continue
+        for key, length in too_long(t.document, limit):
+            where = t.provenance.get(key.split("[")[0]) or t.provenance.get(key)
+            line = where.line if where is not None and where.line else t.first_line
+            t.notes.append(Note("error", "TEXT_TOO_LONG",
+                                f"{key} 有 {length} 个字符，超过工作簿单元格能容纳的 {limit} 个字符"
+                                "（XLSYNC_MAX_CELL_CHARS）：此表未导入，请缩短该文字", t.file, line))
 
 
 def write_table(store: Store, t: ImportedTable, dry_run: bool = False, action: str = ACTION) -> TableOutcome:
