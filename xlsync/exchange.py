@@ -141,7 +141,16 @@ def export(store: Store, out: Path, profile=None, unit: str | None = None, year:
                 name = name.replace(".xlsx", "_.xlsx")
             names.add(name)
             target = out / name
-        result.append(write_workbook(group, target, profile, store=location))
+        try:
+            result.append(write_workbook(group, target, profile, store=location))
+        except OSError as exc:  # disk full, no permission: name the file and what was written
+            from .safefile import reason
+
+            done = f"已写入 {len(result)} 个工作簿（{', '.join(str(p) for p in result)}）" if result else "没有写入任何工作簿"
+            message = f"{target}: 写入失败（{reason(exc)}），该工作簿未写入（原有文件未改动）；{done}"
+            if single:
+                raise WorkbookError(message) from None
+            result.failed.append(message)
     return result
 
 

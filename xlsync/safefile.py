@@ -100,10 +100,15 @@ def sync_folder(path: Path) -> None:
     os.sync()  # pragma: no cover - not Linux
 
 
-def _make_dirs(folder: Path) -> None:
-    if not folder.is_dir():
-        fault("mkdir", folder)
-        folder.mkdir(parents=True, exist_ok=True)
+def make_dirs(folder: Path) -> None:
+    """Create a folder and the missing ones above it, one by one (each a fault point)."""
+    folder = Path(folder)
+    if folder.is_dir():
+        return
+    if folder.parent != folder:
+        make_dirs(folder.parent)
+    fault("mkdir", folder)
+    folder.mkdir(exist_ok=True)
 
 
 def atomic_write(path: Path, data: bytes, mode: int | None = None, durable: bool = True) -> None:
@@ -115,7 +120,7 @@ def atomic_write(path: Path, data: bytes, mode: int | None = None, durable: bool
     path = Path(path)
     tmp = None
     try:
-        _make_dirs(path.parent)
+        make_dirs(path.parent)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
         os.chmod(tmp, default_mode() if mode is None else mode)
         with os.fdopen(fd, "wb") as fh:
@@ -192,7 +197,7 @@ def replacing(path: str | Path, macro: bool = False, durable: bool = False) -> I
     from .errors import WorkbookError
 
     path = Path(path)
-    _make_dirs(path.parent)
+    make_dirs(path.parent)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)
     os.close(fd)
     tmp = Path(tmp_name)

@@ -268,6 +268,13 @@ class Store:
     def _commit(self, txn: Transaction) -> None:
         if not txn.staged:
             return
+        for folder in sorted({p for item in txn.staged
+                              for p in (self.path_for_id(item.id).parent, self.history_dir(item.id))}):
+            try:  # folders first: a permission refused here leaves no journal behind
+                safefile.make_dirs(folder)
+            except OSError as exc:
+                raise StoreError(f"{folder}: 无法建立文件夹（{safefile.reason(exc)}）；存储未改动"
+                                 f"（本次的 {len(txn.latest)} 个项目都未写入）") from None
         record = {"version": 1, "label": txn.label, "entries": [item.as_json() for item in txn.staged]}
         try:
             atomic_write(self.journal_path, json.dumps(record, ensure_ascii=False).encode("utf-8"), durable=True)
