@@ -182,16 +182,16 @@ def _write_workbook(parsed: _Parsed, store, seen: _Seen) -> FileOutcome:
 
 def _export(task: tuple, rules: str | None = None) -> FileOutcome:
     """Runs in a worker: one unit-year of the store → its workbook (atomic)."""
-    from .document import loads
+    from .store import Store
     from .validators.profiles import load_profile
     from .workbook.writer import write_workbook
 
     root, unit_code, year, out = task
-    folder = Path(root) / year_folder(year) / unit_folder(unit_code)
     try:
-        docs = [d for d in (loads(p.read_bytes(), source=str(p)) for p in sorted(folder.glob("*.json")))
-                if d.unit_code == unit_code and d.year == year]
-        write_workbook(docs, out, load_profile(rules) if rules else None, store=str(root))
+        store = Store(root)
+        with store.using_forms():
+            docs = store.unit_year(unit_code, year)
+            write_workbook(docs, out, load_profile(rules) if rules else None, store=str(root))
     except XlsyncError as exc:
         return FileOutcome(str(out), "output", "failed", str(exc))
     except Exception as exc:

@@ -198,6 +198,19 @@ class Store:
             with self.writing():
                 _write(target, data, durable=True)
 
+    def using_forms(self):
+        """A block in which the forms kept with this store are found by name (this thread or
+        task only: opening a store changes nothing for the rest of the process)."""
+        from .forms import forms_from
+
+        return forms_from(self.forms_folder)
+
+    def register_forms(self) -> None:
+        """Find this store's forms by name for the rest of the process (a server of one store)."""
+        from .forms import add_forms_folder
+
+        add_forms_folder(self.forms_folder)
+
     def kept_forms(self) -> list[Path]:
         """The form files kept with this store (see keep_form)."""
         return sorted(self.forms_folder.glob("*.toml")) if self.forms_folder.is_dir() else []
@@ -398,6 +411,29 @@ class Store:
         self.settle()
         found = [*self.root.glob("[0-9][0-9][0-9][0-9]/*/*.json"), *self.root.glob(f"{UNDATED}/*/*.json")]
         return sorted(found)
+
+    @staticmethod
+    def is_store(folder: Path) -> bool:
+        """A folder holding a store: xlsync's metadata folder, or <year>/<unit>/<id>.json."""
+        folder = Path(folder)
+        if (folder / META).is_dir():
+            return True
+        return any((p.name.isdigit() and len(p.name) == 4 or p.name == UNDATED) and any(p.glob("*/*.json"))
+                   for p in folder.iterdir() if p.is_dir())
+
+    def unit_year_files(self) -> list[list[Path]]:
+        """The document files of the store, one list per unit-year folder (sorted)."""
+        folders: dict[Path, list[Path]] = {}
+        for path in self.paths():
+            folders.setdefault(path.parent, []).append(path)
+        return [files for _folder, files in sorted(folders.items())]
+
+    def unit_year(self, unit_code: str | None, year: int | None) -> list[ProjectDocument]:
+        """The documents of one unit and year (StoreError naming a file that cannot be read)."""
+        self.settle()
+        folder = self.root / year_folder(year) / unit_folder(unit_code)
+        docs = [self._read_path(p) for p in sorted(folder.glob("*.json"))]
+        return [d for d in docs if d.unit_code == unit_code and d.year == year]
 
     def scan(self, unit: str | None = None) -> Iterator[tuple[Path, ProjectDocument | StoreError]]:
         """Every document with its path; a broken file yields its error and stops nothing.

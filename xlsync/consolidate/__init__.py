@@ -54,23 +54,17 @@ class Consolidation:
 def _store_units(root: Path) -> dict:
     """{year or None: {unit key: (code, name)}} of a store, reading one document per unit."""
     from ..document import loads
+    from ..store import Store
 
     out: dict = {}
     if not root.is_dir():
         return out
-    for year_dir in root.iterdir():
-        if not year_dir.is_dir() or not (year_dir.name.isdigit() or year_dir.name == "undated"):
+    for files in Store(root).unit_year_files():
+        try:
+            d = loads(files[0].read_bytes(), source=str(files[0]))
+        except (OSError, XlsyncError):
             continue
-        year = int(year_dir.name) if year_dir.name.isdigit() else None
-        for unit_dir in year_dir.iterdir():
-            doc_path = next(iter(sorted(unit_dir.glob("*.json"))), None) if unit_dir.is_dir() else None
-            if doc_path is None:
-                continue
-            try:
-                d = loads(doc_path.read_bytes(), source=str(doc_path))
-            except (OSError, XlsyncError):
-                continue
-            out.setdefault(year, {})[d.unit_code or f"~{d.unit_name or ''}"] = (d.unit_code, d.unit_name)
+        out.setdefault(d.year, {})[d.unit_code or f"~{d.unit_name or ''}"] = (d.unit_code, d.unit_name)
     return out
 
 
