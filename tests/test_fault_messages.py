@@ -48,3 +48,20 @@ def test_export_on_a_full_disk_names_the_file_and_what_was_written(tmp_path, see
     assert f"{out / '095002-2020.xlsx'}: 写入失败（磁盘已满）" in res.output
     assert "已写入 1 个工作簿" in res.output and str(out / "095001-2020.xlsx") in res.output
     assert sorted(p.name for p in out.iterdir()) == ["095001-2020.xlsx", "095004-2020.xlsx"]
+
+
+def test_a_store_write_followed_by_a_failed_workbook_update_is_reported_as_exactly_that(workspace):
+    from openpyxl import load_workbook
+
+    store, book = workspace
+    wb = load_workbook(book)
+    ws = wb["聘用人员经费"]
+    ws[ws.defined_names["xs_owner"].attr_text.rsplit("!", 1)[1].replace("$", "")] = "新负责人"
+    wb.save(book)
+    before = book.read_bytes()
+    with planned(Refuse("rename", book.name, errno.EACCES, exact=True)):  # Excel holds the file
+        res = CliRunner().invoke(cli, ["push", str(book), "--store", str(store.root)])
+    assert res.exit_code == 0, res.output  # the push itself succeeded: not a failed workbook
+    assert "已写入存储" in res.output and f"xlsync pull {book}" in res.output and "失败" not in res.output
+    assert book.read_bytes() == before
+    assert [d.owner for d in Store(store.root).documents()[0] if d.name == "聘用人员经费"] == ["新负责人"]
