@@ -43,6 +43,7 @@ class SyncReport:
     changes: list[ProjectChange] = field(default_factory=list)
     written: bool = False
     notes: list[str] = field(default_factory=list)
+    book_stale: bool = False  # push: the store has it, the workbook could not be rewritten
 
     @property
     def conflicts(self) -> list[ProjectChange]:
@@ -291,7 +292,7 @@ def push(book: Path, store: Store, profile, force: bool = False, dry_run: bool =
         report, results = push_content(content, store, force, dry_run, Path(book).name,
                                        create=content.has_meta)
     except JournalPending as exc:  # committed: the store has it (completed by the next command)
-        report = SyncReport("push", written=True)
+        report = SyncReport("push", written=True, book_stale=True)
         report.changes = [ProjectChange(sp.sheet, sp.document.id, sp.document.name, "updated")
                           for sp in content.projects if sp.document is not None]
         report.notes.append(f"已写入存储，但工作簿 {book} 未更新: {exc.message}；"
@@ -301,6 +302,7 @@ def push(book: Path, store: Store, profile, force: bool = False, dry_run: bool =
         try:
             _refresh_after(book, content, results, profile)
         except (XlsyncError, OSError) as exc:
+            report.book_stale = True
             why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
             report.notes.append(f"已写入存储，但未能更新工作簿 {book} 本身（{why}）：工作簿仍是推送前的内容，"
                                 f"请运行 xlsync pull {book} --store {store.root} 更新它 (the store has it; run pull)")

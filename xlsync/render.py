@@ -256,7 +256,8 @@ def render_sync(report, dry_run: bool = False, book=None, store=None, verbose: b
     verb = "推送 (push)" if push else "拉取 (pull)"
     head = verb + ((f" {book} → 存储" if push else f" 存储 → {book}") if book else "")
     lines = [f"{head}：{len(report.changes)} 个项目 — {_tally_sync(report.changes)}。"]
-    lines += [say("NO_BASE", n) for n in report.notes]
+    lines += [say("WORKBOOK_NOT_UPDATED" if getattr(report, "book_stale", False) and n.startswith("已写入存储")
+                  else "NO_BASE", n) for n in report.notes]
     for c in report.changes:
         if c.status == "unchanged" and not verbose:
             continue
@@ -290,8 +291,9 @@ def render_sync(report, dry_run: bool = False, book=None, store=None, verbose: b
         lines.append(say("DRY_RUN", "试运行：未做任何修改 (dry run, nothing written)。"))
     elif push and report.written:
         n = sum(c.status in ("new", "updated") for c in report.changes)
-        lines.append(say("STORE_UPDATED", f"已写入存储 {store_arg}：{n} 个项目（之前的版本留在历史中）；"
-                                          "工作簿显示合并后的结果。") if n
+        shown = ("工作簿未能更新（见上）：请运行 pull。" if getattr(report, "book_stale", False)
+                 else "工作簿显示合并后的结果。")
+        lines.append(say("STORE_UPDATED", f"已写入存储 {store_arg}：{n} 个项目（之前的版本留在历史中）；{shown}") if n
                      else say("STORE_CURRENT", "存储已是最新，未修改。"))
     elif not push and report.written:
         lines.append(say("WORKBOOK_UPDATED", f"已把存储的更改写入 {book_arg}（其他工作表和格式保留）。"))

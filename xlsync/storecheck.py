@@ -37,11 +37,14 @@ def check_store(store: Store, repair: bool = False) -> list[Problem]:
         raise StoreError(f"存储文件夹不存在: {store.root}")
     journal = _journal_problem(store)
     if repair:
-        with store.writing():  # rolls an unfinished journal forward, sweeps old temporaries
+        before = safefile.temporaries(store.root)
+        with store.writing():  # rolls an unfinished journal forward, sweeps temporaries
             if journal is not None:
                 journal.repaired = not store.journal_path.exists()
                 journal.message = journal.message.replace("运行 --repair 会把它补全", "已补全")
-            return ([journal] if journal else []) + _check(store, repair=True)
+            swept = [Problem("STORE_TEMP_ORPHAN", p, "中断的写入留下的临时文件", True)
+                     for p in before if not p.exists()]
+            return ([journal] if journal else []) + swept + _check(store, repair=True)
     return ([journal] if journal else []) + _check(store, repair=False)
 
 
