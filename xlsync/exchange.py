@@ -411,9 +411,11 @@ def sync_books(books, store: Store, profile, direction: str = "push", force: boo
         except XlsyncError as exc:
             outcomes.append(BookOutcome(Path(book), "failed", error=str(exc)))
             continue
-        except OSError as exc:  # the lock timed out, a file vanished
+        except OSError as exc:  # the lock timed out, a file vanished, the disk is full
+            from .safefile import reason
+
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-            outcomes.append(BookOutcome(Path(book), "failed", error=f"{where}{exc.strerror or exc}"))
+            outcomes.append(BookOutcome(Path(book), "failed", error=f"{where}{reason(exc)}"))
             continue
         outcomes.append(BookOutcome(Path(book), _status(report, dry_run), report))
     return outcomes
