@@ -445,7 +445,6 @@ def read_sheets(path, sheets, store_ref: str | None = None) -> WorkbookContent:
     coord = _coord(store_ref) if store_ref else None
     if coord and coord[0] in by_title:
         store_setting = read_text(by_title[coord[0]][coord[1]].value)
-    claims = _claims(path, meta_ws if has_meta else None, by_title.get(L.INDEX_SHEET))
     projects = []
     for ws in sheets:
         if ws.title in (L.INDEX_SHEET, L.META_SHEET, L.LISTS_SHEET, L.FINDINGS_SHEET):
@@ -455,7 +454,8 @@ def read_sheets(path, sheets, store_ref: str | None = None) -> WorkbookContent:
             projects.append(sp)
     if not projects:
         raise WorkbookError("工作簿中没有项目工作表（找不到“项目名称”）", Location(str(path)))
-    return WorkbookContent(path, projects, has_meta, store_setting, claims=claims)
+    return WorkbookContent(path, projects, has_meta, store_setting,
+                           claims=_claims(path, meta_ws if has_meta else None, by_title.get(L.INDEX_SHEET)))
 
 
 def _claims(path: Path, meta_ws, index_ws) -> list[tuple[str, object, Location]]:
