@@ -23,6 +23,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -173,8 +174,23 @@ class Store:
         self.meta = self.root / META
         self._lock: FileLock | None = None
         self._swept = False
-        self._depth = 0
-        self._txn: Transaction | None = None
+        self._local = threading.local()  # per thread: lock depth and open transaction
+
+    @property
+    def _depth(self) -> int:
+        return getattr(self._local, "depth", 0)
+
+    @_depth.setter
+    def _depth(self, value: int) -> None:
+        self._local.depth = value
+
+    @property
+    def _txn(self) -> Transaction | None:
+        return getattr(self._local, "txn", None)
+
+    @_txn.setter
+    def _txn(self, value: Transaction | None) -> None:
+        self._local.txn = value
 
     @property
     def forms_folder(self) -> Path:
