@@ -5,6 +5,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from faults import SimulatedKill, planned
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xlsync.cli import cli
 from xlsync.store import Store
@@ -78,3 +80,15 @@ def test_a_kill_between_the_document_and_its_log_line_loses_no_history(tmp_path)
     assert res.exit_code == 0, res.output  # the corrected re-import finds its base: no false conflict
     assert _check(Store(root)).exit_code == 0
 
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300), st.one_of(st.none(), st.binary(max_size=50)))
+def test_a_journal_entry_carries_any_bytes_exactly(data, old):
+    import json as _json
+
+    from xlsync.store import _Staged
+
+    item = _Staged("2020-095001-55e78453a07e", data, "r" * 16, None, "import-text", "甲", "2020-01-01", old, data)
+    back = _Staged.from_json(_json.loads(_json.dumps(item.as_json()).encode("ascii")))
+    assert (back.data, back.old, back.source) == (data, old, data)

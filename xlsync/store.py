@@ -120,17 +120,19 @@ class _Staged:
     source: bytes | None = None  # what the imported text said, when it was merged (LogEntry.source)
 
     def as_json(self) -> dict:
+        def text(raw):  # any bytes round-trip exactly (the journal itself is ASCII JSON)
+            return None if raw is None else raw.decode("utf-8", "surrogateescape")
+
         return {"id": self.id, "rev": self.rev, "previous": self.previous, "action": self.action,
-                "author": self.author, "at": self.at, "doc": self.data.decode("utf-8"),
-                "old": None if self.old is None else self.old.decode("utf-8"),
-                "source": None if self.source is None else self.source.decode("utf-8")}
+                "author": self.author, "at": self.at, "doc": text(self.data), "old": text(self.old),
+                "source": text(self.source)}
 
     @classmethod
     def from_json(cls, d: dict) -> _Staged:
         def raw(key):
-            return None if d.get(key) is None else d[key].encode("utf-8")
+            return None if d.get(key) is None else d[key].encode("utf-8", "surrogateescape")
 
-        return cls(d["id"], d["doc"].encode("utf-8"), d["rev"], d["previous"], d["action"], d["author"],
+        return cls(d["id"], raw("doc"), d["rev"], d["previous"], d["action"], d["author"],
                    d["at"], raw("old"), raw("source"))
 
     @property
@@ -306,7 +308,7 @@ class Store:
                                  f"（本次的 {len(txn.latest)} 个项目都未写入）") from None
         record = {"version": 1, "label": txn.label, "entries": [item.as_json() for item in txn.staged]}
         try:
-            atomic_write(self.journal_path, json.dumps(record, ensure_ascii=False).encode("utf-8"), durable=True)
+            atomic_write(self.journal_path, json.dumps(record).encode("ascii"), durable=True)
         except WriteFailed as exc:
             try:  # the rename may have happened (a failed folder fsync): then take it back
                 safefile.remove(self.journal_path)
