@@ -95,9 +95,10 @@ def sync_folder(path: Path) -> None:
                 return
         finally:
             os.close(fd)
-    except (OSError, AttributeError):
+    except (OSError, AttributeError, TypeError):
         pass
-    os.sync()  # pragma: no cover - not Linux
+    if hasattr(os, "sync"):  # pragma: no cover - not Linux (macOS, BSD)
+        os.sync()
 
 
 def make_dirs(folder: Path) -> None:
