@@ -81,9 +81,10 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def sync_folder(path: Path) -> None:
+def sync_folder(path: Path, files: list[Path] = ()) -> None:
     """Flush every file written on the file system of `path` to disk in one call (Linux:
-    syncfs; elsewhere: sync). One job of the store ends with one of these, not an fsync per file."""
+    syncfs; macOS, BSD: sync). One job of the store ends with one of these, not an fsync per
+    file; where neither exists (Windows) each of `files` is fsynced."""
     fault("fsync", path)
     try:
         import ctypes
@@ -99,6 +100,10 @@ def sync_folder(path: Path) -> None:
         pass
     if hasattr(os, "sync"):  # pragma: no cover - not Linux (macOS, BSD)
         os.sync()
+        return
+    for f in files:  # pragma: no cover - Windows
+        with open(f, "rb+") as fh:
+            os.fsync(fh.fileno())
 
 
 def make_dirs(folder: Path) -> None:

@@ -324,7 +324,7 @@ class Store:
         try:
             for item in staged:
                 self._apply(item)
-            safefile.sync_folder(self.root)
+            safefile.sync_folder(self.root, [self.path_for_id(i.id) for i in staged])
             safefile.remove(self.journal_path)
             safefile.fsync_dir(self.meta)
         except (OSError, StoreError) as exc:
