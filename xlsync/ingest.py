@@ -19,7 +19,7 @@ from .document import ProjectDocument, revision
 from .errors import ImportTextError, StoreError
 from .published import ImportedTable, Note, ReadOptions, read_file
 from .published.decode import check_file
-from .store import Store
+from .store import JournalPending, Store
 from .sync import Merge, merge
 
 ACTION = "import-text"
@@ -138,6 +138,11 @@ def import_text(paths: list[str | Path], store: Store | None, dry_run: bool = Fa
                         report.store_errors.append(exc)
                         t.notes.append(Note("error", "STORE_WRITE_FAILED", exc.message, t.file, t.first_line))
                         decided[id(t)] = TableOutcome(t, "failed")
+        except JournalPending as exc:  # committed: the next command that opens the store completes it
+            report.store_errors.append(exc)
+            for t in writable:
+                if decided.get(id(t)) is not None and decided[id(t)].status in ("new", "updated"):
+                    t.notes.append(Note("error", "STORE_JOURNAL_PENDING", exc.message, t.file, t.first_line))
         except StoreError as exc:  # the commit failed: none of the staged tables is in the store
             report.store_errors.append(exc)
             for t in writable:
