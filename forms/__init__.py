@@ -14,6 +14,9 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -65,19 +68,38 @@ def add_forms_folder(folder: str | Path) -> None:
     folder = Path(folder)
     if folder not in _DIRS:
         _DIRS.append(folder)
-        load_form.cache_clear()
+        _load_form.cache_clear()
+
+
+# the forms of the store being worked with, for the current context only (Store.using_forms)
+_SCOPE: ContextVar[tuple[Path, ...]] = ContextVar("xlsync_forms_scope", default=())
+
+
+@contextmanager
+def forms_from(*folders: str | Path) -> Iterator[None]:
+    """Within the block (this thread or task only), also look for forms in these folders."""
+    token = _SCOPE.set(_SCOPE.get() + tuple(Path(f) for f in folders))
+    try:
+        yield
+    finally:
+        _SCOPE.reset(token)
 
 
 def forms_folders() -> list[Path]:
     env = [Path(p) for p in os.environ.get("XLSYNC_FORMS", "").split(os.pathsep) if p]
-    return env + _DIRS
+    return env + list(_SCOPE.get()) + _DIRS
 
 
-@cache
 def load_form(name_or_path: str | None = None) -> Form:
     """A form by name — shipped ('seed', 'national') or an office's own, found in the folders of
     `forms_folders()` — or a form file by path."""
-    name_or_path = name_or_path or DEFAULT
+    name = name_or_path or DEFAULT
+    return _load_form(name, () if name in BUILTIN else tuple(forms_folders()))
+
+
+@cache
+def _load_form(name_or_path: str, _folders: tuple) -> Form:
+    """load_form, cached per name and the folders it was looked for in."""
     if name_or_path in BUILTIN:
         ref = resources.files("xlsync.forms") / f"{name_or_path}.toml"
         return _read(ref.read_text(encoding="utf-8"), f"forms/{name_or_path}.toml")

@@ -64,3 +64,14 @@ def workspace(tmp_path, seed_docs):
     store.put_many(seed_docs)
     book = export(store, tmp_path / "b.xlsx", load_profile("seed"), unit="095004")[0]
     return store, book
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The fault harness's count of injected faults and checks (tests/test_fault_harness.py)."""
+    import sys
+
+    faults = sys.modules.get("faults")
+    if faults is not None and faults.Tally.faults:
+        t = faults.Tally
+        jobs = ", ".join(f"{k} {f}/{c}" for k, (f, c) in sorted(t.by_job.items()))
+        terminalreporter.write_line(f"fault harness: {t.faults} faults injected, {t.checks} checks ({jobs})")

@@ -16,9 +16,20 @@ import click
 from . import __version__
 from .errors import XlsyncError
 
+
+def _store_forms(ctx, _param, value):
+    """The forms kept with the store are found by name while this command runs."""
+    if value is not None:
+        from .forms import forms_from
+        from .store import META
+
+        ctx.with_resource(forms_from(Path(value) / META / "forms"))
+    return value
+
+
 STORE = click.option(
     "--store", "store_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-    help="The store folder (created on first write).",
+    help="The store folder (created on first write).", callback=_store_forms,
 )
 VERBOSE = click.option("-v", "--verbose", is_flag=True, help="Print every detail after the summary.")
 FORMAT = click.option(
@@ -211,6 +222,30 @@ def restore(doc_id, rev, store_dir) -> None:
                if r.changed else say("UNCHANGED", f"{doc_id}：当前已是版本 {r.rev}，未修改。"))
 
 
+@cli.command("check")
+@STORE
+@click.option("--repair", is_flag=True,
+              help="Roll an unfinished journal forward, remove temporary files, record missing log entries.")
+@handle_errors
+def check_cmd(store_dir, repair) -> None:
+    """Check that the store is whole: no unfinished journal, documents parse, every document's
+    revision is in its log and history, logs complete, no temporary files. Exit 1 naming each
+    problem (with --repair: each one not repaired)."""
+    from .store import Store
+    from .storecheck import check_store
+    from .term import say
+
+    problems = check_store(Store(store_dir), repair=repair)
+    for p in problems:
+        click.echo(str(p), err=not p.repaired)
+    left = [p for p in problems if not p.repaired]
+    if left:
+        click.echo(say("STORE_CHECK_FAILED", f"存储 {store_dir} 有 {len(left)} 处问题"
+                       + ("" if repair else "：运行 `xlsync check --store 存储 --repair` 可修复其中可修复的")), err=True)
+        sys.exit(1)
+    click.echo(say("STORE_OK", f"存储 {store_dir} 完好" + (f"（已修复 {len(problems)} 处）" if problems else "")))
+
+
 RULES = click.option(
     "--rules", default=None, metavar="NAME|PATH",
     help="Rule profile: 'seed', 'national', or a profile file (.toml). Default: each project's "
@@ -254,7 +289,7 @@ def plan(store_dir, ids, rules, fmt, verbose) -> None:
 
 @cli.command()
 @click.argument("workbooks", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), callback=_store_forms,
               help="Validate every project in this store (instead of workbooks).")
 @RULES
 @FORMAT
@@ -298,7 +333,7 @@ def validate(workbooks, store_dir, rules, fmt, write_back, verbose) -> None:
 @click.argument("sources", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Where the unit workbooks go.")
-@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), callback=_store_forms,
               help="The store to bring the files into first (default: OUT_DIR/store).")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Read and write files in this many processes.")
@@ -461,7 +496,7 @@ def template(output, rules) -> None:
               help="Last year's store, workbooks or folder (repeatable): adds 跨年对比.")
 @click.option("--into-store", type=click.Path(file_okay=False, path_type=Path),
               help="Also push every project into this store (field-by-field merge, like push).")
-@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), callback=_store_forms,
               help="Include every project of this store (same as giving it as an INPUT).")
 @click.option("--year", type=int, help="The budget year to summarise (default: the latest found).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False, path_type=Path),

@@ -145,7 +145,7 @@ def _write_text(parsed: _Parsed, store, seen: _Seen) -> FileOutcome:
         d, other = clashes[0]
         return FileOutcome(name, "text", "conflict",
                            f"“{d.title}”与 {other} 中的同一项目内容不同，本文件未写入")
-    with store.writing():  # merged against each table's last import, as import-text does
+    with store.transaction(f"convert {parsed.path.name}"):  # merged against each table's last import
         results = [write_table(store, t, action=f"convert {parsed.path.name}") for t in tables]
     stale = [r for r in results if r.status == "conflict"]
     if stale:
@@ -189,16 +189,16 @@ def _write_workbook(parsed: _Parsed, store, seen: _Seen) -> FileOutcome:
 
 def _export(task: tuple, rules: str | None = None) -> FileOutcome:
     """Runs in a worker: one unit-year of the store → its workbook (atomic)."""
-    from .document import loads
+    from .store import Store
     from .validators.profiles import load_profile
     from .workbook.writer import write_workbook
 
     root, unit_code, year, out = task
-    folder = Path(root) / year_folder(year) / unit_folder(unit_code)
     try:
-        docs = [d for d in (loads(p.read_bytes(), source=str(p)) for p in sorted(folder.glob("*.json")))
-                if d.unit_code == unit_code and d.year == year]
-        write_workbook(docs, out, load_profile(rules) if rules else None, store=str(root))
+        store = Store(root)
+        with store.using_forms():
+            docs = store.unit_year(unit_code, year)
+            write_workbook(docs, out, load_profile(rules) if rules else None, store=str(root))
     except XlsyncError as exc:
         return FileOutcome(str(out), "output", "failed", str(exc))
     except Exception as exc:

@@ -65,7 +65,9 @@ def desktop_store(content):
     root = content.store_setting or os.environ.get("XLSYNC_STORE")
     if not root:
         raise XlsyncError("没有设置存储位置：请在“目录”表的“存储位置”中填写，或设置环境变量 XLSYNC_STORE")
-    return Store(Path(root))
+    store = Store(Path(root))
+    store.register_forms()  # the desktop route runs one action per process
+    return store
 
 
 def workbook_rules(grids) -> tuple[str, Location] | None:

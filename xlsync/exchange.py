@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .document import ProjectDocument, revision, unit_folder, year_folder
 from .errors import Location, StoreError, WorkbookError, XlsyncError
+from .longtext import keep_whole
 from .review import clear as clear_review
 from .review import cleared_record, item_key
 from .store import Store
@@ -46,6 +47,7 @@ class SyncReport:
     changes: list[ProjectChange] = field(default_factory=list)
     written: bool = False
     notes: list[str] = field(default_factory=list)
+    book_stale: bool = False  # push: the store has it, the workbook could not be rewritten
 
     @property
     def conflicts(self) -> list[ProjectChange]:
@@ -102,6 +104,7 @@ def export(store: Store, out: Path, profile=None, unit: str | None = None, year:
     profile: the rule profile for every sheet; None: each document's form names its own.
     A broken store file of another unit or year is skipped (and listed); a unit-year with a
     broken file is not written, since its workbook would lack that project."""
+    from .longtext import EXCEL_CELL_CHARS, too_long
     from .workbook.writer import unit_of, write_workbook
 
     docs, errors = store.documents(unit=unit, year=year)
@@ -132,6 +135,9 @@ def export(store: Store, out: Path, profile=None, unit: str | None = None, year:
             continue
         for doc in group:
             result.notes.extend(unwritable_notes(doc))
+            result.notes.extend(
+                f"{doc.name[:40]} ({doc.id}) {key}: 有 {n} 个字符，工作簿单元格只能显示前 {EXCEL_CELL_CHARS} 个；"
+                "存储中保留完整文字，推送时未修改的该单元格不会截断存储中的文字" for key, n in too_long(doc, EXCEL_CELL_CHARS))
         if single:
             target = out
         else:
@@ -140,7 +146,16 @@ def export(store: Store, out: Path, profile=None, unit: str | None = None, year:
                 name = name.replace(".xlsx", "_.xlsx")
             names.add(name)
             target = out / name
-        result.append(write_workbook(group, target, profile, store=location))
+        try:
+            result.append(write_workbook(group, target, profile, store=location))
+        except OSError as exc:  # disk full, no permission: name the file and what was written
+            from .safefile import reason
+
+            done = f"已写入 {len(result)} 个工作簿（{', '.join(str(p) for p in result)}）" if result else "没有写入任何工作簿"
+            message = f"{target}: 写入失败（{reason(exc)}），该工作簿未写入（原有文件未改动）；{done}"
+            if single:
+                raise WorkbookError(message) from None
+            result.failed.append(message)
     return result
 
 
@@ -155,15 +170,16 @@ def _read(book: Path):
 
 
 def push_content(content, store: Store, force: bool = False, dry_run: bool = False,
-                 label: str = "workbook") -> tuple[SyncReport, dict[str, ProjectDocument]]:
-    """Merge a read workbook's projects into the store; returns the report and merged docs."""
+                 label: str = "workbook", create: bool = True) -> tuple[SyncReport, dict[str, ProjectDocument]]:
+    """Merge a read workbook's projects into the store; returns the report and merged docs.
+    create=False: a project not in the store is refused (a pushed workbook without metadata)."""
     report = SyncReport("push")
     if not content.has_meta:
         report.notes.append("工作簿中没有导出时的版本信息（可能被其他程序删除），改为两方比较：任何不同都视为冲突")
     check_identity(content)
     bases = trusted_bases(content, report)
     results: dict[str, ProjectDocument] = {}
-    with store.writing():
+    with store.transaction(f"push {label}"):  # the workbook's projects are written together or not at all
         plans = []
         for sp in content.projects:
             doc = sp.document
@@ -172,6 +188,12 @@ def push_content(content, store: Store, force: bool = False, dry_run: bool = Fal
                 raise WorkbookError(
                     f"工作表“{sp.sheet}”的项目 {doc.id} 在存储中属于单位 {current.unit_code}，"
                     f"工作表中的单位编码却是 {doc.unit_code}：未做任何修改", Location(str(content.path), sheet=sp.sheet))
+            doc = keep_whole(doc, bases.get(sp.sheet) or current)  # a cut long text stays whole
+            if current is None and not create:
+                raise WorkbookError(
+                    f"工作表“{sp.sheet}”的项目“{doc.name}”({doc.id}) 不在存储中，而此工作簿没有 xlsync 的隐藏元数据："
+                    "不能用它新建项目，未做任何修改。新项目请用新建项目的方式 (xlsync new-project) 加入存储，"
+                    "或从存储重新导出本单位的工作簿", Location(str(content.path), sheet=sp.sheet))
             if not content.has_meta and current is not None and sp.unshown:
                 # the sheet says nothing about keys it does not show: keep the store's
                 doc = doc.model_copy(update={k: getattr(current, k) for k in sp.unshown})
@@ -210,7 +232,7 @@ def check_identity(content) -> None:
     """Refuse a workbook whose sheets claim projects they cannot be: the hidden metadata names a
     project of another unit or year than the sheet shows, or two sheets are the same project.
     Nothing is written for such a workbook."""
-    problems, seen = [], {}
+    problems, seen = _speaks_for_one_unit(content), {}
     for sp in content.projects:
         doc = sp.document
         if doc is None:
@@ -225,6 +247,32 @@ def check_identity(content) -> None:
     if problems:
         raise WorkbookError("工作簿中的项目身份有误，未做任何修改:\n" + "\n".join(f"  {p}" for p in problems),
                             Location(str(content.path)))
+
+
+def _speaks_for_one_unit(content) -> list[str]:
+    """A workbook speaks for one unit and year: its hidden metadata, its 目录 and every project
+    sheet must name the same ones. Each cell that differs from the first claim is named."""
+    claims = list(getattr(content, "claims", []))
+    for sp in content.projects:
+        if sp.document is None:
+            continue
+        for key in ("unit_code", "year"):
+            value = getattr(sp.document, key)
+            where = sp.provenance.get(key) or Location(str(content.path), sheet=sp.sheet)
+            if value is not None and str(value).strip():
+                claims.append((key, str(value).strip(), where))
+    problems = []
+    words = {"unit_code": "单位编码", "year": "预算年度"}
+    for key in ("unit_code", "year"):
+        mine = [(v, w) for k, v, w in claims if k == key]
+        if not mine:
+            continue
+        first, where = mine[0]
+        for value, at in mine[1:]:
+            if value != first:
+                problems.append(f"{at.sheet}!{at.cell or 'A1'} 的{words[key]}是 {value}，但 {where.sheet}!{where.cell} "
+                                f"是 {first}：一个工作簿只能写入它自己的单位和年度的项目")
+    return problems
 
 
 def trusted_bases(content, report: SyncReport) -> dict[str, ProjectDocument]:
@@ -247,13 +295,27 @@ def trusted_bases(content, report: SyncReport) -> dict[str, ProjectDocument]:
 
 def push(book: Path, store: Store, profile, force: bool = False, dry_run: bool = False) -> SyncReport:
     """The workbook's projects into the store; the workbook then shows the merged result."""
+    from .store import JournalPending
+
     content = _read(book)
-    report, results = push_content(content, store, force, dry_run, Path(book).name)
+    try:
+        report, results = push_content(content, store, force, dry_run, Path(book).name,
+                                       create=content.has_meta)
+    except JournalPending as exc:  # committed: the store has it (completed by the next command)
+        report = SyncReport("push", written=True, book_stale=True)
+        report.changes = [ProjectChange(sp.sheet, sp.document.id, sp.document.name, "updated")
+                          for sp in content.projects if sp.document is not None]
+        report.notes.append(f"已写入存储，但工作簿 {book} 未更新: {exc.message}；"
+                            f"请在补全后运行 xlsync pull {book} --store {store.root} 更新工作簿 (run pull)")
+        return report
     if report.written:
         try:
             _refresh_after(book, content, results, profile)
         except (XlsyncError, OSError) as exc:
-            report.notes.append(f"已写入存储，但未能更新工作簿本身（下次推送不受影响）: {exc}")
+            report.book_stale = True
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            report.notes.append(f"已写入存储，但未能更新工作簿 {book} 本身（{why}）：工作簿仍是推送前的内容，"
+                                f"请运行 xlsync pull {book} --store {store.root} 更新它 (the store has it; run pull)")
     return report
 
 
@@ -370,9 +432,11 @@ def sync_books(books, store: Store, profile, direction: str = "push", force: boo
         except XlsyncError as exc:
             outcomes.append(BookOutcome(Path(book), "failed", error=str(exc)))
             continue
-        except OSError as exc:  # the lock timed out, a file vanished
+        except OSError as exc:  # the lock timed out, a file vanished, the disk is full
+            from .safefile import reason
+
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-            outcomes.append(BookOutcome(Path(book), "failed", error=f"{where}{exc.strerror or exc}"))
+            outcomes.append(BookOutcome(Path(book), "failed", error=f"{where}{reason(exc)}"))
             continue
         outcomes.append(BookOutcome(Path(book), _status(report, dry_run), report))
     return outcomes

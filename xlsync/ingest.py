@@ -19,7 +19,7 @@ from .document import ProjectDocument, revision
 from .errors import ImportTextError, StoreError
 from .published import ImportedTable, Note, ReadOptions, read_file
 from .published.decode import check_file
-from .store import Store
+from .store import JournalPending, Store
 from .sync import Merge, merge
 
 ACTION = "import-text"
@@ -94,8 +94,8 @@ def _import_base(store: Store, doc_id: str) -> ProjectDocument | None:
     """The document as the last import of published text wrote it (the base of a re-import)."""
     try:
         for entry in reversed(store.log(doc_id)):
-            if entry.action.split(" ")[0] in TEXT_ACTIONS:
-                return store.revision_of(doc_id, entry.rev)
+            if entry.action.split(" ")[0] in TEXT_ACTIONS:  # what that text said, not the merge
+                return store.revision_of(doc_id, entry.source or entry.rev)
     except StoreError:
         return None
     return None
@@ -115,6 +115,7 @@ def import_text(paths: list[str | Path], store: Store | None, dry_run: bool = Fa
             continue
         tables.extend(found)
         report.file_notes.extend(notes)
+    _refuse_long_texts(tables)
     seen: dict[str, ImportedTable] = {}
     writable: list[ImportedTable] = []
     for t in tables:
@@ -135,12 +136,24 @@ def import_text(paths: list[str | Path], store: Store | None, dry_run: bool = Fa
 
         store.keep_form(load_form(options.form))
     if store is not None and writable:
-        with store.writing():
+        try:
+            with store.transaction(ACTION):  # the tables of one import are committed together
+                for t in writable:
+                    try:
+                        decided[id(t)] = write_table(store, t, dry_run)
+                    except StoreError as exc:
+                        report.store_errors.append(exc)
+                        t.notes.append(Note("error", "STORE_WRITE_FAILED", exc.message, t.file, t.first_line))
+                        decided[id(t)] = TableOutcome(t, "failed")
+        except JournalPending as exc:  # committed: the next command that opens the store completes it
+            report.store_errors.append(exc)
             for t in writable:
-                try:
-                    decided[id(t)] = write_table(store, t, dry_run)
-                except StoreError as exc:
-                    report.store_errors.append(exc)
+                if decided.get(id(t)) is not None and decided[id(t)].status in ("new", "updated"):
+                    t.notes.append(Note("error", "STORE_JOURNAL_PENDING", exc.message, t.file, t.first_line))
+        except StoreError as exc:  # the commit failed: none of the staged tables is in the store
+            report.store_errors.append(exc)
+            for t in writable:
+                if decided.get(id(t)) is None or decided[id(t)].status in ("new", "updated"):
                     t.notes.append(Note("error", "STORE_WRITE_FAILED", exc.message, t.file, t.first_line))
                     decided[id(t)] = TableOutcome(t, "failed")
     for t in tables:
@@ -153,6 +166,23 @@ def import_text(paths: list[str | Path], store: Store | None, dry_run: bool = Fa
         else:
             report.outcomes.append(TableOutcome(t, "failed"))
     return report
+
+
+def _refuse_long_texts(tables: list[ImportedTable]) -> None:
+    """A text longer than a workbook cell holds is refused (never cut later): an error note
+    naming its line and length, so the table is not written."""
+    from .longtext import cell_limit, too_long
+
+    limit = cell_limit()
+    for t in tables:
+        if t.document is None:
+            continue
+        for key, length in too_long(t.document, limit):
+            where = t.provenance.get(key.split("[")[0]) or t.provenance.get(key)
+            line = where.line if where is not None and where.line else t.first_line
+            t.notes.append(Note("error", "TEXT_TOO_LONG",
+                                f"{key} 有 {length} 个字符，超过工作簿单元格能容纳的 {limit} 个字符"
+                                "（XLSYNC_MAX_CELL_CHARS）：此表未导入，请缩短该文字", t.file, line))
 
 
 def write_table(store: Store, t: ImportedTable, dry_run: bool = False, action: str = ACTION) -> TableOutcome:
@@ -187,5 +217,5 @@ def _write_table(store: Store, t: ImportedTable, dry_run: bool, action: str) -> 
         return TableOutcome(t, "unchanged", revision(current), m)
     if dry_run:
         return TableOutcome(t, "would-update", None, m)
-    r = store.put(m.result, action, expect=revision(current))
+    r = store.put(m.result, action, expect=revision(current), source=doc)
     return TableOutcome(t, "updated", r.rev, m)

@@ -69,9 +69,14 @@ def render_import_report(report, store=None) -> str:
         lines.append(f"  [{LEVEL_ZH.get(n.level, n.level)}] {n.code} {where}: {n.message}")
     lines.extend(_review_lines(outcomes, len(files) > 1))
     failed = [o for o in outcomes if o.status == "failed"]
+    unstored = [o for o in failed if any(n.code == "STORE_WRITE_FAILED" for n in o.table.notes)]
+    failed = [o for o in failed if o not in unstored]
     cut = [o for o in outcomes if o.status == "truncated"]
     written = any(o.status in ("new", "updated", "unchanged", "review") for o in outcomes)
     rest = "其余的表已导入。" if written else "没有导入任何表。"
+    if unstored:  # the text is fine: the store could not take it (disk full, no permission)
+        lines.append(say("STORE_WRITE_FAILED", f"{len(unstored)} 张表未能写入存储（原因见上，文本本身没有问题）："
+                                               f"请处理磁盘空间或权限后重新导入；" + rest))
     if failed:
         lines.append(say("TABLE_INCOMPLETE", f"{len(failed)} 张表有无法读取的内容，未导入：按上面的错误改正文本后"
                                              f"重新导入；" + rest))
@@ -275,7 +280,8 @@ def render_sync(report, dry_run: bool = False, book=None, store=None, verbose: b
     verb = "推送 (push)" if push else "拉取 (pull)"
     head = verb + ((f" {book} → 存储" if push else f" 存储 → {book}") if book else "")
     lines = [f"{head}：{len(report.changes)} 个项目 — {_tally_sync(report.changes)}。"]
-    lines += [say("NO_BASE", n) for n in report.notes]
+    lines += [say("WORKBOOK_NOT_UPDATED" if getattr(report, "book_stale", False) and n.startswith("已写入存储")
+                  else "NO_BASE", n) for n in report.notes]
     for c in report.changes:
         if c.status == "unchanged" and not verbose:
             continue
@@ -318,8 +324,9 @@ def render_sync(report, dry_run: bool = False, book=None, store=None, verbose: b
         lines.append(say("DRY_RUN", "试运行：未做任何修改 (dry run, nothing written)。"))
     elif push and report.written:
         n = sum(c.status in ("new", "updated") for c in report.changes)
-        lines.append(say("STORE_UPDATED", f"已写入存储 {store_arg}：{n} 个项目（之前的版本留在历史中）；"
-                                          "工作簿显示合并后的结果。") if n
+        shown = ("工作簿未能更新（见上）：请运行 pull。" if getattr(report, "book_stale", False)
+                 else "工作簿显示合并后的结果。")
+        lines.append(say("STORE_UPDATED", f"已写入存储 {store_arg}：{n} 个项目（之前的版本留在历史中）；{shown}") if n
                      else say("STORE_CURRENT", "存储已是最新，未修改。"))
     elif not push and report.written:
         lines.append(say("WORKBOOK_UPDATED", f"已把存储的更改写入 {book_arg}（其他工作表和格式保留）。"))

@@ -2,23 +2,28 @@
 
 Tables that name no year live under <store>/undated/.
 
-Every overwritten revision is kept under <store>/.xlsync/history/<id>/<rev>.json and every
-write is logged in <store>/.xlsync/history/<id>/log.jsonl, so any change can be listed and
-undone. Writes go to a temporary file in the target folder, are fsynced and renamed over the
-old file under a store-wide lock: a crash mid-write leaves the old file, two writers lose
-nothing.
+Every revision is kept under <store>/.xlsync/history/<id>/<rev>.json and every write is
+logged in <store>/.xlsync/history/<id>/log.jsonl, so any change can be listed and undone.
+
+Every job (one workbook's push, one import, one consolidation, a restore) is one
+transaction, made durable by a write-ahead redo journal: under the store-wide lock its
+documents and log entries are first written whole into <store>/.xlsync/journal.json and
+fsynced (the commit point), then applied to the document, history and log files (each
+replaced atomically, not fsynced one by one), the file system is flushed once, and the
+journal is removed. A journal found by the next process that opens the store (reading or
+writing), or by `xlsync check --store S --repair`, is rolled forward: applying it again is
+harmless. So after any crash each job is in the store whole or not at all, and a document
+never lacks its log entry.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import errno
 import hashlib
 import json
 import os
 import re
-import tempfile
-import time
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,12 +32,15 @@ from pathlib import Path
 from filelock import FileLock
 from pydantic import ValidationError
 
+from . import safefile
 from .document import UNDATED, ProjectDocument, dumps, loads, revision, unit_folder, year_folder
 from .errors import DocumentError, StoreError
+from .safefile import STALE_TMP_SECONDS, TMP_SUFFIX, WriteFailed, atomic_write, write_failed
 
 META = ".xlsync"
-TMP_SUFFIX = ".tmp"
-STALE_TMP_SECONDS = 300  # a temporary file this old belongs to a writer that died
+JOURNAL = "journal.json"
+__all__ = ["META", "JOURNAL", "STALE_TMP_SECONDS", "TMP_SUFFIX", "Store", "StoreError", "LogEntry",
+           "PutResult", "JournalPending", "sweep_temporary"]
 _ID_RE = re.compile(r"^(\d{4}|undated)-([0-9A-Za-z_]{1,32})-([0-9a-f]{12})$")
 # characters a JSON string can only spell with a \u escape (no short escape stands for them)
 _PLAIN_RE = re.compile(r'[^"\\/\x00-\x1f]*')
@@ -71,6 +79,9 @@ class LogEntry:
     action: str
     author: str | None = None  # who wrote it: the server's user, or the OS user; absent in old logs
     cleared: list | None = None  # review items this write cleared ({code, field, source, how}); absent: none
+    # the revision of what the source (an imported text) said, when the write merged it with
+    # changes made in the store; a re-import merges against it (absent: the same as rev)
+    source: str | None = None
 
 
 def os_user() -> str | None:
@@ -83,72 +94,76 @@ def os_user() -> str | None:
         return None
 
 
-def _fsync_dir(path: Path) -> None:
-    if os.name == "nt":  # pragma: no cover - directories cannot be fsynced on Windows
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def default_mode() -> int:
-    """What a plain open() would give a new file (mkstemp's 0600 is too private to share)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-def write_failed(path: Path, exc: OSError) -> str:
-    """A user message for a failed write, naming the path and the reason."""
-    reason = {
-        errno.ENOSPC: "磁盘已满", errno.EDQUOT: "超出磁盘配额", errno.EROFS: "文件系统只读",
-        errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
-    }.get(exc.errno, exc.strerror or str(exc))
-    return f"{path}: 写入失败（{reason}），原文件未改动"
-
-
-def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Write bytes to path so that readers see the old or the new file, never a torn one.
-    mode: the new file's permissions (default: what a plain open() would give).
-    A failed write (disk full, read-only) raises StoreError naming the path; the old file
-    stays whole and no temporary file is left."""
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
-        os.chmod(tmp, default_mode() if mode is None else mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        tmp = None
-        _fsync_dir(path.parent)
-    except OSError as exc:
-        raise StoreError(write_failed(path, exc)) from None
-    finally:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-
-
 def sweep_temporary(root: Path, older_than: float = STALE_TMP_SECONDS) -> list[Path]:
-    """Remove the temporary files a killed writer left under root (only those older than
-    `older_than` seconds: a live writer's file is younger). Call with the store lock held."""
-    removed = []
-    cutoff = time.time() - older_than
-    for folder, _dirs, files in os.walk(root):
-        for name in files:
-            if name.startswith(".") and name.endswith(TMP_SUFFIX):
-                p = Path(folder) / name
-                try:
-                    if p.stat().st_mtime < cutoff:
-                        p.unlink()
-                        removed.append(p)
-                except OSError:
-                    continue
-    return removed
+    """Remove the temporary files a killed writer left under root (see safefile)."""
+    return safefile.sweep_temporary(root, older_than)
+
+
+def _write(path: Path, data: bytes, durable: bool = False) -> None:
+    try:
+        atomic_write(path, data, durable=durable)
+    except WriteFailed as exc:
+        raise StoreError(exc.message) from None
+
+
+@dataclass
+class _Staged:
+    """One document write of a transaction, as its journal records it."""
+
+    id: str
+    data: bytes
+    rev: str
+    previous: str | None
+    action: str
+    author: str | None
+    at: str
+    old: bytes | None = None  # the overwritten document, when its history copy is missing
+    source: bytes | None = None  # what the imported text said, when it was merged (LogEntry.source)
+    cleared: list | None = None  # review items this write cleared (LogEntry.cleared)
+
+    def as_json(self) -> dict:
+        def text(raw):  # any bytes round-trip exactly (the journal itself is ASCII JSON)
+            return None if raw is None else raw.decode("utf-8", "surrogateescape")
+
+        return {"id": self.id, "rev": self.rev, "previous": self.previous, "action": self.action,
+                "author": self.author, "at": self.at, "doc": text(self.data), "old": text(self.old),
+                "source": text(self.source), "cleared": self.cleared}
+
+    @classmethod
+    def from_json(cls, d: dict) -> _Staged:
+        def raw(key):
+            return None if d.get(key) is None else d[key].encode("utf-8", "surrogateescape")
+
+        return cls(d["id"], raw("doc"), d["rev"], d["previous"], d["action"], d["author"],
+                   d["at"], raw("old"), raw("source"), d.get("cleared"))
+
+    @property
+    def source_rev(self) -> str | None:
+        return None if self.source is None else hashlib.sha256(self.source).hexdigest()[:16]
+
+    @property
+    def entry(self) -> LogEntry:
+        return LogEntry(self.at, self.rev, self.previous, self.action, self.author, self.cleared, self.source_rev)
+
+
+class Transaction:
+    """The writes of one job: staged in memory, then committed together (see Store.transaction)."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.staged: list[_Staged] = []
+        self.latest: dict[str, _Staged] = {}
+
+    def add(self, item: _Staged) -> None:
+        self.staged.append(item)
+        self.latest[item.id] = item
+
+
+class JournalPending(StoreError):
+    """A job was committed to the journal but not yet applied in full: the next write to the
+    store (or `xlsync check --store S --repair`) completes it."""
+
+    code = "STORE_JOURNAL_PENDING"
 
 
 class Store:
@@ -163,14 +178,32 @@ class Store:
         self.meta = self.root / META
         self._lock: FileLock | None = None
         self._swept = False
-        from .forms import add_forms_folder
+        self._local = threading.local()  # per thread: lock depth and open transaction
 
-        add_forms_folder(self.forms_folder)  # an office's own forms travel with its store
+    @property
+    def _depth(self) -> int:
+        return getattr(self._local, "depth", 0)
+
+    @_depth.setter
+    def _depth(self, value: int) -> None:
+        self._local.depth = value
+
+    @property
+    def _txn(self) -> Transaction | None:
+        return getattr(self._local, "txn", None)
+
+    @_txn.setter
+    def _txn(self, value: Transaction | None) -> None:
+        self._local.txn = value
 
     @property
     def forms_folder(self) -> Path:
         """Where the store keeps the form files of an office's own layouts."""
         return self.meta / "forms"
+
+    @property
+    def journal_path(self) -> Path:
+        return self.meta / JOURNAL
 
     def keep_form(self, form) -> None:
         """Keep a copy of an office's own form file, so that its documents can be written
@@ -182,7 +215,25 @@ class Store:
         target = self.forms_folder / f"{form.name}.toml"
         data = Path(form.source).read_bytes()
         if not target.exists() or target.read_bytes() != data:
-            atomic_write(target, data)
+            with self.writing():
+                _write(target, data, durable=True)
+
+    def using_forms(self):
+        """A block in which the forms kept with this store are found by name (this thread or
+        task only: opening a store changes nothing for the rest of the process)."""
+        from .forms import forms_from
+
+        return forms_from(self.forms_folder)
+
+    def register_forms(self) -> None:
+        """Find this store's forms by name for the rest of the process (a server of one store)."""
+        from .forms import add_forms_folder
+
+        add_forms_folder(self.forms_folder)
+
+    def kept_forms(self) -> list[Path]:
+        """The form files kept with this store (see keep_form)."""
+        return sorted(self.forms_folder.glob("*.toml")) if self.forms_folder.is_dir() else []
 
     # -- layout ----------------------------------------------------------------------
     def path_for_id(self, doc_id: str) -> Path:
@@ -207,19 +258,137 @@ class Store:
 
     @contextmanager
     def writing(self) -> Iterator[None]:
-        """The write lock; on first taking it, temporary files left by killed writers go."""
+        """The write lock; on first taking it, an unfinished journal is rolled forward and
+        temporary files left by killed writers go."""
         lock = self.lock()
         try:
             lock.acquire()
         except OSError as exc:
             raise StoreError(write_failed(Path(lock.lock_file), exc)) from None
+        self._depth += 1
         try:
-            if not self._swept:
-                self._swept = True
-                sweep_temporary(self.root)
+            if self._depth == 1:
+                if self.journal_path.exists():
+                    try:
+                        self.recover()
+                    except JournalPending as exc:  # an earlier job's: this one has written nothing
+                        raise StoreError(f"存储中有一个之前中断的写入尚未补全，本次未写入任何内容（存储未改动）: {exc.message}") from None
+                if not self._swept:  # every store writer holds the lock: any temporary is a dead one's
+                    self._swept = True
+                    sweep_temporary(self.root, older_than=0)
             yield
         finally:
+            self._depth -= 1
             lock.release()
+
+    @contextmanager
+    def transaction(self, label: str = "write") -> Iterator[Transaction]:
+        """One job's writes, committed together when the block ends without an error (and
+        none of them when it raises). Nested blocks join the outermost one. A failed commit
+        raises StoreError: nothing of the job is in the store — or, once the journal is
+        written, JournalPending: all of it will be."""
+        with self.writing():
+            if self._txn is not None:
+                yield self._txn
+                return
+            txn = self._txn = Transaction(label)
+            try:
+                yield txn
+            finally:
+                self._txn = None
+            self._commit(txn)
+
+    def _commit(self, txn: Transaction) -> None:
+        if not txn.staged:
+            return
+        for folder in sorted({p for item in txn.staged
+                              for p in (self.path_for_id(item.id).parent, self.history_dir(item.id))}):
+            try:  # folders first: a permission refused here leaves no journal behind
+                safefile.make_dirs(folder)
+            except OSError as exc:
+                raise StoreError(f"{folder}: 无法建立文件夹（{safefile.reason(exc)}）；存储未改动"
+                                 f"（本次的 {len(txn.latest)} 个项目都未写入）") from None
+        record = {"version": 1, "label": txn.label, "entries": [item.as_json() for item in txn.staged]}
+        try:
+            atomic_write(self.journal_path, json.dumps(record).encode("ascii"), durable=True)
+        except WriteFailed as exc:
+            try:  # the rename may have happened (a failed folder fsync): then take it back
+                safefile.remove(self.journal_path)
+            except OSError:
+                raise JournalPending(
+                    f"{exc.message}；本次写入已记入存储的日志 {self.journal_path}，但未能写入文件：下次写入存储或运行 "
+                    f"`xlsync check --store {self.root} --repair` 时会补全") from None
+            raise StoreError(f"{exc.message}；存储未改动（本次的 {len(txn.latest)} 个项目都未写入）") from None
+        self._finish(txn.staged)
+
+    def _finish(self, staged: list[_Staged]) -> None:
+        """Apply a committed journal, flush, and remove it."""
+        try:
+            for item in staged:
+                self._apply(item)
+            safefile.sync_folder(self.root, [self.path_for_id(i.id) for i in staged])
+            safefile.remove(self.journal_path)
+            safefile.fsync_dir(self.meta)
+        except (OSError, StoreError) as exc:
+            why = exc.message if isinstance(exc, StoreError) else write_failed(Path(exc.filename or self.root), exc)
+            ids = sorted({item.id for item in staged})
+            raise JournalPending(
+                f"{why}；本次写入已记入存储的日志 {self.journal_path}（{len(ids)} 个项目: {', '.join(ids[:5])}"
+                f"{' …' if len(ids) > 5 else ''}），但尚未全部写入文件：下次写入存储或运行 "
+                f"`xlsync check --store {self.root} --repair` 时会补全") from None
+
+    def _apply(self, item: _Staged) -> None:
+        """Make one journal entry true in the files; harmless when it already is."""
+        hist = self.history_dir(item.id)
+        if item.old is not None and item.previous and not (hist / f"{item.previous}.json").exists():
+            _write(hist / f"{item.previous}.json", item.old)
+        if not (hist / f"{item.rev}.json").exists():
+            _write(hist / f"{item.rev}.json", item.data)
+        if item.source is not None and not (hist / f"{item.source_rev}.json").exists():
+            _write(hist / f"{item.source_rev}.json", item.source)
+        path = self.path_for_id(item.id)
+        try:
+            same = path.read_bytes() == item.data
+        except OSError:
+            same = False
+        if not same:
+            _write(path, item.data)
+        self._append_log(item.id, item.entry)
+
+    def read_journal(self) -> tuple[str, list[_Staged]] | None:
+        """The unfinished journal (label, entries), or None. StoreError when it is unreadable."""
+        try:
+            raw = self.journal_path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise StoreError(f"{self.journal_path}: 无法读取: {exc.strerror}") from None
+        try:
+            record = json.loads(raw)
+            return record.get("label", ""), [_Staged.from_json(d) for d in record["entries"]]
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise StoreError(f"{self.journal_path}: 存储日志 (journal) 已损坏，无法读取") from None
+
+    def recover(self) -> str | None:
+        """Roll an unfinished journal forward (call with the lock held). Returns its label."""
+        try:
+            found = self.read_journal()
+        except StoreError:
+            # written whole before anything was applied (rename), so a journal that does not
+            # parse never was one: nothing of it reached the store; roll back = remove it
+            safefile.remove(self.journal_path)
+            return "damaged journal removed"
+        if found is None:
+            return None
+        label, staged = found
+        self._finish(staged)
+        return label
+
+    def settle(self) -> None:
+        """Before reading: wait for a writer's unfinished job and roll it forward."""
+        if self._depth == 0 and self.journal_path.exists():
+            with self.writing():
+                pass
 
     # -- reading ---------------------------------------------------------------------
     def _read_bytes(self, path: Path) -> bytes:
@@ -243,18 +412,48 @@ class Store:
 
     def get(self, doc_id: str) -> ProjectDocument:
         path = self.path_for_id(doc_id)
+        if self._txn is not None and doc_id in self._txn.latest:
+            return self._read_path(path, self._txn.latest[doc_id].data)
+        self.settle()
         if not path.exists():
             raise StoreError(f"存储 {self.root} 中没有项目 {doc_id}")
         return self._read_path(path)
 
     def exists(self, doc_id: str) -> bool:
+        if self._txn is not None and doc_id in self._txn.latest:
+            return True
+        self.settle()
         return self.path_for_id(doc_id).exists()
 
     def paths(self) -> list[Path]:
         if not self.root.is_dir():
             raise StoreError(f"存储文件夹不存在: {self.root}")
+        self.settle()
         found = [*self.root.glob("[0-9][0-9][0-9][0-9]/*/*.json"), *self.root.glob(f"{UNDATED}/*/*.json")]
         return sorted(found)
+
+    @staticmethod
+    def is_store(folder: Path) -> bool:
+        """A folder holding a store: xlsync's metadata folder, or <year>/<unit>/<id>.json."""
+        folder = Path(folder)
+        if (folder / META).is_dir():
+            return True
+        return any((p.name.isdigit() and len(p.name) == 4 or p.name == UNDATED) and any(p.glob("*/*.json"))
+                   for p in folder.iterdir() if p.is_dir())
+
+    def unit_year_files(self) -> list[list[Path]]:
+        """The document files of the store, one list per unit-year folder (sorted)."""
+        folders: dict[Path, list[Path]] = {}
+        for path in self.paths():
+            folders.setdefault(path.parent, []).append(path)
+        return [files for _folder, files in sorted(folders.items())]
+
+    def unit_year(self, unit_code: str | None, year: int | None) -> list[ProjectDocument]:
+        """The documents of one unit and year (StoreError naming a file that cannot be read)."""
+        self.settle()
+        folder = self.root / year_folder(year) / unit_folder(unit_code)
+        docs = [self._read_path(p) for p in sorted(folder.glob("*.json"))]
+        return [d for d in docs if d.unit_code == unit_code and d.year == year]
 
     def scan(self, unit: str | None = None) -> Iterator[tuple[Path, ProjectDocument | StoreError]]:
         """Every document with its path; a broken file yields its error and stops nothing.
@@ -292,29 +491,40 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------
     def put(self, doc: ProjectDocument, action: str = "write", expect: str | None = None,
-            cleared: list | None = None) -> PutResult:
-        """Write one document; keep the overwritten revision in history.
+            source: ProjectDocument | None = None, cleared: list | None = None) -> PutResult:
+        """Write one document; keep the overwritten revision in history. Inside a
+        transaction it is staged (and visible to this Store's reads); else committed at once.
 
         expect: the revision the caller based its change on; a different current revision
-        raises StoreError (someone else wrote in between). cleared: the review items this
-        write clears, recorded in the history entry (xlsync.review.cleared_record).
+        raises StoreError (someone else wrote in between).
+        source: what an imported text said, when `doc` merged it with the store's changes.
+        cleared: the review items this write clears, recorded in the history entry
+        (xlsync.review.cleared_record).
         """
-        with self.writing():
-            return self._put_locked(doc, action, expect, cleared)
+        with self.transaction(action):
+            return self._stage(doc, action, expect, source, cleared)
 
     def put_many(self, docs: Iterable[ProjectDocument], action: str = "write") -> list[PutResult]:
-        with self.writing():
-            return [self._put_locked(doc, action, None) for doc in docs]
+        with self.transaction(action):
+            return [self._stage(doc, action, None) for doc in docs]
 
-    def _put_locked(self, doc: ProjectDocument, action: str, expect: str | None,
-                    cleared: list | None = None) -> PutResult:
+    def _current_bytes(self, doc_id: str, path: Path) -> bytes | None:
+        if self._txn is not None and doc_id in self._txn.latest:
+            return self._txn.latest[doc_id].data
+        if not path.exists():
+            return None
+        return self._read_bytes(path)
+
+    def _stage(self, doc: ProjectDocument, action: str, expect: str | None,
+               source: ProjectDocument | None = None, cleared: list | None = None) -> PutResult:
         path = self.path_for_id(doc.id)
         data = dumps(doc)
         rev = hashlib.sha256(data).hexdigest()[:16]  # revision(doc), without dumping it twice
-        previous = None
-        if path.exists():
+        previous, old_raw = None, None
+        raw = self._current_bytes(doc.id, path)
+        if raw is not None:
             try:
-                old = self._read_path(path)
+                old = self._read_path(path, raw)
             except StoreError as exc:
                 raise StoreError(
                     f"{exc.message} — 该文件已损坏，xlsync 不会覆盖它；请修复或移走后重试"
@@ -324,23 +534,18 @@ class Store:
                 raise StoreError(f"项目 {doc.id} 已被他人修改 (当前版本 {previous}, 期望 {expect})")
             if previous == rev:
                 return PutResult(doc.id, rev, previous, False, path)
-            hist = self.history_dir(doc.id) / f"{previous}.json"
-            if not hist.exists():
-                atomic_write(hist, dumps(old))
-        atomic_write(self.history_dir(doc.id) / f"{rev}.json", data)
-        atomic_write(path, data)
-        try:
-            self._append_log(doc.id, LogEntry(_now(), rev, previous, action, self.author or os_user(),
-                                                  cleared or None))
-        except StoreError as exc:
-            raise StoreError(
-                f"项目 {doc.id} 已写入 {path}，但历史记录未能更新: {exc.message}；下次写入时会补记") from None
+            if not (self.history_dir(doc.id) / f"{previous}.json").exists():
+                old_raw = dumps(old)
+        src = None if source is None else dumps(source)
+        self._txn.add(_Staged(doc.id, data, rev, previous, action, self.author or os_user(), _now(), old_raw,
+                              None if src == data else src, cleared or None))
         return PutResult(doc.id, rev, previous, True, path)
 
     def _append_log(self, doc_id: str, entry: LogEntry) -> None:
-        """Rewrite the log with one more line, atomically: never empty, never a torn line.
+        """Rewrite the log with one more line, atomically: never empty, never a torn line;
+        nothing when that line is there already (a journal rolled forward twice).
         A torn last line (an older writer killed mid-append) is dropped; a write whose log line
-        was lost (disk full after the document was written) is recorded as recovered."""
+        was lost (by a version of xlsync before the journal) is recorded as recovered."""
         log = self.history_dir(doc_id) / "log.jsonl"
         try:
             raw = log.read_bytes()
@@ -348,29 +553,34 @@ class Store:
             raw = b""
         except OSError as exc:
             raise StoreError(f"{log}: 无法读取: {exc.strerror}") from None
+        line = _log_line(entry)
         lines = raw.splitlines(keepends=True)
+        if line in lines:
+            return
         if lines and not lines[-1].endswith(b"\n"):
             lines.pop()
         last = None
-        for line in reversed(lines):
+        for old in reversed(lines):
             try:
-                last = json.loads(line)["rev"]
+                last = json.loads(old)["rev"]
                 break
             except (ValueError, KeyError, TypeError):
                 continue
-        out = [bytes(line) for line in lines if line.strip()]
+        out = [bytes(old) for old in lines if old.strip()]
         if entry.previous is not None and last != entry.previous:
             lost = LogEntry(entry.at, entry.previous, last, "write (log entry recovered)", entry.author)
             out.append(_log_line(lost))
-        out.append(_log_line(entry))
-        atomic_write(log, b"".join(out))
+        out.append(line)
+        _write(log, b"".join(out))
 
     # -- history ---------------------------------------------------------------------
     def log(self, doc_id: str) -> list[LogEntry]:
         log = self.history_dir(doc_id) / "log.jsonl"
+        self.settle()
+        staged = [s.entry for s in self._txn.staged if s.id == doc_id] if self._txn is not None else []
         if not log.exists():
             if self.exists(doc_id):
-                return []
+                return staged
             raise StoreError(f"存储 {self.root} 中没有项目 {doc_id} 的历史")
         entries = []
         for n, line in enumerate(log.read_text(encoding="utf-8").splitlines(), 1):
@@ -380,12 +590,19 @@ class Store:
                 entries.append(LogEntry(**json.loads(line)))
             except (ValueError, TypeError):
                 raise StoreError(f"{log}:{n}: 历史记录行损坏") from None
-        return entries
+        return entries + staged
 
     def revision_of(self, doc_id: str, rev_prefix: str) -> ProjectDocument:
         folder = self.history_dir(doc_id)
         if not re.fullmatch(r"[0-9a-f]{4,16}", rev_prefix):
             raise StoreError(f"不是有效的版本号: {rev_prefix!r}")
+        if self._txn is not None:
+            for item in self._txn.staged:
+                if item.id == doc_id and item.rev.startswith(rev_prefix):
+                    return self._read_path(folder / f"{item.rev}.json", item.data)
+                if item.id == doc_id and item.source is not None and item.source_rev.startswith(rev_prefix):
+                    return self._read_path(folder / f"{item.source_rev}.json", item.source)
+        self.settle()
         matches = sorted(folder.glob(f"{rev_prefix}*.json"))
         if not matches:
             raise StoreError(f"项目 {doc_id} 没有版本 {rev_prefix}")
@@ -395,9 +612,9 @@ class Store:
 
     def restore(self, doc_id: str, rev_prefix: str) -> PutResult:
         """Make an earlier revision current again; the current one stays in history."""
-        with self.writing():
+        with self.transaction("restore"):
             old = self.revision_of(doc_id, rev_prefix)
-            return self._put_locked(old, f"restore {revision(old)}", None)
+            return self._stage(old, f"restore {revision(old)}", None)
 
 
 def in_scope(path: Path, unit: str | None, year: int | None) -> bool:
@@ -407,7 +624,7 @@ def in_scope(path: Path, unit: str | None, year: int | None) -> bool:
 
 
 def _log_line(entry: LogEntry) -> bytes:
-    record = {k: v for k, v in entry.__dict__.items() if not (k in ("author", "cleared") and v is None)}
+    record = {k: v for k, v in entry.__dict__.items() if not (k in ("author", "source", "cleared") and v is None)}
     return (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
 
 

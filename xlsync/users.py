@@ -104,7 +104,7 @@ class UsersFile:
     def _change(self, edit) -> str | None:
         from filelock import FileLock
 
-        from .store import atomic_write
+        from .safefile import atomic_write
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(self.path) + ".lock", timeout=30):

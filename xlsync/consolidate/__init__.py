@@ -9,11 +9,12 @@ their workbooks.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
-from ..errors import XlsyncError
+from ..errors import StoreError, XlsyncError
 from .collect import Collector, Picture, choose_year, picture
 from .records import digest, problem_row
 from .sources import expand, is_store
@@ -37,10 +38,14 @@ class Consolidation:
     picture: Picture
     outputs: list[Path] = field(default_factory=list)
     pushes: list[PushOutcome] = field(default_factory=list)
+    store_failed: str | None = None  # the --into-store commit failed: nothing of it was written
 
     @property
     def exit_code(self) -> int:
-        """3 when a conflict was found, 1 when an input could not be read, else 0."""
+        """3 when a conflict was found, 1 when an input could not be read, 2 when the store
+        could not be written, else 0."""
+        if self.store_failed:
+            return 2
         if self.picture.conflicts:
             return 3
         return 1 if self.picture.problems else 0
@@ -49,23 +54,17 @@ class Consolidation:
 def _store_units(root: Path) -> dict:
     """{year or None: {unit key: (code, name)}} of a store, reading one document per unit."""
     from ..document import loads
+    from ..store import Store
 
     out: dict = {}
     if not root.is_dir():
         return out
-    for year_dir in root.iterdir():
-        if not year_dir.is_dir() or not (year_dir.name.isdigit() or year_dir.name == "undated"):
+    for files in Store(root).unit_year_files():
+        try:
+            d = loads(files[0].read_bytes(), source=str(files[0]))
+        except (OSError, XlsyncError):
             continue
-        year = int(year_dir.name) if year_dir.name.isdigit() else None
-        for unit_dir in year_dir.iterdir():
-            doc_path = next(iter(sorted(unit_dir.glob("*.json"))), None) if unit_dir.is_dir() else None
-            if doc_path is None:
-                continue
-            try:
-                d = loads(doc_path.read_bytes(), source=str(doc_path))
-            except (OSError, XlsyncError):
-                continue
-            out.setdefault(year, {})[d.unit_code or f"~{d.unit_name or ''}"] = (d.unit_code, d.unit_name)
+        out.setdefault(d.year, {})[d.unit_code or f"~{d.unit_name or ''}"] = (d.unit_code, d.unit_name)
     return out
 
 
@@ -142,16 +141,25 @@ def consolidate(inputs: Iterable[Path], output: Path | None = None, *, previous:
         expected = _store_units(into_store)
         store = Store(into_store)
     pushes: list[PushOutcome] = []
+    store_failed = None
     total = len(sources) + len(prev_sources)
     done = 0
-    for d in imap(partial(digest, rules=rules, keep_content=store is not None), sources, jobs, preload=PRELOAD):
-        accepted = col.add(d)
-        if store is not None:
-            pushes.append(_push(d, accepted, store, col, rules))
-        d.content = None
-        done += 1
-        if progress:
-            progress(done, total, d.source.label)
+    try:  # the store writes of the whole consolidation are one transaction
+        with store.transaction("consolidate") if store is not None else nullcontext():
+            for d in imap(partial(digest, rules=rules, keep_content=store is not None), sources, jobs,
+                          preload=PRELOAD):
+                accepted = col.add(d)
+                if store is not None:
+                    pushes.append(_push(d, accepted, store, col, rules))
+                d.content = None
+                done += 1
+                if progress:
+                    progress(done, total, d.source.label)
+    except StoreError as exc:  # the commit failed: what the pushes staged is not in the store
+        store_failed = exc.message
+        for p in pushes:
+            if p.status == "written":
+                p.status, p.detail = "failed", f"{p.detail}，但未能写入存储: {exc.message}"
     prev_records = None
     if previous:
         prev_records, seen = [], set()
@@ -164,7 +172,7 @@ def consolidate(inputs: Iterable[Path], output: Path | None = None, *, previous:
     col.describe_duplicates()
     year = choose_year(col.records.values(), year)
     pic = picture(col, year, prev_records, expected.get(year, {}))
-    result = Consolidation(pic, pushes=pushes)
+    result = Consolidation(pic, pushes=pushes, store_failed=store_failed)
     if output is not None:
         from .summary import write_summary
 

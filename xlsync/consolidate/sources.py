@@ -7,7 +7,6 @@ and for workbooks the revision it was exported from), never a whole office in me
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,6 @@ from ..document import ProjectDocument, loads
 from ..errors import DocumentError, Location, XlsyncError
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-_YEAR_DIR = re.compile(r"^(\d{4}|undated)$")
 
 
 @dataclass(frozen=True)
@@ -39,19 +37,17 @@ class Entry:
 
 
 def is_store(folder: Path) -> bool:
-    """A folder holding a store: xlsync's metadata folder, or <year>/<unit>/<id>.json."""
-    if (folder / ".xlsync").is_dir():
-        return True
-    return any(_YEAR_DIR.match(p.name) and any(p.glob("*/*.json")) for p in folder.iterdir() if p.is_dir())
+    """A folder holding a store (the store knows its own layout)."""
+    from ..store import Store
+
+    return Store.is_store(folder)
 
 
 def store_chunks(root: Path) -> list[Source]:
     """One source per unit-year folder of a store."""
-    folders: dict[Path, list[Path]] = {}
-    for year_dir in sorted(p for p in root.iterdir() if p.is_dir() and _YEAR_DIR.match(p.name)):
-        for path in sorted(year_dir.glob("*/*.json")):
-            folders.setdefault(path.parent, []).append(path)
-    return [Source("store", root, tuple(files)) for _folder, files in sorted(folders.items())]
+    from ..store import Store
+
+    return [Source("store", root, tuple(files)) for files in Store(root).unit_year_files()]
 
 
 def _walk(folder: Path, skip: set[Path]) -> Iterator[Source]:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..findings import FIELD_ZH
-from ..replacing import replacing
+from ..safefile import replacing
 from .collect import (
     STATUS_CONFLICT,
     STATUS_ERRORS,

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from ..store import atomic_write
+from ..safefile import atomic_write
 from .collect import Picture
 from .tables import SCHEMA, rows, table_schema
 

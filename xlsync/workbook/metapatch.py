@@ -10,7 +10,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from ..errors import WorkbookError
-from ..replacing import replacing
+from ..safefile import replacing
 from . import layout as L
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -60,6 +60,9 @@ class WorkbookContent:
     notes: list[str] = field(default_factory=list)
     review_sheet: bool = False  # the workbook has a 核对 sheet
     ticked: dict[str, set[str]] = field(default_factory=dict)  # project id → items ticked 已核对
+    # what the workbook as a whole says it is for: (key, value, where) from the hidden
+    # metadata (unit_code, year) and the 目录 (单位编码, 预算年度); see exchange.check_identity
+    claims: list[tuple[str, object, Location]] = field(default_factory=list)
 
     @property
     def errors(self) -> list[WorkbookError]:
@@ -457,13 +460,28 @@ def read_sheets(path, sheets, store_ref: str | None = None) -> WorkbookContent:
             projects.append(sp)
     if not projects:
         raise WorkbookError("工作簿中没有项目工作表（找不到“项目名称”）", Location(str(path)))
-    content = WorkbookContent(path, projects, has_meta, store_setting)
+    content = WorkbookContent(path, projects, has_meta, store_setting,
+                              claims=_claims(path, meta_ws if has_meta else None, by_title.get(L.INDEX_SHEET)))
     if L.REVIEW_SHEET in by_title:
         from .reviewsheet import read_review
 
         content.review_sheet = True
         content.ticked = read_review(by_title[L.REVIEW_SHEET])[0]
     return content
+
+
+def _claims(path: Path, meta_ws, index_ws) -> list[tuple[str, object, Location]]:
+    """The unit and year the metadata (B2, B3) and the 目录 (C2, C4) give, as written."""
+    out = []
+    for ws, cells in ((meta_ws, (("unit_code", "B2"), ("year", "B3"))),
+                      (index_ws, (("unit_code", "C2"), ("year", "C4")))):
+        if ws is None:
+            continue
+        for key, coord in cells:
+            value = ws[coord].value
+            if value is not None and str(value).strip():
+                out.append((key, str(value).strip(), Location(str(path), sheet=ws.title, cell=coord)))
+    return out
 
 
 def read_workbooks(paths) -> tuple[list[WorkbookContent], list[WorkbookError]]:

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from ..document import ProjectDocument
 from ..errors import WorkbookError
-from ..replacing import replacing
+from ..safefile import replacing
 from . import layout as L
 from . import style
 from .book import (  # noqa: F401 - meta_json, meta_rows, sheet_title: used through this module

@@ -9,7 +9,7 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
-from ..replacing import replacing
+from ..safefile import replacing
 from . import layout as L
 from . import textfit
 from .book import abs_ref, lists_cells, meta_rows, quote, xml_safe

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from ..replacing import replacing
+from ..safefile import replacing
 from . import layout as L
 from . import textfit
 from .book import meta_rows, xml_safe

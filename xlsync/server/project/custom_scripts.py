@@ -34,7 +34,9 @@ async def _run(action, book, user, where, with_store: bool):
         from xlsync.store import Store
 
         authenticated = bool(conf["users"])
-        kwargs.update(store=Store(conf["store"], author=user.name if authenticated else None),
+        store = Store(conf["store"], author=user.name if authenticated else None)
+        store.register_forms()  # the server's one store: its forms for every request
+        kwargs.update(store=store,
                       units=[r[len(UNIT_ROLE):] for r in user.roles if r.startswith(UNIT_ROLE)]
                       if authenticated else None,
                       user=user.name)
