@@ -10,7 +10,7 @@ from ..document import KEY_ZH
 from ..fieldtext import parse_period, split_person_phone
 from ..money import MoneyError, format_amount, parse_amount
 from .cells import HOLE, Cell, join_wrapped, split_rows
-from .rows import Tok
+from .rows import Tok, compose_target
 from .runtogether import fuzzy_label, is_run_together, split_facts, split_indicators
 from .vocab import Label, checked_options, norm, split_unit
 
@@ -135,6 +135,22 @@ class FactsReader:
         """One indicator row whose cells run together: cut at the category words and at the
         shape of its target (`xlsync.published.runtogether`); every cut is a review item."""
         stream, self.stream = self.stream, False
+        kinds = [r.kind for r in self.roles or []]
+        if "cats" in kinds and not self._has_categories():
+            kinds = [k for k in kinds if k != "cats"]
+        if "cats" not in kinds:
+            parts = self._split_by_roles(tok.text, kinds)
+            if parts:
+                self.note("warning", "SPLIT_GUESSED", "这一行的单元格没有分隔，按表头各栏的写法拆分为: "
+                          + " | ".join(f"{k}={v}" for k, v in parts.items() if v) + "；请核对", tok.line,
+                          field=self.next_indicator("name"), source=tok.text)
+                target = compose_target({"value": parts.get("target"), "op": parts.get("op"),
+                                         "nature": parts.get("nature"), "unit": parts.get("unit")})
+                self._append({"period": self.period, "level1": None, "level2": None, "name": parts["name"],
+                              "target": target, "note": parts.get("note") or None,
+                              "weight": self._weight(parts.get("weight"), tok.line), "line": tok.line})
+                self.stream = stream
+                return
         for cells in split_indicators(tok.text, self.v):
             self.note("warning", "SPLIT_GUESSED", "这一行的单元格没有分隔，按指标类别和目标值的写法拆分为: "
                       + " | ".join(c for c in cells if c) + "；请核对", tok.line,
@@ -142,6 +158,31 @@ class FactsReader:
             self._indicator_row([Tok(c, tok.line) for c in cells if c] or [Tok("", tok.line)], False, False,
                                 len(cells) >= 2 and cells[-1] == "")
         self.stream = stream
+
+    def _has_categories(self) -> bool:
+        return self.header_cats > 0 and any(r.kind == "cats" for r in self.roles or []) and bool(
+            self._header_had_levels)
+
+    _header_had_levels = False
+
+    # the shape of each column's cells: a weight is a small number; a unit stands before an
+    # operator or a number; a name takes the rest
+    _ROLE_RX = {"name": r"(.+?)", "weight": r"(100|\d{1,2}(?:\.\d{1,2})?)",
+                "unit": r"(%|‰|[\u4e00-\u9fff]{1,3}(?=[=≥≤><＝\d]|大于|小于|不低于|不高于))?",
+                "op": r"(>=|<=|[=≥≤><＝]|大于等于|小于等于|不低于|不高于)?", "nature": r"(>=|<=|[=≥≤><＝]|定性|定量|正向|反向)?",
+                "target": r"(.+)", "note": r"(.*)", "skip": r"(.*?)"}
+
+    def _split_by_roles(self, text: str, kinds: list[str]) -> dict[str, str]:
+        """A row without category columns whose cells run together ('预算执行率10%=100'): cut by
+        the shape each column's cells take, in the header's order (name, weight, unit, operator,
+        value …); [] when the row does not fit."""
+        kinds = [k for k in kinds if k in self._ROLE_RX]
+        if not kinds or "name" not in kinds:
+            return {}
+        m = re.fullmatch("".join(self._ROLE_RX[k] for k in kinds), norm(text))
+        if not m:
+            return {}
+        return dict(zip(kinds, (g or "" for g in m.groups()), strict=True))
 
     def _row(self, row: list[Cell], file_end: bool, open_end: bool, rows, idx, keep_empty_target=False):
         toks = self._tokens(row)
@@ -151,6 +192,7 @@ class FactsReader:
             roles = self._glued_header(texts[0])
             if roles is not None:
                 self._end_indicators()
+                self._header_had_levels = any(r in ("level1", "level2") for r in roles)
                 self._set_roles(roles, False)
                 self._start_indicators(None)
                 self.glued = True

@@ -106,9 +106,9 @@ class Vocab:
         item): noise inside it removed ('绩??效目标'), a known label behind a modifier
         ('项目支出实施期'), or a known label with a word put in before its head word
         ('主管预算部门' → 主管部门, '主管部门及其编码' → 主管部门及编码)."""
-        if not 3 <= len(base) <= 18 or re.search(r"\d|[,;。，；、%]", base):
+        clean = re.sub(r"[?？*★☆·•_\ufffd]+", "", base)  # noise a copy left inside a label ('绩??效目标')
+        if not 3 <= len(clean) <= 18 or re.search(r"\d|[,;。，；、%]", clean):
             return None
-        clean = re.sub(r"[?？*★☆·•_]+", "", base)
         if clean != base and clean in self.labels:
             return self._as_loose(self.labels[clean], base)
         for lead in self._LEAD:
