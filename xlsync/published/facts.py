@@ -244,7 +244,8 @@ class FactsReader:
     def _wrapped_category(self, a: str, b: str) -> bool:
         """'项目完成' | '指标': a category cell wrapped over two rows."""
         a, b = norm(a), norm(b)
-        return b in ("指标", "目标") and not self.v.looks_like_category(a) and self.v.label(a + b)[0] is None \
+        return b in ("指标", "目标") and (not self.v.looks_like_category(a) or self.v.is_category(a + b)) \
+            and self.v.label(a + b)[0] is None \
             and len(a) <= 10 and self.v.looks_like_category(a + b) and not re.search(r"[\d%]", a)
 
     def _field_cell(self, text: str) -> bool:
@@ -323,6 +324,12 @@ class FactsReader:
                 continue
             if self.v.is_funding(t.text) and (self.group_funding or t.text.lstrip().startswith("其中")):
                 out.append((Label("funding", norm(re.sub(r"^\s*其中\s*[:：]?", "", t.text))), None, t))
+                continue
+            xm = re.match(r"^\s*([^\d:：]{2,16}?)\s*[:：]\s*(\S.*)$", t.text, re.S)
+            if xm and looks_like_label(xm.group(1)) and not self.category(norm(xm.group(1))) \
+                    and (self.fields or self.funding):  # '资金拨付对象：本单位': a field no form lists
+                out.append((Label("extra", xm.group(1).strip()), None, t))
+                out.append((None, None, Tok(xm.group(2).strip(), t.line, False, bound=True)))
                 continue
             if re.match(r"^[^\d:：]{2,16}[:：]$", t.text.strip()) and (self.fields or self.funding):
                 # 'X：' an unknown label (in the table's body, not the page's header)

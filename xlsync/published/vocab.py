@@ -99,7 +99,7 @@ class Vocab:
         return found, unit
 
     # modifiers a label takes in front of the words the form lists (项目支出实施期, 本级预算部门)
-    _LEAD = ("项目支出", "本项目", "项目", "支出", "本级", "部门", "单位", "本年度", "本年")
+    _LEAD = ("项目支出", "本项目", "项目", "支出", "本级", "部门", "单位", "本年度", "本年", "本")
 
     def _loose_label(self, base: str) -> Label | None:
         """A label the form does not spell, matched by principle (each such match is a review
