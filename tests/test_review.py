@@ -478,3 +478,38 @@ def test_a_national_round_trip_clears_the_edited_funding_amount_and_keeps_the_in
     assert [r["cell"] for r in _sheet_rows(wb[L.REVIEW_SHEET])] == [rows[1]["cell"]]
     assert sheet[rows[1]["cell"]].fill.fgColor.rgb[-6:] == style.REVIEW_COLOR
     assert sheet[rows[0]["cell"]].fill.fgColor.rgb[-6:] != style.REVIEW_COLOR
+
+
+# -- a real table, read by the reader: its guesses round-trip through the workbook ------------
+def test_a_real_table_with_no_unit_of_money_round_trips_its_review_items(tmp_path):
+    """The bundled national table with its '(万元)' taken off: the reader leaves the amounts
+    empty with review items proposing both readings (never 10.00 元 for 10万元); the user types
+    the amount in the marked cell and ticks the rest; the push clears them and names who."""
+    from pathlib import Path
+
+    src = (Path(__file__).parents[1] / "examples" / "national-hunan-nanyue-2018.txt").read_text(encoding="utf-8")
+    text = tmp_path / "no-unit.txt"
+    text.write_text(src.replace("资金情况(万元)", "资金情况"), encoding="utf-8")
+    res = CliRunner().invoke(cli, ["import-text", str(text), "--store", str(tmp_path / "s")])
+    assert res.exit_code == 1 and "待核对" in res.output, res.output
+    store = Store(tmp_path / "s")
+    (doc,) = store.documents()[0]
+    assert doc.year_amount is None and [f.year_amount for f in doc.funding] == [None, "0.00"]
+    codes = {(r.code, r.field) for r in doc.review}
+    assert codes == {("MONEY_UNIT_UNKNOWN", "year_amount"), ("MONEY_UNIT_UNKNOWN", "funding[0].year_amount")}
+    assert all("按万元: 100000.00 元" in r.proposed for r in doc.review)
+    book = export(store, tmp_path / "b.xlsx")[0]
+    wb = load_workbook(book)
+    rows = _sheet_rows(wb[L.REVIEW_SHEET])
+    assert len(rows) == 2 and all(r["source"] == "10" for r in rows)
+    sheet = wb[[n for n in wb.sheetnames if n not in (L.INDEX_SHEET, L.REVIEW_SHEET, L.META_SHEET)][0]]
+    sheet[_cell_of(sheet, "year_amount")] = 100000  # the user types the amount in 元
+    review = wb[L.REVIEW_SHEET]
+    review.cell(next(r["row"] for r in rows if r["field"] != "项目本年度金额"), TICK_COL).value = "✓"
+    wb.save(book)
+    report = push(book, Store(store.root, author="李会计"), None)
+    assert [c.status for c in report.changes] == ["updated"]
+    after = store.get(doc.id)
+    assert after.year_amount == "100000.00" and after.review == []
+    assert sorted(c["how"] for c in store.log(doc.id)[-1].cleared) == ["edited", "ticked"]
+    assert store.log(doc.id)[-1].author == "李会计"
