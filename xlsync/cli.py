@@ -398,15 +398,24 @@ cli.command("pull", help="Pull store changes into existing workbooks (other shee
 
 @cli.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("workbooks/xlsync-template.xlsx"), show_default=True)
+              default=Path("workbooks/xlsync-template.xlsx"), show_default=True,
+              help="The workbook to write (.xlsx, or .xlsm with the macros).")
+@click.option("--form", "form", metavar="NAME|PATH", default=None,
+              help="The form its project sheet is laid out by: seed (default), national, or an office's own.")
+@click.option("--year", type=click.IntRange(1900, 2200), default=2020, show_default=True,
+              help="The budget year its titles and metadata carry.")
+@click.option("--unit", "unit_code", default="000000", show_default=True, help="The unit code.")
+@click.option("--unit-name", default=None, help="The unit's name (its titles carry it).")
 @RULES
 @handle_errors
-def template(output, rules) -> None:
-    """(Re)build the blank workbook template."""
+def template(output, form, year, unit_code, unit_name, rules) -> None:
+    """Write a blank workbook for a unit, a budget year and a form (one blank project sheet;
+    add more with `xlsync new-project`)."""
     from .templates import build_template
     from .validators.profiles import load_profile
 
-    click.echo(f"已写入 (written): {build_template(output, load_profile(rules))}")
+    path = build_template(output, load_profile(rules) if rules else None, form, year, unit_code, unit_name)
+    click.echo(f"已写入 (written): {path}")
 
 
 @cli.command()

@@ -168,11 +168,16 @@ def lists_profiles(ws) -> list[str]:
 
 
 # -- hidden metadata ---------------------------------------------------------------------
-def meta_rows(entries: list[tuple[str, ProjectDocument]], unit_code, year) -> list[list]:
-    """The hidden metadata: for each project sheet, the id, revision and content it shows."""
+def meta_rows(entries: list[tuple[str, ProjectDocument | None]], unit_code, year) -> list[list]:
+    """The hidden metadata: for each project sheet, the id, revision and content it shows.
+    A sheet whose entry has no document is a new project (新增项目) without an id yet: a push
+    gives it one and writes it here."""
     rows: list[list] = [[L.MARKER, L.FORMAT_VERSION], ["unit_code", unit_code], ["year", year], [],
                         ["sheet", "id", "base_rev", "base_json"]]
     for title, doc in entries:
+        if doc is None:
+            rows.append([title])
+            continue
         raw = dumps(doc)
         rev = hashlib.sha256(raw).hexdigest()[:16]  # = revision(doc), without a second dumps
         text = json_escaped(raw.decode("utf-8", "surrogatepass"))  # what xml_safe removes, escaped
@@ -186,6 +191,7 @@ def meta_json(ws_meta) -> dict[str, tuple[str, str, str]]:
     for row in ws_meta.iter_rows(min_row=6, values_only=True):
         if not row or not row[0]:
             continue
+        row = tuple(row) + (None, None, None)
         chunks = "".join(str(c) for c in row[3:] if c)
         out[str(row[0])] = (str(row[1] or ""), str(row[2] or ""), chunks)
     return out

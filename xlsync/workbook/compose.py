@@ -142,8 +142,10 @@ def _repeated(prev: dict, row: dict) -> tuple[str, ...]:
 
 
 class _Composer:
-    def __init__(self, doc, sf: SheetForm, title: str, index: int, tolerance: Decimal, lists: ListNames):
+    def __init__(self, doc, sf: SheetForm, title: str, index: int, tolerance: Decimal, lists: ListNames,
+                 blank: dict[str, int] | None = None):
         self.doc, self.sf, self.index, self.tolerance, self.lists = doc, sf, index, tolerance, lists
+        self.blank = blank  # a blank project sheet: the empty rows each table offers (form's [workbook.blank])
         self.m = SheetModel(title, list(sf.widths), sf.orientation)
         self.r = 1
         self.side_run: list | None = None  # [text, r1, r2, c1, c2]
@@ -301,6 +303,8 @@ class _Composer:
             self.fit(top, at + j, at + j, h)
         self.row_done(not (self.side_run and self.side_run[1] < top))
         body = rows or [{}]
+        if self.blank is not None and key != "quarters":
+            body = list(rows) + [{}] * max(0, self.blank.get(key, 1) - len(rows)) or [{}]
         for i, row in enumerate(body, 1):
             r = self.r
             hidden = _repeated(body[i - 2], row) if key == "indicators" and i > 1 else ()
@@ -385,7 +389,7 @@ class _Composer:
 
     def other(self) -> None:
         """Keys this form does not show, when they hold something: nothing is dropped."""
-        placed = self.placed
+        placed = self.placed | {"layout"}  # the form's name is kept in the sheet's xs_layout name, not printed
         scalars = [k for k in SCALARS if k not in placed and getattr(self.doc, k) is not None]
         lists = [k for k in LISTS if k not in placed and getattr(self.doc, k)]
         if not scalars and not lists:
@@ -413,8 +417,10 @@ class _Composer:
             blocks.append(self.sf.indicator_block())
         if not any(b.kind == "other" for b in blocks):
             blocks.append(Block("other"))
-        blocks = [b for b in blocks if not b.when or any(getattr(self.doc, k) for k in b.when)]
+        blocks = [b for b in blocks if not b.when or self.blank is not None or any(getattr(self.doc, k) for k in b.when)]
         self.placed = _placed(blocks)
+        if self.doc.layout:
+            self.m.constants["xs_layout"] = self.doc.layout
         for i, b in enumerate(blocks):
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
             if b.side is None or b.kind == "indicators":
@@ -455,6 +461,7 @@ class _Composer:
 
 
 def compose(doc: ProjectDocument, sf: SheetForm, title: str, index: int, tolerance: Decimal,
-            lists: ListNames = ListNames()) -> SheetModel:
-    """The sheet of one project, laid out by its form."""
-    return _Composer(doc, sf, title, index, tolerance, lists).build()
+            lists: ListNames = ListNames(), blank: dict[str, int] | None = None) -> SheetModel:
+    """The sheet of one project, laid out by its form. blank: a new project's sheet, its tables
+    offering this many empty rows each (list key → rows; the form's [workbook.blank] rows)."""
+    return _Composer(doc, sf, title, index, tolerance, lists, blank).build()

@@ -74,6 +74,7 @@ class SheetModel:
     formulas: dict[tuple[int, int], tuple[str, object]] = field(default_factory=dict)
     chart: ChartSpec | None = None
     book_names: dict[str, tuple[int, int]] = field(default_factory=dict)  # workbook-scope names
+    constants: dict[str, str] = field(default_factory=dict)  # sheet-scope names holding a text (xs_layout)
     fit_pages: int = 0  # pages tall the sheet is fitted to (0: as many as it takes)
     title_rows: int = 2
     freeze_row: int | None = 3

@@ -184,10 +184,21 @@ def _list_of(key: str) -> str | None:
     return base if base in LIST_COLUMNS else None
 
 
+def form_name(ws) -> str | None:
+    """The form a project sheet is laid out by, from its sheet-scoped name xs_layout (a text
+    constant such as "national"; the name travels with a copied sheet). None: the default."""
+    dn = ws.defined_names.get("xs_layout") if hasattr(ws.defined_names, "get") else None
+    text = (getattr(dn, "attr_text", None) or "").strip().lstrip("=").strip()
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        return text[1:-1].replace('""', '"') or None
+    return None
+
+
 def sheet_shape(ws, cells: dict[str, str] | None = None) -> Shape:
-    """The shape of a project sheet: its form (from its 表式 cell) and where each key is."""
+    """The shape of a project sheet: its form (its xs_layout name (a text constant), or in workbooks written
+    before it its printed 表式 cell) and where each key is."""
     cells = dict(named_cells(ws) if cells is None else cells)
-    layout = read_text(ws[cells["layout"]].value) if "layout" in cells else None
+    layout = read_text(ws[cells["layout"]].value) if "layout" in cells else form_name(ws)
     try:
         sf = sheet_form_named(layout)
     except Exception as exc:  # noqa: BLE001 - an unknown form: say so with the cell
@@ -324,7 +335,7 @@ def _read_sheet(path: Path, ws, meta: dict) -> SheetProject | None:
     for key in SCALARS:
         coord = shape.cells.get(key)
         if coord is None:
-            data[key] = None
+            data[key] = form_name(ws) if key == "layout" else None
             continue
         sp.provenance[key] = loc(coord)
         template = sf.template(key)

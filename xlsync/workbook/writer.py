@@ -66,11 +66,13 @@ def _profile_for(doc, profiles, slots) -> tuple[object, int]:
     return profiles[slot], slot
 
 
-def write_workbook(docs: list[ProjectDocument], path: str | Path, profile=None, store: str | None = None) -> Path:
+def write_workbook(docs: list[ProjectDocument], path: str | Path, profile=None, store: str | None = None,
+                   blank: bool = False) -> Path:
     """A new unit-year workbook for the documents (all of one unit and year).
 
     profile: the rule profile of every sheet's dropdowns and plan tolerance; None: each
-    document's form names its own."""
+    document's form names its own. blank: the documents are new projects without ids (a
+    template): their sheets offer empty rows to type in and a push gives them ids."""
     from .xlsx import Book
 
     path = Path(path)
@@ -89,18 +91,26 @@ def write_workbook(docs: list[ProjectDocument], path: str | Path, profile=None, 
         for i, doc in enumerate(sorted(docs, key=lambda d: d.id), 1):
             prof, slot = _profile_for(doc, profiles, slots)
             title = sheet_title(doc.name or doc.title, taken)
-            model = compose(doc, sheet_form_of(doc), title, i, prof.plan_percent_points, list_names(slot))
+            sf = sheet_form_of(doc)
+            model = compose(doc, sf, title, i, prof.plan_percent_points, list_names(slot),
+                            blank_rows(sf) if blank else None)
             book.render(book.sheet(title), model)
             entries.append((title, doc))
         first = docs[0]
         book.render(index, compose_index(entries, first.unit_code, first.unit_name, first.year, store))
         book.lists(profiles)
-        book.meta(entries, first.unit_code, first.year)
+        book.meta([(t, None if blank else d) for t, d in entries], first.unit_code, first.year)
     except BaseException:
         book.abort()
         raise
     book.close()  # an .xlsm comes out with xlsync's macros and ribbon (see macrobook)
     return path
+
+
+def blank_rows(sf) -> dict[str, int]:
+    """The empty rows each table of a blank project sheet offers (the form's [workbook.blank])."""
+    rows = sf.form.workbook.get("blank", {}).get("rows", {})
+    return {str(k): int(v) for k, v in rows.items()}
 
 
 def save_atomic(wb, path: Path) -> None:
@@ -163,6 +173,8 @@ def render_openpyxl(wb, ws, m: SheetModel) -> None:
         ws.defined_names[name] = DefinedName(name, attr_text=abs_ref(ws.title, r, c))
     for name, (r, c) in m.book_names.items():
         wb.defined_names[name] = DefinedName(name, attr_text=abs_ref(ws.title, r, c))
+    for name, text in m.constants.items():
+        ws.defined_names[name] = DefinedName(name, attr_text='"' + text.replace('"', '""') + '"')
     if m.chart:
         ch = m.chart
         add_plan_chart(ws, ch.top, ch.bottom, ch.first_col, ch.category_col, ch.series_cols,

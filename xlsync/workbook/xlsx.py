@@ -63,6 +63,8 @@ def render(wb, fmts: XlsxFormats, ws, m: SheetModel) -> None:
         wb.define_name(f"{quote(m.title)}!{name}", "=" + abs_ref(m.title, r, c))
     for name, (r, c) in m.book_names.items():
         wb.define_name(name, "=" + abs_ref(m.title, r, c))
+    for name, text in m.constants.items():
+        wb.define_name(f"{quote(m.title)}!{name}", '="' + text.replace('"', '""') + '"')
     if m.chart:
         _chart(wb, ws, m)
     _print_setup(ws, m)
