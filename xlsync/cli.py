@@ -20,6 +20,8 @@ STORE = click.option(
     "--store", "store_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
     help="The store folder (created on first write).",
 )
+INCLUDE_WITHDRAWN = click.option("--include-withdrawn", is_flag=True,
+                                  help="Include withdrawn (撤回) projects, left out by default.")
 VERBOSE = click.option("-v", "--verbose", is_flag=True, help="Print every detail after the summary.")
 FORMAT = click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
@@ -127,18 +129,20 @@ def import_text_cmd(files, store_dir, dry_run, form, unit_code, unit_name, year,
 @STORE
 @click.option("--unit", help="Only this unit code.")
 @click.option("--year", type=int, help="Only this budget year.")
+@INCLUDE_WITHDRAWN
 @FORMAT
 @handle_errors
-def list_cmd(store_dir, unit, year, fmt) -> None:
-    """List the projects in the store."""
+def list_cmd(store_dir, unit, year, include_withdrawn, fmt) -> None:
+    """List the projects in the store (withdrawn ones with --include-withdrawn)."""
     from .document import revision
     from .store import Store
+    from .withdraw import visible
 
     docs, errors = Store(store_dir).documents(unit=unit, year=year)
     rows = [
         {"id": d.id, "year": d.year, "unit_code": d.unit_code, "name": d.name,
-         "year_amount": d.year_amount, "rev": revision(d)}
-        for d in docs
+         "year_amount": d.year_amount, "rev": revision(d)} | ({"status": d.status} if d.status else {})
+        for d in visible(docs, include_withdrawn)
     ]
     if fmt == "json":
         emit_json({"projects": rows, "errors": [str(e) for e in errors]})
@@ -337,8 +341,9 @@ def convert(sources, out_dir, store_dir, jobs, rules, fmt) -> None:
 @click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write one workbook per unit and year into this folder.")
 @RULES
+@INCLUDE_WITHDRAWN
 @handle_errors
-def export(store_dir, unit, year, output, out_dir, rules) -> None:
+def export(store_dir, unit, year, output, out_dir, rules, include_withdrawn) -> None:
     """Write unit workbooks from the store."""
     from .exchange import export as do_export
     from .render import render_export
@@ -350,7 +355,8 @@ def export(store_dir, unit, year, output, out_dir, rules) -> None:
         raise click.UsageError("[TARGET_MISSING] 请给出 -o 工作簿.xlsx（一个单位和年度）或 --out-dir 文件夹（每个单位和年度一个工作簿）"
                                " (give either -o BOOK.xlsx or --out-dir DIR)")
     result = do_export(Store(store_dir), output or out_dir, load_profile(rules) if rules else None, unit, year,
-                       progress=lambda items: progress(items, "导出 (export)", len(items)))
+                       progress=lambda items: progress(items, "导出 (export)", len(items)),
+                       include_withdrawn=include_withdrawn)
     click.echo(render_export(result, store_dir))
     for note in result.notes:
         click.echo(f"注意: {note}")
@@ -438,9 +444,10 @@ def template(output, form, year, unit_code, unit_name, rules) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Read the inputs in this many processes.")
 @RULES
+@INCLUDE_WITHDRAWN
 @handle_errors
 def consolidate(inputs, output, previous, into_store, store_dir, year, json_path, csv_dir, parquet_dir,
-                jobs, rules) -> None:
+                jobs, rules, include_withdrawn) -> None:
     """Consolidate unit workbooks, folders of them and stores (INPUT...) into one summary workbook.
 
     Exit 0 done, 1 some input could not be read, 3 conflicting copies of a project or a
@@ -456,7 +463,8 @@ def consolidate(inputs, output, previous, into_store, store_dir, year, json_path
     with bar("汇总", 0) as progress:
         result = run(inputs, output, previous=previous, into_store=into_store, rules=rules, year=year,
                      jobs=jobs, json_path=json_path, csv_dir=csv_dir, parquet_dir=parquet_dir,
-                     progress=lambda done, total, label: progress.update(done, total))
+                     progress=lambda done, total, label: progress.update(done, total),
+                     include_withdrawn=include_withdrawn)
     out, err = render(result)
     click.echo(out)
     if err:
@@ -468,6 +476,38 @@ USERS = click.option(
     "--users", "users_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
     help="The users file of `xlsync serve` (holds token hashes, never tokens).",
 )
+
+
+@cli.command("new-project")
+@click.argument("book", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", required=True, help="The new project's name (项目名称).")
+@handle_errors
+def new_project(book, name) -> None:
+    """新增项目: add a blank project sheet of the workbook's form (and a row in 目录). The next
+    push gives it an id and writes the id back into the workbook."""
+    from .newproject import add_project
+
+    new = add_project(book, name)
+    click.echo(f"已新增项目工作表 (added) “{new.title}”：{book}")
+    click.echo(f"下一步 (next): 填写后推送: xlsync push {book} --store 存储文件夹")
+
+
+@cli.command()
+@click.argument("doc_ids", metavar="ID...", nargs=-1, required=True)
+@STORE
+@click.option("--undo", is_flag=True, help="Bring withdrawn projects back.")
+@handle_errors
+def withdraw(doc_ids, store_dir, undo) -> None:
+    """撤回: withdraw projects (kept in the store with their history; left out of list, export
+    and consolidate unless --include-withdrawn). --undo brings them back."""
+    from .store import Store
+    from .withdraw import set_withdrawn
+
+    store = Store(store_dir)
+    for doc_id in doc_ids:
+        doc, result = set_withdrawn(store, doc_id, not undo)
+        what = "已恢复 (reinstated)" if undo else "已撤回 (withdrawn)"
+        click.echo(f"{what if result.changed else '未改变 (unchanged)'}: {doc.id} {doc.name}")
 
 
 @cli.group()

@@ -90,7 +90,7 @@ def workbook_name(doc: ProjectDocument) -> str:
 
 
 def export(store: Store, out: Path, profile=None, unit: str | None = None, year: int | None = None,
-           progress=None) -> Exported:
+           progress=None, include_withdrawn: bool = False) -> Exported:
     """One workbook per unit and year. `out` is a file (one unit-year) or a folder.
 
     Each workbook's 目录 names the store by its absolute path (存储位置), which the 推送/拉取
@@ -98,9 +98,11 @@ def export(store: Store, out: Path, profile=None, unit: str | None = None, year:
     profile: the rule profile for every sheet; None: each document's form names its own.
     A broken store file of another unit or year is skipped (and listed); a unit-year with a
     broken file is not written, since its workbook would lack that project."""
+    from .withdraw import visible
     from .workbook.writer import unit_of, write_workbook
 
     docs, errors = store.documents(unit=unit, year=year)
+    docs = visible(docs, include_withdrawn)  # a withdrawn project (撤回) only when asked
     result = Exported()
     result.skipped = errors
     groups: dict[tuple, list[ProjectDocument]] = {}
@@ -153,9 +155,14 @@ def _read(book: Path):
 def push_content(content, store: Store, force: bool = False, dry_run: bool = False,
                  label: str = "workbook") -> tuple[SyncReport, dict[str, ProjectDocument]]:
     """Merge a read workbook's projects into the store; returns the report and merged docs."""
+    from .newproject import claim_new_projects, missing_sheet_notes
+
     report = SyncReport("push")
     if not content.has_meta:
         report.notes.append("工作簿中没有导出时的版本信息（可能被其他程序删除），改为两方比较：任何不同都视为冲突")
+    from .withdraw import apply_index_status
+
+    report.notes += claim_new_projects(content, store) + missing_sheet_notes(content) + apply_index_status(content)
     check_identity(content)
     bases = trusted_bases(content, report)
     results: dict[str, ProjectDocument] = {}
@@ -239,7 +246,7 @@ def push(book: Path, store: Store, profile, force: bool = False, dry_run: bool =
     """The workbook's projects into the store; the workbook then shows the merged result."""
     content = _read(book)
     report, results = push_content(content, store, force, dry_run, Path(book).name)
-    if report.written:
+    if report.written and content.projects:
         try:
             _refresh_after(book, content, results, profile)
         except (XlsyncError, OSError) as exc:
@@ -254,7 +261,7 @@ def _refresh_after(book: Path, content, results: dict[str, ProjectDocument], pro
     from .workbook.writer import update_workbook
 
     projects = [(sp.sheet, results[sp.document.id], results[sp.document.id],
-                 revision(sp.document) != revision(results[sp.document.id])) for sp in content.projects]
+                 sp.fresh or revision(sp.document) != revision(results[sp.document.id])) for sp in content.projects]
     if content.has_meta and not any(p[3] for p in projects):
         first = projects[0][1]
         patch_meta(book, meta_rows([(t, b) for t, _d, b, _r in projects], first.unit_code, first.year))
@@ -285,7 +292,10 @@ def pull_content(content, store: Store, force: bool = False):
 
     first = content.projects[0].document
     ids = {sp.document.id for sp in content.projects}
+    from .withdraw import visible
+
     extra, _errors = store.documents(unit=first.unit_code, year=first.year)
+    extra = visible(extra)  # a withdrawn project is not brought back into the workbook
     for d in extra:
         if d.id not in ids and unit_of(d) == unit_of(first):
             report.changes.append(ProjectChange(None, d.id, d.name, "new"))

@@ -251,7 +251,7 @@ def render_sync(report, dry_run: bool = False, book=None, store=None, verbose: b
     verb = "推送 (push)" if push else "拉取 (pull)"
     head = verb + ((f" {book} → 存储" if push else f" 存储 → {book}") if book else "")
     lines = [f"{head}：{len(report.changes)} 个项目 — {_tally_sync(report.changes)}。"]
-    lines += [say("NO_BASE", n) for n in report.notes]
+    lines += [n if n.startswith("[") else say("NO_BASE", n) for n in report.notes]  # a note with its own code
     for c in report.changes:
         if c.status == "unchanged" and not verbose:
             continue

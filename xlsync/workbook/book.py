@@ -66,9 +66,16 @@ INDEX_HEADERS = ["序号", "项目名称", "项目编号", "项目总金额（�
 INDEX_TOP = 7
 
 
+NO_ID_YET = "（推送后生成）"
+WITHDRAWN_ZH = "撤回"
+
+
 def compose_index(entries: list[tuple[str, ProjectDocument]], unit_code, unit_name, year,
-                  store: str | None, status: dict[str, str] | None = None) -> SheetModel:
-    """The 目录: the unit, where its store is, one line per project sheet, and their 合计."""
+                  store: str | None, status: dict[str, str] | None = None,
+                  fresh: set[str] | frozenset[str] = frozenset()) -> SheetModel:
+    """The 目录: the unit, where its store is, one line per project sheet, and their 合计.
+    fresh: ids of sheets that are new projects without an id yet (shown as such). A withdrawn
+    project's 状态 says 撤回 (typing 撤回 there and pushing withdraws a project)."""
     status = status or {}
     m = SheetModel(L.INDEX_SHEET, [6, 40, 32, 18, 18, 16, 30], "landscape", title_rows=INDEX_TOP,
                    freeze_row=INDEX_TOP + 1)
@@ -92,10 +99,11 @@ def compose_index(entries: list[tuple[str, ProjectDocument]], unit_code, unit_na
             for j in range(1, 8):
                 m.put(r, j, None, "text")
             continue
-        values = [(i, "number"), (doc.name, "link"), (doc.id, "text"),
+        shown_status = WITHDRAWN_ZH if doc.status == "withdrawn" else status.get(doc.id, "未校验")
+        values = [(i, "number"), (doc.name, "link"), (NO_ID_YET if doc.id in fresh else doc.id, "text"),
                   (None if doc.total_amount is None else Decimal(doc.total_amount), "money"),
                   (None if doc.year_amount is None else Decimal(doc.year_amount), "money"),
-                  (status.get(doc.id, "未校验"), "text"), (title, "text")]
+                  (shown_status, "text"), (title, "text")]
         for j, (v, style) in enumerate(values, 1):
             m.put(r, j, v, style)
         m.links[(r, 2)] = f"{quote(title)}!A1"

@@ -49,6 +49,10 @@ class SheetProject:
     errors: list[WorkbookError] = field(default_factory=list)
     unshown: frozenset[str] = frozenset()  # document keys the sheet has no cells for
     shape: Shape | None = None  # where the sheet keeps each key (for writing into it)
+    # a project sheet of a workbook with metadata that names no id for it: a new project
+    # (新增项目, a template's blank sheet: listed without an id) or a copied sheet (not listed)
+    fresh: bool = False
+    listed: bool = False  # the metadata lists the sheet (with or without an id)
 
 
 @dataclass
@@ -58,6 +62,10 @@ class WorkbookContent:
     has_meta: bool
     store_setting: str | None = None
     notes: list[str] = field(default_factory=list)
+    # (sheet, id) of projects the metadata lists whose sheet is gone (deleted: never a withdrawal)
+    missing: list[tuple[str, str]] = field(default_factory=list)
+    # project id → what its 目录 row's 状态 cell says (撤回 withdraws a project on push)
+    index_status: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[WorkbookError]:
@@ -415,6 +423,8 @@ def _read_sheet(path: Path, ws, meta: dict) -> SheetProject | None:
     except DocumentError as exc:
         fail("A1", exc.message)
     sp.base, sp.base_rev = base, (meta_entry[1] if meta_entry else None)
+    sp.listed = meta_entry is not None
+    sp.fresh = bool(meta) and not (meta_entry and meta_entry[0])
     return sp
 
 
@@ -462,7 +472,15 @@ def read_sheets(path, sheets, store_ref: str | None = None) -> WorkbookContent:
             projects.append(sp)
     if not projects:
         raise WorkbookError("工作簿中没有项目工作表（找不到“项目名称”）", Location(str(path)))
-    return WorkbookContent(path, projects, has_meta, store_setting)
+    content = WorkbookContent(path, projects, has_meta, store_setting)
+    content.missing = [(t, e[0]) for t, e in meta.items() if e[0] and t not in by_title]
+    index = by_title.get(L.INDEX_SHEET)
+    if index is not None:
+        for r, pid in index_rows(index):
+            status = read_text(index.cell(r, L.INDEX_STATUS_COL).value)
+            if status:
+                content.index_status[pid] = status.strip()
+    return content
 
 
 def read_workbooks(paths) -> tuple[list[WorkbookContent], list[WorkbookError]]:

@@ -97,7 +97,8 @@ def write_workbook(docs: list[ProjectDocument], path: str | Path, profile=None, 
             book.render(book.sheet(title), model)
             entries.append((title, doc))
         first = docs[0]
-        book.render(index, compose_index(entries, first.unit_code, first.unit_name, first.year, store))
+        book.render(index, compose_index(entries, first.unit_code, first.unit_name, first.year, store,
+                                         fresh={d.id for d in docs} if blank else frozenset()))
         book.lists(profiles)
         book.meta([(t, None if blank else d) for t, d in entries], first.unit_code, first.year)
     except BaseException:

@@ -1,0 +1,206 @@
+"""The budget year in Excel: a blank workbook for a unit, a year and a form; 新增项目; ids
+written back on push; withdrawing (撤回); consolidation without withdrawn projects."""
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+from lo import convert
+from openpyxl import load_workbook
+
+from xlsync.cli import cli
+from xlsync.exchange import push
+from xlsync.newproject import add_project
+from xlsync.store import Store
+from xlsync.templates import build_template
+from xlsync.workbook.reader import read_workbook
+
+
+def _cell(ws, key: str) -> str:
+    """The coordinate of a project sheet's field by its sheet-scoped name xs_<key>."""
+    return ws.defined_names[f"xs_{key}"].attr_text.split("!")[1].replace("$", "")
+
+
+def _fill(ws, name: str, total: str, year_amount: str, indicators: list[tuple[str, str, str, str]]) -> None:
+    ws[_cell(ws, "name")] = name
+    ws[_cell(ws, "department_name")] = "西安市住房和城乡建设局 610"
+    ws[_cell(ws, "implementing_unit")] = "西安市市政设施管理中心"
+    ws[_cell(ws, "project_attribute")] = "新增项目"
+    ws[_cell(ws, "total_amount")] = float(total)
+    ws[_cell(ws, "year_amount")] = float(year_amount)
+    ws[_cell(ws, "annual_goal")] = "完成年度养护任务"
+    header = ws[_cell(ws, "indicators_2")]  # national: 中长期 first, then 年度
+    for i, row in enumerate(indicators, 1):
+        for j, value in enumerate(row):
+            ws.cell(header.row + i, header.column + j).value = value
+
+
+INDICATORS = [("产出指标", "数量指标", "养护道路里程", "≥120公里"),
+              ("效益指标", "社会效益指标", "道路完好率", "≥95%"),
+              ("满意度指标", "服务对象满意度指标", "市民满意度", "≥90%")]
+
+
+@pytest.fixture
+def book(tmp_path):
+    path = tmp_path / "610001-2027.xlsx"
+    build_template(path, layout="national", year=2027, unit_code="610001", unit_name="西安市市政设施管理中心")
+    return path
+
+
+def test_template_for_a_unit_a_year_and_a_form(tmp_path):
+    out = tmp_path / "t.xlsm"
+    res = CliRunner().invoke(cli, ["template", "--form", "national", "--year", "2027", "--unit", "610001",
+                                   "--unit-name", "西安市某局", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    wb = load_workbook(out, keep_vba=True)
+    assert wb["目录"]["A1"].value == "西安市某局 2027年 项目支出绩效目标表"
+    assert wb["目录"]["C8"].value == "（推送后生成）"
+    sheet = wb.worksheets[1]
+    assert sheet["A1"].value == "项目支出绩效目标申报表" and sheet["A2"].value == "（2027年度）"
+    texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "表式" not in texts and "national" not in texts  # the layout lives in a hidden name
+    doc = read_workbook(out).projects[0].document
+    assert (doc.year, doc.unit_code, doc.unit_name, doc.layout) == (2027, "610001", "西安市某局", "national")
+    assert [f.source for f in doc.funding] == ["财政拨款", "其他资金"]
+    assert read_workbook(out).projects[0].fresh
+    bad = CliRunner().invoke(cli, ["template", "--unit", "61 0001", "-o", str(tmp_path / "x.xlsx")])
+    assert bad.exit_code == 2 and "[TEMPLATE_INVALID]" in bad.output
+
+
+def test_new_projects_get_ids_on_push_and_a_second_push_updates_them(book, tmp_path):
+    store = Store(tmp_path / "store")
+    a = add_project(book, "道路养护工程")
+    b = add_project(book, "桥梁检测项目")
+    with pytest.raises(Exception, match="已是项目"):
+        add_project(book, "道路养护工程")
+    wb = load_workbook(book)
+    assert [wb["目录"].cell(r, 2).value for r in (8, 9, 10)] == ["（项目名称）", "道路养护工程", "桥梁检测项目"]
+    _fill(wb[a.title], "道路养护工程", "3000000", "1200000", INDICATORS)
+    _fill(wb[b.title], "桥梁检测项目", "800000", "800000", INDICATORS[:2])
+    wb.save(book)
+
+    report = push(book, store, None)
+    assert report.written and [c.status for c in report.changes] == ["new", "new"]
+    ids = [c.id for c in report.changes]
+    assert any("[SHEET_BLANK]" in n for n in report.notes)  # the template's untouched sheet
+    docs, _ = store.documents(unit="610001", year=2027)
+    assert sorted(d.id for d in docs) == sorted(ids)
+    road = store.get(ids[0])
+    assert road.name == "道路养护工程" and road.year_amount == "1200000.00" and len(road.indicators) == 3
+    assert road.layout == "national" and road.indicators[0].period == "annual"
+    content = read_workbook(book)  # the ids are in the workbook now
+    assert {sp.sheet: sp.document.id for sp in content.projects if not sp.fresh} == {a.title: ids[0],
+                                                                                       b.title: ids[1]}
+    assert [sp.sheet for sp in content.projects if sp.fresh] == ["（项目名称）"]  # still blank, still new
+
+    # renamed and pushed again: the same project, no second one
+    wb = load_workbook(book)
+    wb[a.title][_cell(wb[a.title], "name")] = "道路养护工程（主干道）"
+    wb.save(book)
+    again = push(book, store, None)
+    assert [c.status for c in again.changes] == ["updated", "unchanged"]
+    docs, _ = store.documents(unit="610001", year=2027)
+    assert len(docs) == 2 and store.get(ids[0]).name == "道路养护工程（主干道）"
+
+
+def test_a_copied_sheet_becomes_a_new_project_once_renamed(book, tmp_path):
+    store = Store(tmp_path / "store")
+    new = add_project(book, "道路养护工程")
+    wb = load_workbook(book)
+    _fill(wb[new.title], "道路养护工程", "3000000", "1200000", INDICATORS)
+    wb.save(book)
+    first = push(book, store, None).changes[0].id
+    wb = load_workbook(book)
+    copy = wb.copy_worksheet(wb[new.title])
+    copy.title = "副本"
+    for name, dn in wb[new.title].defined_names.items():  # Excel copies a sheet's own names
+        copy.defined_names[name] = type(dn)(name, attr_text=dn.attr_text.replace(f"'{new.title}'", "副本"))
+    wb.save(book)
+    same = push(book, store, None)
+    assert any("[SHEET_COPIED]" in n and "副本" in n for n in same.notes)
+    assert len(store.documents(unit="610001")[0]) == 1
+    wb = load_workbook(book)
+    wb["副本"][_cell(wb["副本"], "name")] = "道路养护工程（二期）"
+    wb.save(book)
+    renamed = push(book, store, None)
+    assert any("[PROJECT_NEW]" in n and "复制" in n for n in renamed.notes)
+    docs = store.documents(unit="610001")[0]
+    assert len(docs) == 2 and {d.name for d in docs} == {"道路养护工程", "道路养护工程（二期）"}
+    assert store.get(first).name == "道路养护工程"
+
+
+def test_withdraw_in_the_index_or_by_command_never_by_deleting(book, tmp_path):
+    store = Store(tmp_path / "store")
+    a, b = add_project(book, "道路养护工程"), add_project(book, "桥梁检测项目")
+    wb = load_workbook(book)
+    _fill(wb[a.title], "道路养护工程", "3000000", "1200000", INDICATORS)
+    _fill(wb[b.title], "桥梁检测项目", "800000", "800000", INDICATORS)
+    wb.save(book)
+    ids = [c.id for c in push(book, store, None).changes]
+    # a deleted sheet withdraws nothing: reported
+    gone = tmp_path / "gone.xlsx"
+    wb = load_workbook(book)
+    del wb[b.title]
+    wb.save(gone)
+    report = push(gone, store, None)
+    assert any("[SHEET_DELETED]" in n and ids[1] in n for n in report.notes)
+    assert store.get(ids[1]).status is None
+    # 撤回 typed in 目录's 状态 cell
+    wb = load_workbook(book)
+    index = wb["目录"]
+    row = next(r for r in range(8, 12) if index.cell(r, 3).value == ids[1])
+    index.cell(row, 6).value = "撤回"
+    wb.save(book)
+    report = push(book, store, None)
+    assert any("[PROJECT_WITHDRAWN]" in n for n in report.notes)
+    assert store.get(ids[1]).status == "withdrawn" and store.get(ids[0]).status is None
+    assert load_workbook(book)["目录"].cell(row, 6).value == "撤回"
+    runner = CliRunner()
+    listed = runner.invoke(cli, ["list", "--store", str(store.root), "--format", "json"])
+    assert ids[1] not in listed.output and ids[0] in listed.output
+    assert ids[1] in runner.invoke(cli, ["list", "--store", str(store.root), "--include-withdrawn"]).output
+    # and by command, with history; --undo brings it back
+    res = runner.invoke(cli, ["withdraw", ids[0], "--store", str(store.root)])
+    assert res.exit_code == 0 and "已撤回" in res.output
+    assert store.get(ids[0]).status == "withdrawn" and store.log(ids[0])[-1].action == "withdraw"
+    out = tmp_path / "none.xlsx"
+    res = runner.invoke(cli, ["export", "--store", str(store.root), "-o", str(out)])
+    assert res.exit_code == 2 and not out.exists()  # nothing left to export
+    res = runner.invoke(cli, ["withdraw", ids[0], "--undo", "--store", str(store.root)])
+    assert res.exit_code == 0 and store.get(ids[0]).status is None
+    res = runner.invoke(cli, ["withdraw", "2027-610001-000000000000", "--store", str(store.root)])
+    assert res.exit_code == 2 and "没有项目" in res.output
+
+
+def test_from_nothing_to_a_summary_once_through_libreoffice(book, tmp_path):
+    """The done-when path: 2027 workbook for a unit, two projects added by the 新增项目 code,
+    filled (one saved by LibreOffice Calc), pushed, ids back, pushed again, one withdrawn,
+    consolidated."""
+    store = Store(tmp_path / "store")
+    a, b = add_project(book, "道路养护工程"), add_project(book, "桥梁检测项目")
+    wb = load_workbook(book)
+    _fill(wb[a.title], "道路养护工程", "3000000", "1200000", INDICATORS)
+    _fill(wb[b.title], "桥梁检测项目", "800000", "800000", INDICATORS)
+    wb.save(book)
+    saved = convert([book], tmp_path / "lo")[0]  # a user saving it in Calc
+    report = push(saved, store, None)
+    assert report.written and sorted(c.status for c in report.changes) == ["new", "new"], report.notes
+    ids = {c.name: c.id for c in report.changes}
+    assert {sp.document.id for sp in read_workbook(saved).projects if not sp.fresh} == set(ids.values())
+    assert {store.get(i).layout for i in ids.values()} == {"national"}  # Calc keeps the xs_layout name
+    assert [c.status for c in push(saved, store, None).changes] == ["unchanged", "unchanged"]
+    assert len(store.documents(unit="610001", year=2027)[0]) == 2
+    CliRunner().invoke(cli, ["withdraw", ids["桥梁检测项目"], "--store", str(store.root)])
+    summary = tmp_path / "汇总.xlsx"
+    res = CliRunner().invoke(cli, ["consolidate", str(store.root), "-o", str(summary), "--json",
+                                   str(tmp_path / "s.json")])
+    assert res.exit_code == 0, res.output
+    import json
+
+    data = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    text = json.dumps(data, ensure_ascii=False)
+    assert "道路养护工程" in text and "桥梁检测项目" not in text
+    res = CliRunner().invoke(cli, ["consolidate", str(store.root), "--include-withdrawn", "-o", str(summary), "--json",
+                                   str(tmp_path / "all.json")])
+    assert "桥梁检测项目" in (tmp_path / "all.json").read_text(encoding="utf-8")
+    shutil.rmtree(tmp_path / "lo")
