@@ -510,6 +510,28 @@ def withdraw(doc_ids, store_dir, undo) -> None:
         click.echo(f"{what if result.changed else '未改变 (unchanged)'}: {doc.id} {doc.name}")
 
 
+@cli.command()
+@click.option("--from", "from_year", type=click.IntRange(1900, 2200), required=True, help="Last budget year.")
+@click.option("--to", "to_year", type=click.IntRange(1900, 2200), required=True, help="The new budget year.")
+@STORE
+@click.option("--unit", help="Only this unit code.")
+@click.option("--all", "all_projects", is_flag=True, help="Carry every project, not only the 延续项目.")
+@click.option("--dry-run", is_flag=True, help="Show the drafts; write nothing.")
+@handle_errors
+def rollover(from_year, to_year, store_dir, unit, all_projects, dry_run) -> None:
+    """Next year's drafts of the continuing projects (延续项目; all with --all): names, units,
+    indicators and goals copied, last year's amounts moved to the 上年 fields, the new year's
+    amounts, plan and dates left to re-enter (review items), linked to last year's project."""
+    from .rollover import render_rollover
+    from .rollover import rollover as run
+    from .store import Store
+
+    report = run(Store(store_dir), from_year, to_year, unit, all_projects, dry_run)
+    click.echo(render_rollover(report, store_dir))
+    _store_errors(report.skipped_files)
+    sys.exit(2 if report.skipped_files else 0)
+
+
 @cli.group()
 def user() -> None:
     """Users of `xlsync serve`: who may push and pull which units' projects."""
