@@ -204,3 +204,30 @@ def test_from_nothing_to_a_summary_once_through_libreoffice(book, tmp_path):
                                    str(tmp_path / "all.json")])
     assert "桥梁检测项目" in (tmp_path / "all.json").read_text(encoding="utf-8")
     shutil.rmtree(tmp_path / "lo")
+
+
+def test_the_national_form_says_what_it_requires(book):
+    from xlsync.document import new_document
+    from xlsync.validate import validate_documents
+
+    new = add_project(book, "道路养护工程")
+    wb = load_workbook(book)
+    wb[new.title][_cell(wb[new.title], "unit_code")] = None
+    wb.save(book)
+    res = CliRunner().invoke(cli, ["validate", str(book), "--format", "json"])
+    assert res.exit_code == 1
+    import json
+
+    found = json.loads(res.output)["findings"]
+    missing = {f["field"] for f in found if f["code"] == "FIELD_MISSING" and f["project_name"] == "道路养护工程"}
+    assert {"department_name", "implementing_unit", "project_attribute", "start_date", "total_amount",
+            "annual_goal", "indicators", "unit_code", "owner", "phone"} <= missing
+    where = {f["field"]: f["location"]["cell"] for f in found if f["project_name"] == "道路养护工程"}
+    assert where["owner"] == _cell(wb[new.title], "owner")
+    # 项目期 as written (not two dates) fills it; a published table without a 负责人 line is not faulted
+    doc = new_document(year=2027, name="x", layout="national", unit_name="某局", department_name="某部门",
+                       implementing_unit="某单位", project_attribute="新增项目", year_amount="1.00",
+                       annual_goal="目标", indicators=[{"level1": "产出指标", "level2": "数量指标", "name": "n",
+                                                        "target": "1个"}],
+                       extra=[{"label": "项目期", "value": "1年"}])
+    assert [f for f in validate_documents([doc]) if f.code == "FIELD_MISSING"] == []
