@@ -231,3 +231,35 @@ def test_the_national_form_says_what_it_requires(book):
                                                         "target": "1个"}],
                        extra=[{"label": "项目期", "value": "1年"}])
     assert [f for f in validate_documents([doc]) if f.code == "FIELD_MISSING"] == []
+
+
+def test_what_the_officer_sees_unknown_totals_and_an_over_planned_chart(tmp_path):
+    """目录: an unknown amount is empty and left out of 合计 with a count; the plan chart
+    reaches an over-planned project's peak and says so; both as printed by LibreOffice."""
+    import re
+    import subprocess
+    import zipfile
+
+    from xlsync.document import new_document
+    from xlsync.workbook.writer import write_workbook
+
+    inds = [{"level1": "产出目标", "level2": "数量", "name": "培训次数", "target": "=2次"}]
+    plan = [{"start_month": 1, "end_month": 6, "amount": "900000.00", "stated_percent": None, "percent_basis": None},
+            {"start_month": 7, "end_month": 12, "amount": "700000.00", "stated_percent": None,
+             "percent_basis": None}]
+    long_name = "城市道路桥梁隧道及附属设施日常养护维修与应急抢险保障服务政府购买项目（第二期延续实施部分）"
+    over = new_document(year=2020, unit_code="095001", unit_name="某中心", name=long_name,
+                        year_amount="1200000.00", indicators=inds, plan=plan)
+    unknown = new_document(year=2020, unit_code="095001", unit_name="某中心", name="金额未知", indicators=inds)
+    book = write_workbook([over, unknown], tmp_path / "b.xlsx")
+    index = load_workbook(book)["目录"]
+    total_row = next(r for r in range(8, 20) if str(index.cell(r, 2).value or "").startswith("合计"))
+    assert index.cell(total_row, 4).value is None  # no total where every 总金额 is unknown
+    assert index.cell(total_row, 5).value.startswith("=SUM(")
+    assert "未填金额未计入：总金额 2 个，本年度金额 1 个" in index.cell(total_row, 2).value
+    chart = next(n for n in zipfile.ZipFile(book).namelist() if n.startswith("xl/charts/chart"))
+    xml = zipfile.ZipFile(book).read(chart).decode()
+    assert '<c:max val="140"/>' in xml and "超过100%" in xml
+    pdf = convert([book], tmp_path / "pdf", "pdf")[0]
+    text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout)
+    assert long_name in text and "超过100%" in text and "0.00" not in text.split("合计")[1][:40]

@@ -100,27 +100,38 @@ def compose_index(entries: list[tuple[str, ProjectDocument]], unit_code, unit_na
                 m.put(r, j, None, "text")
             continue
         shown_status = WITHDRAWN_ZH if doc.status == "withdrawn" else status.get(doc.id, "未校验")
-        values = [(i, "number"), (doc.name, "link"), (NO_ID_YET if doc.id in fresh else doc.id, "text"),
+        # the name is plain text so that it wraps whole (a hyperlinked cell does not wrap in
+        # every program); the 序号 is the link to the sheet
+        values = [(i, "link"), (doc.name, "text"), (NO_ID_YET if doc.id in fresh else doc.id, "text"),
                   (None if doc.total_amount is None else Decimal(doc.total_amount), "money"),
                   (None if doc.year_amount is None else Decimal(doc.year_amount), "money"),
                   (shown_status, "text"), (title, "text")]
         for j, (v, style) in enumerate(values, 1):
             m.put(r, j, v, style)
-        m.links[(r, 2)] = f"{quote(title)}!A1"
+        m.links[(r, 1)] = f"{quote(title)}!A1"
         m.heights[r] = textfit.row_height([v for v, _s in values], m.widths)  # names shown whole
     bottom = top + len(rows)
     m.tables.append(TableSpec("xs_index", top, 1, bottom, INDEX_HEADERS, "index",
                               ["no", "name", "id", "total_amount", "year_amount", "status", "sheet"]))
     m.names["xs_index"] = (top, 1)
     total_row = bottom + 1
+    # an unknown amount is left out of 合计 and counted; a column of unknowns has no total
+    # (an empty cell, never a 0.00 a finance officer would read as a real zero)
+    unknown = {key: sum(getattr(d, key) is None for _t, d in entries) for key in ("total_amount", "year_amount")}
+    label = f"合计（{len(entries)} 个项目）"
+    if any(unknown.values()):
+        parts = [f"{zh} {unknown[k]} 个" for k, zh in (("total_amount", "总金额"), ("year_amount", "本年度金额"))
+                 if unknown[k]]
+        label = f"合计（{len(entries)} 个项目；未填金额未计入：{'，'.join(parts)}）"
     m.put(total_row, 1, None, "total_label")
-    m.put(total_row, 2, f"合计（{len(entries)} 个项目）", "total_label")
-    m.put(total_row, 3, None, "total_label")
+    m.box(total_row, 2, total_row, 3, label, "total_label")
+    m.heights[total_row] = textfit.text_height(label, textfit.span_pt(m.widths, 2, 3))
     for col, key in ((4, "total_amount"), (5, "year_amount")):
         amounts = [Decimal(getattr(d, key)) for _t, d in entries if getattr(d, key) is not None]
         letter = get_column_letter(col)
         m.put(total_row, col, None, "total")
-        m.formulas[(total_row, col)] = (f"=SUM({letter}{top + 1}:{letter}{bottom})", sum(amounts, Decimal(0)))
+        if amounts:
+            m.formulas[(total_row, col)] = (f"=SUM({letter}{top + 1}:{letter}{bottom})", sum(amounts, Decimal(0)))
     for col in (6, 7):
         m.put(total_row, col, None, "total_label")
     m.last_row = total_row

@@ -340,10 +340,12 @@ class _Composer:
             rows_needed = CHART_ROWS - (spec.bottom - spec.top + 1)
             for _ in range(max(0, rows_needed)):
                 self.row_done(False)
+            shares = [float(r["cumulative_share"]) for r in rows if r.get("cumulative_share") is not None]
             self.m.chart = ChartSpec(spec.top, spec.bottom, first, max(first, self.width),
                                      spec.top + max(CHART_ROWS, spec.bottom - spec.top + 1) - 1,
                                      spec.left, [spec.left + spec.columns.index(k) for k in
-                                                 ("cumulative_share", "even_share") if k in spec.columns])
+                                                 ("cumulative_share", "even_share") if k in spec.columns],
+                                     max([100.0, *shares]))
             for r in range(spec.top + 1, spec.top + CHART_ROWS):
                 self.m.breakable[r] = False
         self.gap(next_block, b.side)

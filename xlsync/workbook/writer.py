@@ -180,7 +180,7 @@ def render_openpyxl(wb, ws, m: SheetModel) -> None:
         ch = m.chart
         add_plan_chart(ws, ch.top, ch.bottom, ch.first_col, ch.category_col, ch.series_cols,
                        sum(m.widths[c - 1] for c in range(ch.first_col, ch.last_col + 1)),
-                       sum(m.heights.get(r, 19) for r in range(ch.top, ch.last_row + 1)))
+                       sum(m.heights.get(r, 19) for r in range(ch.top, ch.last_row + 1)), ch.peak)
     style.print_a4(ws, m.orientation, f"1:{m.title_rows}" if m.title_rows else "", m.fit_pages)
     ws.print_area = f"A1:{get_column_letter(m.ncols)}{max(m.last_row, 1)}"
     ws.row_breaks = RowBreak()
@@ -190,13 +190,19 @@ def render_openpyxl(wb, ws, m: SheetModel) -> None:
 
 
 def add_plan_chart(ws, top: int, bottom: int, first_col: int, category_col: int, series_cols: list[int],
-                   width_chars: float = 60, height_pt: float = 190) -> None:
-    """The cumulative spending curve against the even-spending line, beside the quarters."""
+                   width_chars: float = 60, height_pt: float = 190, peak: float = 100.0) -> None:
+    """The cumulative spending curve against the even-spending line, beside the quarters. The
+    value axis reaches the data: an over-planned project (peak over 100%) shows, and says so."""
     from openpyxl.chart import LineChart, Reference
 
+    from .model import ChartSpec
+
+    spec = ChartSpec(top, bottom, first_col, first_col, bottom, category_col, series_cols, peak)
     chart = LineChart()
-    chart.title = "累计支出进度"
+    chart.title = spec.title
     chart.y_axis.title = "%"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = spec.y_max
     chart.width = width_chars * 7 * 2.54 / 96 * 0.98
     chart.height = height_pt / 72 * 2.54 * 0.95
     for col in series_cols:
@@ -223,7 +229,9 @@ def restore_charts(wb) -> None:
                 continue
             last = max(block.chart, shape.form.ncols)
             width = sum(ws.column_dimensions[get_column_letter(c)].width or 9 for c in range(block.chart, last + 1))
-            add_plan_chart(ws, t.row, t.end, block.chart, t.col, series, width)
+            values = [ws.cell(r, series[0]).value for r in range(t.row + 1, t.end + 1)]
+            peak = max([100.0, *(float(v) for v in values if isinstance(v, int | float))])
+            add_plan_chart(ws, t.row, t.end, block.chart, t.col, series, width, peak=peak)
 
 
 # -- changing an existing workbook --------------------------------------------------------

@@ -117,8 +117,9 @@ def _chart(wb, ws, m: SheetModel) -> None:
             "categories": [m.title, ch.top, ch.category_col - 1, ch.bottom - 1, ch.category_col - 1],
             "values": [m.title, ch.top, col - 1, ch.bottom - 1, col - 1],
             "marker": {"type": "circle"}})
-    chart.set_title({"name": "累计支出进度", "name_font": {"size": 10}})
-    chart.set_y_axis({"name": "%", "min": 0, "max": 100})
+    over = ch.peak > 100  # over-planned: the axis reaches the peak, the title says so in red
+    chart.set_title({"name": ch.title, "name_font": {"size": 10, "color": "#C00000" if over else "#000000"}})
+    chart.set_y_axis({"name": "%", "min": 0, "max": ch.y_max, "major_gridlines": {"visible": True}})
     chart.set_legend({"position": "bottom"})
     width = sum(_px(m.widths[c - 1]) for c in range(ch.first_col, ch.last_col + 1))
     height = sum(m.heights.get(r, 19) for r in range(ch.top, ch.last_row + 1)) * 4 / 3
