@@ -263,3 +263,18 @@ def test_what_the_officer_sees_unknown_totals_and_an_over_planned_chart(tmp_path
     pdf = convert([book], tmp_path / "pdf", "pdf")[0]
     text = re.sub(r"\s+", "", subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout)
     assert long_name in text and "超过100%" in text and "0.00" not in text.split("合计")[1][:40]
+
+
+def test_usage_errors_are_chinese_with_a_code():
+    runner = CliRunner()
+    cases = [(["list"], "[USAGE_MISSING_OPTION]", "缺少必需的选项 --store"),
+             (["lst"], "[USAGE_UNKNOWN_COMMAND]", "没有这个命令 lst（是不是 list？）"),
+             (["list", "--stor", "s"], "[USAGE_UNKNOWN_OPTION]", "是不是 --store"),
+             (["template", "--year", "abc"], "[USAGE_BAD_VALUE]", "abc 不是整数"),
+             (["list", "--store", "s", "--format", "xml"], "[USAGE_BAD_VALUE]", "xml 应为 table, json 之一"),
+             (["new-project"], "[USAGE_MISSING_ARGUMENT]", "缺少参数 BOOK"),
+             (["export", "--store", "s"], "[TARGET_MISSING]", "请给出 -o")]
+    for args, code, text in cases:
+        res = runner.invoke(cli, args)
+        assert res.exit_code == 2 and code in res.output and text in res.output, (args, res.output)
+        assert "Error:" not in res.output and "Usage:" not in res.output

@@ -15,6 +15,7 @@ import click
 
 from . import __version__
 from .errors import XlsyncError
+from .usage import XlsyncGroup
 
 STORE = click.option(
     "--store", "store_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
@@ -58,7 +59,7 @@ def emit_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=XlsyncGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="xlsync")
 def cli() -> None:
     """xlsync: 项目支出绩效目标表 — validate, compute plan percentages, store, sync, consolidate.
@@ -489,7 +490,12 @@ def new_project(book, name) -> None:
 
     new = add_project(book, name)
     click.echo(f"已新增项目工作表 (added) “{new.title}”：{book}")
-    click.echo(f"下一步 (next): 填写后推送: xlsync push {book} --store 存储文件夹")
+    from .term import next_step
+
+    if new.store:
+        click.echo(next_step(f"xlsync push {book} --store {new.store}   # 填写后推送，项目编号写回工作簿"))
+    else:
+        click.echo(next_step(f"xlsync push {book} --store STORE   # 填写后推送到存储文件夹 STORE，项目编号写回工作簿"))
 
 
 @cli.command()

@@ -23,6 +23,7 @@ class NewSheet:
 
     title: str
     document: ProjectDocument
+    store: str | None = None  # the store the workbook names (目录 存储位置), if any
 
 
 def workbook_unit(content) -> tuple[str | None, str | None, int | None, str | None]:
@@ -100,6 +101,7 @@ def add_project(book: str | Path, name: str) -> NewSheet:
     restore_charts(wb)
     wb.active = 0
     save_atomic(wb, book)
+    new.store = store if isinstance(store, str) and store.strip() else None
     return new
 
 
