@@ -233,9 +233,9 @@ def test_manifest_task_pane_ribbon_and_functions(client):
     mapping = dict(re.findall(r'"(xlsync-\w+)": "(xlsync_\w+)"', ribbon))
     assert list(mapping) == functions
     scripts = {m["function_name"] for m in client.get("/xlwings/custom-scripts-meta").json()}
-    assert set(mapping.values()) == scripts
+    assert set(mapping.values()) | {"xlsync_new_project"} == scripts  # 新增项目: in the pane (it asks a name)
     pane = client.get("/taskpane.html").text
-    assert [b for b in re.findall(r'xw-click="(\w+)"', pane)] == list(mapping.values())
+    assert [b for b in re.findall(r'xw-click="(\w+)"', pane)] == [*mapping.values(), "xlsync_new_project"]
     assert all(label in pane for label in ("校验", "计算计划", "推送", "拉取", "令牌"))
     assert 'localStorage.getItem' in client.get("/static/js/auth.js").text
     names = [f["name"] for f in client.get("/xlwings/custom-functions-meta").json()["functions"]]
@@ -261,3 +261,29 @@ def test_user_commands_refuse_bad_input(tmp_path):
     assert CliRunner().invoke(cli, ["user", "add", "x", "--unit", "1", "--users", str(users)]).exit_code == 2
     shutil.copy(users, tmp_path / "copy.json")
     assert (users.stat().st_mode & 0o777) == 0o600
+
+
+def test_new_project_in_the_pane_lands_in_the_store_under_the_users_unit(client, office, tmp_path):
+    store, _users, tokens, book = office
+    call = "/xlwings/custom-scripts-call/xlsync_new_project"
+    r = client.post(call, json={**payload_from_xlsx(book), "args": ["pane", "档案数字化项目", ""]},
+                    headers=_auth(tokens["alice"]))
+    assert r.status_code == 200
+    actions = r.json()["actions"]
+    shown = [a["args"] for a in actions if a["func"] == "runMacro"]
+    assert "[PROJECT_NEW]" in shown[-1][1] and shown[-1][2] == "ok", shown
+    new = [d for d in store.documents(unit="095002", year=2020)[0] if d.name == "档案数字化项目"]
+    assert len(new) == 1 and new[0].layout is None and new[0].id in shown[-1][1]
+    assert any(a["func"] == "addSheet" for a in actions)
+    names = {a["args"][0] for a in actions if a["func"] == "namesAdd"}
+    assert {"xs_name", "xs_year_amount", "xs_indicators"} <= names
+    meta = [v for a in actions if a["func"] == "setValues" for row in a["values"] for v in row]
+    assert "'" + new[0].id in meta  # the sheet's id, in the hidden metadata (as text)
+    # the same name again, or a unit the user may not write: refused, nothing stored
+    r = client.post(call, json={**payload_from_xlsx(book), "args": ["pane", "档案数字化项目", ""]},
+                    headers=_auth(tokens["alice"]))
+    assert "存储中已是项目" in [a["args"] for a in r.json()["actions"]][-1][1]
+    r = client.post(call, json={**payload_from_xlsx(book), "args": ["pane", "另一个项目", ""]},
+                    headers=_auth(tokens["bob"]))
+    assert r.status_code == 403
+    assert len(store.documents(unit="095002", year=2020)[0]) == 3

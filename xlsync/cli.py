@@ -482,14 +482,20 @@ USERS = click.option(
 @cli.command("new-project")
 @click.argument("book", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--name", required=True, help="The new project's name (项目名称).")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Create the project in this store at once (else the next push does, giving it its id).")
 @handle_errors
-def new_project(book, name) -> None:
+def new_project(book, name, store_dir) -> None:
     """新增项目: add a blank project sheet of the workbook's form (and a row in 目录). The next
-    push gives it an id and writes the id back into the workbook."""
+    push gives it an id and writes the id back into the workbook (--store: at once)."""
     from .newproject import add_project
+    from .store import Store
 
-    new = add_project(book, name)
+    new = add_project(book, name, Store(store_dir) if store_dir else None)
     click.echo(f"已新增项目工作表 (added) “{new.title}”：{book}")
+    if new.registered:
+        click.echo(f"[PROJECT_NEW] 已在存储 {store_dir} 中建立项目，项目编号 {new.document.id}（已写入工作簿）")
+        new.store = str(store_dir)
     from .term import next_step
 
     if new.store:

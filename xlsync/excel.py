@@ -233,11 +233,11 @@ def _show(book, grids_by_title, sheet_title: str, doc, tolerance) -> None:
         _write(book.sheets[sheet_title], coord, rows)
 
 
-def _write_meta(book, entries) -> None:
+def _write_meta(book, entries, unit_code=None, year=None) -> None:
     from .workbook.book import meta_rows
 
-    first = entries[0][1]
-    rows = meta_rows(entries, first.unit_code, first.year)
+    first = next((d for _t, d in entries if d is not None), None)
+    rows = meta_rows(entries, unit_code if first is None else first.unit_code, year if first is None else first.year)
     width = max(len(r) for r in rows)
     sheet = book.sheets[L.META_SHEET] if L.META_SHEET in [s.name for s in book.sheets] else None
     if sheet is None:
@@ -306,14 +306,27 @@ def pull(book, force: bool = False, store=None, units=None, user: str | None = N
     return report_
 
 
-ACTIONS = {"validate": validate, "plan": compute_plan, "push": push, "pull": pull}
+def new_project(book, name: str = "", year=None, store=None, units=None, user: str | None = None,
+                rules: str | None = None, report=alert):
+    """新增项目 (see xlsync.excelnew)."""
+    from .excelnew import new_project as run_new
+
+    return run_new(book, name, year, store, units, user, rules, report)
 
 
-def run(action: str) -> None:
-    """Desktop route: the workbook's macros call RunPython("import xlsync.excel as x; x.run('validate')")."""
+ACTIONS = {"validate": validate, "plan": compute_plan, "push": push, "pull": pull, "new_project": new_project}
+
+
+def run(action: str, *args: str) -> None:
+    """Desktop route: the workbook's macros call RunPython("import xlsync.excel as x; x.run('validate')").
+    新增项目 passes the name the user typed as UTF-16 hex (no quoting through VBA)."""
     book = xw.Book.caller()
     try:
-        ACTIONS[action](book)
+        if action == "new_project":
+            name = bytes.fromhex(args[0]).decode("utf-16-be") if args else ""
+            new_project(book, name)
+        else:
+            ACTIONS[action](book)
     except XlsyncError as exc:
         alert(book, str(exc), error=True)
 

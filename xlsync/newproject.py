@@ -1,8 +1,11 @@
 """新增项目: a new project sheet in a unit workbook, and the ids new sheets get on push.
 
-`add_project` is the one library function behind every 新增项目 (the CLI `xlsync new-project`,
-the desktop macro, the task-pane button): a blank sheet of the workbook's form, named as
-asked, listed in 目录 and in the hidden metadata without an id. `claim_new_projects` runs at
+`new_project` is the one library function behind every 新增项目 (the CLI `xlsync new-project`
+through `add_project`, the desktop macro and the task-pane button through
+`xlsync.excel.new_project`): the blank document of a project of the workbook's form, unit and
+year, and its sheet's title. Without a store the sheet is listed in 目录 and in the hidden
+metadata without an id; with one (the server; `--store`) the project is created there at
+once and the sheet carries its id. `claim_new_projects` runs at
 the start of a push: each sheet without an id (a new project, or a sheet the user copied)
 gets a stable id, which the push writes back into the workbook; a second push then updates
 that project instead of creating another.
@@ -24,6 +27,7 @@ class NewSheet:
     title: str
     document: ProjectDocument
     store: str | None = None  # the store the workbook names (目录 存储位置), if any
+    registered: bool = False  # created in the store at once (with its id)
 
 
 def workbook_unit(content) -> tuple[str | None, str | None, int | None, str | None]:
@@ -36,31 +40,55 @@ def workbook_unit(content) -> tuple[str | None, str | None, int | None, str | No
     return first.unit_code, first.unit_name, first.year, first.layout
 
 
-def plan_new_project(content, name: str, taken: set[str]) -> NewSheet:
-    """The sheet 新增项目 adds to a read workbook: its form, unit and year are the workbook's.
-    Refused (nothing changes) when the name is empty or another sheet has it."""
+def new_project(name: str, unit_code: str | None, unit_name: str | None, year: int | None,
+                layout: str | None, names: dict[str, str], taken: set[str], store=None,
+                where: str = "") -> NewSheet:
+    """新增项目, the one function behind every route: the blank document of a new project of
+    the form, unit and year, and its sheet's title. Refused (nothing changes) when the name is
+    empty or a sheet already has it (names: project name → sheet). With a store (the server,
+    or a desktop workbook's store) the project is created there at once, with its id; without
+    one the first push gives it one."""
     from .templates import blank_document
     from .workbook.book import sheet_title
 
     name = (name or "").strip()
     if not name:
-        raise WorkbookError("请给出新项目的名称（项目名称不能为空）", Location(str(content.path)))
-    for sp in content.projects:
-        if sp.document is not None and sp.document.name == name:
-            raise WorkbookError(f"工作表“{sp.sheet}”已是项目“{name}”：新项目请用另一个名称",
-                                Location(str(content.path), sheet=sp.sheet))
-    unit_code, unit_name, year, layout = workbook_unit(content)
+        raise WorkbookError("请给出新项目的名称（项目名称不能为空）", Location(where) if where else None)
+    if name in names:
+        raise WorkbookError(f"工作表“{names[name]}”已是项目“{name}”：新项目请用另一个名称",
+                            Location(where, sheet=names[name]) if where else None)
+    if year is None:
+        raise WorkbookError("工作簿中没有预算年度：请给出新项目的年度", Location(where) if where else None)
     doc = blank_document(year=year, unit_code=unit_code, layout=layout, unit_name=unit_name, name=name)
-    return NewSheet(sheet_title(name, set(taken)), doc)
+    new = NewSheet(sheet_title(name, set(taken)), doc)
+    if store is not None:
+        with store.writing():
+            docs, _errors = store.documents(unit=unit_code, year=year)
+            same = next((d for d in docs if d.name == name and d.status != "withdrawn"), None)
+            if same is not None:
+                raise WorkbookError(f"存储中已是项目“{name}”（{same.id}）：新项目请用另一个名称（要编辑它请拉取）",
+                                    Location(where) if where else None)
+            doc = doc.model_copy(update={"id": _free_id(doc, store, set())})
+            store.put(doc, "new-project")
+        new.document, new.registered = doc, True
+    return new
 
 
-def add_project(book: str | Path, name: str) -> NewSheet:
+def plan_new_project(content, name: str, taken: set[str], store=None) -> NewSheet:
+    """new_project for a read workbook: its form, unit and year."""
+    unit_code, unit_name, year, layout = workbook_unit(content)
+    names = {sp.document.name: sp.sheet for sp in content.projects if sp.document is not None}
+    return new_project(name, unit_code, unit_name, year, layout, names, taken, store, str(content.path))
+
+
+def add_project(book: str | Path, name: str, store=None) -> NewSheet:
     """新增项目 in a workbook file: a blank project sheet of its form after the last project
-    sheet, a row in 目录, an entry without id in the hidden metadata. Saved atomically."""
+    sheet, a row in 目录, an entry without id in the hidden metadata (with a store: the project
+    is created there at once and the entry names its id). Saved atomically."""
     from openpyxl import load_workbook
 
     from .workbook import layout as L
-    from .workbook.book import compose_index, list_names, lists_profiles
+    from .workbook.book import compose_index, list_names, lists_profiles, meta_rows
     from .workbook.compose import compose
     from .workbook.reader import read_workbook
     from .workbook.sheetform import sheet_form_of
@@ -72,7 +100,7 @@ def add_project(book: str | Path, name: str) -> NewSheet:
     if L.META_SHEET not in wb.sheetnames:
         raise WorkbookError("工作簿中没有 xlsync 的隐藏元数据（不是 xlsync 导出或 template 生成的工作簿）："
                             "请用 xlsync template 或 export 生成本单位的工作簿后再新增项目", Location(str(book)))
-    new = plan_new_project(content, name, set(wb.sheetnames) | RESERVED)
+    new = plan_new_project(content, name, set(wb.sheetnames) | RESERVED, store)
     sf = sheet_form_of(new.document)
     from .validators.profiles import load_profile
 
@@ -91,13 +119,18 @@ def add_project(book: str | Path, name: str) -> NewSheet:
     index = wb[L.INDEX_SHEET] if L.INDEX_SHEET in wb.sheetnames else None
     store = index["C5"].value if index is not None else None
     fresh = {sp.document.id for sp in content.projects if sp.fresh and sp.document is not None}
+    if not new.registered:
+        fresh.add(new.document.id)
     if index is not None:
         del wb[L.INDEX_SHEET]
     index = wb.create_sheet(L.INDEX_SHEET, 0)
     render_openpyxl(wb, index, compose_index(entries, unit_code, unit_name, year, store,
-                                             fresh=fresh | {new.document.id}))
+                                             fresh=fresh))
     meta = wb[L.META_SHEET]
-    meta.cell(meta.max_row + 1, 1).value = new.title
+    row = meta_rows([(new.title, new.document if new.registered else None)], None, None)[-1]
+    r = meta.max_row + 1
+    for j, value in enumerate(row, 1):
+        meta.cell(r, j).value = value
     restore_charts(wb)
     wb.active = 0
     save_atomic(wb, book)

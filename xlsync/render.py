@@ -357,3 +357,12 @@ def render_batch(outcomes, dry_run: bool = False, store=None, verbose: bool = Fa
         lines.append(f"合计 {len(outcomes)} 个工作簿：{summary}")
         lines += [f"  [{BOOK_ZH.get(o.status, o.status)}] {o.book}" for o in outcomes]
     return "\n".join(line for line in lines if line)
+
+
+def render_new_project(new) -> str:
+    """What 新增项目 says: the sheet added, and the project's id or when it will get one."""
+    if new.registered:
+        return say("PROJECT_NEW", f"已新增项目“{new.document.name}”（工作表“{new.title}”），"
+                                  f"项目编号 {new.document.id}，已存入存储（单位 {new.document.unit_code}，"
+                                  f"{new.document.year} 年）：填写后推送")
+    return say("PROJECT_NEW", f"已新增项目工作表“{new.title}”：填写后推送，推送时生成项目编号并写回工作簿")
