@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as _dt
 
 from .errors import AccessDenied, WorkbookError, XlsyncError
-from .workbook import layout as L
 
 FILL_STYLES = ("fill",)
 
