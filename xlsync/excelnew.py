@@ -11,9 +11,6 @@ import datetime as _dt
 
 from .errors import AccessDenied, WorkbookError, XlsyncError
 
-FILL_STYLES = ("fill",)
-
-
 def _year(value) -> int | None:
     if value in (None, ""):
         return None
@@ -24,6 +21,18 @@ def _year(value) -> int | None:
     if not 1900 <= year <= 2200:
         raise XlsyncError(f"预算年度应为四位数字，得到 {value!r}")
     return year
+
+
+def _runs(m):
+    """(style, row, first column, last column) of each run of same-styled cells in a row: one
+    xlwings call per run rather than per cell."""
+    runs = []
+    for (r, c), (_v, key) in sorted(m.cells.items()):
+        if runs and runs[-1][0] == key and runs[-1][1][0] == r and runs[-1][1][2] == c - 1:
+            runs[-1] = (key, (r, runs[-1][1][1], c))
+        else:
+            runs.append((key, (r, c, c)))
+    return runs
 
 
 def render_xlwings(book, m, after=None):
@@ -47,13 +56,10 @@ def render_xlwings(book, m, after=None):
         sheet.range((r, 1)).row_height = h
     for r1, c1, r2, c2 in m.merges:
         sheet.range((r1, c1), (r2, c2)).merge()
-    by_style: dict[str, list[tuple[int, int]]] = {}
-    for (r, c), (_v, key) in m.cells.items():
-        by_style.setdefault(key, []).append((r, c))
-    for key, cells in by_style.items():
+    for key, (r, c1, c2) in _runs(m):
         spec = style.STYLES.get(key, {})
-        for r, c in cells:
-            rng = sheet.range((r, c))
+        if spec:
+            rng = sheet.range((r, c1), (r, c2))
             if spec.get("fill"):
                 rng.color = "#" + spec["fill"]
             if spec.get("bold"):
