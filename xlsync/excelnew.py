@@ -11,6 +11,7 @@ import datetime as _dt
 
 from .errors import AccessDenied, WorkbookError, XlsyncError
 
+
 def _year(value) -> int | None:
     if value in (None, ""):
         return None
