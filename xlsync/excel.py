@@ -323,8 +323,9 @@ def run(action: str, *args: str) -> None:
     book = xw.Book.caller()
     try:
         if action == "new_project":
-            name = bytes.fromhex(args[0]).decode("utf-16-be") if args else ""
-            new_project(book, name)
+            from .excelnew import name_from_hex
+
+            new_project(book, name_from_hex(args[0]) if args else "")
         else:
             ACTIONS[action](book)
     except XlsyncError as exc:

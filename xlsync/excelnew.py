@@ -12,6 +12,14 @@ import datetime as _dt
 from .errors import AccessDenied, WorkbookError, XlsyncError
 
 
+def name_from_hex(text: str) -> str:
+    """The name the desktop macro's InputBox got, sent as UTF-16 hex (4 digits a unit)."""
+    try:
+        return bytes.fromhex(text).decode("utf-16-be")
+    except (ValueError, UnicodeDecodeError):
+        raise XlsyncError("新项目名称无法识别（宏传来的文字不完整）：请重试") from None
+
+
 def _year(value) -> int | None:
     if value in (None, ""):
         return None
