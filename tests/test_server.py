@@ -287,3 +287,24 @@ def test_new_project_in_the_pane_lands_in_the_store_under_the_users_unit(client,
                     headers=_auth(tokens["bob"]))
     assert r.status_code == 403
     assert len(store.documents(unit="095002", year=2020)[0]) == 3
+
+
+def test_push_from_the_pane_gives_new_sheets_their_ids(client, office, tmp_path):
+    """A workbook of alice's unit with a 新增项目 sheet (no id yet): the push answers with the id
+    and writes it into the open workbook's metadata and 目录."""
+    from xlsync.newproject import add_project
+    from xlsync.templates import build_template
+
+    store, _users, tokens, _book = office
+    book = tmp_path / "095002-2027.xlsx"
+    build_template(book, layout="national", year=2027, unit_code="095002", unit_name="某分中心")
+    new = add_project(book, "档案数字化项目")
+    r = client.post(PUSH, json={**payload_from_xlsx(book), "args": ["pane"]}, headers=_auth(tokens["alice"]))
+    assert r.status_code == 200
+    actions = r.json()["actions"]
+    shown = [a["args"] for a in actions if a["func"] == "runMacro"][-1][1]
+    made = [d for d in store.documents(unit="095002", year=2027)[0]]
+    assert [d.name for d in made] == ["档案数字化项目"] and f"项目编号 {made[0].id}" in shown
+    written = [v for a in actions if a["func"] == "setValues" for row in a["values"] for v in row]
+    assert written.count("'" + made[0].id) == 2  # in the hidden metadata and in 目录
+    assert new.title in shown

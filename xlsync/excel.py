@@ -280,8 +280,21 @@ def push(book, force: bool = False, store=None, units=None, user: str | None = N
             if revision(sp.document) != revision(results[sp.document.id]):
                 _show(book, by_title, sp.sheet, results[sp.document.id], tolerance)
         _write_meta(book, [(sp.sheet, results[sp.document.id]) for sp in content.projects])
+        _index_ids(book, by_title.get(L.INDEX_SHEET), {sp.sheet: sp.document.id for sp in content.projects if sp.fresh})
     report(book, render_sync(report_))
     return report_
+
+
+def _index_ids(book, index, new_ids: dict[str, str]) -> None:
+    """目录: the ids new projects got on push, in place of 推送后生成."""
+    from .workbook.book import NO_ID_YET
+
+    if index is None or not new_ids:
+        return
+    for r, pid in index_rows(index):
+        title = index.cell(r, 7).value
+        if pid == NO_ID_YET and title in new_ids:
+            _write(book.sheets[L.INDEX_SHEET], f"{chr(64 + L.INDEX_ID_COL)}{r}", [[new_ids[title]]])
 
 
 def pull(book, force: bool = False, store=None, units=None, user: str | None = None,
