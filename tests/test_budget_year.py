@@ -278,3 +278,27 @@ def test_usage_errors_are_chinese_with_a_code():
         res = runner.invoke(cli, args)
         assert res.exit_code == 2 and code in res.output and text in res.output, (args, res.output)
         assert "Error:" not in res.output and "Usage:" not in res.output
+
+
+def test_a_project_period_as_written_is_shown_in_its_row_and_reads_back(tmp_path):
+    from xlsync.document import new_document
+    from xlsync.workbook.writer import write_workbook
+
+    doc = new_document(year=2027, unit_code="610001", unit_name="某局", layout="national", name="养护",
+                       extra=[{"label": "项目编号", "value": "A1"}, {"label": "项目期", "value": "1年"},
+                              {"label": "项目类别", "value": "其他"}])
+    book = write_workbook([doc], tmp_path / "b.xlsx")
+    ws = load_workbook(book).worksheets[1]
+    assert ws[_cell(ws, "start_date")].value == "1年"
+    texts = [c.value for row in ws.iter_rows() for c in row]
+    assert texts.count("1年") == 1 and "项目编号" in texts  # not repeated among 其他栏目
+    assert read_workbook(book).projects[0].document == doc
+    saved = convert([book], tmp_path / "lo")[0]
+    assert read_workbook(saved).projects[0].document == doc  # Calc keeps the xs_period name
+    # the officer writes real dates over it: the dates are kept, the text is gone
+    wb = load_workbook(book)
+    ws = wb.worksheets[1]
+    ws[_cell(ws, "start_date")] = "2027-01-01"
+    wb.save(book)
+    got = read_workbook(book).projects[0].document
+    assert got.start_date == "2027-01-01" and [e.label for e in got.extra] == ["项目编号", "项目类别"]

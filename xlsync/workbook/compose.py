@@ -97,10 +97,29 @@ def plan_values(doc: ProjectDocument, tolerance: Decimal) -> tuple[list[dict], l
     return plan, quarters
 
 
+def period_shown(doc: ProjectDocument) -> int | None:
+    """The index in `extra` of a 项目期 written as text (`1年`, not two dates) that the sheet
+    shows in its 项目期 row rather than among 其他栏目; None when there is none or the form has
+    no 项目期 row (the sheet keeps the index in its hidden name xs_period, the reader puts the
+    text back there)."""
+    from .sheetform import sheet_form_of
+
+    if doc.start_date is not None or doc.end_date is not None or not doc.extra:
+        return None
+    sf = sheet_form_of(doc)
+    labels = set(sf.form.section("labels").get("period", ()))
+    if "start_date" not in sf.placed or not labels:
+        return None
+    return next((i for i, e in enumerate(doc.extra) if e.label in labels and e.value and e.value.strip()), None)
+
+
 def list_rows(doc: ProjectDocument, key: str, tolerance: Decimal) -> list[dict]:
     if key in ("plan", "quarters"):
         plan, quarters = plan_values(doc, tolerance)
         return plan if key == "plan" else quarters
+    if key == "extra":
+        shown = period_shown(doc)
+        return [item.model_dump() for i, item in enumerate(doc.extra) if i != shown]
     return [item.model_dump() for item in getattr(doc, key)]
 
 
@@ -170,6 +189,13 @@ class _Composer:
 
     def value_box(self, r: int, span, key: str, kind: str | None = None) -> None:
         kind = kind or SCALAR_KINDS[key]
+        if key == "start_date" and (at := period_shown(self.doc)) is not None:
+            item = self.doc.extra[at]  # 项目期 as written (`1年`): in its row, not among 其他栏目
+            self.m.constants["xs_period"] = f"{at}|{item.label}"
+            self.m.box(r, span[0], r, span[1], item.value, "text")
+            self.name(key, r, span[0])
+            self.fit(r, span[0], span[1], item.value)
+            return
         value = cell_value(kind, getattr(self.doc, key))
         self.m.box(r, span[0], r, span[1], value, style_of(kind, value))
         self.name(key, r, span[0])
@@ -393,7 +419,8 @@ class _Composer:
         """Keys this form does not show, when they hold something: nothing is dropped."""
         placed = self.placed | {"layout"}  # the form's name is kept in the sheet's xs_layout name, not printed
         scalars = [k for k in SCALARS if k not in placed and getattr(self.doc, k) is not None]
-        lists = [k for k in LISTS if k not in placed and getattr(self.doc, k)]
+        lists = [k for k in LISTS if k not in placed and getattr(self.doc, k)
+                 and (k != "extra" or list_rows(self.doc, k, self.tolerance))]
         if not scalars and not lists:
             return
         self.section(OTHER_HEADING)

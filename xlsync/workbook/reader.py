@@ -202,6 +202,14 @@ def form_name(ws) -> str | None:
     return None
 
 
+def _period_slot(ws) -> tuple[int, str] | None:
+    """(index in extra, label) of a 项目期 the sheet shows as written in its 项目期 row."""
+    dn = ws.defined_names.get("xs_period") if hasattr(ws.defined_names, "get") else None
+    text = (getattr(dn, "attr_text", None) or "").strip().lstrip("=").strip().strip('"')
+    at, _, label = text.partition("|")
+    return (int(at), label) if at.isdigit() and label else None
+
+
 def sheet_shape(ws, cells: dict[str, str] | None = None) -> Shape:
     """The shape of a project sheet: its form (its xs_layout name (a text constant), or in workbooks written
     before it its printed 表式 cell) and where each key is."""
@@ -252,6 +260,14 @@ def _by_labels(ws, sf: SheetForm) -> dict[str, str]:
         if b.kind in ("title", "subtitle") and b.field and b.field not in found:
             found[b.field] = "A1" if b.kind == "title" else "A2"
     return found
+
+
+def _is_date_text(text: str) -> bool:
+    try:
+        read_date(text)
+    except CellValueError:
+        return False
+    return True
 
 
 def index_rows(ws) -> list[tuple[int, str]]:
@@ -340,6 +356,7 @@ def _read_sheet(path: Path, ws, meta: dict) -> SheetProject | None:
     sf = shape.form
     sp.shape = shape
     data: dict = {}
+    period_slot, period_text = _period_slot(ws), None
     for key in SCALARS:
         coord = shape.cells.get(key)
         if coord is None:
@@ -358,6 +375,9 @@ def _read_sheet(path: Path, ws, meta: dict) -> SheetProject | None:
                 data[key] = text
             elif SCALAR_KINDS[key] == "year":
                 data[key] = read_int(ws[coord].value)
+            elif key == "start_date" and period_slot and isinstance(ws[coord].value, str) \
+                    and ws[coord].value.strip() and not _is_date_text(ws[coord].value):
+                data[key], period_text = None, ws[coord].value.strip()  # 项目期 as written (`1年`)
             else:
                 data[key] = _KIND_READERS[SCALAR_KINDS[key]](ws[coord].value)
         except CellValueError as exc:
@@ -402,6 +422,9 @@ def _read_sheet(path: Path, ws, meta: dict) -> SheetProject | None:
             elif t.list == "extra":
                 item["label"] = item.get("label") or ""
             lists[t.list].append(item)
+    if period_text is not None:
+        at, label = period_slot
+        lists["extra"].insert(min(at, len(lists["extra"])), {"label": label, "value": period_text})
     meta_entry = meta.get(ws.title)
     base = None
     if meta_entry and meta_entry[2]:
