@@ -150,7 +150,10 @@ def list_cmd(store_dir, unit, year, include_withdrawn, fmt) -> None:
     else:
         from .render import render_list
 
-        click.echo(render_list(rows))
+        click.echo(render_list([r | {"name": f"{r['name']}（已撤回）"} if r.get("status") else r for r in rows]))
+        hidden = len(docs) - len(rows)
+        if hidden:
+            click.echo(f"[WITHDRAWN_HIDDEN] 另有 {hidden} 个已撤回的项目未列出（--include-withdrawn 显示）")
     _store_errors(errors)
     sys.exit(2 if errors else 0)
 

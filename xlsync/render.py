@@ -259,7 +259,7 @@ def render_sync(report, dry_run: bool = False, book=None, store=None, verbose: b
                  else f"（工作表“{c.sheet}”）" if c.sheet != c.name else "")
         lines.append(f"[{SYNC_ZH.get(c.status, c.status)}] {c.name}{sheet}  {c.id}")
         m = c.merge
-        if m and m.changed and c.status != "conflict":
+        if m and m.changed and c.status not in ("conflict", "new"):  # a new project: every field is new
             lines.append(f"    {theirs}中更新的字段: " + "、".join(field_zh(f) for f in m.changed))
         for conflict in (m.conflicts if m else []):
             lines.append(f"    冲突 {field_zh(conflict.field)} ({conflict.field}):")
