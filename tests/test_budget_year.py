@@ -302,3 +302,21 @@ def test_a_project_period_as_written_is_shown_in_its_row_and_reads_back(tmp_path
     wb.save(book)
     got = read_workbook(book).projects[0].document
     assert got.start_date == "2027-01-01" and [e.label for e in got.extra] == ["项目编号", "项目类别"]
+
+
+def test_pull_leaves_new_sheets_alone(book, tmp_path):
+    from xlsync.exchange import pull
+
+    store = Store(tmp_path / "store")
+    report = pull(book, store, None)  # only the template's blank sheet: nothing to pull, nothing refused
+    assert not report.written and any("[SHEET_NEW]" in n for n in report.notes)
+    new = add_project(book, "道路养护工程")
+    wb = load_workbook(book)
+    _fill(wb[new.title], "道路养护工程", "3000000", "1200000", INDICATORS)
+    wb.save(book)
+    first = push(book, store, None).changes[0].id
+    store.put(store.get(first).model_copy(update={"owner": "王五"}))
+    report = pull(book, store, None)
+    assert report.written and [c.status for c in report.changes] == ["updated"]
+    got = {sp.sheet: sp.document for sp in read_workbook(book).projects}
+    assert got[new.title].owner == "王五" and got["（项目名称）"].name == "（项目名称）"

@@ -313,8 +313,9 @@ def pull(book, force: bool = False, store=None, units=None, user: str | None = N
         for title, doc, _base, changed in projects:
             if title is not None and changed:
                 _show(book, by_title, title, doc, tolerance)
-        _write_meta(book, [(t, b) for t, _d, b, _c in projects if t is not None])
-        report_.written = True
+        if projects:
+            _write_meta(book, [(t, b) for t, _d, b, _c in projects if t is not None])
+            report_.written = True
     report(book, render_sync(report_))
     return report_
 

@@ -274,6 +274,13 @@ def pull_content(content, store: Store, force: bool = False):
     report = SyncReport("pull")
     if not content.has_meta:
         report.notes.append("工作簿中没有导出时的版本信息，改为两方比较：任何不同都视为冲突")
+    fresh = [sp for sp in content.projects if sp.fresh]
+    if fresh:  # new projects (no id yet) have nothing in the store to pull: the next push creates them
+        report.notes += [f"[SHEET_NEW] 工作表“{sp.sheet}”是还没有项目编号的新项目：未拉取（推送后才在存储中）"
+                         for sp in fresh]
+        content.projects[:] = [sp for sp in content.projects if not sp.fresh]
+        if not content.projects:
+            return report, []
     check_identity(content)
     bases = trusted_bases(content, report)
     projects = []
