@@ -5,6 +5,8 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lo import convert
 from openpyxl import load_workbook
 
@@ -320,3 +322,25 @@ def test_pull_leaves_new_sheets_alone(book, tmp_path):
     assert report.written and [c.status for c in report.changes] == ["updated"]
     got = {sp.sheet: sp.document for sp in read_workbook(book).projects}
     assert got[new.title].owner == "王五" and got["（项目名称）"].name == "（项目名称）"
+
+_TEXT = st.text(st.characters(exclude_categories=("Cs", "Cc")), min_size=1, max_size=20).filter(
+    lambda t: t.strip() == t and t.strip())
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(period=_TEXT, before=st.lists(_TEXT, max_size=2), name=_TEXT)
+def test_period_as_written_and_new_names_round_trip(tmp_path, period, before, name):
+    """Any 项目期 text that is not a date reads back into its place in extra; any name the
+    desktop macro sends as UTF-16 hex comes back as typed."""
+    from xlsync.document import new_document
+    from xlsync.excelnew import name_from_hex
+    from xlsync.workbook.reader import _is_date_text
+    from xlsync.workbook.writer import write_workbook
+
+    assert name_from_hex(name.encode("utf-16-be").hex().upper()) == name
+    if _is_date_text(period):
+        return
+    extra = [{"label": f"栏目{i}", "value": v} for i, v in enumerate(before)] + [{"label": "项目期", "value": period}]
+    doc = new_document(year=2027, unit_code="610001", unit_name="某局", layout="national", name="养护", extra=extra)
+    book = write_workbook([doc], tmp_path / "p.xlsx")
+    assert read_workbook(book).projects[0].document == doc
