@@ -164,6 +164,9 @@ def _overview(wb, fm, pic: Picture, data) -> None:
     s.put(r, 10, None, "text", "total")
     s.row += 2
     counts = Counter(u.status for u in pic.units)
+    unknown = sum(rec.year_amount is None for rec in pic.records)
+    if unknown:
+        s.note(f"金额未知：{unknown} 个项目的本年度金额未填，未计入本年度金额合计（见“项目清单”）。")
     s.note("状态：" + "　".join(f"{k} {counts.get(k, 0)} 个单位" for k in
                               (STATUS_READY, STATUS_ERRORS, STATUS_CONFLICT, STATUS_MISSING)))
     if pic.conflicts:
