@@ -344,3 +344,22 @@ def test_period_as_written_and_new_names_round_trip(tmp_path, period, before, na
     doc = new_document(year=2027, unit_code="610001", unit_name="某局", layout="national", name="养护", extra=extra)
     book = write_workbook([doc], tmp_path / "p.xlsx")
     assert read_workbook(book).projects[0].document == doc
+
+
+@pytest.mark.disk
+def test_new_project_on_a_full_disk_leaves_the_workbook_as_it_was(tmp_path):
+    """新增项目 writes the workbook whole or not at all: on a full disk the file keeps its bytes."""
+    from disk import fill, free_all, small_disk
+
+    with small_disk(tmp_path / "disk", "2m") as root:
+        path = root / "610001-2027.xlsx"
+        build_template(path, layout="national", year=2027, unit_code="610001", unit_name="某局")
+        before = path.read_bytes()
+        fillers = fill(root, leave=4096)
+        with pytest.raises(OSError):
+            add_project(path, "道路养护工程")
+        assert path.read_bytes() == before and sorted(p.name for p in root.iterdir() if p.suffix == ".xlsx") == [
+            path.name]
+        free_all(fillers)
+        add_project(path, "道路养护工程")
+        assert [sp.sheet for sp in read_workbook(path).projects] == ["（项目名称）", "道路养护工程"]
