@@ -412,9 +412,10 @@ cli.command("pull", help="Pull store changes into existing workbooks (other shee
               help="The workbook to write (.xlsx, or .xlsm with the macros).")
 @click.option("--form", "form", metavar="NAME|PATH", default=None,
               help="The form its project sheet is laid out by: seed (default), national, or an office's own.")
-@click.option("--year", type=click.IntRange(1900, 2200), default=2020, show_default=True,
-              help="The budget year its titles and metadata carry.")
-@click.option("--unit", "unit_code", default="000000", show_default=True, help="The unit code.")
+@click.option("--year", type=click.IntRange(1900, 2200), default=None,
+              help="The budget year its titles and metadata carry (default: next year, and it says so).")
+@click.option("--unit", "unit_code", default=None,
+              help="The unit code (default: the placeholder 000000, and it says so).")
 @click.option("--unit-name", default=None, help="The unit's name (its titles carry it).")
 @RULES
 @handle_errors
@@ -424,8 +425,20 @@ def template(output, form, year, unit_code, unit_name, rules) -> None:
     from .templates import build_template
     from .validators.profiles import load_profile
 
+    import datetime as dt
+
+    notes = []
+    if year is None:
+        year = dt.date.today().year + 1
+        notes.append(f"[YEAR_DEFAULT] 未给出 --year：预算年度按下一年 {year} 年")
+    if unit_code is None:
+        unit_code = "000000"
+        notes.append("[UNIT_PLACEHOLDER] 未给出 --unit：单位编码是占位的 000000，推送前请改成本单位的编码"
+                     "（或用 --unit 重新生成）")
     path = build_template(output, load_profile(rules) if rules else None, form, year, unit_code, unit_name)
     click.echo(f"已写入 (written): {path}")
+    for note in notes:
+        click.echo(note)
 
 
 @cli.command()
