@@ -156,12 +156,12 @@ def push_content(content, store: Store, force: bool = False, dry_run: bool = Fal
                  label: str = "workbook") -> tuple[SyncReport, dict[str, ProjectDocument]]:
     """Merge a read workbook's projects into the store; returns the report and merged docs."""
     from .newproject import claim_new_projects, missing_sheet_notes
+    from .withdraw import apply_index_status
 
     report = SyncReport("push")
     if not content.has_meta:
         report.notes.append("工作簿中没有导出时的版本信息（可能被其他程序删除），改为两方比较：任何不同都视为冲突")
-    from .withdraw import apply_index_status
-
+    # sheets without an id become new projects; deleted sheets are named; 目录's 撤回 withdraws
     report.notes += claim_new_projects(content, store) + missing_sheet_notes(content) + apply_index_status(content)
     check_identity(content)
     bases = trusted_bases(content, report)
