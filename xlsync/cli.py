@@ -422,10 +422,10 @@ cli.command("pull", help="Pull store changes into existing workbooks (other shee
 def template(output, form, year, unit_code, unit_name, rules) -> None:
     """Write a blank workbook for a unit, a budget year and a form (one blank project sheet;
     add more with `xlsync new-project`)."""
+    import datetime as dt
+
     from .templates import build_template
     from .validators.profiles import load_profile
-
-    import datetime as dt
 
     notes = []
     if year is None:
