@@ -14,7 +14,7 @@ from . import layout as L
 from . import textfit
 from .cells import json_escaped, writable_text
 from .compose import ListNames
-from .model import SheetModel, TableSpec
+from .model import SheetModel, TableSpec, Validation
 
 CHUNK = 30000
 # Excel forbids []:*?/\ in sheet names; ' and ! are allowed but break references elsewhere
@@ -87,6 +87,8 @@ def compose_index(entries: list[tuple[str, ProjectDocument]], unit_code, unit_na
     for r, (label, value) in enumerate(facts, 2):
         m.box(r, 1, r, 2, label, "label")
         m.box(r, 3, r, 7, value, "text")
+    m.box(6, 1, 6, 7, f"新增项目：xlsync new-project 或“新增项目”按钮；撤回项目：在“状态”栏选“{WITHDRAWN_ZH}”后推送"
+                      "（删除工作表不会撤回项目）", "note")
     m.book_names["XS_UNIT_CODE"] = (2, 3)
     m.book_names["XS_STORE"] = (5, 3)
     top = INDEX_TOP
@@ -111,6 +113,7 @@ def compose_index(entries: list[tuple[str, ProjectDocument]], unit_code, unit_na
         m.links[(r, 1)] = f"{quote(title)}!A1"
         m.heights[r] = textfit.row_height([v for v, _s in values], m.widths)  # names shown whole
     bottom = top + len(rows)
+    m.validations.append(Validation((top + 1, 6, bottom, 6), "list", f'"{WITHDRAWN_ZH}"'))  # a hint, not a rule
     m.tables.append(TableSpec("xs_index", top, 1, bottom, INDEX_HEADERS, "index",
                               ["no", "name", "id", "total_amount", "year_amount", "status", "sheet"]))
     m.names["xs_index"] = (top, 1)

@@ -55,6 +55,7 @@ STYLES: dict[str, dict] = {
     "total_label": {"bold": True, "border": True, "valign": "top", "align": "center", "wrap": True},
     "hidden_repeat": {"color": "FFFFFF"},  # conditional format: a repeated 一级/二级 category
     "plain": {},
+    "note": {"color": "595959", "valign": "center"},  # a line of guidance on 目录
 }
 
 
