@@ -363,3 +363,18 @@ def test_new_project_on_a_full_disk_leaves_the_workbook_as_it_was(tmp_path):
         free_all(fillers)
         add_project(path, "道路养护工程")
         assert [sp.sheet for sp in read_workbook(path).projects] == ["（项目名称）", "道路养护工程"]
+
+
+def test_new_project_with_a_store_is_created_at_once(book, tmp_path):
+    store = tmp_path / "store"
+    res = CliRunner().invoke(cli, ["new-project", str(book), "--name", "道路养护工程", "--store", str(store)])
+    assert res.exit_code == 0 and "[PROJECT_NEW]" in res.output, res.output
+    docs = Store(store).documents(unit="610001", year=2027)[0]
+    assert [d.name for d in docs] == ["道路养护工程"] and docs[0].id in res.output
+    assert f"xlsync push {book} --store {store}" in res.output
+    content = read_workbook(book)
+    assert {sp.sheet: sp.document.id for sp in content.projects if not sp.fresh} == {"道路养护工程": docs[0].id}
+    report = push(book, Store(store), None)
+    assert [c.status for c in report.changes] == ["unchanged"]
+    res = CliRunner().invoke(cli, ["new-project", str(book), "--name", "道路养护工程", "--store", str(store)])
+    assert res.exit_code == 2 and "已是项目" in res.output
