@@ -25,12 +25,16 @@ demo: $(STAMP)
 	$(BIN)/xlsync export --store $(OUT)/store --out-dir $(OUT)/workbooks
 	$(BIN)/xlsync consolidate --store $(OUT)/store -o $(OUT)/summary-2020.xlsx
 	@echo "存储 (store): $(OUT)/store  工作簿 (workbooks): $(OUT)/workbooks  汇总 (summary): $(OUT)/summary-2020.xlsx"
+	@echo "下一步 (next): 先把 xlsync 放到本 shell 的 PATH 上 (put xlsync on this shell's PATH), 再运行 README 的命令:"
+	@echo "  . $(VENV)/bin/activate"
+	@echo "  xlsync list --store $(OUT)/store"
 
 # The workbook tests open files saved by LibreOffice Calc and read the pages it prints (with
 # Chinese fonts, Carlito for Calibri's metrics, pdftotext): install what is missing.
 libreoffice:
 	@{ command -v soffice && command -v pdftotext && fc-list | grep -q "Noto Sans CJK" \
 	   && fc-list | grep -q Carlito; } >/dev/null 2>&1 || { \
+	  echo "make test: 将用 apt 安装 (installing with apt): LibreOffice Calc, Noto CJK 字体 (fonts), Carlito 字体, poppler-utils (pdftotext)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
@@ -40,6 +44,7 @@ libreoffice:
 # The task pane test drives Debian's Chromium (Playwright cannot download its own browser here).
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "make test: 将用 apt 安装 (installing with apt): Chromium (for the task-pane test)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \

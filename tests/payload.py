@@ -25,8 +25,9 @@ def _value(v):
     return v
 
 
-def _addr(ref: str) -> str:
-    return ref.split("!")[1].replace("$", "")
+def _addr(ref: str) -> str | None:
+    """A name's cell address; None for a constant (xs_layout = "national"), as Office.js sends it."""
+    return ref.split("!")[1].replace("$", "") if "!" in ref else None
 
 
 def payload_from_xlsx(path) -> dict:
@@ -51,7 +52,8 @@ def payload_from_xlsx(path) -> dict:
                        "notes": [], "used_range_address": f"A1:{last}",
                        "visibility": "Visible" if ws.sheet_state == "visible" else "Hidden"})
         for name, dn in ws.defined_names.items():
-            names.append({"name": name, "sheet_index": i, "address": _addr(dn.attr_text),
+            names.append({"name": name, "sheet_index": i if _addr(dn.attr_text) else None,
+                          "address": _addr(dn.attr_text), "type": "Range" if _addr(dn.attr_text) else "String",
                           "book_scope": False, "scope_sheet_index": i, "scope_sheet_name": ws.title,
                           "refers_to": "=" + dn.attr_text})
     titles = [ws.title for ws in wb.worksheets]

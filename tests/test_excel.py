@@ -171,3 +171,20 @@ def test_missing_store_setting_is_a_clear_message(tmp_path, seed_docs, monkeypat
     monkeypatch.delenv("XLSYNC_STORE", raising=False)
     with pytest.raises(Exception, match="存储位置"):
         excel.push(xw.Book(json=payload_from_xlsx(path)))
+
+
+def test_new_project_on_the_desktop_uses_the_workbooks_store(unit_book):
+    """The desktop macro's 新增项目 (the name typed comes as UTF-16 hex): a sheet in the open
+    workbook and, the workbook naming its store, the project created there under its unit."""
+    from xlsync.excelnew import name_from_hex
+
+    store, path = unit_book
+    typed = "档案数字化项目𠀀"  # a character beyond the BMP: two UTF-16 units, as VBA's AscW gives them
+    hexed = typed.encode("utf-16-be").hex().upper()  # what XlsyncHex builds, 4 digits a UTF-16 unit
+    assert name_from_hex(hexed) == typed
+    shown = []
+    book = xw.Book(json=payload_from_xlsx(path))
+    new = excel.new_project(book, typed, report=lambda _b, text, error=False: shown.append((text, error)))
+    assert new.registered and new.document.unit_code == "095002" and new.document.year == 2020
+    assert store.get(new.document.id).name == typed
+    assert _actions(book, "addSheet") and "[PROJECT_NEW]" in shown[-1][0] and not shown[-1][1]

@@ -48,13 +48,14 @@ def assert_macro_workbook(path) -> None:
         assert f"Sub {name}()" in text and f"Sub {name}Ribbon(control As IRibbonControl)" in text
         action = name.removeprefix("Xlsync").lower()
         assert f"RunPython \"import xlsync.excel as x; x.run('{action}')\"" in text
+    assert "Sub XlsyncNewProject()" in text and "x.run('new_project', '\" & XlsyncHex(n)" in text
     assert f"'Version: {importlib.metadata.version('xlwings')}" in text  # the installed xlwings
     book, sheets = code_names(path)
     documents = {m for m in modules(path) if m not in ("xlwings", "xlsync", "Dictionary")}
     assert documents == {book, *sheets}  # one document module per sheet: none missing, no ghosts
     with zipfile.ZipFile(path) as z:
         ui = z.read("customUI/customUI.xml").decode()
-        assert all(f'onAction="{m}Ribbon"' in ui for m in MACROS)
+        assert all(f'onAction="{m}Ribbon"' in ui for m in [*MACROS, "XlsyncNewProject"])
         assert "ui/extensibility" in z.read("_rels/.rels").decode()
         types = z.read("[Content_Types].xml").decode()
         assert "sheet.macroEnabled.main+xml" in types and "vbaProject" in types

@@ -97,7 +97,7 @@ def test_every_text_prints_whole_in_its_row(printed):
     lines than its row has room for."""
     checked = 0
     for book, pdf in printed:
-        pages = _pages(pdf)
+        pages = _pages(pdf)[1:]  # the project sheets (page 1 is 目录, see test_index_names_print_whole)
         heights = {ws.title: ws.row_dimensions for ws in load_workbook(book).worksheets}
         for sp in read_workbook(book).projects:
             doc = sp.document
@@ -143,3 +143,16 @@ def test_a_long_target_gets_a_tall_row(tmp_path, seed_docs):
     width = textfit.col_pt(ws.column_dimensions["D"].width)
     assert ws.row_dimensions[row].height >= textfit.wrapped_lines(long_target, width) * 16
     assert ws.row_dimensions[row].height > 5 * ws.row_dimensions[row + 1].height
+
+
+def test_index_names_print_whole(printed):
+    """目录 shows every project's name whole (wrapped in its row, never cut)."""
+    checked = 0
+    for book, pdf in printed:
+        index = _pages(pdf)[:1]
+        for sp in read_workbook(book).projects:
+            if not sp.document.name:
+                continue
+            assert _lines_of(index, sp.document.name) is not None, f"{pdf.name} 目录: {sp.document.name}"
+            checked += 1
+    assert checked > 12

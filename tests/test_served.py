@@ -54,7 +54,7 @@ def served(tmp_path_factory, seed_docs):
             except OSError:
                 assert proc.poll() is None, (root / "serve.log").read_text()
                 time.sleep(0.1)
-        yield url, port, token, proc
+        yield url, port, token, proc, root
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -76,7 +76,7 @@ def _response(sock) -> bytes:
 
 
 def test_oversized_requests_get_413_before_they_are_read(served):
-    url, port, token, proc = served
+    url, port, token, proc, _root = served
     peak = _peak_rss_kb(proc.pid)
     head = (f"POST /xlwings/custom-scripts-call/xlsync_push HTTP/1.1\r\nHost: 127.0.0.1\r\n"
             f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n")
@@ -105,7 +105,7 @@ def page(served):
 
     chromium = shutil.which("chromium")
     assert chromium, "Debian's chromium is required for this test: `make test` installs it"
-    url, _port, _token, _proc = served
+    url, _port, _token, _proc, _root = served
     with sync_api.sync_playwright() as p, tempfile.TemporaryDirectory() as profile:
         context = p.chromium.launch_persistent_context(profile, executable_path=chromium, args=CHROMIUM_ARGS)
         page = context.new_page()
@@ -126,7 +126,7 @@ def _wait_result(page):
 
 
 def test_task_pane_buttons_call_their_scripts_with_the_token(served, page):
-    _url, _port, token, _proc = served
+    _url, _port, token, _proc, _root = served
     page.click("#xlsync-validate")  # no token yet: the server says so, in Chinese
     page.wait_for_function("document.querySelector('#global-error-alert span').innerText.length > 0")
     assert "令牌" in page.inner_text("#global-error-alert")
@@ -147,7 +147,7 @@ def test_task_pane_buttons_call_their_scripts_with_the_token(served, page):
 
 
 def test_ribbon_buttons_call_their_scripts_with_the_token(served, page):
-    _url, _port, token, _proc = served
+    _url, _port, token, _proc, _root = served
     page.evaluate("t => localStorage.setItem('xlsync-token', t)", token)
     page.wait_for_function("Object.keys(globalThis.__ribbonHandlers).length === 4")
     assert sorted(page.evaluate("Object.keys(globalThis.__ribbonHandlers)")) == sorted(SCRIPTS)
@@ -155,3 +155,25 @@ def test_ribbon_buttons_call_their_scripts_with_the_token(served, page):
         page.evaluate("""name => new Promise(done =>
             globalThis.__ribbonHandlers[name]({completed: () => done(true)}))""", name)
         assert page.calls[-1] == (script, f"Bearer {token}")
+
+
+def test_task_pane_new_project_lands_in_the_store_under_the_users_unit(served, page):
+    """新增项目 clicked in the task pane of a real `xlsync serve`: the project is created in the
+    store under alice's unit (095002), of the year typed (the stubbed workbook has no project)."""
+    _url, _port, token, _proc, root = served
+    store = Store(root / "store")
+    page.evaluate("t => localStorage.setItem('xlsync-token', t)", token)
+    page.fill("#xlsync-new-name", "档案数字化项目")
+    page.fill("#xlsync-new-year", "2027")
+    page.calls.clear()
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.click("#xlsync-new-project")
+    shown = _wait_result(page)
+    assert page.calls[-1] == ("xlsync_new_project", f"Bearer {token}")
+    assert "[PROJECT_NEW]" in shown and "095002" in shown, shown
+    docs, _errors = store.documents(unit="095002", year=2027)
+    assert [d.name for d in docs] == ["档案数字化项目"] and docs[0].layout == "national"
+    assert docs[0].id in shown
+    assert store.log(docs[0].id)[-1].author == "alice"
+    assert errors == []  # the sheet's actions all ran in the (stubbed) workbook

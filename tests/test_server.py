@@ -233,9 +233,9 @@ def test_manifest_task_pane_ribbon_and_functions(client):
     mapping = dict(re.findall(r'"(xlsync-\w+)": "(xlsync_\w+)"', ribbon))
     assert list(mapping) == functions
     scripts = {m["function_name"] for m in client.get("/xlwings/custom-scripts-meta").json()}
-    assert set(mapping.values()) == scripts
+    assert set(mapping.values()) | {"xlsync_new_project"} == scripts  # 新增项目: in the pane (it asks a name)
     pane = client.get("/taskpane.html").text
-    assert [b for b in re.findall(r'xw-click="(\w+)"', pane)] == list(mapping.values())
+    assert [b for b in re.findall(r'xw-click="(\w+)"', pane)] == [*mapping.values(), "xlsync_new_project"]
     assert all(label in pane for label in ("校验", "计算计划", "推送", "拉取", "令牌"))
     assert 'localStorage.getItem' in client.get("/static/js/auth.js").text
     names = [f["name"] for f in client.get("/xlwings/custom-functions-meta").json()["functions"]]
@@ -280,3 +280,50 @@ def test_a_ticked_review_item_is_cleared_by_the_served_push_and_the_history_name
     assert store.get(doc.id).review == []
     last = store.log(doc.id)[-1]
     assert last.author == "alice" and [(c["field"], c["how"]) for c in last.cleared] == [("owner", "ticked")]
+
+
+def test_new_project_in_the_pane_lands_in_the_store_under_the_users_unit(client, office, tmp_path):
+    store, _users, tokens, book = office
+    call = "/xlwings/custom-scripts-call/xlsync_new_project"
+    r = client.post(call, json={**payload_from_xlsx(book), "args": ["pane", "档案数字化项目", ""]},
+                    headers=_auth(tokens["alice"]))
+    assert r.status_code == 200
+    actions = r.json()["actions"]
+    shown = [a["args"] for a in actions if a["func"] == "runMacro"]
+    assert "[PROJECT_NEW]" in shown[-1][1] and shown[-1][2] == "ok", shown
+    new = [d for d in store.documents(unit="095002", year=2020)[0] if d.name == "档案数字化项目"]
+    assert len(new) == 1 and new[0].layout is None and new[0].id in shown[-1][1]
+    assert any(a["func"] == "addSheet" for a in actions)
+    names = {a["args"][0] for a in actions if a["func"] == "namesAdd"}
+    assert {"xs_name", "xs_year_amount", "xs_indicators"} <= names
+    meta = [v for a in actions if a["func"] == "setValues" for row in a["values"] for v in row]
+    assert "'" + new[0].id in meta  # the sheet's id, in the hidden metadata (as text)
+    # the same name again, or a unit the user may not write: refused, nothing stored
+    r = client.post(call, json={**payload_from_xlsx(book), "args": ["pane", "档案数字化项目", ""]},
+                    headers=_auth(tokens["alice"]))
+    assert "存储中已是项目" in [a["args"] for a in r.json()["actions"]][-1][1]
+    r = client.post(call, json={**payload_from_xlsx(book), "args": ["pane", "另一个项目", ""]},
+                    headers=_auth(tokens["bob"]))
+    assert r.status_code == 403
+    assert len(store.documents(unit="095002", year=2020)[0]) == 3
+
+
+def test_push_from_the_pane_gives_new_sheets_their_ids(client, office, tmp_path):
+    """A workbook of alice's unit with a 新增项目 sheet (no id yet): the push answers with the id
+    and writes it into the open workbook's metadata and 目录."""
+    from xlsync.newproject import add_project
+    from xlsync.templates import build_template
+
+    store, _users, tokens, _book = office
+    book = tmp_path / "095002-2027.xlsx"
+    build_template(book, layout="national", year=2027, unit_code="095002", unit_name="某分中心")
+    new = add_project(book, "档案数字化项目")
+    r = client.post(PUSH, json={**payload_from_xlsx(book), "args": ["pane"]}, headers=_auth(tokens["alice"]))
+    assert r.status_code == 200
+    actions = r.json()["actions"]
+    shown = [a["args"] for a in actions if a["func"] == "runMacro"][-1][1]
+    made = [d for d in store.documents(unit="095002", year=2027)[0]]
+    assert [d.name for d in made] == ["档案数字化项目"] and f"项目编号 {made[0].id}" in shown
+    written = [v for a in actions if a["func"] == "setValues" for row in a["values"] for v in row]
+    assert written.count("'" + made[0].id) == 2  # in the hidden metadata and in 目录
+    assert new.title in shown

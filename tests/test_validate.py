@@ -188,7 +188,8 @@ def test_each_document_is_checked_with_its_forms_profile():
         {"level1": "效益指标", "level2": "社会效益指标", "name": "政策知晓率", "target": "提高"},
         {"level1": "满意度指标", "level2": "服务对象满意度指标", "name": "参训人员满意度", "target": "≥90%"},
     ]
-    national_doc = _doc(indicators=inds, unit_name="某局", name="另一个项目", layout="national")
+    national_doc = _doc(indicators=inds, unit_name="某局", name="另一个项目", layout="national",
+                        department_name="某部门", implementing_unit="某局", project_attribute="延续项目")
     found = validate_documents([seed_doc, national_doc])
     assert [f for f in found if f.code == "CATEGORY_UNKNOWN"] == []
     assert {f.project_id for f in found} <= {seed_doc.id}

@@ -15,6 +15,7 @@ import click
 
 from . import __version__
 from .errors import XlsyncError
+from .usage import XlsyncGroup
 
 
 def _store_forms(ctx, _param, value):
@@ -31,6 +32,8 @@ STORE = click.option(
     "--store", "store_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
     help="The store folder (created on first write).", callback=_store_forms,
 )
+INCLUDE_WITHDRAWN = click.option("--include-withdrawn", is_flag=True,
+                                  help="Include withdrawn (撤回) projects, left out by default.")
 VERBOSE = click.option("-v", "--verbose", is_flag=True, help="Print every detail after the summary.")
 FORMAT = click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True,
@@ -67,7 +70,7 @@ def emit_json(data) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=XlsyncGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="xlsync")
 def cli() -> None:
     """xlsync: 项目支出绩效目标表 — validate, compute plan percentages, store, sync, consolidate.
@@ -146,25 +149,31 @@ def import_text_cmd(files, store_dir, dry_run, form, unit_code, unit_name, year,
 @STORE
 @click.option("--unit", help="Only this unit code.")
 @click.option("--year", type=int, help="Only this budget year.")
+@INCLUDE_WITHDRAWN
 @FORMAT
 @handle_errors
-def list_cmd(store_dir, unit, year, fmt) -> None:
-    """List the projects in the store."""
+def list_cmd(store_dir, unit, year, include_withdrawn, fmt) -> None:
+    """List the projects in the store (withdrawn ones with --include-withdrawn)."""
     from .document import revision
     from .store import Store
+    from .withdraw import visible
 
     docs, errors = Store(store_dir).documents(unit=unit, year=year)
     rows = [
         {"id": d.id, "year": d.year, "unit_code": d.unit_code, "name": d.name,
          "year_amount": d.year_amount, "rev": revision(d), "review": len(d.review)}
-        for d in docs
+        | ({"status": d.status} if d.status else {})
+        for d in visible(docs, include_withdrawn)
     ]
     if fmt == "json":
         emit_json({"projects": rows, "errors": [str(e) for e in errors]})
     else:
         from .render import render_list
 
-        click.echo(render_list(rows))
+        click.echo(render_list([r | {"name": f"{r['name']}（已撤回）"} if r.get("status") else r for r in rows]))
+        hidden = len(docs) - len(rows)
+        if hidden:
+            click.echo(f"[WITHDRAWN_HIDDEN] 另有 {hidden} 个已撤回的项目未列出（--include-withdrawn 显示）")
     _store_errors(errors)
     sys.exit(2 if errors else 0)
 
@@ -385,8 +394,9 @@ def convert(sources, out_dir, store_dir, jobs, rules, fmt) -> None:
                                       "evaluate: 绩效自评表 (the year's results against the targets).")
 @click.option("--month", type=click.IntRange(1, 12), default=7, show_default=True,
               help="--stage monitor: the months 1-N the monitoring covers.")
+@INCLUDE_WITHDRAWN
 @handle_errors
-def export(store_dir, unit, year, output, out_dir, rules, stage, month) -> None:
+def export(store_dir, unit, year, output, out_dir, rules, stage, month, include_withdrawn) -> None:
     """Write unit workbooks from the store."""
     from .exchange import export as do_export
     from .render import render_export
@@ -402,7 +412,8 @@ def export(store_dir, unit, year, output, out_dir, rules, stage, month) -> None:
 
         sys.exit(export_stage_command(store_dir, output or out_dir, stage, month, rules, unit, year))
     result = do_export(Store(store_dir), output or out_dir, load_profile(rules) if rules else None, unit, year,
-                       progress=lambda items: progress(items, "导出 (export)", len(items)))
+                       progress=lambda items: progress(items, "导出 (export)", len(items)),
+                       include_withdrawn=include_withdrawn)
     click.echo(render_export(result, store_dir))
     for note in result.notes:
         click.echo(f"注意: {note}")
@@ -477,15 +488,37 @@ cli.command("pull", help="Pull store changes into existing workbooks (other shee
 
 @cli.command()
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              default=Path("workbooks/xlsync-template.xlsx"), show_default=True)
+              default=Path("workbooks/xlsync-template.xlsx"), show_default=True,
+              help="The workbook to write (.xlsx, or .xlsm with the macros).")
+@click.option("--form", "form", metavar="NAME|PATH", default=None,
+              help="The form its project sheet is laid out by: seed (default), national, or an office's own.")
+@click.option("--year", type=click.IntRange(1900, 2200), default=None,
+              help="The budget year its titles and metadata carry (default: next year, and it says so).")
+@click.option("--unit", "unit_code", default=None,
+              help="The unit code (default: the placeholder 000000, and it says so).")
+@click.option("--unit-name", default=None, help="The unit's name (its titles carry it).")
 @RULES
 @handle_errors
-def template(output, rules) -> None:
-    """(Re)build the blank workbook template."""
+def template(output, form, year, unit_code, unit_name, rules) -> None:
+    """Write a blank workbook for a unit, a budget year and a form (one blank project sheet;
+    add more with `xlsync new-project`)."""
+    import datetime as dt
+
     from .templates import build_template
     from .validators.profiles import load_profile
 
-    click.echo(f"已写入 (written): {build_template(output, load_profile(rules))}")
+    notes = []
+    if year is None:
+        year = dt.date.today().year + 1
+        notes.append(f"[YEAR_DEFAULT] 未给出 --year：预算年度按下一年 {year} 年")
+    if unit_code is None:
+        unit_code = "000000"
+        notes.append("[UNIT_PLACEHOLDER] 未给出 --unit：单位编码是占位的 000000，推送前请改成本单位的编码"
+                     "（或用 --unit 重新生成）")
+    path = build_template(output, load_profile(rules) if rules else None, form, year, unit_code, unit_name)
+    click.echo(f"已写入 (written): {path}")
+    for note in notes:
+        click.echo(note)
 
 
 @cli.command()
@@ -508,9 +541,10 @@ def template(output, rules) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Read the inputs in this many processes.")
 @RULES
+@INCLUDE_WITHDRAWN
 @handle_errors
 def consolidate(inputs, output, previous, into_store, store_dir, year, json_path, csv_dir, parquet_dir,
-                jobs, rules) -> None:
+                jobs, rules, include_withdrawn) -> None:
     """Consolidate unit workbooks, folders of them and stores (INPUT...) into one summary workbook.
 
     Exit 0 done, 1 some input could not be read, 3 conflicting copies of a project or a
@@ -526,7 +560,8 @@ def consolidate(inputs, output, previous, into_store, store_dir, year, json_path
     with bar("汇总", 0) as progress:
         result = run(inputs, output, previous=previous, into_store=into_store, rules=rules, year=year,
                      jobs=jobs, json_path=json_path, csv_dir=csv_dir, parquet_dir=parquet_dir,
-                     progress=lambda done, total, label: progress.update(done, total))
+                     progress=lambda done, total, label: progress.update(done, total),
+                     include_withdrawn=include_withdrawn)
     out, err = render(result)
     click.echo(out)
     if err:
@@ -538,6 +573,71 @@ USERS = click.option(
     "--users", "users_file", required=True, type=click.Path(dir_okay=False, path_type=Path),
     help="The users file of `xlsync serve` (holds token hashes, never tokens).",
 )
+
+
+@cli.command("new-project")
+@click.argument("book", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", required=True, help="The new project's name (项目名称).")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Create the project in this store at once (else the next push does, giving it its id).")
+@handle_errors
+def new_project(book, name, store_dir) -> None:
+    """新增项目: add a blank project sheet of the workbook's form (and a row in 目录). The next
+    push gives it an id and writes the id back into the workbook (--store: at once)."""
+    from .newproject import add_project
+    from .store import Store
+
+    new = add_project(book, name, Store(store_dir) if store_dir else None)
+    click.echo(f"已新增项目工作表 (added) “{new.title}”：{book}")
+    if new.registered:
+        click.echo(f"[PROJECT_NEW] 已在存储 {store_dir} 中建立项目，项目编号 {new.document.id}（已写入工作簿）")
+        new.store = str(store_dir)
+    from .term import next_step
+
+    if new.store:
+        click.echo(next_step(f"xlsync push {book} --store {new.store}   # 填写后推送，项目编号写回工作簿"))
+    else:
+        click.echo(next_step(f"xlsync push {book} --store STORE   # 填写后推送到存储文件夹 STORE，项目编号写回工作簿"))
+
+
+@cli.command()
+@click.argument("doc_ids", metavar="ID...", nargs=-1, required=True)
+@STORE
+@click.option("--undo", is_flag=True, help="Bring withdrawn projects back.")
+@handle_errors
+def withdraw(doc_ids, store_dir, undo) -> None:
+    """撤回: withdraw projects (kept in the store with their history; left out of list, export
+    and consolidate unless --include-withdrawn). --undo brings them back."""
+    from .store import Store
+    from .withdraw import set_withdrawn
+
+    store = Store(store_dir)
+    for doc_id in doc_ids:
+        doc, result = set_withdrawn(store, doc_id, not undo)
+        what = "已恢复 (reinstated)" if undo else "已撤回 (withdrawn)"
+        click.echo(f"{what if result.changed else '未改变 (unchanged)'}: {doc.id} {doc.name}")
+
+
+@cli.command()
+@click.option("--from", "from_year", type=click.IntRange(1900, 2200), required=True, help="Last budget year.")
+@click.option("--to", "to_year", type=click.IntRange(1900, 2200), required=True, help="The new budget year.")
+@STORE
+@click.option("--unit", help="Only this unit code.")
+@click.option("--all", "all_projects", is_flag=True, help="Carry every project, not only the 延续项目.")
+@click.option("--dry-run", is_flag=True, help="Show the drafts; write nothing.")
+@handle_errors
+def rollover(from_year, to_year, store_dir, unit, all_projects, dry_run) -> None:
+    """Next year's drafts of the continuing projects (延续项目; all with --all): names, units,
+    indicators and goals copied, last year's amounts moved to the 上年 fields, the new year's
+    amounts, plan and dates left to re-enter (review items), linked to last year's project."""
+    from .rollover import render_rollover
+    from .rollover import rollover as run
+    from .store import Store
+
+    report = run(Store(store_dir), from_year, to_year, unit, all_projects, dry_run)
+    click.echo(render_rollover(report, store_dir))
+    _store_errors(report.skipped_files)
+    sys.exit(2 if report.skipped_files else 0)
 
 
 @cli.group()

@@ -285,11 +285,11 @@ def _show_review(book, by_title, content, docs: dict) -> None:
             pass
 
 
-def _write_meta(book, entries, first_row: list | None = None) -> None:
+def _write_meta(book, entries, unit_code=None, year=None, first_row: list | None = None) -> None:
     from .workbook.book import meta_rows
 
-    first = entries[0][1]
-    rows = meta_rows(entries, first.unit_code, first.year)
+    first = next((d for _t, d in entries if d is not None), None)
+    rows = meta_rows(entries, unit_code if first is None else first.unit_code, year if first is None else first.year)
     if first_row:  # a 绩效运行监控表 / 绩效自评表 workbook keeps its stage marker
         rows[0] = first_row
     width = max(len(r) for r in rows)
@@ -335,10 +335,23 @@ def push(book, force: bool = False, store=None, units=None, user: str | None = N
         for sp in content.projects:
             if stage_row is None and revision(sp.document) != revision(results[sp.document.id]):
                 _show(book, by_title, sp.sheet, results[sp.document.id], tolerance)
-        _write_meta(book, [(sp.sheet, results[sp.document.id]) for sp in content.projects], stage_row)
+        _write_meta(book, [(sp.sheet, results[sp.document.id]) for sp in content.projects], first_row=stage_row)
         _show_review(book, by_title, content, {sp.sheet: results[sp.document.id] for sp in content.projects})
+        _index_ids(book, by_title.get(L.INDEX_SHEET), {sp.sheet: sp.document.id for sp in content.projects if sp.fresh})
     report(book, render_sync(report_))
     return report_
+
+
+def _index_ids(book, index, new_ids: dict[str, str]) -> None:
+    """目录: the ids new projects got on push, in place of 推送后生成."""
+    from .workbook.book import NO_ID_YET
+
+    if index is None or not new_ids:
+        return
+    for r, pid in index_rows(index):
+        title = index.cell(r, 7).value
+        if pid == NO_ID_YET and title in new_ids:
+            _write(book.sheets[L.INDEX_SHEET], f"{chr(64 + L.INDEX_ID_COL)}{r}", [[new_ids[title]]])
 
 
 def pull(book, force: bool = False, store=None, units=None, user: str | None = None,
@@ -362,21 +375,36 @@ def pull(book, force: bool = False, store=None, units=None, user: str | None = N
         for title, doc, _base, changed in projects:
             if title is not None and changed:
                 _show(book, by_title, title, doc, tolerance)
-        _write_meta(book, [(t, b) for t, _d, b, _c in projects if t is not None])
-        _show_review(book, by_title, content, {t: d for t, d, _b, _c in projects if t is not None})
-        report_.written = True
+        if projects:
+            _write_meta(book, [(t, b) for t, _d, b, _c in projects if t is not None])
+            _show_review(book, by_title, content, {t: d for t, d, _b, _c in projects if t is not None})
+            report_.written = True
     report(book, render_sync(report_))
     return report_
 
 
-ACTIONS = {"validate": validate, "plan": compute_plan, "push": push, "pull": pull}
+def new_project(book, name: str = "", year=None, store=None, units=None, user: str | None = None,
+                rules: str | None = None, report=alert):
+    """新增项目 (see xlsync.excelnew)."""
+    from .excelnew import new_project as run_new
+
+    return run_new(book, name, year, store, units, user, rules, report)
 
 
-def run(action: str) -> None:
-    """Desktop route: the workbook's macros call RunPython("import xlsync.excel as x; x.run('validate')")."""
+ACTIONS = {"validate": validate, "plan": compute_plan, "push": push, "pull": pull, "new_project": new_project}
+
+
+def run(action: str, *args: str) -> None:
+    """Desktop route: the workbook's macros call RunPython("import xlsync.excel as x; x.run('validate')").
+    新增项目 passes the name the user typed as UTF-16 hex (no quoting through VBA)."""
     book = xw.Book.caller()
     try:
-        ACTIONS[action](book)
+        if action == "new_project":
+            from .excelnew import name_from_hex
+
+            new_project(book, name_from_hex(args[0]) if args else "")
+        else:
+            ACTIONS[action](book)
     except XlsyncError as exc:
         alert(book, str(exc), error=True)
 

@@ -96,7 +96,7 @@ def workbook_name(doc: ProjectDocument) -> str:
 
 
 def export(store: Store, out: Path, profile=None, unit: str | None = None, year: int | None = None,
-           progress=None) -> Exported:
+           progress=None, include_withdrawn: bool = False) -> Exported:
     """One workbook per unit and year. `out` is a file (one unit-year) or a folder.
 
     Each workbook's 目录 names the store by its absolute path (存储位置), which the 推送/拉取
@@ -105,9 +105,11 @@ def export(store: Store, out: Path, profile=None, unit: str | None = None, year:
     A broken store file of another unit or year is skipped (and listed); a unit-year with a
     broken file is not written, since its workbook would lack that project."""
     from .longtext import EXCEL_CELL_CHARS, too_long
+    from .withdraw import visible
     from .workbook.writer import unit_of, write_workbook
 
     docs, errors = store.documents(unit=unit, year=year)
+    docs = visible(docs, include_withdrawn)  # a withdrawn project (撤回) only when asked
     result = Exported()
     result.skipped = errors
     groups: dict[tuple, list[ProjectDocument]] = {}
@@ -172,10 +174,16 @@ def _read(book: Path):
 def push_content(content, store: Store, force: bool = False, dry_run: bool = False,
                  label: str = "workbook", create: bool = True) -> tuple[SyncReport, dict[str, ProjectDocument]]:
     """Merge a read workbook's projects into the store; returns the report and merged docs.
-    create=False: a project not in the store is refused (a pushed workbook without metadata)."""
+    create=False: a project not in the store is refused (a pushed workbook without metadata),
+    but for the sheets the new-project path added (they get their ids here)."""
+    from .newproject import claim_new_projects, missing_sheet_notes
+    from .withdraw import apply_index_status
+
     report = SyncReport("push")
     if not content.has_meta:
         report.notes.append("工作簿中没有导出时的版本信息（可能被其他程序删除），改为两方比较：任何不同都视为冲突")
+    # sheets without an id become new projects; deleted sheets are named; 目录's 撤回 withdraws
+    report.notes += claim_new_projects(content, store) + missing_sheet_notes(content) + apply_index_status(content)
     check_identity(content)
     bases = trusted_bases(content, report)
     results: dict[str, ProjectDocument] = {}
@@ -189,7 +197,7 @@ def push_content(content, store: Store, force: bool = False, dry_run: bool = Fal
                     f"工作表“{sp.sheet}”的项目 {doc.id} 在存储中属于单位 {current.unit_code}，"
                     f"工作表中的单位编码却是 {doc.unit_code}：未做任何修改", Location(str(content.path), sheet=sp.sheet))
             doc = keep_whole(doc, bases.get(sp.sheet) or current)  # a cut long text stays whole
-            if current is None and not create:
+            if current is None and not create and not getattr(sp, "fresh", False):
                 raise WorkbookError(
                     f"工作表“{sp.sheet}”的项目“{doc.name}”({doc.id}) 不在存储中，而此工作簿没有 xlsync 的隐藏元数据："
                     "不能用它新建项目，未做任何修改。新项目请用新建项目的方式 (xlsync new-project) 加入存储，"
@@ -308,7 +316,7 @@ def push(book: Path, store: Store, profile, force: bool = False, dry_run: bool =
         report.notes.append(f"已写入存储，但工作簿 {book} 未更新: {exc.message}；"
                             f"请在补全后运行 xlsync pull {book} --store {store.root} 更新工作簿 (run pull)")
         return report
-    if report.written:
+    if report.written and content.projects:
         try:
             _refresh_after(book, content, results, profile)
         except (XlsyncError, OSError) as exc:
@@ -332,7 +340,7 @@ def _refresh_after(book: Path, content, results: dict[str, ProjectDocument], pro
     from .workbook.writer import update_workbook
 
     projects = [(sp.sheet, results[sp.document.id], results[sp.document.id],
-                 revision(sp.document) != revision(results[sp.document.id])) for sp in content.projects]
+                 sp.fresh or revision(sp.document) != revision(results[sp.document.id])) for sp in content.projects]
     if content.has_meta and not any(p[3] for p in projects):
         first = projects[0][1]
         patch_meta(book, meta_rows([(t, b) for t, _d, b, _r in projects], first.unit_code, first.year))
@@ -345,6 +353,13 @@ def pull_content(content, store: Store, force: bool = False):
     report = SyncReport("pull")
     if not content.has_meta:
         report.notes.append("工作簿中没有导出时的版本信息，改为两方比较：任何不同都视为冲突")
+    fresh = [sp for sp in content.projects if sp.fresh]
+    if fresh:  # new projects (no id yet) have nothing in the store to pull: the next push creates them
+        report.notes += [f"[SHEET_NEW] 工作表“{sp.sheet}”是还没有项目编号的新项目：未拉取（推送后才在存储中）"
+                         for sp in fresh]
+        content.projects[:] = [sp for sp in content.projects if not sp.fresh]
+        if not content.projects:
+            return report, []
     check_identity(content)
     bases = trusted_bases(content, report)
     projects = []
@@ -363,7 +378,10 @@ def pull_content(content, store: Store, force: bool = False):
 
     first = content.projects[0].document
     ids = {sp.document.id for sp in content.projects}
+    from .withdraw import visible
+
     extra, _errors = store.documents(unit=first.unit_code, year=first.year)
+    extra = visible(extra)  # a withdrawn project is not brought back into the workbook
     for d in extra:
         if d.id not in ids and unit_of(d) == unit_of(first):
             report.changes.append(ProjectChange(None, d.id, d.name, "new"))

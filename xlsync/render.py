@@ -280,8 +280,8 @@ def render_sync(report, dry_run: bool = False, book=None, store=None, verbose: b
     verb = "推送 (push)" if push else "拉取 (pull)"
     head = verb + ((f" {book} → 存储" if push else f" 存储 → {book}") if book else "")
     lines = [f"{head}：{len(report.changes)} 个项目 — {_tally_sync(report.changes)}。"]
-    lines += [say("WORKBOOK_NOT_UPDATED" if getattr(report, "book_stale", False) and n.startswith("已写入存储")
-                  else "NO_BASE", n) for n in report.notes]
+    lines += [n if n.startswith("[") else say("WORKBOOK_NOT_UPDATED" if getattr(report, "book_stale", False)
+              and n.startswith("已写入存储") else "NO_BASE", n) for n in report.notes]  # a note with its own code
     for c in report.changes:
         if c.status == "unchanged" and not verbose:
             continue
@@ -289,7 +289,7 @@ def render_sync(report, dry_run: bool = False, book=None, store=None, verbose: b
                  else f"（工作表“{c.sheet}”）" if c.sheet != c.name else "")
         lines.append(f"[{SYNC_ZH.get(c.status, c.status)}] {c.name}{sheet}  {c.id}")
         m = c.merge
-        if m and m.changed and c.status != "conflict":
+        if m and m.changed and c.status not in ("conflict", "new"):  # a new project: every field is new
             lines.append(f"    {theirs}中更新的字段: " + "、".join(field_zh(f) for f in m.changed))
         if getattr(c, "cleared", None) and c.status != "conflict":
             from .review import CLEARED_ZH
@@ -442,3 +442,12 @@ def render_explain(report) -> str:
                            + (f"（建议: {r.proposed}）" if r.proposed else ""))
         out.append("")
     return "\n".join(out)
+
+
+def render_new_project(new) -> str:
+    """What 新增项目 says: the sheet added, and the project's id or when it will get one."""
+    if new.registered:
+        return say("PROJECT_NEW", f"已新增项目“{new.document.name}”（工作表“{new.title}”），"
+                                  f"项目编号 {new.document.id}，已存入存储（单位 {new.document.unit_code}，"
+                                  f"{new.document.year} 年）：填写后推送")
+    return say("PROJECT_NEW", f"已新增项目工作表“{new.title}”：填写后推送，推送时生成项目编号并写回工作簿")

@@ -141,6 +141,8 @@ def _validate(docs, profile, provenance, sources) -> list[Finding]:
             f = make(doc, code, key, message, found, expected, profile.severity_of(code))
             f.location = locate(provenance.get(doc.id), key, sources.get(doc.id))
             findings.append(f)
+    from .required import missing_required
+
     for doc in docs:
         for f in check_with_profile(doc, profile):
             f.location = locate(provenance.get(doc.id), f.field, sources.get(doc.id))
@@ -154,6 +156,12 @@ def _validate(docs, profile, provenance, sources) -> list[Finding]:
         for f in review_pending(doc, profile):
             f.location = locate(provenance.get(doc.id), f.field, sources.get(doc.id))
             findings.append(f)
+        # the form's own required fields (forms/*.toml [required]), each once
+        reported = {(f.project_id, f.code, f.field) for f in findings}
+        for f in missing_required(doc, profile.severity_of("FIELD_MISSING"), set(provenance.get(doc.id) or ())):
+            if (f.project_id, f.code, f.field) not in reported:
+                f.location = locate(provenance.get(doc.id), f.field, sources.get(doc.id))
+                findings.append(f)
     return sorted(findings, key=sort_key)
 
 

@@ -15,13 +15,19 @@
           return key === Symbol.toPrimitive ? () => "" : undefined;
         }
         if (key === "items") {
-          return path.endsWith("worksheets") ? [stub("sheet")] : [];
+          // one sheet when read; any sheet a script adds (新增项目) answers by its position too
+          return path.endsWith("worksheets")
+            ? new Proxy([stub("sheet")], { get: (t, k) => (typeof k === "string" && /^\d+$/.test(k) ? stub("sheet") : t[k]) })
+            : [];
         }
         if (key === "name" && path.startsWith("sheet")) return "Sheet1";
         if (key in values) return values[key];
         if (key === "sync") return async () => undefined;
         if (key === "load") return () => stub(path);
         return stub(path + "." + String(key));
+      },
+      set() {
+        return true; // a property the script sets (a table's name …): accepted, not kept
       },
       apply(_target, _this, args) {
         calls.push(path);

@@ -120,7 +120,8 @@ def consolidate(inputs: Iterable[Path], output: Path | None = None, *, previous:
                 into_store: Path | None = None, rules: str | None = None, year: int | None = None,
                 jobs: int = 1, json_path: Path | None = None, csv_dir: Path | None = None,
                 parquet_dir: Path | None = None,
-                progress: Callable[[int, int, str], None] | None = None) -> Consolidation:
+                progress: Callable[[int, int, str], None] | None = None,
+                include_withdrawn: bool = False) -> Consolidation:
     """Read every input, write the summary and the tidy tables; see `Consolidation.exit_code`."""
     from ..parallel import imap
     from ..store import Store
@@ -146,8 +147,8 @@ def consolidate(inputs: Iterable[Path], output: Path | None = None, *, previous:
     done = 0
     try:  # the store writes of the whole consolidation are one transaction
         with store.transaction("consolidate") if store is not None else nullcontext():
-            for d in imap(partial(digest, rules=rules, keep_content=store is not None), sources, jobs,
-                          preload=PRELOAD):
+            for d in imap(partial(digest, rules=rules, keep_content=store is not None,
+                                  include_withdrawn=include_withdrawn), sources, jobs, preload=PRELOAD):
                 accepted = col.add(d)
                 if store is not None:
                     pushes.append(_push(d, accepted, store, col, rules))
@@ -163,7 +164,8 @@ def consolidate(inputs: Iterable[Path], output: Path | None = None, *, previous:
     prev_records = None
     if previous:
         prev_records, seen = [], set()
-        for d in imap(partial(digest, rules=rules, validate=False), prev_sources, jobs, preload=PRELOAD):
+        for d in imap(partial(digest, rules=rules, validate=False, include_withdrawn=include_withdrawn),
+                      prev_sources, jobs, preload=PRELOAD):
             col.problems.extend(d.problems)
             prev_records.extend(r for r in d.records if r.id not in seen and not seen.add(r.id))
             done += 1

@@ -247,14 +247,19 @@ def _compare_years(current: list[ProjectRecord], previous: list[ProjectRecord]):
         return (r.unit_key, r.name or r.title)
 
     prev_by = {}
+    prev_ids = {}
     for r in previous:
         prev_by.setdefault(key(r), r)
+        prev_ids.setdefault(r.id, r)
     cur_keys = set()
     changes, targets = [], []
     for r in current:
-        k = key(r)
+        # a project carried forward (rollover) names last year's id: linked by it, whatever
+        # its name now; else by unit and name
+        p = prev_ids.get(r.previous_id) if r.previous_id else None
+        k = key(p) if p is not None else key(r)
         cur_keys.add(k)
-        p = prev_by.get(k)
+        p = p or prev_by.get(k)
         if p is None:
             changes.append(YearChange("new", r.unit_code, r.unit_name, r.name, None, r.year_amount, 0, r.id, None))
             continue

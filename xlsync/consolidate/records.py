@@ -83,6 +83,7 @@ class ProjectRecord:
     file: str
     sheet: str | None
     evaluation: EvaluationRow | None = None
+    previous_id: str | None = None  # last year's project this one continues (rollover)
 
     @property
     def errors(self) -> int:
@@ -151,7 +152,7 @@ def record_of(entry: Entry, findings=(), with_plan: bool = True, rules: str | No
         d.fund_use, d.project_attribute, d.start_date, d.end_date, _money(d.total_amount),
         _money(d.year_amount), _money(d.prev_total_amount), _money(d.prev_year_amount), plan_total,
         quarters, tuple(indicators), tuple(_finding_row(f) for f in findings), entry.file, entry.sheet,
-        evaluation)
+        evaluation, d.previous_id)
 
 
 class _Scored(NamedTuple):
@@ -199,9 +200,12 @@ def findings_by_id(entries: list[Entry], rules: str | None) -> dict[str, list]:
 
 
 def digest(source: Source, rules: str | None = None, validate: bool = True,
-           keep_content: bool = False) -> SourceDigest:
-    """Read one source and reduce it to records (with findings when `validate`)."""
+           keep_content: bool = False, include_withdrawn: bool = False) -> SourceDigest:
+    """Read one source and reduce it to records (with findings when `validate`). Withdrawn
+    projects (撤回) are left out unless `include_withdrawn`."""
     entries, problems, content = read_source(source, keep_content)
+    if not include_withdrawn:
+        entries = [e for e in entries if e.document.status != "withdrawn"]
     out = SourceDigest(source, problems=[problem_row(p) for p in problems], content=content)
     findings = findings_by_id(entries, rules) if validate and entries else {}
     out.records = [record_of(e, findings.get(e.document.id, ()), validate, rules) for e in entries]

@@ -15,8 +15,14 @@ def render(result) -> tuple[str, str]:
     warnings = sum(f.severity != "error" for _r, f in pic.findings)
     units = [u for u in pic.units if u.projects]
     missing = [u for u in pic.units if not u.projects]
+    unknown = sum(r.year_amount is None for r in pic.records)
+    if unknown == len(pic.records):  # no amount known: no total (never a 0.00 read as a real zero)
+        total = f"本年度金额均未填（{unknown} 个项目）"
+    else:
+        total = f"本年度金额合计 {pic.total.year_amount:,.2f} 元" + (
+            f"（另有 {unknown} 个项目未填金额，未计入）" if unknown else "")
     out = [f"已汇总 {pic.year or ''}{'年度 ' if pic.year else ''}{len(units)} 个单位、{len(pic.records)} 个项目，"
-           f"本年度金额合计 {pic.total.year_amount:,.2f} 元（{errors} 个错误，{warnings} 个警告）"]
+           f"{total}（{errors} 个错误，{warnings} 个警告）"]
     if missing:
         out.append(f"未报送 {len(missing)} 个单位: " + "、".join(u.unit_name or u.unit_code or "?" for u in missing))
     if pic.identical:

@@ -168,6 +168,9 @@ def _overview(wb, fm, pic: Picture, data) -> None:
     s.put(r, 10, None, "text", "total")
     s.row += 2
     counts = Counter(u.status for u in pic.units)
+    unknown = sum(rec.year_amount is None for rec in pic.records)
+    if unknown:
+        s.note(f"金额未知：{unknown} 个项目的本年度金额未填，未计入本年度金额合计（见“项目清单”）。")
     s.note("状态：" + "　".join(f"{k} {counts.get(k, 0)} 个单位" for k in
                               (STATUS_READY, STATUS_ERRORS, STATUS_CONFLICT, STATUS_MISSING)))
     if pic.conflicts:
@@ -381,15 +384,16 @@ def _conflicts(wb, fm, pic: Picture) -> None:
 
 def _year_changes(wb, fm, pic: Picture) -> None:
     s = PrintSheet(wb, fm, "跨年对比", _heading(pic, "项目跨年对比"),
-                   "按单位与项目名称匹配上年度项目；金额单位：元")
+                   "结转的项目按其上年度项目编号、其余按单位与项目名称匹配上年度项目；金额单位：元")
     cols = [Col("变化"), Col("单位编码", least=8), Col("单位名称", cap=60), Col("项目名称", cap=60),
             Col("上年度金额", "money", least=12), Col("本年度金额", "money", least=12),
-            Col("增减额", "money", least=12), Col("增减率", "pct", least=8), Col("指标变化数", "int")]
+            Col("增减额", "money", least=12), Col("增减率", "pct", least=8), Col("指标变化数", "int"),
+            Col("项目编号", least=12), Col("上年度项目编号", least=12)]
     style = {"new": "good", "dropped": "missing", "continued": ""}
     rows, styles = [], []
     for c in pic.year_changes:
         rows.append([YearChange.STATUS_ZH[c.status], c.unit_code, c.unit_name, c.project_name, c.prev_year_amount,
-                     c.year_amount, c.change, c.change_share, c.targets_changed])
+                     c.year_amount, c.change, c.change_share, c.targets_changed, c.project_id, c.prev_project_id])
         styles.append({0: style[c.status]})
     s.table(cols, rows, styles, filter=True)
     n = Counter(c.status for c in pic.year_changes)

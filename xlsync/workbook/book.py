@@ -14,7 +14,7 @@ from . import layout as L
 from . import textfit
 from .cells import json_escaped, writable_text
 from .compose import ListNames
-from .model import SheetModel, TableSpec
+from .model import SheetModel, TableSpec, Validation
 
 CHUNK = 30000
 # Excel forbids []:*?/\ in sheet names; ' and ! are allowed but break references elsewhere
@@ -66,9 +66,16 @@ INDEX_HEADERS = ["序号", "项目名称", "项目编号", "项目总金额（�
 INDEX_TOP = 7
 
 
+NO_ID_YET = "（推送后生成）"
+WITHDRAWN_ZH = "撤回"
+
+
 def compose_index(entries: list[tuple[str, ProjectDocument]], unit_code, unit_name, year,
-                  store: str | None, status: dict[str, str] | None = None) -> SheetModel:
-    """The 目录: the unit, where its store is, one line per project sheet, and their 合计."""
+                  store: str | None, status: dict[str, str] | None = None,
+                  fresh: set[str] | frozenset[str] = frozenset()) -> SheetModel:
+    """The 目录: the unit, where its store is, one line per project sheet, and their 合计.
+    fresh: ids of sheets that are new projects without an id yet (shown as such). A withdrawn
+    project's 状态 says 撤回 (typing 撤回 there and pushing withdraws a project)."""
     status = status or {}
     m = SheetModel(L.INDEX_SHEET, [6, 40, 32, 18, 18, 16, 30], "landscape", title_rows=INDEX_TOP,
                    freeze_row=INDEX_TOP + 1)
@@ -80,6 +87,8 @@ def compose_index(entries: list[tuple[str, ProjectDocument]], unit_code, unit_na
     for r, (label, value) in enumerate(facts, 2):
         m.box(r, 1, r, 2, label, "label")
         m.box(r, 3, r, 7, value, "text")
+    m.box(6, 1, 6, 7, f"新增项目：xlsync new-project 或“新增项目”按钮；撤回项目：在“状态”栏选“{WITHDRAWN_ZH}”后推送"
+                      "（删除工作表不会撤回项目）", "note")
     m.book_names["XS_UNIT_CODE"] = (2, 3)
     m.book_names["XS_STORE"] = (5, 3)
     top = INDEX_TOP
@@ -92,28 +101,41 @@ def compose_index(entries: list[tuple[str, ProjectDocument]], unit_code, unit_na
             for j in range(1, 8):
                 m.put(r, j, None, "text")
             continue
-        values = [(i, "number"), (doc.name, "link"), (doc.id, "text"),
+        shown_status = WITHDRAWN_ZH if doc.status == "withdrawn" else status.get(
+            doc.id, f"待核对 {len(doc.review)} 项" if doc.review else "未校验")
+        # the name is plain text so that it wraps whole (a hyperlinked cell does not wrap in
+        # every program); the 序号 is the link to the sheet
+        values = [(i, "link"), (doc.name, "text"), (NO_ID_YET if doc.id in fresh else doc.id, "text"),
                   (None if doc.total_amount is None else Decimal(doc.total_amount), "money"),
                   (None if doc.year_amount is None else Decimal(doc.year_amount), "money"),
-                  (status.get(doc.id, f"待核对 {len(doc.review)} 项" if doc.review else "未校验"), "text"),
-                  (title, "text")]
+                  (shown_status, "text"), (title, "text")]
         for j, (v, style) in enumerate(values, 1):
             m.put(r, j, v, style)
-        m.links[(r, 2)] = f"{quote(title)}!A1"
+        m.links[(r, 1)] = f"{quote(title)}!A1"
         m.heights[r] = textfit.row_height([v for v, _s in values], m.widths)  # names shown whole
     bottom = top + len(rows)
+    m.validations.append(Validation((top + 1, 6, bottom, 6), "list", f'"{WITHDRAWN_ZH}"'))  # a hint, not a rule
     m.tables.append(TableSpec("xs_index", top, 1, bottom, INDEX_HEADERS, "index",
                               ["no", "name", "id", "total_amount", "year_amount", "status", "sheet"]))
     m.names["xs_index"] = (top, 1)
     total_row = bottom + 1
+    # an unknown amount is left out of 合计 and counted; a column of unknowns has no total
+    # (an empty cell, never a 0.00 a finance officer would read as a real zero)
+    unknown = {key: sum(getattr(d, key) is None for _t, d in entries) for key in ("total_amount", "year_amount")}
+    label = f"合计（{len(entries)} 个项目）"
+    if any(unknown.values()):
+        parts = [f"{zh} {unknown[k]} 个" for k, zh in (("total_amount", "总金额"), ("year_amount", "本年度金额"))
+                 if unknown[k]]
+        label = f"合计（{len(entries)} 个项目；未填金额未计入：{'，'.join(parts)}）"
     m.put(total_row, 1, None, "total_label")
-    m.put(total_row, 2, f"合计（{len(entries)} 个项目）", "total_label")
-    m.put(total_row, 3, None, "total_label")
+    m.box(total_row, 2, total_row, 3, label, "total_label")
+    m.heights[total_row] = textfit.text_height(label, textfit.span_pt(m.widths, 2, 3))
     for col, key in ((4, "total_amount"), (5, "year_amount")):
         amounts = [Decimal(getattr(d, key)) for _t, d in entries if getattr(d, key) is not None]
         letter = get_column_letter(col)
         m.put(total_row, col, None, "total")
-        m.formulas[(total_row, col)] = (f"=SUM({letter}{top + 1}:{letter}{bottom})", sum(amounts, Decimal(0)))
+        if amounts:
+            m.formulas[(total_row, col)] = (f"=SUM({letter}{top + 1}:{letter}{bottom})", sum(amounts, Decimal(0)))
     for col in (6, 7):
         m.put(total_row, col, None, "total_label")
     m.last_row = total_row
@@ -169,11 +191,16 @@ def lists_profiles(ws) -> list[str]:
 
 
 # -- hidden metadata ---------------------------------------------------------------------
-def meta_rows(entries: list[tuple[str, ProjectDocument]], unit_code, year) -> list[list]:
-    """The hidden metadata: for each project sheet, the id, revision and content it shows."""
+def meta_rows(entries: list[tuple[str, ProjectDocument | None]], unit_code, year) -> list[list]:
+    """The hidden metadata: for each project sheet, the id, revision and content it shows.
+    A sheet whose entry has no document is a new project (新增项目) without an id yet: a push
+    gives it one and writes it here."""
     rows: list[list] = [[L.MARKER, L.FORMAT_VERSION], ["unit_code", unit_code], ["year", year], [],
                         ["sheet", "id", "base_rev", "base_json"]]
     for title, doc in entries:
+        if doc is None:
+            rows.append([title])
+            continue
         raw = dumps(doc)
         rev = hashlib.sha256(raw).hexdigest()[:16]  # = revision(doc), without a second dumps
         text = json_escaped(raw.decode("utf-8", "surrogatepass"))  # what xml_safe removes, escaped
@@ -187,6 +214,7 @@ def meta_json(ws_meta) -> dict[str, tuple[str, str, str]]:
     for row in ws_meta.iter_rows(min_row=6, values_only=True):
         if not row or not row[0]:
             continue
+        row = tuple(row) + (None, None, None)
         chunks = "".join(str(c) for c in row[3:] if c)
         out[str(row[0])] = (str(row[1] or ""), str(row[2] or ""), chunks)
     return out

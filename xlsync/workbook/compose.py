@@ -97,10 +97,29 @@ def plan_values(doc: ProjectDocument, tolerance: Decimal) -> tuple[list[dict], l
     return plan, quarters
 
 
+def period_shown(doc: ProjectDocument) -> int | None:
+    """The index in `extra` of a 项目期 written as text (`1年`, not two dates) that the sheet
+    shows in its 项目期 row rather than among 其他栏目; None when there is none or the form has
+    no 项目期 row (the sheet keeps the index in its hidden name xs_period, the reader puts the
+    text back there)."""
+    from .sheetform import sheet_form_of
+
+    if doc.start_date is not None or doc.end_date is not None or not doc.extra:
+        return None
+    sf = sheet_form_of(doc)
+    labels = set(sf.form.section("labels").get("period", ()))
+    if "start_date" not in sf.placed or not labels:
+        return None
+    return next((i for i, e in enumerate(doc.extra) if e.label in labels and e.value and e.value.strip()), None)
+
+
 def list_rows(doc: ProjectDocument, key: str, tolerance: Decimal) -> list[dict]:
     if key in ("plan", "quarters"):
         plan, quarters = plan_values(doc, tolerance)
         return plan if key == "plan" else quarters
+    if key == "extra":
+        shown = period_shown(doc)
+        return [item.model_dump() for i, item in enumerate(doc.extra) if i != shown]
     return [item.model_dump() for item in getattr(doc, key)]
 
 
@@ -142,8 +161,10 @@ def _repeated(prev: dict, row: dict) -> tuple[str, ...]:
 
 
 class _Composer:
-    def __init__(self, doc, sf: SheetForm, title: str, index: int, tolerance: Decimal, lists: ListNames):
+    def __init__(self, doc, sf: SheetForm, title: str, index: int, tolerance: Decimal, lists: ListNames,
+                 blank: dict[str, int] | None = None):
         self.doc, self.sf, self.index, self.tolerance, self.lists = doc, sf, index, tolerance, lists
+        self.blank = blank  # a blank project sheet: the empty rows each table offers (form's [workbook.blank])
         self.m = SheetModel(title, list(sf.widths), sf.orientation)
         self.r = 1
         self.side_run: list | None = None  # [text, r1, r2, c1, c2]
@@ -168,6 +189,13 @@ class _Composer:
 
     def value_box(self, r: int, span, key: str, kind: str | None = None) -> None:
         kind = kind or SCALAR_KINDS[key]
+        if key == "start_date" and (at := period_shown(self.doc)) is not None:
+            item = self.doc.extra[at]  # 项目期 as written (`1年`): in its row, not among 其他栏目
+            self.m.constants["xs_period"] = f"{at}|{item.label}"
+            self.m.box(r, span[0], r, span[1], item.value, "text")
+            self.name(key, r, span[0])
+            self.fit(r, span[0], span[1], item.value)
+            return
         value = cell_value(kind, getattr(self.doc, key))
         self.m.box(r, span[0], r, span[1], value, style_of(kind, value))
         self.name(key, r, span[0])
@@ -301,6 +329,8 @@ class _Composer:
             self.fit(top, at + j, at + j, h)
         self.row_done(not (self.side_run and self.side_run[1] < top))
         body = rows or [{}]
+        if self.blank is not None and key != "quarters":
+            body = list(rows) + [{}] * max(0, self.blank.get(key, 1) - len(rows)) or [{}]
         for i, row in enumerate(body, 1):
             r = self.r
             hidden = _repeated(body[i - 2], row) if key == "indicators" and i > 1 else ()
@@ -336,10 +366,12 @@ class _Composer:
             rows_needed = CHART_ROWS - (spec.bottom - spec.top + 1)
             for _ in range(max(0, rows_needed)):
                 self.row_done(False)
+            shares = [float(r["cumulative_share"]) for r in rows if r.get("cumulative_share") is not None]
             self.m.chart = ChartSpec(spec.top, spec.bottom, first, max(first, self.width),
                                      spec.top + max(CHART_ROWS, spec.bottom - spec.top + 1) - 1,
                                      spec.left, [spec.left + spec.columns.index(k) for k in
-                                                 ("cumulative_share", "even_share") if k in spec.columns])
+                                                 ("cumulative_share", "even_share") if k in spec.columns],
+                                     max([100.0, *shares]))
             for r in range(spec.top + 1, spec.top + CHART_ROWS):
                 self.m.breakable[r] = False
         self.gap(next_block, b.side)
@@ -385,10 +417,11 @@ class _Composer:
 
     def other(self) -> None:
         """Keys this form does not show, when they hold something: nothing is dropped."""
-        placed = self.placed
+        placed = self.placed | {"layout"}  # the form's name is kept in the sheet's xs_layout name, not printed
         to_review = {i.field for i in self.doc.review}  # an empty value to check gets a cell to fill
         scalars = [k for k in SCALARS if k not in placed and (getattr(self.doc, k) is not None or k in to_review)]
-        lists = [k for k in LISTS if k not in placed and getattr(self.doc, k)]
+        lists = [k for k in LISTS if k not in placed and getattr(self.doc, k)
+                 and (k != "extra" or list_rows(self.doc, k, self.tolerance))]
         if not scalars and not lists:
             return
         self.section(OTHER_HEADING)
@@ -414,8 +447,10 @@ class _Composer:
             blocks.append(self.sf.indicator_block())
         if not any(b.kind == "other" for b in blocks):
             blocks.append(Block("other"))
-        blocks = [b for b in blocks if not b.when or any(getattr(self.doc, k) for k in b.when)]
+        blocks = [b for b in blocks if not b.when or self.blank is not None or any(getattr(self.doc, k) for k in b.when)]
         self.placed = _placed(blocks)
+        if self.doc.layout:
+            self.m.constants["xs_layout"] = self.doc.layout
         for i, b in enumerate(blocks):
             nxt = blocks[i + 1] if i + 1 < len(blocks) else None
             if b.side is None or b.kind == "indicators":
@@ -456,10 +491,12 @@ class _Composer:
 
 
 def compose(doc: ProjectDocument, sf: SheetForm, title: str, index: int, tolerance: Decimal,
-            lists: ListNames = ListNames()) -> SheetModel:
-    """The sheet of one project, laid out by its form; the cells of its review items marked."""
+            lists: ListNames = ListNames(), blank: dict[str, int] | None = None) -> SheetModel:
+    """The sheet of one project, laid out by its form; the cells of its review items marked.
+    blank: a new project's sheet, its tables offering this many empty rows each (list key →
+    rows; the form's [workbook.blank] rows)."""
     from .reviewsheet import mark_model
 
-    m = _Composer(doc, sf, title, index, tolerance, lists).build()
+    m = _Composer(doc, sf, title, index, tolerance, lists, blank).build()
     mark_model(m, doc)
     return m

@@ -13,6 +13,7 @@ from ..document import ProjectDocument
 from .compose import cell_value, indicator_runs, list_rows
 from .fields import LIST_COLUMNS, LISTS, SCALAR_KINDS, SCALARS
 from .reader import Shape, TableShape, sheet_shape
+from .sheetform import sheet_form_named
 
 
 class NotFit(Exception):
@@ -81,7 +82,7 @@ def document_blocks(doc: ProjectDocument, ws, tolerance: Decimal, shape: Shape |
     for key in SCALARS:
         coord = shape.cells.get(key)
         if coord is None:
-            if strict and getattr(doc, key) is not None:
+            if strict and getattr(doc, key) is not None and not (key == "layout" and sheet_form_named(doc.layout).name == shape.form.name):
                 raise NotFit(key)
             continue
         blocks.append((coord, [[scalar_value(shape, key, doc)]]))

@@ -52,6 +52,16 @@ ACTIONS = [("Validate", "validate", "校验", "AcceptInvitation", "检查本工�
            ("Push", "push", "推送", "FileSave", "把本工作簿的项目推送到存储"),
            ("Pull", "pull", "拉取", "Refresh", "从存储拉取最新内容")]
 
+# 新增项目 asks the name first (InputBox) and hands it to Python as UTF-16 hex: no quoting
+# through VBA, and no Chinese in the module's source (its code page is the desk's)
+NEW_PROJECT = ("NewProject", "new_project", "新增项目", "TableInsert", "按本工作簿的表式新增一张空白项目表")
+
+
+def _vba_text(text: str) -> str:
+    """A VBA expression for a text of any script (ChrW per character)."""
+    return " & ".join(f"ChrW({ord(ch)})" for ch in text)
+
+
 VBA_MODULE = "\r\n".join([
     'Attribute VB_Name = "xlsync"',
     "Option Explicit",
@@ -63,6 +73,25 @@ VBA_MODULE = "\r\n".join([
         "", f"Sub Xlsync{name}()", f"    RunPython \"import xlsync.excel as x; x.run('{action}')\"", "End Sub",
         "", f"Sub Xlsync{name}Ribbon(control As IRibbonControl)", f"    Xlsync{name}", "End Sub")],
     "",
+    "Private Function XlsyncHex(ByVal s As String) As String",
+    "    Dim i As Long, h As String",
+    "    For i = 1 To Len(s)",
+    "        h = h & Right(\"000\" & Hex(AscW(Mid(s, i, 1)) And &HFFFF&), 4)",
+    "    Next i",
+    "    XlsyncHex = h",
+    "End Function",
+    "",
+    "Sub XlsyncNewProject()",
+    "    Dim n As String",
+    f"    n = Trim(InputBox({_vba_text('新项目的名称（项目名称）')}, {_vba_text('xlsync 新增项目')}))",
+    "    If Len(n) = 0 Then Exit Sub",
+    "    RunPython \"import xlsync.excel as x; x.run('new_project', '\" & XlsyncHex(n) & \"')\"",
+    "End Sub",
+    "",
+    "Sub XlsyncNewProjectRibbon(control As IRibbonControl)",
+    "    XlsyncNewProject",
+    "End Sub",
+    "",
 ])
 
 CUSTOMUI = "\n".join([
@@ -71,7 +100,7 @@ CUSTOMUI = "\n".join([
     "  <ribbon>", "    <tabs>", '      <tab id="xlsyncTab" label="xlsync 绩效目标">',
     '        <group id="xlsyncGroup" label="xlsync">',
     *[f'          <button id="xs{name}" label="{label}" size="large" imageMso="{icon}" '
-      f'onAction="Xlsync{name}Ribbon" screentip="{tip}"/>' for name, _a, label, icon, tip in ACTIONS],
+      f'onAction="Xlsync{name}Ribbon" screentip="{tip}"/>' for name, _a, label, icon, tip in [*ACTIONS, NEW_PROJECT]],
     "        </group>", "      </tab>", "    </tabs>", "  </ribbon>", "</customUI>", "",
 ])
 

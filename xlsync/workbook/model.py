@@ -55,6 +55,16 @@ class ChartSpec:
     last_row: int             # … and rows top..last_row
     category_col: int         # 季度
     series_cols: list[int]    # 累计占比%, 均匀支出%
+    peak: float = 100.0       # the highest cumulative share plotted (over 100: over-planned)
+
+    @property
+    def y_max(self) -> int:
+        """The value axis reaches the data: 100, or the peak rounded up to the next 10."""
+        return 100 if self.peak <= 100 else (int(self.peak) // 10 + 1) * 10
+
+    @property
+    def title(self) -> str:
+        return "累计支出进度" if self.peak <= 100 else f"累计支出进度（超过100%：{self.peak:g}%，请核对）"
 
 
 @dataclass
@@ -75,6 +85,7 @@ class SheetModel:
     formulas: dict[tuple[int, int], tuple[str, object]] = field(default_factory=dict)
     chart: ChartSpec | None = None
     book_names: dict[str, tuple[int, int]] = field(default_factory=dict)  # workbook-scope names
+    constants: dict[str, str] = field(default_factory=dict)  # sheet-scope names holding a text (xs_layout)
     fit_pages: int = 0  # pages tall the sheet is fitted to (0: as many as it takes)
     title_rows: int = 2
     freeze_row: int | None = 3

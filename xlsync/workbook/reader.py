@@ -49,6 +49,10 @@ class SheetProject:
     errors: list[WorkbookError] = field(default_factory=list)
     unshown: frozenset[str] = frozenset()  # document keys the sheet has no cells for
     shape: Shape | None = None  # where the sheet keeps each key (for writing into it)
+    # a project sheet of a workbook with metadata that names no id for it: a new project
+    # (新增项目, a template's blank sheet: listed without an id) or a copied sheet (not listed)
+    fresh: bool = False
+    listed: bool = False  # the metadata lists the sheet (with or without an id)
 
 
 @dataclass
@@ -63,6 +67,10 @@ class WorkbookContent:
     # what the workbook as a whole says it is for: (key, value, where) from the hidden
     # metadata (unit_code, year) and the 目录 (单位编码, 预算年度); see exchange.check_identity
     claims: list[tuple[str, object, Location]] = field(default_factory=list)
+    # (sheet, id) of projects the metadata lists whose sheet is gone (deleted: never a withdrawal)
+    missing: list[tuple[str, str]] = field(default_factory=list)
+    # project id → what its 目录 row's 状态 cell says (撤回 withdraws a project on push)
+    index_status: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[WorkbookError]:
@@ -189,10 +197,29 @@ def _list_of(key: str) -> str | None:
     return base if base in LIST_COLUMNS else None
 
 
+def form_name(ws) -> str | None:
+    """The form a project sheet is laid out by, from its sheet-scoped name xs_layout (a text
+    constant such as "national"; the name travels with a copied sheet). None: the default."""
+    dn = ws.defined_names.get("xs_layout") if hasattr(ws.defined_names, "get") else None
+    text = (getattr(dn, "attr_text", None) or "").strip().lstrip("=").strip()
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        return text[1:-1].replace('""', '"') or None
+    return None
+
+
+def _period_slot(ws) -> tuple[int, str] | None:
+    """(index in extra, label) of a 项目期 the sheet shows as written in its 项目期 row."""
+    dn = ws.defined_names.get("xs_period") if hasattr(ws.defined_names, "get") else None
+    text = (getattr(dn, "attr_text", None) or "").strip().lstrip("=").strip().strip('"')
+    at, _, label = text.partition("|")
+    return (int(at), label) if at.isdigit() and label else None
+
+
 def sheet_shape(ws, cells: dict[str, str] | None = None) -> Shape:
-    """The shape of a project sheet: its form (from its 表式 cell) and where each key is."""
+    """The shape of a project sheet: its form (its xs_layout name (a text constant), or in workbooks written
+    before it its printed 表式 cell) and where each key is."""
     cells = dict(named_cells(ws) if cells is None else cells)
-    layout = read_text(ws[cells["layout"]].value) if "layout" in cells else None
+    layout = read_text(ws[cells["layout"]].value) if "layout" in cells else form_name(ws)
     try:
         sf = sheet_form_named(layout)
     except Exception as exc:  # noqa: BLE001 - an unknown form: say so with the cell
@@ -238,6 +265,14 @@ def _by_labels(ws, sf: SheetForm) -> dict[str, str]:
         if b.kind in ("title", "subtitle") and b.field and b.field not in found:
             found[b.field] = "A1" if b.kind == "title" else "A2"
     return found
+
+
+def _is_date_text(text: str) -> bool:
+    try:
+        read_date(text)
+    except CellValueError:
+        return False
+    return True
 
 
 def index_rows(ws) -> list[tuple[int, str]]:
@@ -326,10 +361,11 @@ def _read_sheet(path: Path, ws, meta: dict) -> SheetProject | None:
     sf = shape.form
     sp.shape = shape
     data: dict = {}
+    period_slot, period_text = _period_slot(ws), None
     for key in SCALARS:
         coord = shape.cells.get(key)
         if coord is None:
-            data[key] = None
+            data[key] = form_name(ws) if key == "layout" else None
             continue
         sp.provenance[key] = loc(coord)
         template = sf.template(key)
@@ -344,6 +380,9 @@ def _read_sheet(path: Path, ws, meta: dict) -> SheetProject | None:
                 data[key] = text
             elif SCALAR_KINDS[key] == "year":
                 data[key] = read_int(ws[coord].value)
+            elif key == "start_date" and period_slot and isinstance(ws[coord].value, str) \
+                    and ws[coord].value.strip() and not _is_date_text(ws[coord].value):
+                data[key], period_text = None, ws[coord].value.strip()  # 项目期 as written (`1年`)
             else:
                 data[key] = _KIND_READERS[SCALAR_KINDS[key]](ws[coord].value)
         except CellValueError as exc:
@@ -388,6 +427,9 @@ def _read_sheet(path: Path, ws, meta: dict) -> SheetProject | None:
             elif t.list == "extra":
                 item["label"] = item.get("label") or ""
             lists[t.list].append(item)
+    if period_text is not None:
+        at, label = period_slot
+        lists["extra"].insert(min(at, len(lists["extra"])), {"label": label, "value": period_text})
     meta_entry = meta.get(ws.title)
     base = None
     if meta_entry and meta_entry[2]:
@@ -409,6 +451,8 @@ def _read_sheet(path: Path, ws, meta: dict) -> SheetProject | None:
     except DocumentError as exc:
         fail("A1", exc.message)
     sp.base, sp.base_rev = base, (meta_entry[1] if meta_entry else None)
+    sp.listed = meta_entry is not None
+    sp.fresh = bool(meta) and not (meta_entry and meta_entry[0])
     return sp
 
 
@@ -462,6 +506,13 @@ def read_sheets(path, sheets, store_ref: str | None = None) -> WorkbookContent:
         raise WorkbookError("工作簿中没有项目工作表（找不到“项目名称”）", Location(str(path)))
     content = WorkbookContent(path, projects, has_meta, store_setting,
                               claims=_claims(path, meta_ws if has_meta else None, by_title.get(L.INDEX_SHEET)))
+    content.missing = [(t, e[0]) for t, e in meta.items() if e[0] and t not in by_title]
+    index = by_title.get(L.INDEX_SHEET)
+    if index is not None:
+        for r, pid in index_rows(index):
+            status = read_text(index.cell(r, L.INDEX_STATUS_COL).value)
+            if status:
+                content.index_status[pid] = status.strip()
     if L.REVIEW_SHEET in by_title:
         from .reviewsheet import read_review
 

@@ -52,9 +52,10 @@ STYLES: dict[str, dict] = {
     "c_label": {**_BOXED, "fill": COMPUTED},
     "link": {"color": "0563C1", "underline": True, "border": True, "valign": "top", "wrap": True},
     "total": {"bold": True, "border": True, "valign": "top", "num": MONEY_FMT, "shrink": True},
-    "total_label": {"bold": True, "border": True, "valign": "top", "align": "center"},
+    "total_label": {"bold": True, "border": True, "valign": "top", "align": "center", "wrap": True},
     "hidden_repeat": {"color": "FFFFFF"},  # conditional format: a repeated 一级/二级 category
     "plain": {},
+    "note": {"color": "595959", "valign": "center"},  # a line of guidance on 目录
 }
 
 

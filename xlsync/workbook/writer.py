@@ -66,11 +66,13 @@ def _profile_for(doc, profiles, slots) -> tuple[object, int]:
     return profiles[slot], slot
 
 
-def write_workbook(docs: list[ProjectDocument], path: str | Path, profile=None, store: str | None = None) -> Path:
+def write_workbook(docs: list[ProjectDocument], path: str | Path, profile=None, store: str | None = None,
+                   blank: bool = False) -> Path:
     """A new unit-year workbook for the documents (all of one unit and year).
 
     profile: the rule profile of every sheet's dropdowns and plan tolerance; None: each
-    document's form names its own."""
+    document's form names its own. blank: the documents are new projects without ids (a
+    template): their sheets offer empty rows to type in and a push gives them ids."""
     from .xlsx import Book
 
     path = Path(path)
@@ -90,23 +92,32 @@ def write_workbook(docs: list[ProjectDocument], path: str | Path, profile=None, 
         for i, doc in enumerate(sorted(docs, key=lambda d: d.id), 1):
             prof, slot = _profile_for(doc, profiles, slots)
             title = sheet_title(doc.name or doc.title, taken)
-            model = compose(doc, sheet_form_of(doc), title, i, prof.plan_percent_points, list_names(slot))
+            sf = sheet_form_of(doc)
+            model = compose(doc, sf, title, i, prof.plan_percent_points, list_names(slot),
+                            blank_rows(sf) if blank else None)
             book.render(book.sheet(title), model)
             entries.append((title, doc))
             review_rows.extend(model.review)
         first = docs[0]
-        book.render(index, compose_index(entries, first.unit_code, first.unit_name, first.year, store))
+        book.render(index, compose_index(entries, first.unit_code, first.unit_name, first.year, store,
+                                         fresh={d.id for d in docs} if blank else frozenset()))
         if review_ws is not None:
             from .reviewsheet import compose_review
 
             book.render(review_ws, compose_review(review_rows, first.unit_name or first.unit_code, first.year))
         book.lists(profiles)
-        book.meta(entries, first.unit_code, first.year)
+        book.meta([(t, None if blank else d) for t, d in entries], first.unit_code, first.year)
     except BaseException:
         book.abort()
         raise
     book.close()  # an .xlsm comes out with xlsync's macros and ribbon (see macrobook)
     return path
+
+
+def blank_rows(sf) -> dict[str, int]:
+    """The empty rows each table of a blank project sheet offers (the form's [workbook.blank])."""
+    rows = sf.form.workbook.get("blank", {}).get("rows", {})
+    return {str(k): int(v) for k, v in rows.items()}
 
 
 def save_atomic(wb, path: Path) -> None:
@@ -175,11 +186,13 @@ def render_openpyxl(wb, ws, m: SheetModel) -> None:
         ws.defined_names[name] = DefinedName(name, attr_text=abs_ref(ws.title, r, c))
     for name, (r, c) in m.book_names.items():
         wb.defined_names[name] = DefinedName(name, attr_text=abs_ref(ws.title, r, c))
+    for name, text in m.constants.items():
+        ws.defined_names[name] = DefinedName(name, attr_text='"' + text.replace('"', '""') + '"')
     if m.chart:
         ch = m.chart
         add_plan_chart(ws, ch.top, ch.bottom, ch.first_col, ch.category_col, ch.series_cols,
                        sum(m.widths[c - 1] for c in range(ch.first_col, ch.last_col + 1)),
-                       sum(m.heights.get(r, 19) for r in range(ch.top, ch.last_row + 1)))
+                       sum(m.heights.get(r, 19) for r in range(ch.top, ch.last_row + 1)), ch.peak)
     style.print_a4(ws, m.orientation, f"1:{m.title_rows}" if m.title_rows else "", m.fit_pages)
     ws.print_area = f"A1:{get_column_letter(m.ncols)}{max(m.last_row, 1)}"
     ws.row_breaks = RowBreak()
@@ -189,13 +202,19 @@ def render_openpyxl(wb, ws, m: SheetModel) -> None:
 
 
 def add_plan_chart(ws, top: int, bottom: int, first_col: int, category_col: int, series_cols: list[int],
-                   width_chars: float = 60, height_pt: float = 190) -> None:
-    """The cumulative spending curve against the even-spending line, beside the quarters."""
+                   width_chars: float = 60, height_pt: float = 190, peak: float = 100.0) -> None:
+    """The cumulative spending curve against the even-spending line, beside the quarters. The
+    value axis reaches the data: an over-planned project (peak over 100%) shows, and says so."""
     from openpyxl.chart import LineChart, Reference
 
+    from .model import ChartSpec
+
+    spec = ChartSpec(top, bottom, first_col, first_col, bottom, category_col, series_cols, peak)
     chart = LineChart()
-    chart.title = "累计支出进度"
+    chart.title = spec.title
     chart.y_axis.title = "%"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = spec.y_max
     chart.width = width_chars * 7 * 2.54 / 96 * 0.98
     chart.height = height_pt / 72 * 2.54 * 0.95
     for col in series_cols:
@@ -222,7 +241,9 @@ def restore_charts(wb) -> None:
                 continue
             last = max(block.chart, shape.form.ncols)
             width = sum(ws.column_dimensions[get_column_letter(c)].width or 9 for c in range(block.chart, last + 1))
-            add_plan_chart(ws, t.row, t.end, block.chart, t.col, series, width)
+            values = [ws.cell(r, series[0]).value for r in range(t.row + 1, t.end + 1)]
+            peak = max([100.0, *(float(v) for v in values if isinstance(v, int | float))])
+            add_plan_chart(ws, t.row, t.end, block.chart, t.col, series, width, peak=peak)
 
 
 # -- changing an existing workbook --------------------------------------------------------

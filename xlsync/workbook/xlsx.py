@@ -65,6 +65,8 @@ def render(wb, fmts: XlsxFormats, ws, m: SheetModel) -> None:
         wb.define_name(name, "=" + abs_ref(m.title, r, c))
     for (r, c), note in m.comments.items():
         ws.write_comment(r - 1, c - 1, xml_safe(note), {"author": L.REVIEW_AUTHOR, "x_scale": 2.2, "y_scale": 2})
+    for name, text in m.constants.items():
+        wb.define_name(f"{quote(m.title)}!{name}", '="' + text.replace('"', '""') + '"')
     if m.chart:
         _chart(wb, ws, m)
     _print_setup(ws, m)
@@ -117,8 +119,9 @@ def _chart(wb, ws, m: SheetModel) -> None:
             "categories": [m.title, ch.top, ch.category_col - 1, ch.bottom - 1, ch.category_col - 1],
             "values": [m.title, ch.top, col - 1, ch.bottom - 1, col - 1],
             "marker": {"type": "circle"}})
-    chart.set_title({"name": "累计支出进度", "name_font": {"size": 10}})
-    chart.set_y_axis({"name": "%", "min": 0, "max": 100})
+    over = ch.peak > 100  # over-planned: the axis reaches the peak, the title says so in red
+    chart.set_title({"name": ch.title, "name_font": {"size": 10, "color": "#C00000" if over else "#000000"}})
+    chart.set_y_axis({"name": "%", "min": 0, "max": ch.y_max, "major_gridlines": {"visible": True}})
     chart.set_legend({"position": "bottom"})
     width = sum(_px(m.widths[c - 1]) for c in range(ch.first_col, ch.last_col + 1))
     height = sum(m.heights.get(r, 19) for r in range(ch.top, ch.last_row + 1)) * 4 / 3

@@ -1,4 +1,4 @@
-"""xlsync's four buttons as xlwings Server scripts (see xlsync.excel for what each does).
+"""xlsync's buttons as xlwings Server scripts (see xlsync.excel for what each does).
 
 Each runs with the store `xlsync serve` was given (never the workbook's 存储位置), as the user
 of the request's token, for the units of that user's roles. A refused workbook or value
@@ -26,10 +26,10 @@ def _pane(book, text: str, error: bool = False) -> None:
     book.app.macro("xlsyncShowResult")(text, "error" if error else "ok")
 
 
-async def _run(action, book, user, where, with_store: bool):
+async def _run(action, book, user, where, with_store: bool, **extra):
     conf = settings()
     report = _pane if where == "pane" else excel.alert
-    kwargs = {"rules": conf["rules"], "report": report}
+    kwargs = {"rules": conf["rules"], "report": report, **extra}
     if with_store:
         from xlsync.store import Store
 
@@ -62,3 +62,11 @@ xlsync_validate = _script(excel.validate, False, "校验")
 xlsync_plan = _script(excel.compute_plan, False, "计算计划")
 xlsync_push = _script(excel.push, True, "推送")
 xlsync_pull = _script(excel.pull, True, "拉取")
+
+
+@script
+async def xlsync_new_project(book: xw.Book, current_user: CurrentUser, where: str = "dialog", name: str = "",
+                             year: str = ""):
+    """新增项目: a blank project sheet of the workbook's form, created in the store at once under
+    the user's unit (a workbook with no project yet: the year given in the task pane)."""
+    await _run(excel.new_project, book, current_user, where, True, name=name, year=year)

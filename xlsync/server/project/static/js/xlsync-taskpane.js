@@ -40,6 +40,14 @@ document.addEventListener("DOMContentLoaded", () => {
     input.value = "";
     tokenState();
   });
+  // 新增项目: the name and year typed go with the click (xlwings reads xw-args at click time)
+  const newButton = document.getElementById("xlsync-new-project");
+  const newArgs = () => newButton.setAttribute("xw-args", JSON.stringify(["pane",
+    document.getElementById("xlsync-new-name").value.trim(), document.getElementById("xlsync-new-year").value.trim()]));
+  for (const id of ["xlsync-new-name", "xlsync-new-year"]) {
+    document.getElementById(id).addEventListener("input", newArgs);
+  }
+  document.getElementById("xlsync-new-form").addEventListener("submit", (event) => event.preventDefault());
   for (const button of document.querySelectorAll("[xw-click]")) {
     button.addEventListener("click", () => show("正在处理“" + button.textContent.trim() + "”…", "busy"));
   }
