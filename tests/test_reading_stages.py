@@ -81,3 +81,15 @@ def test_a_row_run_together_is_cut_by_the_shape_of_each_column():
     assert cut(FactsReader, "开展文艺活动场次1020", kinds) == {"name": "开展文艺活动场次", "weight": "10", "unit": "",
                                                             "nature": "", "target": "20"}
     assert cut(FactsReader, "没有数字的一行", kinds) == {}
+
+
+def test_a_text_ending_on_an_operator_or_half_a_label_is_cut_off():
+    from xlsync.published import read_text
+
+    head = ("项目支出绩效目标申报表\n项目名称 | 甲经费 |\n实施单位 | 乙局 |\n项目资金（万元） | 年度资金总额 | 10 |\n"
+            "年度目标 | 完成 |\n绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 |\n"
+            "产出指标 | 数量指标 | 培训人次 | ≥200人次 |\n")
+    for tail, cut in [("效益指标 | 社会效益指标 | 知晓率 | > |\n", True), ("主管 |\n", True),
+                      ("效益指标 | 社会效益指标 | 知晓率 | ≥90% |\n", False)]:
+        (t,), _ = read_text(head + tail, "t.txt")
+        assert t.truncated is cut, tail

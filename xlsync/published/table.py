@@ -19,7 +19,7 @@ from .indicators import IndicatorReader, Levels
 from .notes import ImportedTable, Note, ReadOptions
 from .rows import Role, Tok
 from .segment import Region
-from .vocab import Label, Vocab
+from .vocab import Label, Vocab, norm
 
 
 class TableReader(FactsReader, IndicatorReader):
@@ -84,6 +84,25 @@ class TableReader(FactsReader, IndicatorReader):
         owner.truncated = True
         self.note("error", "TABLE_TRUNCATED", msg, line)
 
+    def _cut_fragment(self) -> None:
+        """The text ends on a piece of something: an operator with no value after it ('…下降情况>'),
+        or the first characters of a label or a footer line ('主管' of 主管部门审核意见). Such a
+        table is cut off, never complete."""
+        last = next((ln.strip().strip("|").strip() for ln in reversed(self.region.lines)
+                     if ln != HOLE and ln.strip().strip("|").strip()), "")
+        if not last:
+            return
+        line = self.region.start + max(k for k, ln in enumerate(self.region.lines)
+                                       if ln != HOLE and ln.strip().strip("|").strip())
+        tail = last.split("|")[-1].strip()
+        t = norm(tail)
+        if re.search(r"(?:[>=<≥≤＞＜]|大于|小于|不低于|不高于)$", t):
+            self._cut(f"文本在第 {line} 行的运算符“{tail[-1]}”之后结束，没有指标值（文件可能被截断）", line)
+            return
+        if 1 < len(t) <= 4 and self.v.label(t)[0] is None and not self.category(t) and any(
+                lb.startswith(t) and lb != t for lb in (*self.v.labels, *(norm(m) for m in self.v.footer))):
+            self._cut(f"文本在第 {line} 行的“{tail}”处结束（像是被截断的栏目名；文件可能被截断）", line)
+
     def _cut_sentence(self, min_len: int = 8) -> None:
         """The text ends inside the indicator table, in the middle of a sentence: the last
         indicator's text breaks off without the full stop the table's other sentences end with
@@ -116,6 +135,8 @@ class TableReader(FactsReader, IndicatorReader):
         self._flush_labels()
         self._flush_fragments()
         self.levels.finish()
+        if self.last_region and not self.truncated:
+            self._cut_fragment()
         if self.last_region and self.section == "indicators" and not self.truncated:
             self._cut_sentence()
         if self.projects:
