@@ -500,6 +500,8 @@ class _Reader:
                 self.i += 1
                 continue
             a = self.level1(tok.text)
+            if a and l1 and a in self.v.children.get(l1, ()):  # 成本指标 under 产出指标: a 二级 there
+                a = None
             if a and not just_l1:
                 if norm(tok.text) != a:
                     st.note("info", "LEVEL_SCORE", f"一级指标“{tok.text}”中的分值说明不计入名称", tok.line)
@@ -878,6 +880,11 @@ def _finish(st: _State, file: str, first: int, last_line: int, year, title, page
                         "weight": weight, "score": score, "reason": row["reason"], "remedy": None})
         prov[f"indicators[{idx}]"] = row["line"]
     money = _money_results(st, page_unit)
+    total = next((m for m in money if m["source"] is None), None)
+    if total and (total["budget_initial"] or total["budget_full"]):  # the year's amount the targets were set for
+        data["year_amount"] = total["budget_initial"] or total["budget_full"]
+        st.note("info", "YEAR_AMOUNT_FROM_BUDGET", "项目本年度金额取年度资金总额的"
+                f"{'年初预算数' if total['budget_initial'] else '全年预算数'}", last_line)
     stage = {"stage": "evaluate", "through_month": None, "money": money,
              "goal_achieved": st.done[0] if st.done and st.done[0] else None, "indicators": results,
              "total_score": _weight(st, st.total_score, last_line, "results[0].total_score")}
