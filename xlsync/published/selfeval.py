@@ -70,6 +70,9 @@ def take(lines: list[str], file: str, options: ReadOptions | None = None
             if _TARGET_TITLE_RE.search(plain_line(lines[j])[:60]) and not is_title(lines[j]):
                 end = j
                 break
+        if not has_result_header(lines[s:end]) and not re.search(r"执行数|执行率|完成值|自评得分|得分",
+                                                                   "".join(lines[s:end])):
+            continue  # a mention of a 自评表 in prose, not a table: left to the target reader
         page_unit = None
         for ln in lines[max(0, s - 5): s]:
             um = MONEY_UNIT_STATED.search(plain_line(ln))
