@@ -220,3 +220,24 @@ def test_any_self_evaluation_rendered_as_text_reads_back(spec, shape):
     assert t.ok and not t.truncated, [str(n) for n in t.notes]
     assert t.document.review == [], [i.message for i in t.document.review]
     _check(t.document, spec)
+
+
+def test_a_monitoring_table_gives_a_monitor_stage_through_its_month():
+    text = "\n".join([
+        "项目支出绩效运行监控表（2024年度）",
+        "| 项目名称 | 社区养老服务中心运营补助 |",
+        "| 主管部门 | 某市民政局 | 实施单位 | 某市养老服务中心 |",
+        "| 项目资金（万元） | 年初预算数 | 全年预算数 | 1-7月执行数 | 执行率 |",
+        "| 年度资金总额 | 120.00 | 118.50 | 60.00 | 50.63% |",
+        "| 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 1-7月完成值 | 全年预计完成情况 | 偏差原因分析及改进措施 |",
+        "| 产出指标 | 数量指标 | 日间照料服务人次 | ≥20000人次 | 11000人次 | 确定能 | |",
+        "| 满意度指标 | 服务对象满意度指标 | 老年人满意度 | ≥95% | 90% | 有可能 | 菜品单一，正在调整 |",
+    ]) + "\n"
+    [t], _ = read_text(text, "t.txt")
+    assert t.ok and not t.truncated, [str(n) for n in t.notes]
+    [stage] = t.document.results
+    assert (stage.stage, stage.through_month) == ("monitor", 7)
+    assert stage.money[0].spent == "600000.00" and stage.money[0].rate == "50.63"
+    assert [(r.actual, r.outlook, r.reason) for r in stage.indicators] == [
+        ("11000人次", "确定能", None), ("90%", "有可能", "菜品单一，正在调整")]
+    assert [i.weight for i in t.document.indicators] == [None, None]

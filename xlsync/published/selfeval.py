@@ -127,6 +127,7 @@ _HEAD = [
     ("target", re.compile(r"^(?:年度)?(?:指标值|目标值)|^预期指标值$")),
     ("weight", re.compile(r"^(?:分值|权重)(?:\(%\))?$")),
     ("score", re.compile(r"^得分$")),
+    ("outlook", re.compile(r"^(?:全年)?预计(?:完成情况|完成值|能否完成)|^全年预计")),
     ("reason", re.compile(r"原因|改进措施")),
 ]
 _TOTAL = re.compile(r"^(?:合计|总分|总计)$")
@@ -219,6 +220,12 @@ class _State:
     total_score: str | None = None
     ended: bool = False  # a total, a conclusion or a footer after the indicators
     truncated: bool = False
+    through_month: int | None = None  # monitoring: the 1–N月 its amounts and values run to
+    marks: dict[int, str] = field(default_factory=dict)  # line → what it was read as (--explain)
+
+    def mark(self, line: int | None, role: str) -> None:
+        if line:
+            self.marks.setdefault(line, role)
 
     def note(self, level, code, msg, line, field=None, source=None, proposed=None):
         self.notes.append(Note(level, code, msg, self.file, line, field, source, proposed))
@@ -286,51 +293,67 @@ class _Reader:
                 self.rows()
                 break
             if _role(_HEAD, t) == "level1":
+                st.mark(tok.line, "指标表头")
                 self.header()
                 state = "rows"
                 continue
             self.i += 1
             key = _role(_FIELD_RX, t)
             if key:
+                st.mark(tok.line, f"栏目“{tok.text}”")
                 self.field(key, tok, t)
                 continue
             if _MONEY_START.search(t):
+                st.mark(tok.line, "资金表头")
                 um = re.search(r"\((万元|元|亿元)\)", t)
                 if um:
                     st.money_unit = um.group(1)
                 state = "money"
                 continue
             if _SECTION.match(t):
+                st.mark(tok.line, "栏目分组")
                 continue
             if _GOAL.match(t) or _DONE.match(t):
+                st.mark(tok.line, "年度目标/完成情况表头")
                 state = "goal"
                 self.saw_done = self.saw_done or bool(_DONE.match(t))
                 continue
             if _EXTRA.match(t):
+                st.mark(tok.line, f"栏目“{tok.text}”")
                 v = self.next_value(row_only=not self.explicit)
                 st.extra.append((t, self._text(v)))
                 continue
             if state == "money":
                 role = _role(_MONEY_COLS, t)
                 if role:
+                    st.mark(tok.line, "资金表头")
+                    month = re.match(r"^1-(\d{1,2})月", t)
+                    if month:
+                        st.through_month = int(month.group(1))
                     st.money_cols.append(role)
                     continue
                 if not _NUM.match(t) and not _PCT.match(t) and t not in _BLANKISH:
+                    st.mark(tok.line, f"资金行“{tok.text}”")
                     self.money_row(tok, t)
                     continue
             if state == "goal":
                 text = self._text(tok)
                 if st.goal is None:
+                    st.mark(tok.line, "年度目标")
                     st.goal = (tok.text, tok.line)
                     continue
                 if st.done is None:
+                    st.mark(tok.line, "实际完成情况")
                     st.done = (text, tok.line) if text is not None else ("", tok.line)
                     continue
             if _PLACEHOLDER.search(t):
+                st.mark(tok.line, "表格填写说明（未导入）")
                 continue
             if not st.facts and not st.money_rows and st.goal is None:  # the page's words above the table
+                st.mark(tok.line, "页面文字（未导入）")
                 st.note("info", "LINE_OUTSIDE", f"表格开头的页面文字（未导入）: {tok.text[:60]}", tok.line)
                 continue
+            st.mark(tok.line, "未归属（未导入）")
             st.note("warning", "LINE_UNPLACED", f"无法归属的内容（未导入）: {tok.text[:60]}", tok.line,
                     source=tok.text)
 
@@ -352,6 +375,7 @@ class _Reader:
         value = self._text(v)
         if value is None:
             return
+        st.mark(v.line, f"值（{key}）")
         if key in st.facts:
             st.note("info", "FIELD_REPEATED", f"“{tok.text}”重复出现，保留第一次的值", tok.line)
             return
@@ -481,12 +505,14 @@ class _Reader:
                 continue
             t = norm(tok.text)
             if _TOTAL.match(t):
+                st.mark(tok.line, "总分")
                 self.i += 1
                 vals = self._numbers()
                 st.total_weight, st.total_score = (vals + [None, None])[:2]
                 st.ended = True
                 continue
             if _FOOTER.match(t) or _EXTRA.match(t):
+                st.mark(tok.line, "表尾" if _FOOTER.match(t) else f"栏目“{tok.text}”")
                 st.ended = True
                 if _EXTRA.match(t):
                     self.i += 1
@@ -502,6 +528,7 @@ class _Reader:
             if re.fullmatch(r"[.…。·]{2,}", t):
                 self.i += 1
                 continue
+            st.mark(tok.line, "指标类别")
             a = self.level1(tok.text)
             if a and l1 and a in self.v.children.get(l1, ()):  # 成本指标 under 产出指标: a 二级 there
                 a = None
@@ -592,6 +619,7 @@ class _Reader:
 
     def row(self, name: Tok, l1, l2, template: list[str]) -> None:
         st = self.st
+        st.mark(name.line, f"指标行“{name.text[:16]}”")
         vals: dict[str, str | None] = {}
         guessed = False
         cut = False
@@ -628,6 +656,7 @@ class _Reader:
                         "actual": self._text(Tok(vals.get("actual") or "", name.line)),
                         "weight": vals.get("weight"), "score": vals.get("score"),
                         "reason": self._text(Tok(vals.get("reason") or "", name.line)), "line": name.line,
+                        "outlook": self._text(Tok(vals.get("outlook") or "", name.line)),
                         "guessed": guessed and not cut, "cut": cut})
 
 
@@ -827,12 +856,16 @@ def read_lines(lines: list[str], first: int, file: str, options: ReadOptions | N
                     "year", py.group(0), str(year))
     last_line = first + len(lines) - 1
     # cut off: the text ends inside a cell, a row, or before the totals/footer
-    if st.truncated or (open_end and last) or (not st.ended and last) or not st.roles:
+    expects_total = "score" in st.roles  # a table that scores ends with its 总分/合计
+    if st.truncated or (open_end and last) or (not st.ended and last and expects_total) or not st.roles:
         where = st.rows[-1]["line"] if st.rows else last_line
         st.truncated = True
         st.note("error", "TABLE_TRUNCATED", "自评表在这里中断（没有总分/合计行或表尾，文件可能被截断）；"
                 "读到的内容未写入（可用 --allow-truncated 写入）", where)
-    return _finish(st, file, first, last_line, year, title, page_unit, options)
+    table = _finish(st, file, first, last_line, year, title, page_unit, options)
+    table.explain = [(first + k, st.marks.get(first + k, "标题" if k == 0 and title else "—"), plain_line(ln))
+                     for k, ln in enumerate(lines) if plain_line(ln)]
+    return table
 
 
 def _finish(st: _State, file: str, first: int, last_line: int, year, title, page_unit, options) -> ImportedTable:
@@ -880,7 +913,8 @@ def _finish(st: _State, file: str, first: int, last_line: int, year, title, page
         indicators.append({"level1": row["level1"], "level2": row["level2"], "name": row["name"],
                            "target": row["target"], "weight": weight})
         results.append({"index": idx, "name": row["name"], "target": row["target"], "actual": row["actual"],
-                        "weight": weight, "score": score, "reason": row["reason"], "remedy": None})
+                        "weight": weight, "score": score, "reason": row["reason"], "remedy": None,
+                        "outlook": row.get("outlook")})
         prov[f"indicators[{idx}]"] = row["line"]
     money = _money_results(st, page_unit)
     total = next((m for m in money if m["source"] is None), None)
@@ -888,7 +922,9 @@ def _finish(st: _State, file: str, first: int, last_line: int, year, title, page
         data["year_amount"] = total["budget_initial"] or total["budget_full"]
         st.note("info", "YEAR_AMOUNT_FROM_BUDGET", "项目本年度金额取年度资金总额的"
                 f"{'年初预算数' if total['budget_initial'] else '全年预算数'}", last_line)
-    stage = {"stage": "evaluate", "through_month": None, "money": money,
+    monitor = bool(title and "监控" in title)
+    stage = {"stage": "monitor" if monitor else "evaluate", "through_month": st.through_month if monitor else None,
+             "money": money,
              "goal_achieved": st.done[0] if st.done and st.done[0] else None, "indicators": results,
              "total_score": _weight(st, st.total_score, last_line, "results[0].total_score")}
     if st.goal:
@@ -917,5 +953,4 @@ def _finish(st: _State, file: str, first: int, last_line: int, year, title, page
     review = [ReviewItem(code=n.code, field=n.field or "(document)", message=n.message, source=n.source, line=n.line,
                          proposed=n.proposed) for n in st.notes if n.review]
     table.document = doc.model_copy(update={"review": review}) if review else doc
-    table.explain = [(n.line or first, n.code, n.message) for n in st.notes]
     return table
