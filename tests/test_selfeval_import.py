@@ -241,3 +241,14 @@ def test_a_monitoring_table_gives_a_monitor_stage_through_its_month():
     assert [(r.actual, r.outlook, r.reason) for r in stage.indicators] == [
         ("11000人次", "确定能", None), ("90%", "有可能", "菜品单一，正在调整")]
     assert [i.weight for i in t.document.indicators] == [None, None]
+
+
+def test_a_column_the_form_does_not_name_is_kept_in_the_indicators_note():
+    text = render(EXAMPLE, "pipes").replace("| 实际完成值 |", "| 实际完成值 | 评分标准 |")
+    for i in EXAMPLE["indicators"]:
+        text = text.replace(f"| {i['target']} | {i['actual']} |", f"| {i['target']} | {i['actual']} | 按比例 |")
+    [t], _ = read_text(text, "t.txt")
+    doc = t.document
+    assert [i.note for i in doc.indicators] == ["评分标准：按比例"] * 5
+    assert [r.score for r in doc.results[0].indicators] == ["20", "15", "15", "30", "9"]
+    assert any(n.code == "COLUMN_UNKNOWN" for n in t.notes) and doc.review == []

@@ -27,7 +27,7 @@ from ..money import MoneyError, format_amount, parse_amount
 from .cells import plain_line, split_rows
 from .notes import ImportedTable, Note, ReadOptions
 from .segment import MONEY_UNIT_STATED
-from .vocab import norm, vocab
+from .vocab import norm, split_unit, vocab
 
 # -- finding the tables ---------------------------------------------------------------------
 TITLE_RE = re.compile(r"(自评表|绩效运行监控表|运行监控表|绩效监控表)")
@@ -132,7 +132,7 @@ _HEAD = [
 ]
 _TOTAL = re.compile(r"^(?:合计|总分|总计)$")
 _FOOTER = re.compile(r"^(?:项目负责人|财务负责人|填报人|填表人|审核人|单位负责人|注[:1]|填报日期|联系电话)")
-_PLACEHOLDER = re.compile(r"\d+字以内|对照年度目标|结合自评情况|针对项目自评中发现|预算执行率=|填写说明")
+_PLACEHOLDER = re.compile(r"\d+字以内|预算执行率=预算执行数|^填写说明")
 _NUM = re.compile(r"^-?\d+(?:\.\d+)?$")
 _PCT = re.compile(r"^-?\d+(?:\.\d+)?%$")
 _SCORE_SUFFIX = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
@@ -237,6 +237,7 @@ class _Reader:
         self.v = cats
         self.i = 0
         self.saw_done = False
+        self.stream = False
         self.run_lines: set[int] = set()
 
     # the stream
@@ -324,7 +325,10 @@ class _Reader:
                 st.extra.append((t, self._text(v)))
                 continue
             if state == "money":
-                role = _role(_MONEY_COLS, t)
+                base, unit = split_unit(t)
+                role = _role(_MONEY_COLS, base)
+                if role and unit:
+                    st.money_unit = unit
                 if role:
                     st.mark(tok.line, "资金表头")
                     month = re.match(r"^1-(\d{1,2})月", t)
@@ -479,15 +483,30 @@ class _Reader:
         roles = []
         while self.i < len(self.toks):
             tok = self.toks[self.i]
+            if tok is BREAK and roles and not self.stream:
+                break  # a row layout: the header is its row
             if tok is BREAK or tok.text == "":
                 self.i += 1
                 continue
             role = _role(_HEAD, tok.text)
             if role is None:
-                break
+                if self.stream or not self._header_follows():
+                    break
+                role = f"?{tok.text.strip()}"  # a column the form does not name: kept in the indicator's note
+                self.st.note("info", "COLUMN_UNKNOWN", f"指标表的列“{tok.text}”不是自评表的已知列，其内容记入指标的备注",
+                             tok.line)
             roles.append(role)
             self.i += 1
         self.st.roles = roles
+
+    def _header_follows(self) -> bool:
+        """A known column header further along this header row (an unknown column between known ones)."""
+        for t in self.toks[self.i + 1: self.i + 12]:
+            if t is BREAK:
+                return False
+            if _role(_HEAD, t.text):
+                return True
+        return False
 
     def _after_name(self) -> list[str]:
         roles = self.st.roles
@@ -657,6 +676,7 @@ class _Reader:
                         "weight": vals.get("weight"), "score": vals.get("score"),
                         "reason": self._text(Tok(vals.get("reason") or "", name.line)), "line": name.line,
                         "outlook": self._text(Tok(vals.get("outlook") or "", name.line)),
+                        "note": "；".join(f"{k[1:]}：{x}" for k, x in vals.items() if k.startswith("?") and x) or None,
                         "guessed": guessed and not cut, "cut": cut})
 
 
@@ -793,6 +813,10 @@ def _money_results(st: _State, page_unit: str | None) -> list[dict]:
             cells = filled
         for role, c in zip(use, cells, strict=False):
             values[role] = c
+        for c in cells[len(use):]:
+            if norm(c.text) not in _BLANKISH:
+                st.note("warning", "LINE_UNPLACED", f"资金行“{row['label']}”多出的内容“{c.text[:40]}”没有对应的列，未导入；请核对",
+                        c.line, f"results[0].money[{m}]", c.text)
         src = None if row["total"] else row["label"]
         what = f"“{row['label']}”的{{}}"
         entry = {"source": src}
@@ -833,10 +857,12 @@ def read_lines(lines: list[str], first: int, file: str, options: ReadOptions | N
         body[0] = rest[ym.end():] if ym else rest
     toks, open_end, mode, run_lines = _tokens(body, first, cats)
     explicit = mode in ("pipe-cells", "paragraphs", "tabs")
+    stream = BREAK not in toks
     if run_lines:
         st.note("warning", "RUN_TOGETHER", "这段文字没有单元格分隔，已按自评表的栏目和指标类别拆分；请核对拆分结果",
                 run_lines[0])
     r = _Reader(toks, st, explicit, v)
+    r.stream = stream
     r.run_lines = set(run_lines)
     r.read()
     if r.saw_done and st.goal and st.done is None:
@@ -911,7 +937,7 @@ def _finish(st: _State, file: str, first: int, last_line: int, year, title, page
             st.note("warning", "CATEGORY_INHERITED", f"指标“{row['name']}”上方没有一级指标；请核对", row["line"],
                     f"indicators[{idx}].level1")
         indicators.append({"level1": row["level1"], "level2": row["level2"], "name": row["name"],
-                           "target": row["target"], "weight": weight})
+                           "target": row["target"], "weight": weight, "note": row.get("note")})
         results.append({"index": idx, "name": row["name"], "target": row["target"], "actual": row["actual"],
                         "weight": weight, "score": score, "reason": row["reason"], "remedy": None,
                         "outlook": row.get("outlook")})
