@@ -252,3 +252,14 @@ def test_a_column_the_form_does_not_name_is_kept_in_the_indicators_note():
     assert [i.note for i in doc.indicators] == ["评分标准：按比例"] * 5
     assert [r.score for r in doc.results[0].indicators] == ["20", "15", "15", "30", "9"]
     assert any(n.code == "COLUMN_UNKNOWN" for n in t.notes) and doc.review == []
+
+
+def test_a_text_holding_target_tables_and_a_self_evaluation_reads_each_with_its_reader():
+    seed = (Path(__file__).parent.parent / "examples" / "zhengzhou-hpf-2020.txt").read_text(encoding="utf-8")
+    text = seed + "\n" + render(EXAMPLE, "cells") + "\n" + seed
+    tables, _ = read_text(text, "t.txt")
+    assert [t.form for t in tables] == ["seed"] * 12 + ["selfeval"] + ["seed"] * 12
+    assert sum(len(t.document.indicators) for t in tables if t.form == "seed") == 2 * 216
+    assert all(t.ok and t.document.review == [] for t in tables)
+    _check(tables[12].document, EXAMPLE)
+    assert [t.first_line for t in tables] == sorted(t.first_line for t in tables)

@@ -25,6 +25,7 @@ from ..errors import DocumentError, Location
 from ..fieldtext import split_code, split_person_phone
 from ..money import MoneyError, format_amount, parse_amount
 from .cells import plain_line, split_rows
+from .glued import split_glued_rows, split_money
 from .notes import ImportedTable, Note, ReadOptions
 from .segment import MONEY_UNIT_STATED
 from .vocab import norm, split_unit, vocab
@@ -414,68 +415,24 @@ class _Reader:
                               "total": bool(_MONEY_TOTAL.match(label))})
 
     def _split_digits(self, text: str, line: int, source: bool = False) -> list[str]:
-        """'202010100.00%10' (全年预算数 全年执行数 分值 执行率 得分 without borders): the one cut where
-        执行数 ÷ 预算数 is the printed 执行率, the 得分 is at most the 分值, no amount above its budget
-        and a source's budget not above the total's; a review item."""
+        """Numbers printed without borders ('202010100.00%10'): the one cut `glued.split_money`
+        finds, as a review item; none when no cut or several fit."""
         cols = [c for c in self.st.money_cols if c != "reason"]
         if source:
             cols = [c for c in cols if c in ("budget_initial", "budget_full", "spent", "rate")]
         total = next((r for r in self.st.money_rows if r["total"]), None)
         cap = None
-        if source and total:
-            tb = [norm(c.text) for c in total["cells"]]
+        if source and total and total["cells"]:
             try:
-                cap = Decimal(re.sub(r"[万亿元]", "", tb[0])) if tb else None
+                cap = Decimal(re.sub(r"[万亿元]", "", norm(total["cells"][0].text)))
             except ArithmeticError:
                 cap = None
-        found = []
-
-        def cut(rest: str, k: int, acc: list[str]):
-            if k == len(cols):
-                if not rest:
-                    found.append(list(acc))
-                return
-            for n in range(1, len(rest) + 1):
-                piece = rest[:n]
-                if cols[k] == "rate" and not re.fullmatch(r"\d{1,3}(?:\.\d+)?%", piece):
-                    continue
-                if cols[k] in ("weight", "score") and not re.fullmatch(r"\d{1,2}(?:\.\d+)?|100", piece):
-                    continue
-                if cols[k] != "rate" and not re.fullmatch(r"\d+(?:\.\d+)?(?:万元|亿元|元)?", piece):
-                    continue
-                if len(piece) > 1 and piece[0] == "0" and piece[1] != ".":
-                    continue
-                cut(rest[n:], k + 1, acc + [piece])
-
-        cut(text, 0, [])
-        if not found and "rate" in cols and source:
-            cols = [c for c in cols if c != "rate"]
-            cut(text, 0, [])
-        ok = []
-        for parts in found:
-            d = {k: re.sub(r"[万亿元%]", "", x) for k, x in zip(cols, parts, strict=True)}
-            try:
-                budget = Decimal(d.get("budget_full") or d.get("budget_initial"))
-                spent = Decimal(d["spent"])
-                if spent > budget or (cap is not None and budget > cap):
-                    continue
-                if "rate" in d and (budget == 0 or abs(spent / budget * 100 - Decimal(d["rate"])) > Decimal("0.6")
-                                    or (Decimal(d["rate"]) == 0) != (spent == 0)):
-                    continue
-                if "score" in d and "weight" in d and Decimal(d["score"]) > Decimal(d["weight"]):
-                    continue
-            except (ArithmeticError, KeyError, TypeError):
-                continue
-            ok.append(parts)
-        if len(ok) > 1 and all(k in cols for k in ("rate", "weight", "score")):  # the 得分 its 执行率 gives
-            by_rule = [p for p in ok if abs(Decimal(p[cols.index("rate")].rstrip("%")) / 100
-                                            * Decimal(p[cols.index("weight")]) - Decimal(p[cols.index("score")])) <= 1]
-            ok = by_rule or ok
-        if len(ok) == 1:
-            self.st.note("warning", "RUN_TOGETHER", f"数字之间没有分隔，按执行率等于执行数÷预算数拆分为 {' | '.join(ok[0])}；"
-                         "请核对", line, "results[0].money", text, " | ".join(ok[0]))
-            return ok[0]
-        self.st.note("warning", "AMOUNT_UNREADABLE", f"数字之间没有分隔，无法确定拆分（{len(ok)} 种可能），未导入",
+        parts, count = split_money(text, cols, cap)
+        if parts is not None:
+            self.st.note("warning", "RUN_TOGETHER", f"数字之间没有分隔，按执行率等于执行数÷预算数拆分为 {' | '.join(parts)}；"
+                         "请核对", line, "results[0].money", text, " | ".join(parts))
+            return parts
+        self.st.note("warning", "AMOUNT_UNREADABLE", f"数字之间没有分隔，无法确定拆分（{count} 种可能），未导入",
                      line, "results[0].money", text)
         return []
 
@@ -678,73 +635,6 @@ class _Reader:
                         "outlook": self._text(Tok(vals.get("outlook") or "", name.line)),
                         "note": "；".join(f"{k[1:]}：{x}" for k, x in vals.items() if k.startswith("?") and x) or None,
                         "guessed": guessed and not cut, "cut": cut})
-
-
-# -- indicator rows without borders ---------------------------------------------------------
-_UNITS = sorted(("%", "‰", "个", "人", "人次", "户", "米", "厘米", "公里", "千米", "平方米", "亩", "元", "万元", "亿元", "台",
-                 "套", "项", "次", "天", "日", "月", "年", "小时", "家", "所", "件", "辆", "吨", "座", "处", "场", "批", "份",
-                 "篇", "期", "元/亩", "元/个", "元/平方米", "分", "册", "本", "条", "张", "名", "间", "棵", "株", "头", "只",
-                 "公顷", "立方米", "万人", "万元/个", "百分比", "分钟", "工作日", "个工作日"), key=len, reverse=True)
-_QTY = re.compile(r"[≥≤=<>]?\d+(?:\.\d+)?(?:" + "|".join(re.escape(u) for u in _UNITS) + ")?")
-_QUAL = re.compile(r"[^\d≥≤=<>]{2,16}")
-_POINTS = re.compile(r"(?:100|[1-9]?\d)(?:\.\d+)?")
-
-
-def split_glued_rows(text: str, template: list[str]) -> list[tuple[str, dict]] | None:
-    """Indicator rows printed without any border ('安装坡面水标尺10≥266米≥266米10水标尺宽度10≥50厘米…'),
-    cut by the shapes of their values in the header's order: 分值/得分 a number of points, a
-    target or actual a number with a known unit (or words). The one cut that fits (a 得分 at most
-    its 分值; among cuts with the same names, the one whose actual is printed as its target);
-    None when no cut or several fit."""
-    roles = [r for r in template if r not in ("reason", "op", "unit")]
-    if not roles or len(text) > 200:
-        return None
-    found: list[list[tuple[str, dict]]] = []
-
-    def values(pos: int, k: int, acc: dict, rows: list):
-        if len(found) > 60:
-            return
-        if k == len(roles):
-            if acc.get("score") and acc.get("weight") and Decimal(acc["score"]) > Decimal(acc["weight"]):
-                return
-            rows2 = rows[:-1] + [(rows[-1][0], dict(acc))]
-            if pos == len(text) or re.fullmatch(r"[.…。·]+", text[pos:]):
-                found.append(rows2)
-            else:
-                names(pos, rows2)
-            return
-        role = roles[k]
-        shapes = [_POINTS] if role in ("weight", "score") else [_QTY, _QUAL]
-        for rx in shapes:
-            for end in range(len(text), pos, -1):
-                piece = text[pos:end]
-                if rx.fullmatch(piece):
-                    if rx is not _QUAL and end < len(text) and text[end - 1].isdigit() and text[end].isdigit() \
-                            and role in ("target", "actual"):
-                        continue
-                    if len(piece) > 1 and piece[0] == "0" and piece[1] != ".":
-                        continue
-                    if rx is _QTY and role in ("target", "actual") and piece[-1].isdigit() and \
-                            text[end:].startswith(tuple(_UNITS)):
-                        continue  # a unit is never cut off its number
-                    values(end, k + 1, {**acc, role: piece}, rows)
-
-    def names(pos: int, rows: list):
-        for end in range(pos + 2, min(len(text), pos + 40) + 1):
-            name = text[pos:end]
-            if re.search(r"\d$", name) or re.search(r"[≥≤=<>]", name) or re.match(r"\d", name):
-                continue
-            values(end, 0, {}, rows + [(name, {})])
-
-    names(0, [])
-    if not found:
-        return None
-    if len(found) > 1:
-        if len({tuple(n for n, _v in f) for f in found}) == 1:  # the names agree: the actual printed as its target
-            found = [f for f in found if all(v.get("target") == v.get("actual") for _n, v in f)]
-        else:  # values as numbers with units only
-            found = [f for f in found if not any(_QUAL.fullmatch(x or "") for _n, v in f for x in v.values())]
-    return found[0] if len(found) == 1 else None
 
 
 # -- the document -----------------------------------------------------------------------------
