@@ -690,15 +690,19 @@ def _money_results(st: _State, page_unit: str | None) -> list[dict]:
     for m, row in enumerate(st.money_rows):
         cells = [c for c in row["cells"] if not _PLACEHOLDER.search(norm(c.text))]
         values = {}
-        if row["total"] or len(cells) >= len([c for c in cols if c != "reason"]):
+        full = [c for c in cols if c != "reason"]
+        short = [c for c in full if c not in ("weight", "score")]  # a source row: 分值/得分 merged away
+        n = len(cells)
+        if n in (len(full), len(cols)):
             use = cols
-        else:  # a source row: its 分值/得分 cells are merged away
-            use = [c for c in cols if c not in ("weight", "score", "reason")]
-        if len(cells) < len([c for c in use if c != "reason"]) and st.money_cols and not _explicit_row(cells):
+        elif n == len(short) and not row["total"]:
+            use = short
+        else:  # cells missing or added: from left to right, and said so
+            use = full if row["total"] else short
             filled = [c for c in cells if norm(c.text) not in ("", "/")]
-            if filled:
-                st.note("warning", "SPLIT_GUESSED", f"资金行“{row['label']}”只有 {len(filled)} 个数，按从左到右对应"
-                        f"{'、'.join(_MONEY_ZH[c] for c in use[:len(filled)])}；请核对", row["line"],
+            if filled and st.money_cols:
+                st.note("warning", "SPLIT_GUESSED", f"资金行“{row['label']}”有 {len(filled)} 个数，与 {len(use)} 列对不齐，"
+                        f"按从左到右对应{'、'.join(_MONEY_ZH[c] for c in use[:len(filled)])}；请核对", row["line"],
                         f"results[0].money[{m}]", " ".join(c.text for c in cells))
             cells = filled
         for role, c in zip(use, cells, strict=False):
@@ -720,10 +724,6 @@ def _money_results(st: _State, page_unit: str | None) -> list[dict]:
         entry["score"] = _weight(st, c.text, c.line, f"results[0].money[{m}].score") if c else None
         out.append(entry)
     return out
-
-
-def _explicit_row(cells) -> bool:
-    return any(c.text == "" for c in cells)
 
 
 _MONEY_ZH = {"budget_initial": "年初预算数", "budget_full": "全年预算数", "spent": "全年执行数", "weight": "分值",
@@ -823,6 +823,9 @@ def _finish(st: _State, file: str, first: int, last_line: int, year, title, page
                     row["line"], f"indicators[{idx}]", row["name"])
         weight = _weight(st, row["weight"], row["line"], f"results[0].indicators[{idx}].weight")
         score = _weight(st, row["score"], row["line"], f"results[0].indicators[{idx}].score")
+        if row["level2"] is None and "level2" in st.roles and not row["guessed"]:
+            st.note("warning", "ROW_UNPLACED", f"指标“{row['name']}”没有二级指标（表头有二级指标列）；请核对", row["line"],
+                    f"indicators[{idx}].level2", row["name"])
         if row["level1"] is None:
             st.note("warning", "CATEGORY_INHERITED", f"指标“{row['name']}”上方没有一级指标；请核对", row["line"],
                     f"indicators[{idx}].level1")
