@@ -17,6 +17,7 @@ table whose text ends inside it is cut off (TABLE_TRUNCATED), never complete.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -37,13 +38,17 @@ _YEAR_RE = re.compile(r"(?<!\d)(20\d{2})\s*年")
 
 
 def is_title(text: str) -> bool:
+    if "表" not in text:  # every title ends in 表 (cheap: called for every line of a text)
+        return False
     t = plain_line(text)
     return bool(t) and bool(TITLE_RE.search(t[:60])) and (len(t) <= 80 or TITLE_RE.search(t[:40]) is not None)
 
 
 def has_result_header(lines: list[str]) -> bool:
     """An indicator header holding an actual (完成值) and a score (得分/分值) column."""
-    body = norm("".join(plain_line(ln) for ln in lines))
+    if not any("得分" in ln for ln in lines) or not any("指标" in ln for ln in lines):
+        return False
+    body = re.sub(r"\s+", "", unicodedata.normalize("NFKC", "".join(plain_line(ln) for ln in lines)))
     head = body.find("一级指标")
     if head < 0:
         return False
