@@ -293,3 +293,20 @@ def test_a_cell_lost_from_the_text_is_never_read_wrong_without_a_word(spec, shap
     for t in tables:
         if t.document is not None and t.ok and not t.document.review:
             assert not _differs(t.document, spec), f"read wrong without a word: {lines[k]}"
+
+
+def test_reason_and_remedy_in_columns_of_their_own():
+    text = render(EXAMPLE, "cells").replace("偏差原因分析及改进措施 |", "偏差原因 |\n改进措施 |")
+    lines = text.splitlines()
+    out = []
+    for ln in lines:
+        out.append(ln)
+        if ln == "部分老人对菜品不满意，已调整菜单 |":
+            out[-1] = "部分老人对菜品不满意 |"
+            out.append("已调整菜单 |")
+        elif ln == "|" and len(out) > 2 and out[-3].rstrip(" |") in ("20", "15", "30"):
+            out.append("|")  # each other row's empty 改进措施 cell
+    [t], _ = read_text("\n".join(out) + "\n", "t.txt")
+    res = t.document.results[0].indicators
+    assert [(r.reason, r.remedy) for r in res] == [(None, None)] * 4 + [("部分老人对菜品不满意", "已调整菜单")]
+    assert t.ok and t.document.review == []

@@ -79,7 +79,7 @@ def split_glued_rows(text: str, template: list[str]) -> list[tuple[str, dict]] |
     operator and begins with no number but a year. The one cut that fits (a 得分 at most its
     分值; among several, those with the most rows, then, with the same names, the one whose
     actual is printed as its target); None when no cut or several fit."""
-    roles = [r for r in template if r not in ("reason", "op", "unit")]
+    roles = [r for r in template if r not in ("reason", "remedy", "outlook", "op", "unit") and not r.startswith("?")]
     if not roles or len(text) > 200:
         return None
     found: list[list[tuple[str, dict]]] = []

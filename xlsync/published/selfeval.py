@@ -134,8 +134,10 @@ _HEAD = [
     ("weight", re.compile(r"^(?:分值|权重)(?:\(%\))?$")),
     ("score", re.compile(r"^得分$")),
     ("outlook", re.compile(r"^(?:全年)?预计(?:完成情况|完成值|能否完成)|^全年预计")),
-    ("reason", re.compile(r"原因|改进措施")),
+    ("reason", re.compile(r"原因")),
+    ("remedy", re.compile(r"改进措施|整改措施")),  # a column of its own (one with 原因 is the reason)
 ]
+_OPTIONAL = ("reason", "remedy")  # text columns at a row's end: often empty, and vanished then
 _TOTAL = re.compile(r"^(?:合计|总分|总计)$")
 _FOOTER = re.compile(r"^(?:项目负责人|财务负责人|填报人|填表人|审核人|单位负责人|注[:1]|填报日期|联系电话)")
 _PLACEHOLDER = re.compile(r"\d+字以内|预算执行率=预算执行数|^填写说明")
@@ -582,7 +584,7 @@ class _Reader:
     def _fits_row(self, j: int, template: list[str]) -> bool:
         """Whether the cells from j on read as a new row: a name, then values whose 分值 and 得分
         are numbers where the template puts them."""
-        need = [r for r in template if r != "reason"]
+        need = [r for r in template if r not in _OPTIONAL]
         k = j + 1
         for role in need:
             if k >= len(self.toks) or self.toks[k] is BREAK:
@@ -607,15 +609,15 @@ class _Reader:
         for role in template:
             t = self.peek()
             if t is None or all(x is BREAK for x in self.toks[self.i:]):
-                cut = role != "reason"
+                cut = role not in _OPTIONAL
                 break
             if t is BREAK:
-                if role != "reason" and not (self.explicit is False and role in ("unit", "op")):
+                if role not in _OPTIONAL and not (self.explicit is False and role in ("unit", "op")):
                     guessed = guessed or bool(vals)
                 break
             c = norm(t.text)
             if self._stops(c) and t.text:
-                if role != "reason":
+                if role not in _OPTIONAL:
                     guessed = True
                 break
             if not self.explicit:
@@ -624,7 +626,7 @@ class _Reader:
                         self.i += 1
                     guessed = True
                     continue
-                if role == "reason" and self._fits_row(self.i, template):
+                if role in _OPTIONAL and self._fits_row(self.i, template):
                     break
                 if role in ("op", "unit") and not re.fullmatch(r"[=≥≤<>≧≦]+|[^\d]{1,6}", c):
                     continue
@@ -638,6 +640,7 @@ class _Reader:
                         "weight": vals.get("weight"), "score": vals.get("score"),
                         "reason": self._text(Tok(vals.get("reason") or "", name.line)), "line": name.line,
                         "outlook": self._text(Tok(vals.get("outlook") or "", name.line)),
+                        "remedy": self._text(Tok(vals.get("remedy") or "", name.line)),
                         "note": "；".join(f"{k[1:]}：{x}" for k, x in vals.items() if k.startswith("?") and x) or None,
                         "guessed": guessed and not cut, "cut": cut})
 
@@ -837,7 +840,7 @@ def _finish(st: _State, file: str, first: int, last_line: int, year, title, page
         indicators.append({"level1": row["level1"], "level2": row["level2"], "name": row["name"],
                            "target": row["target"], "weight": weight, "note": row.get("note")})
         results.append({"index": idx, "name": row["name"], "target": row["target"], "actual": row["actual"],
-                        "weight": weight, "score": score, "reason": row["reason"], "remedy": None,
+                        "weight": weight, "score": score, "reason": row["reason"], "remedy": row.get("remedy"),
                         "outlook": row.get("outlook")})
         prov[f"indicators[{idx}]"] = row["line"]
     money = _money_results(st, page_unit)
