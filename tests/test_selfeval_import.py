@@ -310,3 +310,14 @@ def test_reason_and_remedy_in_columns_of_their_own():
     res = t.document.results[0].indicators
     assert [(r.reason, r.remedy) for r in res] == [(None, None)] * 4 + [("部分老人对菜品不满意", "已调整菜单")]
     assert t.ok and t.document.review == []
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(spec=_spec(), shape=st.sampled_from(["pipes", "cells", "spaces"]), data=st.data())
+def test_a_text_cut_anywhere_inside_the_table_is_never_complete(spec, shape, data):
+    lines = render(spec, shape).splitlines()
+    end = next(k for k, ln in enumerate(lines) if ln.startswith(("总分", "| 总分")))
+    cut = data.draw(st.integers(3, end))  # the text stops before the 总分 row
+    tables, _ = read_text("\n".join(lines[:cut]) + "\n", "t.txt")
+    for t in tables:
+        assert t.truncated or not t.ok
