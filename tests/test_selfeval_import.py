@@ -321,3 +321,12 @@ def test_a_text_cut_anywhere_inside_the_table_is_never_complete(spec, shape, dat
     tables, _ = read_text("\n".join(lines[:cut]) + "\n", "t.txt")
     for t in tables:
         assert t.truncated or not t.ok
+
+
+def test_fact_labels_the_reader_does_not_spell_are_read_by_the_forms_vocabulary():
+    text = render(EXAMPLE, "pipes").replace("| 主管部门 |", "| 主管预算部门 |").replace("| 实施单位 |", "| 项目单位 |")
+    [t], _ = read_text(text, "t.txt")
+    doc = t.document
+    assert (doc.department_name, doc.unit_name) == ("某市民政局", "某市养老服务中心")
+    [item] = doc.review
+    assert (item.code, item.field, item.source) == ("LABEL_LOOSE", "department_name", "主管预算部门")

@@ -101,7 +101,7 @@ BREAK = Tok("\x00", 0)  # the end of a row (layouts with one row per line)
 
 _FIELD_RX = [
     ("name", re.compile(r"^(?:专项\(项目\)|专项|项目|子项目)名称$")),
-    ("department_name", re.compile(r"^(?P<lead>.{0,6}?)主管(?:预算)?部门(?:及代码|名称)?$")),
+    ("department_name", re.compile(r"^(?P<lead>.{0,6}?)主管部门(?:及代码|名称)?$")),
     ("unit_name", re.compile(r"^(?:项目)?(?:实施单位|资金使用单位|预算单位|项目单位)(?:\(盖章\))?$")),
     ("owner_phone", re.compile(r"^项目负责人(?:及|和)?(?:联系)?电话$")),
     ("owner", re.compile(r"^项目负责人$")),
@@ -308,6 +308,8 @@ class _Reader:
                 continue
             self.i += 1
             key = _role(_FIELD_RX, t)
+            if key is None and state == "facts":
+                key = self._form_label(tok)
             if key:
                 st.mark(tok.line, f"栏目“{tok.text}”")
                 self.field(key, tok, t)
@@ -368,6 +370,22 @@ class _Reader:
             st.mark(tok.line, "未归属（未导入）")
             st.note("warning", "LINE_UNPLACED", f"无法归属的内容（未导入）: {tok.text[:60]}", tok.line,
                     source=tok.text)
+
+    _KEYS = {"name": "name", "department_name": "department_name", "implementing_unit": "unit_name",
+             "unit_name": "unit_name", "owner_phone": "owner_phone", "owner": "owner", "phone": "phone",
+             "contact": "contact"}
+
+    def _form_label(self, tok: Tok) -> str | None:
+        """A fact's label the 自评表 reader does not spell, as the form's vocabulary reads it (a
+        loose match is a review item)."""
+        if len(norm(tok.text)) > 12:
+            return None
+        lab, _unit = self.v.label(tok.text)
+        key = self._KEYS.get(lab.key) if lab is not None else None
+        if key and lab.loose:
+            self.st.note("warning", "LABEL_LOOSE", f"栏目“{tok.text}”不在自评表的栏目中，按“{lab.loose}”读取；请核对",
+                         tok.line, key, tok.text)
+        return key
 
     def _text(self, tok: Tok | None) -> str | None:
         if tok is None or not tok.text.strip():
