@@ -330,3 +330,20 @@ def test_fact_labels_the_reader_does_not_spell_are_read_by_the_forms_vocabulary(
     assert (doc.department_name, doc.unit_name) == ("某市民政局", "某市养老服务中心")
     [item] = doc.review
     assert (item.code, item.field, item.source) == ("LABEL_LOOSE", "department_name", "主管预算部门")
+
+
+@pytest.mark.parametrize("shape", ["pipes", "cells"])
+def test_an_unknown_column_in_the_header_of_either_layout(shape):
+    text = render(EXAMPLE, shape).replace("年度指标值", "全年指标值").replace("实际完成值", "实际完成值 | 评分依据")
+    if shape == "cells":
+        text = text.replace("实际完成值 | 评分依据 |", "实际完成值 |\n评分依据 |")
+        for i in EXAMPLE["indicators"]:
+            text = text.replace(f"{i['actual']} |\n{i['weight']} |", f"{i['actual']} |\n按比例 |\n{i['weight']} |", 1)
+    else:
+        for i in EXAMPLE["indicators"]:
+            text = text.replace(f"| {i['actual']} | {i['weight']} |", f"| {i['actual']} | 按比例 | {i['weight']} |", 1)
+    [t], _ = read_text(text, "t.txt")
+    doc = t.document
+    assert [i.target for i in doc.indicators] == [i["target"] for i in EXAMPLE["indicators"]]
+    assert [i.note for i in doc.indicators] == ["评分依据：按比例"] * 5
+    assert [r.score for r in doc.results[0].indicators] == ["20", "15", "15", "30", "9"]

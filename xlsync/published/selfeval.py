@@ -130,7 +130,7 @@ _HEAD = [
     ("op", re.compile(r"^指标性质$")),
     ("unit", re.compile(r"^(?:度量|计量)单位$")),
     ("actual", re.compile(r"^(?:(?:全年)?实际(?:完成)?值|(?:全年|实际|1-\d{1,2}月)?完成值|实际完成情况|全年完成值)$")),
-    ("target", re.compile(r"^(?:年度)?(?:指标值|目标值)|^预期指标值$")),
+    ("target", re.compile(r"^(?:年度|全年|年初|预期|计划)?(?:指标|目标)值")),
     ("weight", re.compile(r"^(?:分值|权重)(?:\(%\))?$")),
     ("score", re.compile(r"^得分$")),
     ("outlook", re.compile(r"^(?:全年)?预计(?:完成情况|完成值|能否完成)|^全年预计")),
@@ -472,7 +472,7 @@ class _Reader:
                 continue
             role = _role(_HEAD, tok.text)
             if role is None:
-                if self.stream or not self._header_follows():
+                if not self._header_follows():
                     break
                 role = f"?{tok.text.strip()}"  # a column the form does not name: kept in the indicator's note
                 self.st.note("info", "COLUMN_UNKNOWN", f"指标表的列“{tok.text}”不是自评表的已知列，其内容记入指标的备注",
