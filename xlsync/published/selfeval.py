@@ -3,10 +3,11 @@
 A self-evaluation is not a target table with more columns: it declares the targets
 (一级/二级/三级, 年度指标值, 分值) and reports the year-end results beside them (年初预算数 /
 全年预算数 / 全年执行数 / 执行率 / 得分 per 资金来源, 实际完成情况, each indicator's 实际完成值, 分值,
-得分 and 偏差原因, the 总分). This module finds such tables in a text (`take`), cuts their lines
-into cells (`xlsync.published.cells.split_rows`), turns the cells into one stream of tokens
-(rows keep their ends where the layout has rows) and reads the stream section by section:
-facts → money → goal → indicator header → indicator rows → totals and footer.
+得分 and 偏差原因, the 总分). This module finds such tables in a text (`take`, or a region
+whose indicator header holds 完成值 and 得分: `has_result_header`) and reads each (`read_lines`)
+by stages: cells (`xlsync.published.cells.split_rows`) → one stream of tokens read section by
+section, facts → money → goal → indicator header → rows → totals and footer (`selfevalread`;
+values printed without borders cut by `glued`) → the document (`selfevaldoc`).
 
 Everything as printed: an amount keeps the unit the table states (never scaled when none is
 stated: left empty, a review item proposing both readings), a printed 得分 is kept even where it
