@@ -8,6 +8,10 @@ themselves) into documents: a pipeline of small stages, one module each.
     facts       labelled fields, money, funding, 项目构成, the footer
     indicators  the indicator table, rows aligned to their columns (rows)
     runtogether text without any cell borders
+    selfeval    项目支出绩效自评表 / 绩效运行监控表: found in a text, read by their own stages:
+    selfevalread  cells → facts, money, goal, indicator rows (every guess a note)
+    glued         values printed without any border, cut by their shapes
+    selfevaldoc   what was read → one document with targets and the year's results
     table       one table's state and the document it gives
     notes       what a reading gives: tables, notes, options
     read        the entry points: read_text, read_file

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..errors import ImportTextError, Location
 from . import decode as textfile
+from . import selfeval
 from .notes import ImportedTable, Note, ReadOptions
 from .segment import candidates, choose_form, segment
 from .table import TableReader
@@ -37,14 +38,18 @@ def read_text(text: str, file: str = "<text>", options: ReadOptions | None = Non
     options = options or ReadOptions()
     vocabs = candidates(options)
     lines = text.splitlines()
+    own, lines = selfeval.take(lines, file, options)  # 自评表/监控表: their own reader, their lines blanked
     regions, outside = segment(lines, vocabs)
     file_notes = []
     if outside:
         where = ", ".join(str(n) for n, _t in outside[:8]) + (" …" if len(outside) > 8 else "")
         file_notes.append(Note("info", "LINE_OUTSIDE", f"{len(outside)} 行在表格之外（页面说明等，未导入）: 第 {where} 行",
                                file, outside[0][0]))
-    tables: list[ImportedTable] = []
+    tables: list[ImportedTable] = list(own)
     for k, region in enumerate(regions):
+        if selfeval.has_result_header(region.lines):  # a 自评表 without its title
+            tables.append(selfeval.read_lines(region.lines, region.start, file, options, last=k == len(regions) - 1))
+            continue
         v = choose_form(region, vocabs)
         title: dict = {"year": region.year, "page_year": region.page_year}
         if region.titles:
@@ -67,7 +72,7 @@ def read_text(text: str, file: str = "<text>", options: ReadOptions | None = Non
                region.start)
         t.read()
         tables.extend(t.finish(title))
-    return tables, file_notes
+    return sorted(tables, key=lambda t: t.first_line), file_notes
 
 
 def _form_name(text: str | None) -> str | None:
