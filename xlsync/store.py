@@ -592,6 +592,10 @@ class Store:
                 raise StoreError(f"{log}:{n}: 历史记录行损坏") from None
         return entries + staged
 
+    def history(self, doc_id: str) -> list[LogEntry]:
+        """The revisions of a project, oldest first (as `xlsync log` lists them): the same as `log`."""
+        return self.log(doc_id)
+
     def revision_of(self, doc_id: str, rev_prefix: str) -> ProjectDocument:
         folder = self.history_dir(doc_id)
         if not re.fullmatch(r"[0-9a-f]{4,16}", rev_prefix):
