@@ -9,6 +9,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from xlsync.codes import default_severity
 from xlsync.errors import XlsyncError
 
 BUILTIN = ("seed", "national")
@@ -39,7 +40,8 @@ class Profile:
     scoring: dict = field(default_factory=dict)  # [scoring]: xlsync.evaluation.rules reads it
 
     def severity_of(self, code: str) -> str:
-        return self.severity.get(code, "error")
+        """The profile's [severity] for the code, else the registry's default (xlsync.codes)."""
+        return self.severity.get(code) or default_severity(code)
 
     def level1_of(self, level2: str) -> str | None:
         for l1, l2s in self.level1.items():
