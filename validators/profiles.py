@@ -9,6 +9,8 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from xlsync.forms import form_of
+
 from xlsync.codes import default_severity
 from xlsync.errors import XlsyncError
 
@@ -119,6 +121,5 @@ def profile_for(doc, rules: str | None = None) -> Profile:
     """The rule profile a document is checked with: `rules` when given, else its form's."""
     if rules:
         return load_profile(rules)
-    from xlsync.forms import form_of
 
     return load_profile(form_of(doc).profile)

@@ -23,10 +23,14 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .consolidate import consolidate as run
 from .document import ProjectDocument, revision
 from .errors import XlsyncError
 from .findings import Finding
+from .published import ReadOptions, read_file
 from .store import Store
+from .validate import validate_documents
+from .validators.profiles import load_profile
 
 if TYPE_CHECKING:
     from .consolidate import Consolidation
@@ -67,8 +71,6 @@ def read_tables(path: PathArg, *, form: str | None = None, unit_code: str | None
         >>> [t.document.name for t in tables if t.ok]
         >>> [(n.code, n.message) for t in tables for n in t.notes]
     """
-    from .published import ReadOptions, read_file
-
     options = ReadOptions(form=form, unit_code=unit_code, unit_name=unit_name, year=year)
     found, notes = read_file(path, options)
     tables = Tables(found)
@@ -79,8 +81,6 @@ def read_tables(path: PathArg, *, form: str | None = None, unit_code: str | None
 def _profile(profile: Profile | str | None) -> Profile | None:
     if profile is None or not isinstance(profile, str):
         return profile
-    from .validators.profiles import load_profile
-
     return load_profile(profile)
 
 
@@ -94,8 +94,6 @@ def validate(docs: Iterable[ProjectDocument], profile: Profile | str | None = No
         >>> findings = xlsync.validate(docs)
         >>> [f.code for f in findings if f.severity == "error"]
     """
-    from .validate import validate_documents
-
     return validate_documents(list(docs), _profile(profile))
 
 
@@ -137,8 +135,6 @@ def consolidate(inputs: Iterable[PathArg], output: PathArg | None = None, *,
         >>> result = xlsync.consolidate(["books/", "store/"], "summary.xlsx", csv_dir="tidy")
         >>> result.exit_code, result.outputs
     """
-    from .consolidate import consolidate as run
-
     def opt(p):
         return None if p is None else Path(p)
 

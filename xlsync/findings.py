@@ -9,6 +9,7 @@ from decimal import Decimal
 from .codes import FINDING_TITLES
 from .document import KEY_ZH
 from .errors import Location
+from .evaluation.layout import result_field_zh
 
 # code → Chinese title (what a finance user sees next to the message): from the registry
 CODES: dict[str, str] = FINDING_TITLES
@@ -45,8 +46,6 @@ def field_zh(key: str) -> str:
     import re
 
     if key.startswith("results["):  # the year's results (xlsync.evaluation)
-        from .evaluation.layout import result_field_zh
-
         return result_field_zh(key)
     m = re.fullmatch(r"(\w+)\[(\d+)\](?:\.(\w+))?", key)
     if not m:
