@@ -245,7 +245,11 @@ def figures_as_dict(figures: PlanFigures) -> dict:
 
 
 def check_with_profile(doc: ProjectDocument, profile, figures: PlanFigures | None = None) -> list[Finding]:
-    return check(doc, profile.plan_percent_points, profile.severity_of, figures)
+    """The plan findings by the profile: its tolerance and severities, without the checks it
+    switches off ([checks] off, by code; see validators/schemas.PLAN_CHECKS)."""
+    found = check(doc, profile.plan_percent_points, profile.severity_of, figures)
+    off = getattr(profile, "checks_off", frozenset())
+    return [f for f in found if f.code not in off] if off else found
 
 
 @lru_cache(maxsize=4096)
