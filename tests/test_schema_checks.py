@@ -41,6 +41,7 @@ def test_every_check_is_declared_once_and_every_column_typed(rules):
             assert column.dtype is not None, f"{table}.{name} has no type"
     assert str(schemas["projects"].columns["year_amount"].dtype) == "decimal"
     assert str(schemas["indicators"].columns["row"].dtype) == "integer"
+    assert str(schemas["indicators"].columns["name"].dtype) == "text"
     for spec in check_specs(profile):
         assert "finding" in CODES[spec.code].kinds
     assert {s.code for s in PLAN_CHECKS} == {c for c in CODES if c.startswith("PLAN_")}

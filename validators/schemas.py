@@ -1,7 +1,8 @@
 """pandera schemas over the tidy tables, built from a rule profile.
 
-Columns are typed: text columns `str`, amounts `decimal` (Python Decimals, never floats),
-counts and row numbers `integer` (Python ints); None is a missing value. Every check is a named
+Columns are typed: `text` (Python str), `decimal` (amounts: Python Decimals, never floats),
+`integer` (counts and row numbers: Python ints), each an object column where None is a missing
+value (checked with one pass over the values). Every check is a named
 pandera Check, "CODE" or "CODE:field": the code is the finding code (registered in
 xlsync.codes, with its title and default severity), the field the document key the finding
 points at. Checks that span rows (duplicates, sums per project, required categories) are
@@ -113,7 +114,8 @@ def dtypes() -> dict:
             def check(self, pandera_dtype, data_container=None):
                 if data_container is None:
                     return str(pandera_dtype) == "object"
-                return data_container.map(lambda v: v is None or (isinstance(v, kind) and not isinstance(v, bool)))
+                return pd.Series([v is None or type(v) is kind for v in data_container.tolist()],
+                                 index=data_container.index, dtype=bool)
 
             def __str__(self) -> str:
                 return label
@@ -121,7 +123,8 @@ def dtypes() -> dict:
         PythonValues.__name__ = PythonValues.__qualname__ = f"Python{label.title()}"
         return PythonValues
 
-    return {"decimal": python_type(Decimal, "decimal"), "integer": python_type(int, "integer"), "text": str}
+    return {"decimal": python_type(Decimal, "decimal"), "integer": python_type(int, "integer"),
+            "text": python_type(str, "text")}
 
 
 def _filled(v) -> bool:
@@ -208,7 +211,7 @@ def _build_schemas(profile) -> dict:
               name="DATE_INVALID:end_date"),
     ]
     project_cols = {
-        "project_id": Column(str, unique=True),
+        "project_id": Column(types["text"], unique=True),
         "year": col("integer"),
         "unit_code": text(each(lambda v: unit_re.fullmatch(str(v)), "UNIT_CODE_INVALID:unit_code")),
         "phone": text(each(lambda v: phone_re.fullmatch(str(v).replace(" ", "")), "PHONE_INVALID:phone")),
@@ -226,7 +229,7 @@ def _build_schemas(profile) -> dict:
     rate = tuple(profile.rate_suffixes)
     indicators = pa.DataFrameSchema(
         {
-            "project_id": Column(str),
+            "project_id": Column(types["text"]),
             "row": col("integer"),
             "period": text(),
             "level1": text(each(lambda v: v in level1_known, "CATEGORY_UNKNOWN:level1")),
@@ -273,7 +276,7 @@ def _build_schemas(profile) -> dict:
         return ok
 
     composition = pa.DataFrameSchema(
-        {"project_id": Column(str), "row": col("integer"), "item": text(),
+        {"project_id": Column(types["text"]), "row": col("integer"), "item": text(),
          "amount": col("decimal", each(lambda v: v >= 0, "AMOUNT_INVALID:amount")), "year_amount": col("decimal")},
         checks=on([
             row(_rows(lambda a: a is not None, "amount"), name="AMOUNT_INVALID:amount"),
@@ -281,13 +284,13 @@ def _build_schemas(profile) -> dict:
         ]),
     )
     weights = pa.DataFrameSchema(
-        {"project_id": Column(str), "period": text(), "total": col("decimal"), "count": col("integer"),
+        {"project_id": Column(types["text"]), "period": text(), "total": col("decimal"), "count": col("integer"),
          "expected": col("decimal")},
         checks=on([row(_rows(lambda total, expected: total == expected, "total", "expected"),
                        name="WEIGHT_TOTAL:weight")]),
     )
     categories = pa.DataFrameSchema(
-        {"project_id": Column(str), "level1": text(), "level2": text(),
+        {"project_id": Column(types["text"]), "level1": text(), "level2": text(),
          "count": col("integer", each(lambda v: v > 0, "CATEGORY_REQUIRED"))},
     )
     return {
