@@ -81,7 +81,7 @@ def test_profiles_only_name_registered_codes_and_every_code_has_what_the_registr
             assert severity in ("error", "warning")
     for c in CODES.values():
         assert c.title and re.search(r"[\u4e00-\u9fff]", c.title), c.code  # a Chinese title
-        assert c.description and c.description.isascii() is not None
+        assert c.description.endswith(".") and re.search(r"[A-Za-z]{3} [a-z]+", c.description), c.code  # English
         assert c.severity in ("error", "warning")
         assert ("note" in c.kinds) == (c.level is not None), c.code
         assert set(c.kinds) <= {"finding", "note", "review"}

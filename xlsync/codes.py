@@ -273,9 +273,10 @@ def markdown() -> str:
     """The README's code list: one table per kind, every code once (under its first kind)."""
     out = []
     for kind, heading in SECTIONS:
-        rows = [c for c in _ALL if (kind in c.kinds if kind != "note" else c.kinds == N)]
-        if kind == "review":
-            rows = [c for c in _ALL if "review" in c.kinds]
+        if kind == "note":  # notes that are neither findings nor review items
+            rows = [c for c in _ALL if c.kinds == N]
+        else:
+            rows = [c for c in _ALL if kind in c.kinds]
         out += [f"{heading}:", "", "| Code | 标题 | Severity | Description | Fields |", "|---|---|---|---|---|"]
         for c in rows:
             sev = c.severity if kind == "finding" else c.level or ""
