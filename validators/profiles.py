@@ -9,6 +9,9 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from xlsync.forms import form_of
+
+from xlsync.codes import CODES, default_severity
 from xlsync.errors import XlsyncError
 
 BUILTIN = ("seed", "national")
@@ -37,9 +40,13 @@ class Profile:
     weight_total: Decimal | None = None  # the 分值/权重 of a table's indicators add up to this
     unit_code_pattern: str = r"\d{6}"
     scoring: dict = field(default_factory=dict)  # [scoring]: xlsync.evaluation.rules reads it
+    # [checks] off: checks switched off, by name ("PHONE_INVALID:phone") or by code (every check
+    # of that code, the plan's too); `xlsync schema --checks` lists them
+    checks_off: frozenset[str] = frozenset()
 
     def severity_of(self, code: str) -> str:
-        return self.severity.get(code, "error")
+        """The profile's [severity] for the code, else the registry's default (xlsync.codes)."""
+        return self.severity.get(code) or default_severity(code)
 
     def level1_of(self, level2: str) -> str | None:
         for l1, l2s in self.level1.items():
@@ -75,9 +82,20 @@ def _profile_from(data: dict, source: str) -> Profile:
             weight_total=Decimal(str(tol["weight_total"])) if "weight_total" in tol else None,
             unit_code_pattern=str(data.get("unit_code", {}).get("pattern", r"\d{6}")),
             scoring=dict(data.get("scoring", {})),
+            checks_off=_checks_off(data.get("checks", {}).get("off", ()), source),
         )
     except (KeyError, TypeError, InvalidOperation) as exc:
         raise XlsyncError(f"{source}: 规则文件缺少或写错了键: {exc}") from None
+
+
+def _checks_off(names, source: str) -> frozenset[str]:
+    """[checks] off: each a registered finding code, or a code:field check name."""
+    for name in names:
+        code = str(name).partition(":")[0]
+        if code not in CODES or "finding" not in CODES[code].kinds:
+            raise XlsyncError(f"{source}: [checks] off 中的“{name}”不是校验代码（见 README 的代码表或 "
+                              "`xlsync schema --checks`）")
+    return frozenset(str(n) for n in names)
 
 
 @cache
@@ -117,6 +135,5 @@ def profile_for(doc, rules: str | None = None) -> Profile:
     """The rule profile a document is checked with: `rules` when given, else its form's."""
     if rules:
         return load_profile(rules)
-    from xlsync.forms import form_of
 
     return load_profile(form_of(doc).profile)

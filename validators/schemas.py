@@ -1,15 +1,130 @@
 """pandera schemas over the tidy tables, built from a rule profile.
 
-Every check is named "CODE" or "CODE:field"; the code is the finding code, the field the
-document key the finding points at. Checks that span rows (duplicates, sums per project,
-required categories) are DataFrame-level pandera checks.
+Columns are typed: `text` (Python str), `decimal` (amounts: Python Decimals, never floats),
+`integer` (counts and row numbers: Python ints), each an object column where None is a missing
+value (checked with one pass over the values). Every check is a named
+pandera Check, "CODE" or "CODE:field": the code is the finding code (registered in
+xlsync.codes, with its title and default severity), the field the document key the finding
+points at. Checks that span rows (duplicates, sums per project, required categories) are
+DataFrame-level checks. `check_specs(profile)` declares every check once, the plan's too (they
+run in xlsync.plan, over the plan the text states); `xlsync schema --checks` prints them, and a
+profile switches any of them off by name or by code (`[checks] off = ["PHONE_INVALID"]`).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
 
+from xlsync.codes import CODES
 from xlsync.document import MONEY_FIELDS
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """One check: its pandera name ("CODE" or "CODE:field"), the tidy table it runs on, the
+    column it checks (None: a check over the whole table) and what passes, in English."""
+
+    name: str
+    table: str  # projects | indicators | composition | categories | weights | plan (xlsync.plan)
+    column: str | None
+    passes: str
+
+    @property
+    def code(self) -> str:
+        return self.name.partition(":")[0]
+
+    def enabled(self, profile) -> bool:
+        off = getattr(profile, "checks_off", frozenset())
+        return self.name not in off and self.code not in off
+
+
+PLAN_CHECKS = (
+    CheckSpec("PLAN_TOTAL_MISMATCH", "plan", None, "the periods' amounts add up to the year's amount"),
+    CheckSpec("PLAN_PERCENT_MISMATCH", "plan", None, "a stated percentage matches its amount's share"),
+    CheckSpec("PLAN_PERIOD_OVERLAP", "plan", None, "no month in two periods"),
+    CheckSpec("PLAN_PERIOD_GAP", "plan", None, "every month of the project in a period"),
+    CheckSpec("PLAN_OUTSIDE_PROJECT", "plan", None, "every period inside the project's dates"),
+    CheckSpec("PLAN_NOT_QUANTIFIED", "plan", None, "the plan names amounts or percentages"),
+    CheckSpec("PLAN_AMOUNT_UNREADABLE", "plan", None, "every amount in the plan text is exact money"),
+)
+
+
+def check_specs(profile) -> list[CheckSpec]:
+    """Every check a profile's schemas run (switched-off ones included), and the plan's."""
+    S = CheckSpec
+    specs = [S(f"FIELD_MISSING:{c}", "projects", None, f"{c} is filled")
+             for c in profile.required_fields if c != "composition"]
+    specs += [
+        S("AMOUNT_INCONSISTENT:year_amount", "projects", None, "year_amount ≤ total_amount"),
+        S("AMOUNT_INCONSISTENT:prev_year_amount", "projects", None, "prev_year_amount ≤ prev_total_amount"),
+        *([S("FIELD_MISSING:composition", "projects", None, "a project with a year_amount has 项目构成 rows")]
+          if "composition" in profile.required_fields else []),
+        S("DATE_INVALID:end_date", "projects", None, "start_date ≤ end_date"),
+        S("DATE_INVALID:start_date", "projects", None, "start_date's year ≤ the budget year"),
+        S("DATE_INVALID:end_date", "projects", None, "end_date's year ≥ the budget year"),
+        S("UNIT_CODE_INVALID:unit_code", "projects", "unit_code", f"matches {profile.unit_code_pattern}"),
+        S("PHONE_INVALID:phone", "projects", "phone", "a landline (with area code) or mobile number"),
+        *(S(f"AMOUNT_INVALID:{m}", "projects", m, "≥ 0") for m in MONEY_FIELDS),
+        *([S("FIELD_INVALID:fund_use", "projects", "fund_use", "one of the profile's fund_use values")]
+          if profile.fund_use else []),
+        S("CATEGORY_UNKNOWN:level1", "indicators", "level1", "a 一级 of the profile's framework"),
+        S("CATEGORY_UNKNOWN:level2", "indicators", None, "a 二级 of its 一级 (or an also_level2 pair)"),
+        S("INDICATOR_DUPLICATE:name", "indicators", None, "no 三级 name twice in a project and period"),
+        S("FIELD_MISSING:name", "indicators", None, "every indicator has a 三级 name"),
+        S("TARGET_MISSING:target", "indicators", None, "a target is given"),
+        S("TARGET_PLACEHOLDER:target", "indicators", None, "the target is not a placeholder"),
+        S("TARGET_UNPARSEABLE:target", "indicators", None, "the target can be read"),
+        S("TARGET_DESCRIPTIVE:target", "indicators", None, "the target is not a sentence"),
+        S("TARGET_UNIT_MISSING:target", "indicators", None, "a rate's number has a %"),
+        S("AMOUNT_INVALID:amount", "composition", "amount", "≥ 0"),
+        S("AMOUNT_INVALID:amount", "composition", None, "every 项目构成 row has an amount"),
+        S("AMOUNT_INCONSISTENT:composition", "composition", None, "项目构成 adds up to year_amount (tolerance)"),
+        S("WEIGHT_TOTAL:weight", "weights", None, "the 分值 of a period's indicators add up to weight_total"),
+        S("CATEGORY_REQUIRED", "categories", "count", "each required category has an indicator"),
+        *PLAN_CHECKS,
+    ]
+    for spec in specs:
+        assert spec.code in CODES, f"check {spec.name}: code not in xlsync.codes"
+    return specs
+
+
+def describe(profile) -> list[dict]:
+    """The checks of a profile as rows: what `xlsync schema --checks` prints."""
+    return [{"table": s.table, "column": s.column, "check": s.name, "code": s.code,
+             "title": CODES[s.code].title, "severity": profile.severity_of(s.code),
+             "enabled": s.enabled(profile), "passes": s.passes} for s in check_specs(profile)]
+
+
+@cache
+def dtypes() -> dict:
+    """The pandera data types of the tidy tables' object columns (registered once)."""
+    import pandas as pd
+    from pandera import dtypes as pdt
+    from pandera.engines import pandas_engine
+
+    def python_type(kind: type, label: str):
+        @pandas_engine.Engine.register_dtype
+        @pdt.immutable
+        class PythonValues(pandas_engine.DataType):
+            type = pd.api.types.pandas_dtype(object)
+
+            def check(self, pandera_dtype, data_container=None):
+                if data_container is None:
+                    return str(pandera_dtype) == "object"
+                return pd.Series([v is None or type(v) is kind for v in data_container.tolist()],
+                                 index=data_container.index, dtype=bool)
+
+            def __str__(self) -> str:
+                return label
+
+        PythonValues.__name__ = PythonValues.__qualname__ = f"Python{label.title()}"
+        return PythonValues
+
+    return {"decimal": python_type(Decimal, "decimal"), "integer": python_type(int, "integer"),
+            "text": python_type(str, "text")}
 
 
 def _filled(v) -> bool:
@@ -53,9 +168,18 @@ def _build_schemas(profile) -> dict:
     import pandera.pandas as pa
 
     Check, Column = pa.Check, pa.Column
+    off = getattr(profile, "checks_off", frozenset())
+    types = dtypes()
 
-    def col(*checks):
-        return Column(None, nullable=True, required=False, checks=list(checks))
+    def on(checks):
+        """The checks the profile has not switched off (by name or by code)."""
+        return [c for c in checks if c.name not in off and c.name.partition(":")[0] not in off]
+
+    def col(kind, *checks):
+        return Column(types[kind], nullable=True, required=False, checks=on(checks))
+
+    def text(*checks):
+        return col("text", *checks)
 
     def each(fn, name):
         return Check(_each(fn), name=name)
@@ -87,25 +211,37 @@ def _build_schemas(profile) -> dict:
               name="DATE_INVALID:end_date"),
     ]
     project_cols = {
-        "project_id": Column(str, unique=True),
-        "unit_code": col(each(lambda v: unit_re.fullmatch(str(v)), "UNIT_CODE_INVALID:unit_code")),
-        "phone": col(each(lambda v: phone_re.fullmatch(str(v).replace(" ", "")), "PHONE_INVALID:phone")),
-        **{m: col(each(lambda v: v >= 0, f"AMOUNT_INVALID:{m}")) for m in MONEY_FIELDS},
+        "project_id": Column(types["text"], unique=True),
+        "year": col("integer"),
+        "unit_code": text(each(lambda v: unit_re.fullmatch(str(v)), "UNIT_CODE_INVALID:unit_code")),
+        "phone": text(each(lambda v: phone_re.fullmatch(str(v).replace(" ", "")), "PHONE_INVALID:phone")),
+        "start_date": text(),
+        "end_date": text(),
+        "composition_rows": col("integer"),
+        **{m: col("decimal", each(lambda v: v >= 0, f"AMOUNT_INVALID:{m}")) for m in MONEY_FIELDS},
     }
-    if profile.fund_use:
-        fund_use = set(profile.fund_use)
-        project_cols["fund_use"] = col(each(lambda v: v in fund_use, "FIELD_INVALID:fund_use"))
+    fund_use = set(profile.fund_use)
+    project_cols["fund_use"] = text(*([each(lambda v: v in fund_use, "FIELD_INVALID:fund_use")]
+                                      if profile.fund_use else []))
 
     level1_known = set(profile.level1)
     pairs = {(a, b) for a, bs in profile.level1.items() for b in bs} | set(profile.also_pairs)
     rate = tuple(profile.rate_suffixes)
     indicators = pa.DataFrameSchema(
         {
-            "level1": col(each(lambda v: v in level1_known, "CATEGORY_UNKNOWN:level1")),
-            "target": col(),
-            "name": col(),
+            "project_id": Column(types["text"]),
+            "row": col("integer"),
+            "period": text(),
+            "level1": text(each(lambda v: v in level1_known, "CATEGORY_UNKNOWN:level1")),
+            "level2": text(),
+            "name": text(),
+            "target": text(),
+            "kind": text(),
+            "op": text(),
+            "number": col("decimal"),
+            "unit": text(),
         },
-        checks=[
+        checks=on([
             row(_rows(lambda l1, l2: l1 not in level1_known or (l1, l2) in pairs, "level1", "level2"),
                   name="CATEGORY_UNKNOWN:level2"),
             row(lambda df: (~df.duplicated(["project_id", "period", "name"], keep="first") | df["name"].isna())
@@ -118,7 +254,7 @@ def _build_schemas(profile) -> dict:
             row(_rows(lambda k, u, n: not (k == "quantitative" and u is None and str(n or "").endswith(rate)),
                         "kind", "unit", "name"),
                   name="TARGET_UNIT_MISSING:target"),
-        ],
+        ]),
     )
     tol = profile.amount_yuan
 
@@ -140,21 +276,25 @@ def _build_schemas(profile) -> dict:
         return ok
 
     composition = pa.DataFrameSchema(
-        {"amount": col(each(lambda v: v >= 0, "AMOUNT_INVALID:amount"))},
-        checks=[
+        {"project_id": Column(types["text"]), "row": col("integer"), "item": text(),
+         "amount": col("decimal", each(lambda v: v >= 0, "AMOUNT_INVALID:amount")), "year_amount": col("decimal")},
+        checks=on([
             row(_rows(lambda a: a is not None, "amount"), name="AMOUNT_INVALID:amount"),
             row(composition_sums, name="AMOUNT_INCONSISTENT:composition"),
-        ],
+        ]),
     )
     weights = pa.DataFrameSchema(
-        checks=[row(_rows(lambda total, expected: total == expected, "total", "expected"),
-                    name="WEIGHT_TOTAL:weight")],
+        {"project_id": Column(types["text"]), "period": text(), "total": col("decimal"), "count": col("integer"),
+         "expected": col("decimal")},
+        checks=on([row(_rows(lambda total, expected: total == expected, "total", "expected"),
+                       name="WEIGHT_TOTAL:weight")]),
     )
     categories = pa.DataFrameSchema(
-        {"count": col(each(lambda v: v > 0, "CATEGORY_REQUIRED"))},
+        {"project_id": Column(types["text"]), "level1": text(), "level2": text(),
+         "count": col("integer", each(lambda v: v > 0, "CATEGORY_REQUIRED"))},
     )
     return {
-        "projects": pa.DataFrameSchema(project_cols, checks=project_checks),
+        "projects": pa.DataFrameSchema(project_cols, checks=on(project_checks)),
         "indicators": indicators,
         "composition": composition,
         "categories": categories,
@@ -172,6 +312,10 @@ def failures(schema, df) -> list[tuple[str, int]]:
         schema.validate(df, lazy=True)
     except pa.errors.SchemaErrors as exc:
         fc = exc.failure_cases
+        typed = fc[fc["check"].astype(str).str.startswith("dtype(")]
+        if len(typed):  # the tidy tables give every column its type: a failure here is a bug
+            raise TypeError(f"tidy table column {typed['column'].iloc[0]!r} holds "
+                            f"{typed['failure_case'].iloc[0]!r}, not {typed['check'].iloc[0]}") from exc
         fc = fc[fc["index"].notna()]
         pairs = {(str(c), int(i)) for c, i in zip(fc["check"].tolist(), fc["index"].tolist(), strict=True)}
         return sorted(pairs, key=lambda p: (p[1], p[0]))

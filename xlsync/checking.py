@@ -10,6 +10,7 @@ from .errors import Location, XlsyncError
 from .findings import Finding
 from .store import Store
 from .validate import validate_documents
+from .validators.profiles import profile_for
 
 
 @dataclass
@@ -23,8 +24,6 @@ class Checked:
     rules: dict[str, int] = field(default_factory=dict)  # rule profile title → projects checked with it
 
     def count_rules(self, docs, profile) -> None:
-        from .validators.profiles import profile_for
-
         for d in docs:
             p = profile or profile_for(d)
             self.rules[f"{p.name}（{p.title}）"] = self.rules.get(f"{p.name}（{p.title}）", 0) + 1

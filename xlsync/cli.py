@@ -81,8 +81,18 @@ def cli() -> None:
 
 
 @cli.command()
-def schema() -> None:
-    """Print the JSON Schema of the canonical project document."""
+@click.option("--checks", is_flag=True,
+              help="Print the checks instead: table, column, check name, code, title, severity, on/off.")
+@click.option("--rules", default=None, metavar="NAME|PATH", help="--checks: of this rule profile (default: seed).")
+@handle_errors
+def schema(checks, rules) -> None:
+    """Print the JSON Schema of the canonical project document (--checks: the validation checks)."""
+    if checks:
+        from .validators.profiles import load_profile
+        from .validators.schemas import describe
+
+        emit_json(describe(load_profile(rules)))
+        return
     from .document import json_schema
 
     emit_json(json_schema())

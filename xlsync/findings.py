@@ -6,45 +6,13 @@ import re
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
+from .codes import FINDING_TITLES
 from .document import KEY_ZH
 from .errors import Location
+from .evaluation.layout import result_field_zh
 
-# code → Chinese title (what a finance user sees next to the message)
-CODES: dict[str, str] = {
-    "PLAN_TOTAL_MISMATCH": "实施计划金额合计与本年度金额不符",
-    "PLAN_PERCENT_MISMATCH": "实施计划所述比例与金额不符",
-    "PLAN_PERIOD_OVERLAP": "实施计划时间段重叠",
-    "PLAN_PERIOD_GAP": "实施计划时间段有空缺",
-    "PLAN_OUTSIDE_PROJECT": "实施计划超出项目起止时间",
-    "PLAN_NOT_QUANTIFIED": "实施计划没有金额或比例",
-    "PLAN_AMOUNT_UNREADABLE": "实施计划金额无法读取",
-    "AMOUNT_INVALID": "金额无效",
-    "AMOUNT_INCONSISTENT": "金额前后不一致",
-    "DATE_INVALID": "日期无效",
-    "FIELD_MISSING": "必填项为空",
-    "FIELD_INVALID": "取值不在允许范围内",
-    "UNIT_CODE_INVALID": "单位编码无效",
-    "PHONE_INVALID": "联系电话无效",
-    "CATEGORY_UNKNOWN": "指标类别不在指标体系中",
-    "CATEGORY_REQUIRED": "必填指标类别没有指标",
-    "INDICATOR_DUPLICATE": "三级指标重复",
-    "TARGET_PLACEHOLDER": "目标值是占位符",
-    "TARGET_UNPARSEABLE": "目标值无法识别",
-    "TARGET_UNIT_MISSING": "比率类目标值缺少 %",
-    "TARGET_MISSING": "目标值为空",
-    "WEIGHT_TOTAL": "指标分值合计不符",
-    "TARGET_DESCRIPTIVE": "目标值是描述性文字",
-    # the year's results (xlsync.evaluation.checks)
-    "ACTUAL_INCOMPARABLE": "实际完成值无法与指标值比较",
-    "REASON_MISSING": "未达成的指标没有写偏差原因",
-    "SPENT_OVER_BUDGET": "执行数超过预算数",
-    "SCORE_MISMATCH": "填写的得分与评分规则不符",
-    "GRADE_MISSING": "定性指标没有选择达成情况",
-    "ACTUAL_MISSING": "没有填写实际完成值",
-    "RESULT_DRIFT": "指标已改动，完成情况对不上",
-    "SCORING_RULES_MISSING": "规则文件没有评分规则",
-    "REVIEW_PENDING": "读取时不确定，待核对",
-}
+# code → Chinese title (what a finance user sees next to the message): from the registry
+CODES: dict[str, str] = FINDING_TITLES
 
 FIELD_ZH = KEY_ZH | {"year": "年度", "(document)": "整张表"}  # document key → its name in messages
 
@@ -78,8 +46,6 @@ def field_zh(key: str) -> str:
     import re
 
     if key.startswith("results["):  # the year's results (xlsync.evaluation)
-        from .evaluation.layout import result_field_zh
-
         return result_field_zh(key)
     m = re.fullmatch(r"(\w+)\[(\d+)\](?:\.(\w+))?", key)
     if not m:

@@ -7,13 +7,12 @@ in the store (never the cut one)."""
 from __future__ import annotations
 
 from .document import ProjectDocument
+from .limits import limits
 
 EXCEL_CELL_CHARS = 32767  # Excel keeps no more characters in one cell
 
 
 def cell_limit() -> int:
-    from .limits import limits
-
     return min(limits().max_cell_chars, EXCEL_CELL_CHARS)
 
 

@@ -11,6 +11,8 @@ import os
 import re
 from decimal import Decimal, InvalidOperation
 
+from .limits import limits
+
 CENT = Decimal("0.01")
 UNIT_SHIFT = {"": 0, "元": 0, "万": 4, "万元": 4, "亿": 8, "亿元": 8}
 UNIT_FACTORS = {unit: Decimal(10) ** shift for unit, shift in UNIT_SHIFT.items()}
@@ -43,8 +45,6 @@ def max_amount() -> Decimal:
     setting = os.environ.get("XLSYNC_MAX_AMOUNT")
     found = _MAX.get(setting)
     if found is None:
-        from .limits import limits
-
         found = _MAX[setting] = limits().max_amount
     return found
 

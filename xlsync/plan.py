@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from .document import ProjectDocument
 from .findings import Finding, make
+from .plantext import parse_plan
 
 HUNDRED = Decimal(100)
 
@@ -158,7 +159,6 @@ def check(doc: ProjectDocument, tolerance: Decimal = Decimal(1), severity=lambda
         out.append(make(doc, code, field, message, found, expected, severity(code)))
 
     if doc.plan_text:
-
         for problem in _plan_problems(doc.plan_text):
             add("PLAN_AMOUNT_UNREADABLE", "plan_text", problem)
     figures = figures or compute(doc)
@@ -245,14 +245,16 @@ def figures_as_dict(figures: PlanFigures) -> dict:
 
 
 def check_with_profile(doc: ProjectDocument, profile, figures: PlanFigures | None = None) -> list[Finding]:
-    return check(doc, profile.plan_percent_points, profile.severity_of, figures)
+    """The plan findings by the profile: its tolerance and severities, without the checks it
+    switches off ([checks] off, by code; see validators/schemas.PLAN_CHECKS)."""
+    found = check(doc, profile.plan_percent_points, profile.severity_of, figures)
+    off = getattr(profile, "checks_off", frozenset())
+    return [f for f in found if f.code not in off] if off else found
 
 
 @lru_cache(maxsize=4096)
 def _plan_problems(text: str) -> tuple[str, ...]:
     """What a plan text's amounts cannot be read as (parsed once per text)."""
-    from .plantext import parse_plan
-
     problems: list[str] = []
     parse_plan(text, problems)
     return tuple(problems)

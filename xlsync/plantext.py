@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .money import MoneyError, format_amount, parse_amount
+from .money import MoneyError, format_amount, normalize_digits, parse_amount
 
 _CN_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _DASH = str.maketrans({"－": "-", "—": "-", "–": "-", "~": "-", "～": "-", "―": "-"})
@@ -27,8 +27,6 @@ _PERCENT_RE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*[%％]")
 
 
 def normalize(text: str) -> str:
-    from .money import normalize_digits
-
     return normalize_digits(text).translate(_DASH)
 
 

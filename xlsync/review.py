@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 
 from .document import ProjectDocument, ReviewItem
+from .findings import field_zh as finding_field_zh
 
 STATUS_ZH = "待核对"
 WHOLE = "(document)"
@@ -41,8 +42,6 @@ def key_text(item: ReviewItem) -> str:
 def field_zh(path: str) -> str:
     """'year_amount' → '项目本年度金额'; 'indicators[3].target' → '绩效指标 第4行 目标值';
     'funding[0].year_amount' → '资金来源 第1行 本年度金额'; '(document)' → '整张表'."""
-    from .findings import field_zh as finding_field_zh
-
     if path == WHOLE:
         return "整张表"
     m = _PATH.fullmatch(path)

@@ -35,6 +35,7 @@ from pydantic import ValidationError
 from . import safefile
 from .document import UNDATED, ProjectDocument, dumps, loads, revision, unit_folder, year_folder
 from .errors import DocumentError, StoreError
+from .forms import BUILTIN, add_forms_folder, forms_from
 from .safefile import STALE_TMP_SECONDS, TMP_SUFFIX, WriteFailed, atomic_write, write_failed
 
 META = ".xlsync"
@@ -208,8 +209,6 @@ class Store:
     def keep_form(self, form) -> None:
         """Keep a copy of an office's own form file, so that its documents can be written
         back into workbooks from this store."""
-        from .forms import BUILTIN
-
         if form.name in BUILTIN or not Path(form.source).is_file():
             return
         target = self.forms_folder / f"{form.name}.toml"
@@ -221,14 +220,10 @@ class Store:
     def using_forms(self):
         """A block in which the forms kept with this store are found by name (this thread or
         task only: opening a store changes nothing for the rest of the process)."""
-        from .forms import forms_from
-
         return forms_from(self.forms_folder)
 
     def register_forms(self) -> None:
         """Find this store's forms by name for the rest of the process (a server of one store)."""
-        from .forms import add_forms_folder
-
         add_forms_folder(self.forms_folder)
 
     def kept_forms(self) -> list[Path]:
@@ -591,6 +586,10 @@ class Store:
             except (ValueError, TypeError):
                 raise StoreError(f"{log}:{n}: 历史记录行损坏") from None
         return entries + staged
+
+    def history(self, doc_id: str) -> list[LogEntry]:
+        """The revisions of a project, oldest first (as `xlsync log` lists them): the same as `log`."""
+        return self.log(doc_id)
 
     def revision_of(self, doc_id: str, rev_prefix: str) -> ProjectDocument:
         folder = self.history_dir(doc_id)

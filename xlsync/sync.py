@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .document import FIELDS, ProjectDocument, validate_data
+from .review import merge_items
 
 IDENTITY = ("schema_version", "id")
 
@@ -52,7 +53,6 @@ def merge(base: ProjectDocument | None, ours: ProjectDocument, theirs: ProjectDo
         if key in IDENTITY or o[key] == t[key]:
             continue
         if key == "review":  # a set: cleared items go, new ones come, never a conflict
-            from .review import merge_items
 
             items = merge_items(base.review if base is not None else None, ours.review, theirs.review)
             result[key] = [i.model_dump(mode="json") for i in items]

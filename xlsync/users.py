@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import XlsyncError
+from .safefile import atomic_write
 
 VERSION = 1
 SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
@@ -104,7 +105,6 @@ class UsersFile:
     def _change(self, edit) -> str | None:
         from filelock import FileLock
 
-        from .safefile import atomic_write
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with FileLock(str(self.path) + ".lock", timeout=30):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from .codes import CODES
 from .document import ProjectDocument
 from .errors import Location
 from .findings import FIELD_ZH, Finding, make, sort_key
@@ -14,61 +15,36 @@ from .plan import check_with_profile
 
 
 def _message(code: str, field: str, row: dict, doc: ProjectDocument) -> tuple[str, object, object]:
-    """(zh-CN message, value found, value expected) for one failed check."""
-    label = FIELD_ZH.get(field, field)
+    """(zh-CN message, value found, value expected) for one failed check, rendered from the
+    code's template in xlsync.codes; here only which template and the values it needs."""
+    entry = CODES.get(code)
+    if entry is None or not entry.messages:
+        return f"{code}: {field}", None, None
+    values = {**row, "label": FIELD_ZH.get(field, field), "value": row.get(field), "doc_year": doc.year,
+              "row_no": row.get("row", 0) + 1}
+    variant = ""
     if code == "FIELD_MISSING":
-        if field == "composition":
-            return "没有填写项目构成（经济科目及金额）", None, "至少一行"
-        if field == "name" and "row" in row:
-            return f"第 {row['row'] + 1} 行指标没有三级指标名称", None, None
-        return f"“{label}”不能为空", None, None
-    if code == "FIELD_INVALID":
-        return f"“{label}”的取值“{row.get(field)}”不在允许的选项中", row.get(field), None
-    if code == "UNIT_CODE_INVALID":
-        return "单位编码格式不对（应为数字，如 095001）", row.get("unit_code"), "数字编码"
-    if code == "WEIGHT_TOTAL":
-        period = "实施期" if row.get("period") == "long_term" else "年度"
-        return (f"{period}绩效指标的分值合计 {row['total']:f}，应为 {row['expected']:f}",
-                f"{row['total']:f}", f"{row['expected']:f}")
-    if code == "PHONE_INVALID":
-        return "联系电话应为固定电话（可含区号）或 11 位手机号", row.get("phone"), None
-    if code == "AMOUNT_INVALID":
-        value = row.get(field if field != "amount" else "amount")
-        what = "项目构成金额" if field == "amount" else label
-        return (f"“{what}”为空" if value is None else f"“{what}”不能为负数"), value, "≥ 0"
-    if code == "AMOUNT_INCONSISTENT":
-        if field == "year_amount":
-            return "项目本年度金额大于项目总金额", row["year_amount"], f"≤ {row['total_amount']}"
-        if field == "prev_year_amount":
-            return "项目上年度金额大于上年度项目总金额", row["prev_year_amount"], f"≤ {row['prev_total_amount']}"
-        total = sum((Decimal(c.amount) for c in doc.composition if c.amount is not None), Decimal(0))
-        return (f"项目构成合计 {total:.2f} 元，与本年度金额 {doc.year_amount} 元不一致",
-                f"{total:.2f}", doc.year_amount)
-    if code == "DATE_INVALID":
+        variant = "composition" if field == "composition" else "indicator" if field == "name" and "row" in row else ""
+    elif code == "WEIGHT_TOTAL":
+        values["period_zh"] = "实施期" if row.get("period") == "long_term" else "年度"
+    elif code == "AMOUNT_INVALID":
+        values["what"] = "项目构成金额" if field == "amount" else values["label"]
+        variant = "empty" if values["value"] is None else ""
+    elif code == "AMOUNT_INCONSISTENT":
+        variant = field if field in ("year_amount", "prev_year_amount") else "composition"
+        values["sum"] = sum((Decimal(c.amount) for c in doc.composition if c.amount is not None), Decimal(0))
+        values["doc_year_amount"] = doc.year_amount
+    elif code == "DATE_INVALID":
         if field == "end_date" and row.get("start_date") and row.get("end_date") and row["start_date"] > row["end_date"]:
-            return "结束时间早于开始时间", row["end_date"], f"≥ {row['start_date']}"
-        return f"“{label}”与预算年度 {doc.year} 不符", row.get(field), f"{doc.year} 年内"
-    if code == "CATEGORY_UNKNOWN":
-        value = row["level1"] if field == "level1" else row["level2"]
-        level = "一级" if field == "level1" else "二级"
-        return f"{level}指标“{value}”不在当前指标体系中（第 {row['row'] + 1} 行“{row['name']}”）", value, None
-    if code == "CATEGORY_REQUIRED":
-        cat = row["level1"] + (f" / {row['level2']}" if row.get("level2") else "")
-        return f"必填的指标类别“{cat}”下没有任何三级指标", "0 个", "≥ 1 个"
-    if code == "INDICATOR_DUPLICATE":
-        return f"三级指标“{row['name']}”在本表中重复出现", row["name"], None
-    if code == "TARGET_PLACEHOLDER":
-        return f"“{row['name']}”的目标值“{row['target']}”是占位符，请填写实际目标", row["target"], None
-    if code == "TARGET_UNPARSEABLE":
-        return f"“{row['name']}”的目标值“{row['target']}”无法识别（应为 =100%、≥95%、161人 或 健全 等）", row["target"], None
-    if code == "TARGET_DESCRIPTIVE":
-        return (f"“{row['name'] or '（无名称）'}”的目标值是一句话，无法核对完成情况；建议写成“≥95%”“161人”这样的"
-                f"数值（原文：{row['target']}）", row["target"], None)
-    if code == "TARGET_UNIT_MISSING":
-        return f"“{row['name']}”是比率，目标值“{row['target']}”缺少 %", row["target"], f"{row['target']}%"
-    if code == "TARGET_MISSING":
-        return f"“{row['name']}”没有填写目标值", None, None
-    return f"{code}: {field}", None, None
+            variant = "order"
+    elif code == "CATEGORY_UNKNOWN":
+        values["value"] = row["level1"] if field == "level1" else row["level2"]
+        values["level"] = "一级" if field == "level1" else "二级"
+    elif code == "CATEGORY_REQUIRED":
+        values["category"] = row["level1"] + (f" / {row['level2']}" if row.get("level2") else "")
+    elif code == "TARGET_DESCRIPTIVE":
+        values["name_or_none"] = row["name"] or "（无名称）"
+    return entry.render(values, variant)
 
 
 def _field_key(table: str, field: str, row: dict) -> str:
@@ -175,5 +151,5 @@ def review_pending(doc: ProjectDocument, profile) -> list[Finding]:
         how = "核对后" if item.field == WHOLE else "核对后改正该单元格，或"
         message = f"“{field_zh(item.field)}”待核对：{item.message}{source}。{how}在工作簿的“核对”表勾选“已核对”，再推送"
         out.append(make(doc, "REVIEW_PENDING", item.field, message, item.source, item.proposed,
-                        profile.severity.get("REVIEW_PENDING", "warning")))
+                        profile.severity_of("REVIEW_PENDING")))
     return out

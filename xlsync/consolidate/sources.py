@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..document import ProjectDocument, loads
 from ..errors import DocumentError, Location, XlsyncError
+from ..store import Store
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -38,15 +39,11 @@ class Entry:
 
 def is_store(folder: Path) -> bool:
     """A folder holding a store (the store knows its own layout)."""
-    from ..store import Store
-
     return Store.is_store(folder)
 
 
 def store_chunks(root: Path) -> list[Source]:
     """One source per unit-year folder of a store."""
-    from ..store import Store
-
     return [Source("store", root, tuple(files)) for files in Store(root).unit_year_files()]
 
 

@@ -1,10 +1,11 @@
-"""Findings on the year's results (titles in xlsync.findings.CODES): each a stable code, a Chinese message, a document key whose
+"""Findings on the year's results (titles and default severities in xlsync.codes): each a stable code, a Chinese message, a document key whose
 cell the workbook reader knows (results[k].indicators[j].reason …)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from ..codes import default_severity
 from ..document import ProjectDocument, StageResult
 from ..errors import XlsyncError
 from ..findings import Finding, make
@@ -12,11 +13,10 @@ from ..targets import parse_target
 from .rules import scoring_rules
 from .scoring import _comparable, _fmt, annual_indexes, score_stage
 
-SEVERITY = {"GRADE_MISSING": "warning", "ACTUAL_MISSING": "warning", "SCORING_RULES_MISSING": "warning"}
-
 
 def _f(doc, code, key, message, found=None, expected=None) -> Finding:
-    return make(doc, code, key, message, found, expected, SEVERITY.get(code, "error"))
+    """A finding with the code's default severity (xlsync.codes); the profile may change it."""
+    return make(doc, code, key, message, found, expected, default_severity(code))
 
 
 def _money_findings(doc, k: int, stage: StageResult) -> list[Finding]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..store import Store
 from ..term import next_step, say
+from ..validators.profiles import load_profile, profile_for
 from . import layout as L
 from .rules import scoring_rules
 from .scoring import StageScore, _fmt, score_document
@@ -16,8 +18,6 @@ STATUS_ZH = {"met": "达成", "shortfall": "未达满分", "not_applicable": "�
 def export_stage_command(store_dir, out, stage: str, month: int, rules: str | None, unit, year) -> int:
     import click
 
-    from ..store import Store
-    from ..validators.profiles import load_profile
     from .sheet import export_stage
 
     paths = export_stage(Store(store_dir), Path(out), stage, month if stage == "monitor" else None,
@@ -33,8 +33,6 @@ def export_stage_command(store_dir, out, stage: str, month: int, rules: str | No
 
 
 def scores(docs, rules_name: str | None = None) -> list[tuple[object, StageScore | None]]:
-    from ..validators.profiles import load_profile, profile_for
-
     return [(d, score_document(d, scoring_rules(load_profile(rules_name) if rules_name else profile_for(d))))
             for d in docs]
 

@@ -18,11 +18,15 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..document import ProjectDocument, StageResult
+from ..errors import WorkbookError
+from ..exchange import workbook_name
+from ..validators.profiles import profile_for
 from ..workbook import layout as WL
 from ..workbook import style
 from ..workbook.book import meta_rows, quote, sheet_title
 from ..workbook.cells import put_value
-from ..workbook.writer import save_atomic
+from ..workbook.textfit import span_pt, text_height
+from ..workbook.writer import save_atomic, unit_of
 from . import layout as L
 from .rules import ScoringRules, scoring_rules
 from .scoring import annual_indexes, score_stage, weights
@@ -51,8 +55,6 @@ def _box(ws, r1, c1, r2=None, c2=None, value=None, kind="text", entry=False):
                 cell.fill, cell.protection = ENTRY, UNLOCKED
     cell = ws.cell(r1, c1)
     if isinstance(value, str) and r1 == r2 and c1 <= L.LAST_PRINTED and not value.startswith("="):
-        from ..workbook.textfit import span_pt, text_height
-
         widths = [WIDTHS[get_column_letter(c)] for c in range(1, L.LAST_PRINTED + 1)]
         need = text_height(value, span_pt(widths, c1, c2) - 4)
         if need > (ws.row_dimensions[r1].height or 15):
@@ -245,8 +247,6 @@ def _explain(s) -> str:
 def write_stage_book(entries: list[tuple[ProjectDocument, ProjectDocument]], path: str | Path, stage: str,
                      month: int | None, profile=None, store: str | None = None) -> Path:
     """A stage workbook: entries are (document shown, base it was written from) of one unit-year."""
-    from ..validators.profiles import profile_for
-
     path = Path(path)
     wb = Workbook()
     index = wb.active
@@ -291,10 +291,6 @@ def write_stage_book(entries: list[tuple[ProjectDocument, ProjectDocument]], pat
 def export_stage(store, out: Path, stage: str, month: int | None, profile=None, unit: str | None = None,
                  year: int | None = None) -> list[Path]:
     """One stage workbook per unit-year of the store (`out` a folder, or a file for one)."""
-    from ..errors import WorkbookError
-    from ..exchange import workbook_name
-    from ..workbook.writer import unit_of
-
     docs, errors = store.documents(unit=unit, year=year)
     docs = [d for d in docs if d.status != "withdrawn"]
     if errors:

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..document import loads, validate_data
 from ..errors import DocumentError, Location, WorkbookError
 from ..workbook import layout as WL
+from ..workbook.book import meta_json
 from ..workbook.reader import SheetProject, WorkbookContent
 from ..workbook.values import CellValueError, read_money, read_text, read_weight
 from . import layout as L
@@ -205,8 +206,6 @@ def read_stage_sheet(path: Path, ws, meta_entry, stage: str, month: int | None) 
 
 
 def read_stage_sheets(path, sheets, meta_ws, store_setting: str | None) -> StageContent:
-    from ..workbook.book import meta_json
-
     stage = str(meta_ws["C1"].value or "evaluate")
     month_raw = meta_ws["D1"].value
     month = int(str(month_raw)) if month_raw is not None and stage == "monitor" else None

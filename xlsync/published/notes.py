@@ -5,32 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..codes import REVIEW_CODES as _REVIEW_CODES
 from ..document import ProjectDocument
 from ..errors import Location
 
 # What the reader guessed or could not read: each such note is also a review item on the
 # document (`ProjectDocument.review`), which makes the table 待核对 (needs review) until a
-# person has looked. The other notes say what the reader did plainly.
-REVIEW_CODES = frozenset({
-    "MONEY_UNIT_UNKNOWN",  # an amount with no unit stated anywhere: left empty, a reading proposed
-    "MONEY_UNIT_FROM_PAGE",  # the unit taken from the page above the table or a column header
-    "AMOUNT_UNREADABLE",  # an amount that is not exact money: left empty, its text kept
-    "AMOUNT_SUMMED",  # an amount the table leaves blank, taken as the sum of its printed parts
-    "DATE_UNREADABLE",
-    "WEIGHT_UNREADABLE",
-    "LABEL_LOOSE",  # a label matched by its head word, not by the form's vocabulary
-    "LABEL_CORRECTED",  # a label read through an OCR slip
-    "CATEGORY_GUESSED",  # a misspelt 一级 corrected without its 二级 to confirm it
-    "CATEGORY_INHERITED",  # a 一级 taken from the framework, the table names none above the row
-    "RUN_TOGETHER",  # text without cell borders, cut by labels and categories
-    "SPLIT_GUESSED",
-    "ROW_UNPLACED",  # an indicator row whose cells did not align with the columns
-    "LINE_UNPLACED",  # a line inside the table the reader could not place
-    "FIELD_REPEATED",
-    "YEAR_GUESSED",
-    "NO_LEVEL3",  # the 指标名称 column read as 二级 (the table has no 三级 names)
-    "TARGETS_MISCOUNTED",  # indicator rows and target cells do not pair one to one
-})
+# person has looked. The other notes say what the reader did plainly. The codes of the
+# review kind are registered in xlsync.codes (with their titles and descriptions).
+REVIEW_CODES = _REVIEW_CODES
 
 
 @dataclass(frozen=True)
