@@ -213,6 +213,15 @@ _ALL = [
     Code("FORM", "读取所用表单", "The form a table was read with, and its rule profile.", kinds=N, level="info"),
     Code("LINE_OUTSIDE", "表格之外的行", "Lines outside any table (page notes): not imported.", kinds=N, level="info"),
     Code("HEADER_TEXT", "表头说明文字", "Explanatory text in the table's header: not imported.", kinds=N, level="info"),
+    Code("TEMPLATE_TEXT", "表格原有的填写说明", "A form's own filling-in instruction ('…(100字以内)'): not an answer, "
+         "not imported.", kinds=N, level="info"),
+    Code("COLUMN_UNKNOWN", "自评表的未知列", "A self-evaluation indicator column no form lists: kept in the "
+         "indicator's note.", kinds=N, level="info", fields=(f"{IND}.note",)),
+    Code("LEVEL_SCORE", "一级指标中的分值说明", "A score written into a 一级 cell ('产出指标（50分）'): not part of its name.",
+         kinds=N, level="info"),
+    Code("LEVEL_REPEATED", "二级指标重复印出", "A 二级 printed twice (a merged cell): read once.", kinds=N, level="info"),
+    Code("YEAR_AMOUNT_FROM_BUDGET", "本年度金额取自预算数", "A self-evaluation's 项目本年度金额 taken from its 年度资金总额 "
+         "row's 年初预算数 (or 全年预算数).", kinds=N, level="info", fields=("year_amount",)),
     Code("FOOTER", "表尾", "The footer (signatures, review boxes): not imported.", kinds=N, level="info"),
     Code("LABEL_JOINED", "跨行栏目名已合并", "A label written over two lines, joined.", kinds=N, level="info"),
     Code("LINE_JOINED", "续行已合并", "A line continuing the one above (a wrapped cell), joined.", kinds=N, level="info"),

@@ -332,7 +332,7 @@ class Reader:
             return
         st.mark(v.line, f"值（{key}）")
         if key in st.facts:
-            st.note("info", "FIELD_REPEATED", f"“{tok.text}”重复出现，保留第一次的值", tok.line)
+            st.note("warning", "FIELD_REPEATED", f"“{tok.text}”重复出现，保留第一次的值", tok.line)
             return
         st.facts[key] = (value, v.line)
 
