@@ -239,11 +239,22 @@ def _docx_table(document, rows, item: Table, qn, OxmlElement) -> None:
 
 
 def to_xlsx(layout: Layout, path: Path, sheet: str = "Sheet1") -> Path:
+    return to_xlsx_sheets([(sheet, layout)], path)
+
+
+def to_xlsx_sheets(sheets: list[tuple[str, Layout]], path: Path) -> Path:
+    """One sheet per layout (text lines in column A above each table)."""
     import openpyxl
 
     wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = sheet
+    wb.remove(wb.active)
+    for name, layout in sheets:
+        _sheet(wb.create_sheet(name), layout)
+    wb.save(path)
+    return path
+
+
+def _sheet(ws, layout: Layout) -> None:
     r0 = 1
     for item in layout:
         if isinstance(item, str):
@@ -262,8 +273,6 @@ def to_xlsx(layout: Layout, path: Path, sheet: str = "Sheet1") -> Path:
                     ws.merge_cells(start_row=r0 + r, start_column=c + 1,
                                    end_row=r0 + r + x.rowspan - 1, end_column=c + x.colspan)
         r0 += len(item.rows)
-    wb.save(path)
-    return path
 
 
 def to_html(layout: Layout, path: Path, encoding: str = "utf-8", declare: bool = True) -> Path:

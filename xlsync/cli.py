@@ -89,7 +89,9 @@ def schema() -> None:
 @FORMAT
 @handle_errors
 def import_text_cmd(files, store_dir, dry_run, form, unit_code, unit_name, year, allow_truncated, fmt) -> None:
-    """Import published tables (text pulled out of PDF/Word/web pages) into the store.
+    """Import published tables into the store: text files, Word (.docx), workbooks of any
+    layout (.xlsx/.xlsm/.xls), saved web pages (.html) and PDF with a text layer (the kind is
+    read from the content; xlsync's own workbooks go through push).
 
     Every layout is read: the Zhengzhou form, the national 申报表/审批表 family and an office's
     own form file. Exit 0: all written; 1: a table is incomplete or cut off (the others are
@@ -300,7 +302,8 @@ def validate(workbooks, store_dir, rules, fmt, write_back, verbose) -> None:
 def convert(sources, out_dir, store_dir, jobs, rules, fmt) -> None:
     """Batch convert text tables and workbooks (files or folders) into unit workbooks, through the store.
 
-    Text tables are imported, workbooks pushed (field-by-field merge); then the workbook of
+    Published tables (text, .docx, .xls/.xlsx of any layout, .html, .pdf) are imported,
+    xlsync's own workbooks pushed (field-by-field merge); then the workbook of
     every unit-year they touched is written into OUT_DIR. Exit 0 done, 1 a file failed,
     3 a conflict (that file was not written).
     """

@@ -17,6 +17,7 @@ from .errors import XlsyncError
 
 WORKBOOKS = (".xlsx", ".xlsm")
 TEXTS = (".txt", ".md", ".text")
+PUBLISHED = (".docx", ".xls", ".html", ".htm", ".pdf")  # published tables, read by kind (xlsync.published.files)
 PRELOAD = ["xlsync.convert", "xlsync.ingest", "xlsync.published", "xlsync.workbook.reader",
            "xlsync.workbook.writer", "xlsync.validators.profiles", "openpyxl"]
 STATUS_ZH = {"written": "已写入", "unchanged": "未变", "conflict": "冲突", "failed": "失败"}
@@ -65,7 +66,7 @@ def sources(paths: Iterable[Path], skip: Iterable[Path] = ()) -> tuple[list[Path
                 continue
             if p.is_dir():
                 walk(p)
-            elif p.suffix.lower() in WORKBOOKS + TEXTS:
+            elif p.suffix.lower() in WORKBOOKS + TEXTS + PUBLISHED:
                 found.append(p)
 
     for raw in paths:
@@ -90,8 +91,9 @@ class _Parsed:
 
 
 def _parse(path: Path) -> _Parsed:
-    """Runs in a worker: read one file, write nothing."""
-    if path.suffix.lower() in WORKBOOKS:
+    """Runs in a worker: read one file, write nothing. A workbook is xlsync's own (pushed) unless
+    its content shows a published table's workbook (imported as text is)."""
+    if path.suffix.lower() in WORKBOOKS and not _published_workbook(path):
         from .workbook.reader import read_workbook
 
         try:
@@ -114,6 +116,15 @@ def _parse(path: Path) -> _Parsed:
     if report.file_errors:
         return _Parsed(path, "text", error="；".join(e.message for e in report.file_errors))
     return _Parsed(path, "text", report=report)
+
+
+def _published_workbook(path: Path) -> bool:
+    from .published.files import sniff
+
+    try:
+        return sniff(path) == "xlsx"
+    except XlsyncError:  # xlsync's own, or broken: the workbook reader names it
+        return False
 
 
 class _Seen:

@@ -157,6 +157,9 @@ def _table(title: str, values, merged, hidden_rows: set, hidden_cols: set, out: 
     width = max((len(row) for row in values[:height]), default=0)
     while width and not any(len(row) >= width and row[width - 1][0] for row in values[:height]):
         width -= 1
+    for (r1, c1), (r2, c2) in merged:  # a merged cell's lower and right parts belong to the table
+        if min(r1, r2) <= height and min(c1, c2) <= width:
+            height, width = max(height, r1, r2), max(width, c1, c2)
     skipped_rows = sorted(r for r in hidden_rows if r <= height)
     skipped_cols = sorted(c for c in hidden_cols if c <= width)
     if skipped_rows or skipped_cols:

@@ -8,6 +8,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from ...errors import ImportTextError, Location
 from ...limits import limits, size_text
 from . import bad
 
@@ -26,7 +27,7 @@ def sniff(path: str | Path) -> str:
         with open(path, "rb") as fh:
             head = fh.read(4096)
     except OSError as exc:
-        raise bad.FileUnreadable(bad.DAMAGED, f"无法读取文件: {exc.strerror}", file) from None
+        raise ImportTextError(f"无法读取文件: {exc.strerror}", Location(file)) from None
     limit = limits().max_file_bytes
     if size > limit:
         raise bad.FileUnreadable(bad.TOO_LARGE, f"文件过大（{size_text(size)}，上限 {size_text(limit)}，"
@@ -44,7 +45,7 @@ def sniff(path: str | Path) -> str:
     for magic, what in ((b"\x89PNG", "PNG 图片"), (b"\xff\xd8\xff", "JPEG 图片"), (b"GIF8", "GIF 图片"),
                         (b"II*\x00", "TIFF 图片"), (b"MM\x00*", "TIFF 图片")):
         if head.startswith(magic):
-            raise bad.FileUnreadable(bad.SCANNED, f"这是{what}（扫描件或截图），没有可读取的文字；"
+            raise bad.FileUnreadable(bad.SCANNED, f"这是{what}（二进制文件：扫描件或截图），没有可读取的文字；"
                                      "本程序不做文字识别 (OCR)：请取得原始的 Word/Excel/PDF 文件", file)
     sample = _as_ascii(head)
     if _HTML.search(sample):
@@ -64,7 +65,8 @@ def _zip_kind(path: Path) -> str:
             names = set(zf.namelist())
             workbook = zf.read("xl/workbook.xml") if "xl/workbook.xml" in names else None
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, KeyError) as exc:
-        raise bad.FileUnreadable(bad.DAMAGED, f"文件已损坏（zip 结构无法读取: {exc}）", file) from None
+        raise bad.FileUnreadable(bad.DAMAGED, "文件已损坏：zip 结构无法读取（zip 压缩包或 Office 文件 .docx/.xlsx）"
+                                 f": {exc}", file) from None
     if "word/document.xml" in names:
         return "docx"
     if workbook is not None:
@@ -88,7 +90,8 @@ def _ole_kind(path: Path) -> str:
         with olefile.OleFileIO(file) as ole:
             streams = {"/".join(s).lower() for s in ole.listdir(streams=True, storages=True)}
     except Exception as exc:  # noqa: BLE001 - olefile raises many kinds on a broken file
-        raise bad.FileUnreadable(bad.DAMAGED, f"文件已损坏（OLE 复合文件无法读取: {exc}）", file) from None
+        raise bad.FileUnreadable(bad.DAMAGED, "旧版 Office 文件 (.doc/.xls) 已损坏："
+                                 f"OLE 复合文件无法读取 ({exc})", file) from None
     if "encryptedpackage" in streams or "encryptioninfo" in streams:
         raise bad.FileUnreadable(bad.ENCRYPTED, "文件受密码保护（已加密），无法读取：请在 Word/Excel 中打开，"
                                  "清除“用密码进行加密”后保存，再导入", file)
