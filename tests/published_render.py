@@ -231,6 +231,8 @@ def _docx_table(document, rows, item: Table, qn, OxmlElement) -> None:
             cell.paragraphs[0].text = lines[0]
             for more in lines[1:]:
                 cell.add_paragraph(more)
+    for row in t.rows:  # a row is never cut by a page break (Word's "allow row to break across pages" off)
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     if item.repeat_header is not None:
         tr_pr = t.rows[item.repeat_header if rows is item.rows else 0]._tr.get_or_add_trPr()
         el = OxmlElement("w:tblHeader")
@@ -267,6 +269,8 @@ def _sheet(ws, layout: Layout) -> None:
                     continue
                 value = Decimal(x.number) if x.number else (x.text or None)
                 cell = ws.cell(r0 + r, c + 1, value)
+                if isinstance(value, str) and value.startswith("="):
+                    cell.data_type = "s"  # '=100%' is a target written as text, not a formula
                 if x.number:
                     cell.number_format = "0.00"
                 if x.rowspan > 1 or x.colspan > 1:

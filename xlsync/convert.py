@@ -114,7 +114,7 @@ def _parse(path: Path) -> _Parsed:
     except Exception as exc:
         return _Parsed(path, "text", error=f"无法读取: {exc}")
     if report.file_errors:
-        return _Parsed(path, "text", error="；".join(e.message for e in report.file_errors))
+        return _Parsed(path, "text", error="；".join(f"[{e.code}] {e.message}" for e in report.file_errors))
     return _Parsed(path, "text", report=report)
 
 

@@ -1,7 +1,7 @@
 """The adapter from blocks to the text reader (until the table reader takes grids itself):
 each text line as it is, each table row as one line of its cells joined by ' | ' (a cell's
-lines joined by a space, the lower parts of a cell merged over rows empty, empty cells at the
-end of a row left out, an empty row an empty line)."""
+lines joined by a space, the lower parts of a cell merged over rows empty, a column no cell
+stands in empty, empty cells at the end of a row left out, an empty row an empty line)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,13 @@ def blocks_to_text(blocks: FileBlocks) -> str:
             lines.extend(block.text.splitlines() or [""])
             continue
         for row in block.rows:
-            cells = ["" if c.covered else " ".join(c.text.split()) for c in row]
+            cells = []
+            for c in row:
+                if c.col is not None and c.col > len(cells):  # columns no cell stands in: empty
+                    cells.extend([""] * (c.col - len(cells)))
+                cells.append("" if c.covered else " ".join(c.text.split()))
+                cells.extend([None] * (c.colspan - 1))
+            cells = [c for c in cells if c is not None]
             while cells and not cells[-1]:
                 cells.pop()
             lines.append(" | ".join(cells))

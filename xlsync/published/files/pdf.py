@@ -40,10 +40,11 @@ def read_pdf(path: str | Path) -> FileBlocks:
             if not pages:
                 raise bad.FileUnreadable(bad.EMPTY, "PDF 文件没有任何页面", file)
             chars = images = 0
+            edges: dict[int, list[float]] = {}  # id of a table block → its columns' x edges
             for number, page in enumerate(pages, 1):
                 chars += len(page.chars)
                 images += len(page.images)
-                _page(page, number, out)
+                _page(page, number, out, edges)
     except bad.FileUnreadable:
         raise
     except Exception as exc:  # noqa: BLE001
@@ -60,7 +61,7 @@ def _encrypted(file: str) -> bad.FileUnreadable:
     return bad.FileUnreadable(bad.ENCRYPTED, "PDF 文件受密码保护（已加密），无法读取：请取得未加密的文件", file)
 
 
-def _page(page, number: int, out: FileBlocks) -> None:
+def _page(page, number: int, out: FileBlocks, edges: dict[int, list[float]]) -> None:
     found = page.find_tables()
     ruled = bool(found)
     if not found and page.chars:
@@ -83,22 +84,22 @@ def _page(page, number: int, out: FileBlocks) -> None:
             first = False
             continue
         where = f"第 {number} 页 表 {sum(isinstance(b, GridTable) for b in out.blocks) + 1}"
-        table = _grid(item, where)
         if not ruled:
             out.notes.append(("warning", "PDF_TABLE_FROM_WORDS",
                               f"第 {number} 页的表格没有表格线，按文字位置划分单元格，请核对"))
         prev = out.blocks[-1] if out.blocks else None
-        if first and isinstance(prev, GridTable) and prev.rows and table.rows \
-                and _columns(prev) == _columns(table):
+        xs = _xs(item)
+        prev_xs = edges.get(id(prev)) if first and isinstance(prev, GridTable) else None
+        # a table that starts a page where the last page's table ended, on its columns, goes on from it
+        goes_on = prev_xs is not None and all(any(abs(x - e) <= _TOL for e in prev_xs) for x in xs)
+        table = _grid(item, where, prev_xs if goes_on else xs)
+        if goes_on and table.rows:
             table.continued = True
             if [c.text for c in table.rows[0]] in ([c.text for c in r] for r in prev.rows):
                 table.rows = table.rows[1:]  # the header row the table repeats on each page
+        edges[id(table)] = prev_xs if goes_on else xs
         out.blocks.append(table)
         first = False
-
-
-def _columns(table: GridTable) -> int:
-    return max((c.col + c.colspan for r in table.rows for c in r), default=0)
 
 
 def _lines(words) -> list[tuple[float, str]]:
@@ -123,7 +124,7 @@ def _join(a: str, b: str, sep: str) -> str:
     """Two pieces of one cell or line: no space between Chinese characters."""
     if not a:
         return b
-    if _CJK.match(a[-1:]) or _CJK.match(b[:1]):
+    if _CJK.match(a[-1:]) or _CJK.match(b[:1]) or a.endswith(("-", "/")):
         return a + b
     return a + sep + b
 
@@ -149,10 +150,16 @@ def _index(edges: list[float], v: float) -> int:
     return min(range(len(edges)), key=lambda i: abs(edges[i] - v))
 
 
-def _grid(table, where: str) -> GridTable:
-    """pdfplumber's table into rows of cells with spans from the cells' boxes."""
+def _xs(table) -> list[float]:
     cells = [c for row in table.rows for c in row.cells if c is not None]
-    xs = _edges([c[0] for c in cells] + [c[2] for c in cells])
+    return _edges([c[0] for c in cells] + [c[2] for c in cells])
+
+
+def _grid(table, where: str, xs: list[float]) -> GridTable:
+    """pdfplumber's table into rows of cells with spans from the cells' boxes; columns by the
+    x edges `xs` (a table's own, or those of the part it goes on from: a cell merged over rows
+    that runs over the page break has no box on the new page, and its column stays empty)."""
+    cells = [c for row in table.rows for c in row.cells if c is not None]
     ys = _edges([c[1] for c in cells] + [c[3] for c in cells])
     texts = table.extract()
     placed: dict[int, list[GridCell]] = {}

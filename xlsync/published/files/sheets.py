@@ -13,6 +13,7 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
+from ...workbook.grid import Uncalculated
 from ..blocks import FileBlocks, GridCell, GridTable
 from . import bad
 
@@ -39,6 +40,12 @@ def read_xlsx(path: str | Path) -> FileBlocks:
         formats = grid.formats
         values = [[_shown(v, formats.get((r + 1, c + 1))) for c, v in enumerate(row)]
                   for r, row in enumerate(grid.values)]
+        unknown = [f"{get_column_letter(c + 1)}{r + 1}" for r, row in enumerate(grid.values)
+                   for c, v in enumerate(row) if isinstance(v, Uncalculated)]
+        if unknown:
+            out.notes.append(("warning", "FORMULA_UNCALCULATED",
+                              f"工作表“{grid.title}”中 {len(unknown)} 个公式单元格没有计算结果（{', '.join(unknown[:5])}），"
+                              "按空白读取：请在 Excel 中打开并保存后再导入"))
         table = _table(grid.title, values, merged, grid.hidden_rows, grid.hidden_cols, out)
         if table.rows:
             out.blocks.append(table)
@@ -117,6 +124,8 @@ def _shown(v, fmt: str | None) -> tuple[str, str | None]:
         return "", None
     if isinstance(v, bool):
         return ("TRUE" if v else "FALSE"), None
+    if isinstance(v, Uncalculated):
+        return "", None
     if isinstance(v, Decimal):
         digits = _digits(v)
         if fmt and "%" in fmt.replace('"%"', ""):

@@ -1,0 +1,137 @@
+"""The same table's facts from every kind of file: the seed's twelve tables and the complete
+samples rendered from their facts (tests/published_render.py) into .txt, .docx, .xlsx, .html,
+and through LibreOffice .pdf (printed from the .docx) and .xls (saved from the .xlsx), then read
+back with `xlsync.published.files.read_published`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from published_render import (
+    national_layout,
+    seed_layout,
+    to_docx,
+    to_html,
+    to_text,
+    to_xlsx,
+    to_xlsx_sheets,
+)
+from test_samples import COMPLETE, SAMPLES, expected, facts
+
+from xlsync.cli import cli
+from xlsync.document import FIELDS, new_document
+from xlsync.published.files import read_published
+from xlsync.store import Store
+
+KINDS = ("txt", "docx", "xlsx", "html", "pdf", "xls")
+
+
+def sample_doc(path: Path):
+    e = json.loads((SAMPLES / (path.stem + ".expected.json")).read_text(encoding="utf-8"))
+    return new_document(layout="national", **{k: v for k, v in e.items() if k in FIELDS})
+
+
+def render_all(folder: Path, stem: str, layouts: list, sheets: bool = False) -> dict[str, Path]:
+    flat = [item for layout in layouts for item in layout]
+    out = {"txt": folder / f"{stem}.txt"}
+    out["txt"].write_text(to_text(flat), encoding="utf-8")
+    out["docx"] = to_docx(flat, folder / f"{stem}.docx")
+    out["xlsx"] = (to_xlsx_sheets([(f"表{k + 1}", lay) for k, lay in enumerate(layouts)], folder / f"{stem}.xlsx")
+                   if sheets else to_xlsx(flat, folder / f"{stem}.xlsx"))
+    out["html"] = to_html(flat, folder / f"{stem}.html", "gbk")
+    return out
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory, seed_docs) -> dict[str, dict[str, Path]]:
+    from lo import convert
+
+    folder = tmp_path_factory.mktemp("published")
+    files = {"seed": render_all(folder, "seed", [seed_layout(d) for d in seed_docs], sheets=True)}
+    for path in COMPLETE:
+        files[path.stem[:2]] = render_all(folder, path.stem[:2], [national_layout(sample_doc(path))])
+    pdfs = convert([f["docx"] for f in files.values()], folder / "pdf", "pdf")
+    xls = convert([f["xlsx"] for f in files.values()], folder / "xls", "xls", "MS Excel 97")
+    for f, pdf, old in zip(files.values(), pdfs, xls, strict=True):
+        f["pdf"], f["xls"] = pdf, old
+    return files
+
+
+def read_facts(path: Path) -> list[dict]:
+    tables, _notes = read_published(path)
+    return [facts(t.document) if t.ok else None for t in tables]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_seeds_twelve_tables_read_the_same_from_every_kind(rendered, seed_docs, kind):
+    assert read_facts(rendered["seed"][kind]) == [facts(d) for d in seed_docs]
+
+
+@pytest.mark.parametrize("kind", KINDS[1:])
+@pytest.mark.parametrize("sample", [p.stem[:2] for p in COMPLETE])
+def test_each_complete_sample_reads_the_same_from_every_kind_as_from_its_text(rendered, sample, kind):
+    assert read_facts(rendered[sample][kind]) == read_facts(rendered[sample]["txt"])
+
+
+# what the text reader does not yet read right from the rendered 申报表 (the meaning stages)
+NOT_YET = {
+    "03": "资金总额 is not rendered by the 申报表 layout (its total_amount is the sample's only)",
+    "05": "资金总额 is not rendered by the 申报表 layout; the funding rows read differently",
+    "07": "indicators without 三级 names (二级 as 指标名称) come back differently",
+    "09": "a flat indicator list without 一级/二级 comes back differently",
+}
+
+
+@pytest.mark.parametrize("sample", [
+    pytest.param(p.stem[:2], marks=pytest.mark.xfail(reason=NOT_YET[p.stem[:2]], strict=False))
+    if p.stem[:2] in NOT_YET else p.stem[:2] for p in COMPLETE])
+def test_each_complete_samples_rendering_gives_its_expected_facts(rendered, sample):
+    (got,) = read_facts(rendered[sample]["txt"])
+    want = expected(next(p for p in COMPLETE if p.stem.startswith(sample)))
+    assert got == want
+
+
+def mixed_folder(rendered, tmp_path: Path, seed_docs) -> Path:
+    """One rendering of each kind (each sample in another kind), a scanned PDF, an encrypted .docx."""
+    import shutil
+
+    from test_published_grids import bad_files
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for sample, kind in zip(("01", "02", "04", "06", "08", "10"), KINDS, strict=True):
+        shutil.copy(rendered[sample][kind], folder / f"{sample}.{kind}")
+    (tmp_path / "bad").mkdir()
+    bad = bad_files(tmp_path / "bad", seed_docs)
+    shutil.copy(bad["scanned"][0], folder / "scan.pdf")
+    shutil.copy(bad["encrypted"][0], folder / "locked.docx")
+    return folder
+
+
+def test_a_batch_folder_of_every_kind_converts_with_per_file_outcomes(rendered, tmp_path, seed_docs):
+    folder = mixed_folder(rendered, tmp_path, seed_docs)
+    res = CliRunner().invoke(cli, ["convert", str(folder), "--out-dir", str(tmp_path / "out"), "--format", "json"])
+    assert res.exit_code == 1, res.output
+    files = {Path(f["file"]).name: f for f in json.loads(res.stdout)["files"]}
+    assert {n: f["status"] for n, f in files.items()} == {
+        "01.txt": "written", "02.docx": "written", "04.xlsx": "written", "06.html": "written", "08.pdf": "written",
+        "10.xls": "written", "scan.pdf": "failed", "locked.docx": "failed"}
+    assert "FILE_SCANNED" in files["scan.pdf"]["detail"] and "扫描件" in files["scan.pdf"]["detail"]
+    assert "FILE_ENCRYPTED" in files["locked.docx"]["detail"] and "密码" in files["locked.docx"]["detail"]
+    docs, _ = Store(tmp_path / "out" / "store").documents()
+    assert sorted(str(d.name) for d in docs) == sorted(str(sample_doc(p).name) for p in COMPLETE
+                                                       if p.stem[:2] in ("01", "02", "04", "06", "08", "10"))
+
+
+def test_import_text_names_each_bad_file_exits_2_and_writes_the_others(rendered, tmp_path, seed_docs):
+    folder = mixed_folder(rendered, tmp_path, seed_docs)
+    files = sorted(str(p) for p in folder.iterdir())
+    res = CliRunner().invoke(cli, ["import-text", *files, "--store", str(tmp_path / "s")])
+    assert res.exit_code == 2, res.output
+    assert "[FILE_SCANNED]" in res.output and "scan.pdf" in res.output
+    assert "[FILE_ENCRYPTED]" in res.output and "locked.docx" in res.output
+    docs, _ = Store(tmp_path / "s").documents()
+    assert len(docs) == 6
