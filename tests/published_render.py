@@ -164,7 +164,7 @@ def national_layout(doc, year_line: bool = True) -> Layout:
 LIST_HEADER = ["单位名称", "项目名称", "年度目标", "一级指标", "二级指标", "三级指标", "指标值"]
 
 
-def list_layout(docs, title: str = "部门项目支出绩效目标表") -> Layout:
+def list_layout(docs, title: str = "部门项目支出绩效目标表", repeat_header: bool = True) -> Layout:
     """Many projects in one sheet, one row per indicator, the project's cells merged down."""
     rows = [LIST_HEADER]
     spans = []
@@ -175,7 +175,9 @@ def list_layout(docs, title: str = "部门项目支出绩效目标表") -> Layou
             rows.append(lead + [i.level1 or "", i.level2 or "", i.name or "", i.target or ""])
         spans.append((first, len(rows) - first))
     t = grid(rows, label_down=[(r, c, n) for r, n in spans for c in (0, 1, 2) if n > 1])
-    return [title, "单位：万元", t]
+    t.repeat_header = 0 if repeat_header else None
+    year = docs[0].year if docs else None
+    return [f"{year}年{title}" if year else title, "单位：万元", t]
 
 
 # -- renderings ----------------------------------------------------------------------------
@@ -216,28 +218,43 @@ def to_docx(layout: Layout, path: Path) -> Path:
 
 
 def _docx_table(document, rows, item: Table, qn, OxmlElement) -> None:
+    """The table written cell by cell as Word's XML: gridSpan for a cell merged across,
+    vMerge restart/continue for one merged down (python-docx's merge() is quadratic)."""
+    from docx.table import _Cell
+
     width = len(rows[0])
-    t = document.add_table(rows=len(rows), cols=width)
+    t = document.add_table(rows=0, cols=width)
     t.style = "Table Grid"
+    owner_span: dict[int, int] = {}  # col → colspan of the cell merged down over it
     for r, row in enumerate(rows):
+        tr = t._tbl.add_tr()
+        tr_pr = tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))  # a row is never cut by a page break
+        if item.repeat_header is not None and r == (item.repeat_header if rows is item.rows else 0):
+            el = OxmlElement("w:tblHeader")
+            el.set(qn("w:val"), "true")
+            tr_pr.append(el)
         for c, x in enumerate(row):
-            if not isinstance(x, Cell):
+            if x == SPAN:
                 continue
-            bottom = min(r + x.rowspan - 1, len(rows) - 1)
-            cell = t.cell(r, c)
-            if x.rowspan > 1 or x.colspan > 1:
-                cell = cell.merge(t.cell(bottom, c + x.colspan - 1))
-            lines = x.text.split("\n")
+            tc = tr.add_tc()
+            tc_pr = tc.get_or_add_tcPr()
+            span = x.colspan if isinstance(x, Cell) else owner_span.get(c, 1)
+            if span > 1:
+                gs = OxmlElement("w:gridSpan")
+                gs.set(qn("w:val"), str(span))
+                tc_pr.append(gs)
+            if x == BELOW or x.rowspan > 1:
+                vm = OxmlElement("w:vMerge")
+                if x != BELOW:
+                    vm.set(qn("w:val"), "restart")
+                    owner_span[c] = span
+                tc_pr.append(vm)
+            cell = _Cell(tc, t)
+            lines = x.text.split("\n") if isinstance(x, Cell) else [""]
             cell.paragraphs[0].text = lines[0]
             for more in lines[1:]:
                 cell.add_paragraph(more)
-    for row in t.rows:  # a row is never cut by a page break (Word's "allow row to break across pages" off)
-        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
-    if item.repeat_header is not None:
-        tr_pr = t.rows[item.repeat_header if rows is item.rows else 0]._tr.get_or_add_trPr()
-        el = OxmlElement("w:tblHeader")
-        el.set(qn("w:val"), "true")
-        tr_pr.append(el)
 
 
 def to_xlsx(layout: Layout, path: Path, sheet: str = "Sheet1") -> Path:

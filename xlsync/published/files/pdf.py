@@ -8,6 +8,7 @@ a text layer is named as scanned (no OCR); an encrypted, damaged or empty one is
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..blocks import FileBlocks, GridCell, GridTable, TextLine
@@ -40,11 +41,11 @@ def read_pdf(path: str | Path) -> FileBlocks:
             if not pages:
                 raise bad.FileUnreadable(bad.EMPTY, "PDF 文件没有任何页面", file)
             chars = images = 0
-            edges: dict[int, list[float]] = {}  # id of a table block → its columns' x edges
+            parts: dict[int, _Part] = {}  # id of a table block → what a part going on from it needs
             for number, page in enumerate(pages, 1):
                 chars += len(page.chars)
                 images += len(page.images)
-                _page(page, number, out, edges)
+                _page(page, number, out, parts)
     except bad.FileUnreadable:
         raise
     except Exception as exc:  # noqa: BLE001
@@ -61,7 +62,16 @@ def _encrypted(file: str) -> bad.FileUnreadable:
     return bad.FileUnreadable(bad.ENCRYPTED, "PDF 文件受密码保护（已加密），无法读取：请取得未加密的文件", file)
 
 
-def _page(page, number: int, out: FileBlocks, edges: dict[int, list[float]]) -> None:
+@dataclass
+class _Part:
+    """What the reader keeps of a table part for the part that may go on from it."""
+
+    xs: list[float]  # its columns' x edges
+    head: list[str]  # the first row of the table's first part (a header a page repeats)
+    full: set[int] = field(default_factory=set)  # columns of its last row whose text fills the cell
+
+
+def _page(page, number: int, out: FileBlocks, parts: dict[int, _Part]) -> None:
     found = page.find_tables()
     ruled = bool(found)
     if not found and page.chars:
@@ -88,18 +98,66 @@ def _page(page, number: int, out: FileBlocks, edges: dict[int, list[float]]) -> 
             out.notes.append(("warning", "PDF_TABLE_FROM_WORDS",
                               f"第 {number} 页的表格没有表格线，按文字位置划分单元格，请核对"))
         prev = out.blocks[-1] if out.blocks else None
+        before = parts.get(id(prev)) if first and isinstance(prev, GridTable) else None
         xs = _xs(item)
-        prev_xs = edges.get(id(prev)) if first and isinstance(prev, GridTable) else None
         # a table that starts a page where the last page's table ended, on its columns, goes on from it
-        goes_on = prev_xs is not None and all(any(abs(x - e) <= _TOL for e in prev_xs) for x in xs)
-        table = _grid(item, where, prev_xs if goes_on else xs)
+        goes_on = before is not None and all(any(abs(x - e) <= _TOL for e in before.xs) for x in xs)
+        table, full = _grid(item, where, before.xs if goes_on else xs, page)
+        part = _Part(before.xs if goes_on else xs, before.head if goes_on else [], full)
         if goes_on and table.rows:
             table.continued = True
-            if [c.text for c in table.rows[0]] in ([c.text for c in r] for r in prev.rows):
+            if [c.text for c in table.rows[0]] == before.head:
                 table.rows = table.rows[1:]  # the header row the table repeats on each page
-        edges[id(table)] = prev_xs if goes_on else xs
+            _join_split_cells(prev, before, table, out)
+        if not part.head and table.rows:
+            part.head = [c.text for c in table.rows[0]]
+        parts[id(table)] = part
         out.blocks.append(table)
         first = False
+
+
+def _join_split_cells(prev: GridTable, before: _Part, table: GridTable, out: FileBlocks) -> None:
+    """A cell merged over rows that the page break cuts: its text fills its part on the last
+    page and goes on in the first row of this page, in a cell again merged over rows. That
+    cell's text is joined to the cell above (said so in a note). A new cell's text in the row
+    (a new group starting at the page's top) ends the joining: the cells right of it are new too."""
+    if not table.rows or not prev.rows:
+        return
+    for k, cell in enumerate(table.rows[0]):
+        if not cell.text or cell.covered:
+            continue
+        if cell.rowspan < 2 or cell.col not in before.full:
+            break
+        owner = _owner(prev, cell.col)
+        if owner is None:
+            continue
+        joined = _join(owner[2].text, cell.text, " ")
+        _retext(prev, cell.col, owner[2].text, joined)
+        table.rows[0][k] = GridCell(joined, cell.col, 1, cell.colspan, cell.where, covered=True)
+        _retext(table, cell.col, cell.text, joined)
+        out.notes.append(("warning", "PDF_CELL_OVER_PAGES",
+                          f"{owner[2].where} 的合并单元格跨页，下一页 {cell.where} 的文字“{cell.text[:20]}”"
+                          "按同一单元格接续读取，请核对"))
+
+
+def _owner(table: GridTable, col: int):
+    """(row, index, cell) of the cell that holds column `col` in the table's last row."""
+    for r in range(len(table.rows) - 1, -1, -1):
+        for k, c in enumerate(table.rows[r]):
+            if c.col == col and not c.covered:
+                return r, k, c
+            if c.col == col and c.covered:
+                break
+        else:
+            return None
+    return None
+
+
+def _retext(table: GridTable, col: int, old: str, new: str) -> None:
+    for row in table.rows:
+        for k, c in enumerate(row):
+            if c.col == col and c.text == old:
+                row[k] = GridCell(new, c.col, c.rowspan, c.colspan, c.where, c.number, c.covered)
 
 
 def _lines(words) -> list[tuple[float, str]]:
@@ -155,7 +213,7 @@ def _xs(table) -> list[float]:
     return _edges([c[0] for c in cells] + [c[2] for c in cells])
 
 
-def _grid(table, where: str, xs: list[float]) -> GridTable:
+def _grid(table, where: str, xs: list[float], page) -> tuple[GridTable, set[int]]:
     """pdfplumber's table into rows of cells with spans from the cells' boxes; columns by the
     x edges `xs` (a table's own, or those of the part it goes on from: a cell merged over rows
     that runs over the page break has no box on the new page, and its column stays empty)."""
@@ -180,4 +238,23 @@ def _grid(table, where: str, xs: list[float]) -> GridTable:
     grid = GridTable(where=where)
     for r in sorted(placed):
         grid.rows.append(sorted(placed[r], key=lambda c: c.col))
-    return grid
+    return grid, _full(table, cells, xs, page)
+
+
+def _full(table, cells, xs: list[float], page) -> set[int]:
+    """Columns of the table's last row whose text reaches the bottom of its cell (less than
+    at most about one line of room left, as a layout leaves before it breaks): text that
+    may go on over the page break."""
+    bottom = table.bbox[3]
+    out = set()
+    for box in cells:
+        if abs(box[3] - bottom) > _TOL:
+            continue
+        inside = [ch for ch in page.chars if box[0] <= (ch["x0"] + ch["x1"]) / 2 <= box[2]
+                  and box[1] <= (ch["top"] + ch["bottom"]) / 2 <= box[3]]
+        if inside:
+            low = max(ch["bottom"] for ch in inside)
+            size = max(ch["bottom"] - ch["top"] for ch in inside)
+            if box[3] - low < 1.6 * size:
+                out.add(_index(xs, box[0]))
+    return out
