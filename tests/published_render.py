@@ -195,7 +195,7 @@ def to_text(layout: Layout) -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_docx(layout: Layout, path: Path) -> Path:
+def to_docx(layout: Layout, path: Path, ruled: bool = True) -> Path:
     import docx
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -212,19 +212,20 @@ def to_docx(layout: Layout, path: Path) -> Path:
                 document.add_page_break()
                 body = document.element.body
                 body.remove(body[-2])  # Word's page break paragraph: the tables meet across the break
-            _docx_table(document, rows, item, qn, OxmlElement)
+            _docx_table(document, rows, item, qn, OxmlElement, ruled)
     document.save(path)
     return path
 
 
-def _docx_table(document, rows, item: Table, qn, OxmlElement) -> None:
+def _docx_table(document, rows, item: Table, qn, OxmlElement, ruled: bool = True) -> None:
     """The table written cell by cell as Word's XML: gridSpan for a cell merged across,
     vMerge restart/continue for one merged down (python-docx's merge() is quadratic)."""
     from docx.table import _Cell
 
     width = len(rows[0])
     t = document.add_table(rows=0, cols=width)
-    t.style = "Table Grid"
+    if ruled:
+        t.style = "Table Grid"
     owner_span: dict[int, int] = {}  # col → colspan of the cell merged down over it
     for r, row in enumerate(rows):
         tr = t._tbl.add_tr()
@@ -322,5 +323,5 @@ def to_html(layout: Layout, path: Path, encoding: str = "utf-8", declare: bool =
             out.append("<tr>" + "".join(tds) + "</tr>")
         out.append("</table>")
     out.append("</div></body></html>")
-    Path(path).write_bytes("\n".join(out).encode(encoding))
+    Path(path).write_bytes("\n".join(out).encode(encoding, "xmlcharrefreplace"))  # as a page does
     return path

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from published_render import (
     national_layout,
     seed_layout,
@@ -19,6 +21,7 @@ from published_render import (
     to_xlsx,
     to_xlsx_sheets,
 )
+from test_national_layouts import documents
 from test_samples import COMPLETE, SAMPLES, expected, facts
 
 from xlsync.cli import cli
@@ -135,3 +138,20 @@ def test_import_text_names_each_bad_file_exits_2_and_writes_the_others(rendered,
     assert "[FILE_ENCRYPTED]" in res.output and "locked.docx" in res.output
     docs, _ = Store(tmp_path / "s").documents()
     assert len(docs) == 6
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(data=st.data(), note=st.booleans(), weight=st.booleans(), kind=st.sampled_from(["docx", "xlsx", "html"]),
+       encoding=st.sampled_from(["utf-8", "gbk"]))
+def test_generated_tables_read_the_same_from_each_kind_as_from_their_text(tmp_path, data, note, weight, kind,
+                                                                           encoding):
+    doc = data.draw(documents(False, note, weight))
+    layout = national_layout(doc)
+    text = tmp_path / "t.txt"
+    text.write_text(to_text(layout), encoding="utf-8")
+    path = {"docx": lambda p: to_docx(layout, p), "xlsx": lambda p: to_xlsx(layout, p),
+            "html": lambda p: to_html(layout, p, encoding)}[kind](tmp_path / f"t.{kind}")
+    want = read_facts(text)
+    assert want and want[0] is not None
+    assert read_facts(path) == want

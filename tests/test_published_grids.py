@@ -226,3 +226,46 @@ def test_bad_files_are_each_named_with_a_code(tmp_path, seed_docs):
         assert err.value.location.file == str(path) and err.value.exit_code == 2
     with pytest.raises(FileUnreadable, match="xlsync push"):
         sniff(tmp_path / "own.xlsx")
+
+
+# -- PDF (printed from Word by LibreOffice) ------------------------------------------------
+@pytest.fixture(scope="module")
+def pdfs(tmp_path_factory):
+    from lo import convert
+
+    folder = tmp_path_factory.mktemp("pdf")
+    plain = [["指标", "目标值", "备注"], ["培训人次", "≥200人次", "全年"], ["合格率", "≥95%", "抽查"]]
+    ruled = to_docx(LAYOUT, folder / "ruled.docx")
+    unruled = to_docx(["没有表格线的表", grid(plain)], folder / "unruled.docx", ruled=False)
+    one, two = convert([ruled, unruled], folder, "pdf")
+    return {"ruled": one, "unruled": two, "plain": plain}
+
+
+def test_pdf_tables_from_ruling_lines_keep_merges_and_empty_cells(pdfs):
+    got = read_blocks(pdfs["ruled"])
+    assert got.kind == "pdf" and kinds(got) == ["TextLine", "TextLine", "GridTable", "TextLine", "GridTable"]
+    want = [[(t.replace("\n", ""), *rest) for t, *rest in row] for row in WANT]  # wrapped lines joined
+    assert shape(got.blocks[2]) == want
+    assert [c.text for c in got.blocks[4].rows[2]] == ["其他资金", ""]
+    assert not got.notes
+
+
+def test_pdf_table_without_lines_is_read_from_word_positions_and_said_so(pdfs):
+    got = read_blocks(pdfs["unruled"])
+    (table,) = [b for b in got.blocks if isinstance(b, GridTable)]
+    rows = [[c.text for c in row] for row in table.rows if any(c.text for c in row)]
+    assert rows == [["没有表格线的表", "", ""], *pdfs["plain"]]  # the words' columns take the title in too
+    assert [code for _lv, code, _m in got.notes] == ["PDF_TABLE_FROM_WORDS"]
+
+
+def test_an_encrypted_pdf_is_named(tmp_path, pdfs):
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(pdfs["ruled"]))
+    writer.encrypt("secret")
+    locked = tmp_path / "locked.pdf"
+    with open(locked, "wb") as fh:
+        writer.write(fh)
+    with pytest.raises(FileUnreadable) as err:
+        read_blocks(locked)
+    assert err.value.code == ENCRYPTED and "密码" in err.value.message
