@@ -119,6 +119,8 @@ def test_a_batch_folder_of_every_kind_converts_with_per_file_outcomes(rendered, 
     res = CliRunner().invoke(cli, ["convert", str(folder), "--out-dir", str(tmp_path / "out"), "--format", "json"])
     assert res.exit_code == 1, res.output
     files = {Path(f["file"]).name: f for f in json.loads(res.stdout)["files"]}
+    outputs = json.loads(res.stdout)["outputs"]
+    assert outputs and all(o["status"] == "written" for o in outputs), outputs
     assert {n: f["status"] for n, f in files.items()} == {
         "01.txt": "written", "02.docx": "written", "04.xlsx": "written", "06.html": "written", "08.pdf": "written",
         "10.xls": "written", "scan.pdf": "failed", "locked.docx": "failed"}

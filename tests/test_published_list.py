@@ -81,3 +81,19 @@ def test_the_pdf_gives_fifty_documents_and_names_each_cell_it_joined_over_a_page
     assert same >= 45  # see PDF_SPLIT: the others are cut where a merged cell is split
     joined = [n for n in notes if n.code == "PDF_CELL_OVER_PAGES"]
     assert joined and all(n.level == "warning" and "跨页" in n.message for n in joined)
+
+
+def test_a_list_sheet_of_units_without_codes_converts_to_a_workbook(files, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from xlsync.cli import cli
+
+    res = CliRunner().invoke(cli, ["convert", str(files["xls"]), "--out-dir", str(tmp_path / "out"), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout)
+    assert [o["status"] for o in report["files"]] == ["written"]
+    outputs = report["outputs"]  # one workbook per unit named (the seed's three units)
+    assert len(outputs) == 3 and all(o["status"] == "written" for o in outputs)
+    assert sum(int(o["detail"].split()[0]) for o in outputs) == N

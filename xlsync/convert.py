@@ -162,7 +162,7 @@ def _write_text(parsed: _Parsed, store, seen: _Seen) -> FileOutcome:
         return FileOutcome(name, "text", "conflict",
                            f"{len(stale)} 张表与存储中后来的修改冲突（{', '.join(fields)}），这些表未写入")
     changed = sum(r.status in ("new", "updated") for r in results)
-    units = {(d.unit_code, d.year) for d in good}
+    units = {(_unit_key(d), d.year) for d in good}
     detail = f"{len(good)} 张表，{changed} 张有变化"
     if failed:
         lines = [f"第 {o.table.first_line} 行的表不完整" for o in failed]
@@ -181,7 +181,7 @@ def _write_workbook(parsed: _Parsed, store, seen: _Seen) -> FileOutcome:
         d, other = clashes[0]
         return FileOutcome(name, "workbook", "conflict", f"“{d.title}”与 {other} 中的同一项目内容不同，本文件未写入")
     report, _results = push_content(content, store, label=parsed.path.name)
-    units = {(d.unit_code, d.year) for d in docs}
+    units = {(_unit_key(d), d.year) for d in docs}
     if report.conflicts:
         fields = sorted({c.field for ch in report.conflicts for c in ch.merge.conflicts})
         return FileOutcome(name, "workbook", "conflict",
@@ -201,13 +201,22 @@ def _export(task: tuple, rules: str | None = None) -> FileOutcome:
     folder = Path(root) / year_folder(year) / unit_folder(unit_code)
     try:
         docs = [d for d in (loads(p.read_bytes(), source=str(p)) for p in sorted(folder.glob("*.json")))
-                if d.unit_code == unit_code and d.year == year]
+                if _unit_key(d) == unit_code and d.year == year]
         write_workbook(docs, out, load_profile(rules) if rules else None, store=str(root))
     except XlsyncError as exc:
         return FileOutcome(str(out), "output", "failed", str(exc))
     except Exception as exc:
         return FileOutcome(str(out), "output", "failed", f"无法写入: {exc}")
     return FileOutcome(str(out), "output", "written", f"{len(docs)} 个项目")
+
+
+def _unit_key(doc: ProjectDocument) -> str | None:
+    """The unit a document's workbook is for: its code, or without one the store's folder for
+    its unit (a list-form sheet naming units without codes)."""
+    if doc.unit_code:
+        return doc.unit_code
+    parts = doc.id.split("-")
+    return parts[1] if len(parts) == 3 else None
 
 
 def output_name(unit_code: str | None, year: int | None) -> str:
@@ -222,7 +231,7 @@ def _units(parsed: _Parsed) -> set:
         docs = [o.table.document for o in parsed.report.outcomes if o.status != "failed"]
     else:
         docs = [sp.document for sp in parsed.content.projects if sp.document is not None]
-    return {(d.unit_code, d.year) for d in docs}
+    return {(_unit_key(d), d.year) for d in docs}
 
 
 def convert(paths: Iterable[Path], out_dir: Path, store_dir: Path | None = None, rules: str | None = None,
