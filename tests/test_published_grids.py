@@ -269,3 +269,26 @@ def test_an_encrypted_pdf_is_named(tmp_path, pdfs):
     with pytest.raises(FileUnreadable) as err:
         read_blocks(locked)
     assert err.value.code == ENCRYPTED and "密码" in err.value.message
+
+
+def test_xls_hidden_sheets_rows_and_columns_are_left_out_and_named(tmp_path):
+    import openpyxl
+    from lo import convert
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "目标表"
+    for row in (["项目名称", "隐藏列", "培训经费"], ["隐藏行", "x", "y"], ["指标", "", "≥95%"]):
+        ws.append(row)
+    ws.row_dimensions[2].hidden = True
+    ws.column_dimensions["B"].hidden = True
+    old = wb.create_sheet("旧表")
+    old["A1"] = "不读"
+    old.sheet_state = "hidden"
+    wb.save(tmp_path / "h.xlsx")
+    (xls,) = convert([tmp_path / "h.xlsx"], tmp_path, "xls", "MS Excel 97")
+    got = read_blocks(xls)
+    (table,) = got.blocks
+    assert [[c.text for c in r] for r in table.rows] == [["项目名称", "培训经费"], ["指标", "≥95%"]]
+    assert [code for _lv, code, _m in got.notes] == ["CELLS_HIDDEN", "SHEET_HIDDEN"]
+    assert "隐藏的行 2" in got.notes[0][2] and "隐藏的列 B" in got.notes[0][2]

@@ -242,9 +242,9 @@ def _grid(table, where: str, xs: list[float], page) -> tuple[GridTable, set[int]
 
 
 def _full(table, cells, xs: list[float], page) -> set[int]:
-    """Columns of the table's last row whose text reaches the bottom of its cell (less than
-    at most about one line of room left, as a layout leaves before it breaks): text that
-    may go on over the page break."""
+    """Columns of the table's last row whose text reaches the bottom of its cell (about one
+    line of room or less left, as a layout leaves before it breaks the text): text that may
+    go on over the page break."""
     bottom = table.bbox[3]
     out = set()
     for box in cells:

@@ -66,6 +66,7 @@ def read_xls(path: str | Path) -> FileBlocks:
                                      file) from None
         raise bad.FileUnreadable(bad.DAMAGED, f"工作簿 (.xls) 已损坏，无法读取: {text}", file) from None
     out = FileBlocks(file, "xls")
+    hidden = _xls_hidden(file)
     for meta in book.sheets_metadata:
         visible = str(getattr(meta, "visible", "visible")).lower()
         if "visible" not in visible or "hidden" in visible:
@@ -79,11 +80,57 @@ def read_xls(path: str | Path) -> FileBlocks:
             raise bad.FileUnreadable(bad.DAMAGED, f"工作表“{meta.name}”无法读取: {exc}", file) from None
         values = [[_shown_xls(v) for v in row] for row in rows]
         merged = [((a[0] + 1, a[1] + 1), (b[0] + 1, b[1] + 1)) for a, b in ranges]
-        table = _table(meta.name, values, merged, set(), set(), out)
+        hidden_rows, hidden_cols = hidden.get(meta.name, (set(), set()))
+        table = _table(meta.name, values, merged, hidden_rows, hidden_cols, out)
         if table.rows:
             out.blocks.append(table)
     _check_nonempty(out)
     return out
+
+
+def _xls_hidden(file: str) -> dict[str, tuple[set[int], set[int]]]:
+    """Sheet name → (hidden rows, hidden columns), 1-based, from the BIFF8 records calamine does
+    not give: ROW (fDyZero) and COLINFO (fHidden). {} when the stream cannot be walked."""
+    import struct
+
+    import olefile
+
+    try:
+        with olefile.OleFileIO(file) as ole:
+            name = "Workbook" if ole.exists("Workbook") else "Book"
+            data = ole.openstream(name).read()
+        sheets: list[tuple[int, str]] = []
+        pos = 0
+        while pos + 4 <= len(data):
+            rtype, size = struct.unpack_from("<HH", data, pos)
+            body = data[pos + 4: pos + 4 + size]
+            if rtype == 0x0085 and len(body) >= 8:  # BOUNDSHEET: where the sheet starts, its name
+                cch, high = body[6], body[7]
+                raw = body[8: 8 + cch * (2 if high & 1 else 1)]
+                sheets.append((struct.unpack_from("<I", body)[0],
+                               raw.decode("utf-16-le" if high & 1 else "latin-1")))
+            elif rtype == 0x000A:  # EOF of the globals
+                break
+            pos += 4 + size
+        out: dict[str, tuple[set[int], set[int]]] = {}
+        for start, sheet in sheets:
+            rows, cols = set(), set()
+            pos = start
+            while pos + 4 <= len(data):
+                rtype, size = struct.unpack_from("<HH", data, pos)
+                body = data[pos + 4: pos + 4 + size]
+                if rtype == 0x0208 and len(body) >= 14 and body[12] & 0x20:  # ROW, fDyZero
+                    rows.add(struct.unpack_from("<H", body)[0] + 1)
+                elif rtype == 0x007D and len(body) >= 10 and body[8] & 0x01:  # COLINFO, fHidden
+                    first, last = struct.unpack_from("<HH", body)
+                    cols.update(range(first + 1, min(last, 255) + 2))
+                elif rtype == 0x000A:
+                    break
+                pos += 4 + size
+            out[sheet] = (rows, cols)
+        return out
+    except Exception:  # noqa: BLE001 - a stream it cannot walk: nothing known hidden
+        return {}
 
 
 def _check_nonempty(out: FileBlocks) -> None:
