@@ -13,7 +13,7 @@ from ...limits import limits, size_text
 from . import bad
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-META_SHEET = "_xlsync"  # xlsync.workbook.layout.META_SHEET: xlsync's own workbooks have it
+OWN_SHEETS = ("_xlsync", "_lists")  # xlsync.workbook.layout's META_SHEET, LISTS_SHEET: its own workbooks
 _HTML = re.compile(rb"<\s*(!doctype\s+html|html|head|body|table|meta|title)\b", re.I)
 KINDS = ("txt", "docx", "xlsx", "xls", "html", "pdf")
 
@@ -70,7 +70,7 @@ def _zip_kind(path: Path) -> str:
     if "word/document.xml" in names:
         return "docx"
     if workbook is not None:
-        if re.search(rb'<(?:\w+:)?sheet\b[^>]*name="' + META_SHEET.encode() + rb'"', workbook):
+        if any(re.search(rb'<(?:\w+:)?sheet\b[^>]*name="' + name.encode() + rb'"', workbook) for name in OWN_SHEETS):
             raise bad.FileUnreadable(
                 bad.OWN_WORKBOOK, "这是 xlsync 导出的工作簿，不是公开发布的表格：请用 xlsync push"
                 "（或 xlsync convert）把它导入存储，用 xlsync import 读取它的内容", file)
