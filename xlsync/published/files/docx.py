@@ -28,11 +28,13 @@ def read_docx(path: str | Path) -> FileBlocks:
     out = FileBlocks(file, "docx")
     previous: tuple[GridTable, list[str]] | None = None  # the last table and its header row
     since_table = 0  # text lines since it
+    paragraphs = 0
     for el in _body(document.element.body):
         if el.tag == W + "p":
+            paragraphs += 1
             text = _paragraph_text(el)
             if text.strip():
-                out.blocks.append(TextLine(text, f"第 {len(out.blocks) + 1} 段"))
+                out.blocks.append(TextLine(text, f"第 {paragraphs} 段"))
                 since_table += 1
         elif el.tag == W + "tbl":
             n = sum(isinstance(b, GridTable) for b in out.blocks) + 1
