@@ -80,11 +80,13 @@ def test_each_complete_sample_reads_the_same_from_every_kind_as_from_its_text(re
 
 
 # what the text reader does not yet read right from the rendered 申报表 (the meaning stages)
+# the 申报表 layout renders the year's amounts only: these samples' totals are not in it
+LAYOUT_OMITS = {"03": ("total_amount",), "05": ("total_amount", "funding")}
 NOT_YET = {
-    "03": "资金总额 is not rendered by the 申报表 layout (its total_amount is the sample's only)",
-    "05": "资金总额 is not rendered by the 申报表 layout; the funding rows read differently",
-    "07": "indicators without 三级 names (二级 as 指标名称) come back differently",
-    "09": "a flat indicator list without 一级/二级 comes back differently",
+    "07": "an indicator row with an empty 三级 cell (`| 产出指标 | 时效指标 |  | 全年 | 全年`): the text "
+          "reader moves the next cells left (name 全年) — the grid stage knows the cell is empty",
+    "09": "an indicator row with an empty 指标值 cell before its 分值 (`| 促进经济发展 |  | 20`): the text "
+          "reader takes 20 as the target — the grid stage knows the cell is empty",
 }
 
 
@@ -94,6 +96,11 @@ NOT_YET = {
 def test_each_complete_samples_rendering_gives_its_expected_facts(rendered, sample):
     (got,) = read_facts(rendered[sample]["txt"])
     want = expected(next(p for p in COMPLETE if p.stem.startswith(sample)))
+    for key in LAYOUT_OMITS.get(sample, ()):
+        if key == "funding":  # the sources are rendered, not their totals
+            got[key], want[key] = [f[0] for f in got[key]], [f[0] for f in want[key]]
+        else:
+            got[key] = want[key] = None
     assert got == want
 
 
