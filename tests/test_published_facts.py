@@ -147,6 +147,9 @@ def test_import_text_names_each_bad_file_exits_2_and_writes_the_others(rendered,
     assert "[FILE_ENCRYPTED]" in res.output and "locked.docx" in res.output
     docs, _ = Store(tmp_path / "s").documents()
     assert len(docs) == 6
+    res = CliRunner().invoke(cli, ["import-text", *files, "--store", str(tmp_path / "s"), "--format", "json"])
+    errors = {Path(e["file"]).name: e["code"] for e in json.loads(res.stdout)["errors"]}
+    assert errors == {"scan.pdf": "FILE_SCANNED", "locked.docx": "FILE_ENCRYPTED"}
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow,

@@ -113,7 +113,7 @@ def import_text_cmd(files, store_dir, dry_run, form, unit_code, unit_name, year,
     if fmt == "json":
         emit_json(
             {
-                "errors": [{"message": e.message, "file": e.location.file if e.location else None}
+                "errors": [{"code": e.code, "message": e.message, "file": e.location.file if e.location else None}
                            for e in report.file_errors],
                 "files": [{"file": f, "outcome": o} for f, o in report.file_outcomes()],
                 "file_notes": [n.as_dict() for n in report.file_notes],
