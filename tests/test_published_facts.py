@@ -1,6 +1,7 @@
 """The same table's facts from every kind of file: the seed's twelve tables and the complete
 samples rendered from their facts (tests/published_render.py) into .txt, .docx, .xlsx, .html,
-and through LibreOffice .pdf (printed from the .docx) and .xls (saved from the .xlsx), then read
+and through LibreOffice .pdf (printed from the .docx), .xls (saved from the .xlsx) and web pages
+as a word processor and a spreadsheet save them (the .docx and the .xlsx saved as HTML), then read
 back with `xlsync.published.files.read_published`."""
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from xlsync.document import FIELDS, new_document
 from xlsync.published.files import read_published
 from xlsync.store import Store
 
-KINDS = ("txt", "docx", "xlsx", "html", "pdf", "xls")
+KINDS = ("txt", "docx", "xlsx", "html", "pdf", "xls", "html-word", "html-calc")  # html-*: saved as a web page
 
 
 def sample_doc(path: Path):
@@ -58,8 +59,10 @@ def rendered(tmp_path_factory, seed_docs) -> dict[str, dict[str, Path]]:
         files[path.stem[:2]] = render_all(folder, path.stem[:2], [national_layout(sample_doc(path))])
     pdfs = convert([f["docx"] for f in files.values()], folder / "pdf", "pdf")
     xls = convert([f["xlsx"] for f in files.values()], folder / "xls", "xls", "MS Excel 97")
-    for f, pdf, old in zip(files.values(), pdfs, xls, strict=True):
-        f["pdf"], f["xls"] = pdf, old
+    word = convert([f["docx"] for f in files.values()], folder / "html-word", "html", "HTML (StarWriter)")
+    calc = convert([f["xlsx"] for f in files.values()], folder / "html-calc", "html", "HTML (StarCalc)")
+    for f, pdf, old, page, sheet in zip(files.values(), pdfs, xls, word, calc, strict=True):
+        f["pdf"], f["xls"], f["html-word"], f["html-calc"] = pdf, old, page, sheet
     return files
 
 
@@ -68,7 +71,13 @@ def read_facts(path: Path) -> list[dict]:
     return [facts(t.document) if t.ok else None for t in tables]
 
 
-@pytest.mark.parametrize("kind", KINDS)
+BETWEEN = ("a line between two tables (the 'Sheet 2: 表2' heading a spreadsheet's web page puts above each "
+           "sheet) is read as one more indicator row of the table above: the meaning stages (issue 19, "
+           "lines after a table)")
+
+
+@pytest.mark.parametrize("kind", [k if k != "html-calc" else pytest.param(
+    k, marks=pytest.mark.xfail(reason=BETWEEN, strict=False)) for k in KINDS])
 def test_the_seeds_twelve_tables_read_the_same_from_every_kind(rendered, seed_docs, kind):
     assert read_facts(rendered["seed"][kind]) == [facts(d) for d in seed_docs]
 
@@ -112,7 +121,7 @@ def mixed_folder(rendered, tmp_path: Path, seed_docs) -> Path:
 
     folder = tmp_path / "in"
     folder.mkdir()
-    for sample, kind in zip(("01", "02", "04", "06", "08", "10"), KINDS, strict=True):
+    for sample, kind in zip(("01", "02", "04", "06", "08", "10"), KINDS[:6], strict=True):
         shutil.copy(rendered[sample][kind], folder / f"{sample}.{kind}")
     (tmp_path / "bad").mkdir()
     bad = bad_files(tmp_path / "bad", seed_docs)
