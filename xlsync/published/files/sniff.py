@@ -72,8 +72,8 @@ def _zip_kind(path: Path) -> str:
     if workbook is not None:
         if any(re.search(rb'<(?:\w+:)?sheet\b[^>]*name="' + name.encode() + rb'"', workbook) for name in OWN_SHEETS):
             raise bad.FileUnreadable(
-                bad.OWN_WORKBOOK, "这是 xlsync 导出的工作簿，不是公开发布的表格：请用 xlsync push"
-                "（或 xlsync convert）把它导入存储，用 xlsync import 读取它的内容", file)
+                bad.OWN_WORKBOOK, "这是 xlsync 的工作簿，不是公开发布的表格：请用 xlsync push（即 xlsync import）"
+                "或 xlsync convert 把它导入存储", file)
         return "xlsx"
     if "xl/workbook.bin" in names:
         raise bad.FileUnreadable(bad.NOT_SUPPORTED, "这是 .xlsb 二进制工作簿：请在 Excel 中“另存为” .xlsx 后再导入", file)
