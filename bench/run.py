@@ -264,6 +264,13 @@ def jobs(d: Data) -> list[Job]:
         one.mkdir()
         shutil.copy2(d.book_files()[0], one)
 
+    pub = d.dir / "published"
+    published = [PY, str(HERE / "published_files.py")]
+    pub_files = lambda ext: [str(p) for p in sorted((pub / ext).glob(f"*.{ext}"))]  # noqa: E731
+
+    def make_published() -> None:  # cached: remade only when the renderer changes
+        measure([*published, "make", str(pub), str(d.size)], (0,), d.logs / "gen-published.log")
+
     calamine = Floor("calamine read", lambda: [*FLOORS, "read", "--books", *books(), "--store", str(d.store)])
     pandas_checks = Floor("plain pandas checks", lambda: [*FLOORS, "checks", "--store", str(d.store)])
     return [
@@ -323,6 +330,14 @@ def jobs(d: Data) -> list[Job]:
                 *FLOORS, "convert", "--text", *text(), "--store", str(d.store), "--cells", str(d.cells),
                 "--out", str(s / "floor")], lambda: d.fresh("floor"))],
             ok=(0, 1), setup=lambda: d.fresh("convert")),
+        Job("read-docx", f"read {d.size} published tables from .docx (cells, merges, text)",
+            lambda: [*published, "read", *pub_files("docx")],
+            [Floor("python-docx reads every cell's text", lambda: [*published, "floor", *pub_files("docx")])],
+            ratio_target(2), setup=make_published, needs_books=False),
+        Job("read-pdf", f"read {d.size} published tables from .pdf (cells, merges, text, pages joined)",
+            lambda: [*published, "read", *pub_files("pdf")],
+            [Floor("pdfplumber extract_tables on every page", lambda: [*published, "floor", *pub_files("pdf")])],
+            ratio_target(2), setup=make_published, needs_books=False),
         Job("one-book", "one 50-project workbook validated end to end (--write-back)",
             lambda: [*X, "validate", one_book(), "--write-back"],
             [Floor("calamine read + pandas checks", lambda: [

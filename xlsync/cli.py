@@ -116,7 +116,9 @@ def schema(checks, rules) -> None:
 @handle_errors
 def import_text_cmd(files, store_dir, dry_run, form, unit_code, unit_name, year, explain, allow_truncated,
                     fmt) -> None:
-    """Import published tables (text pulled out of PDF/Word/web pages) into the store.
+    """Import published tables into the store: text files, Word (.docx), workbooks of any
+    layout (.xlsx/.xlsm/.xls), saved web pages (.html) and PDF with a text layer (the kind is
+    read from the content; xlsync's own workbooks go through push).
 
     Every layout is read: the Zhengzhou form, the national 申报表/审批表 family and an office's
     own form file. Exit 0: all written, nothing guessed; 1: a table is incomplete or cut off
@@ -139,7 +141,7 @@ def import_text_cmd(files, store_dir, dry_run, form, unit_code, unit_name, year,
     if fmt == "json":
         emit_json(
             {
-                "errors": [{"message": e.message, "file": e.location.file if e.location else None}
+                "errors": [{"code": e.code, "message": e.message, "file": e.location.file if e.location else None}
                            for e in report.file_errors],
                 "files": [{"file": f, "outcome": o} for f, o in report.file_outcomes()],
                 "file_notes": [n.as_dict() for n in report.file_notes],
@@ -362,7 +364,8 @@ def validate(workbooks, store_dir, rules, fmt, write_back, verbose) -> None:
 def convert(sources, out_dir, store_dir, jobs, rules, fmt) -> None:
     """Batch convert text tables and workbooks (files or folders) into unit workbooks, through the store.
 
-    Text tables are imported, workbooks pushed (field-by-field merge); then the workbook of
+    Published tables (text, .docx, .xls/.xlsx of any layout, .html, .pdf) are imported,
+    xlsync's own workbooks pushed (field-by-field merge); then the workbook of
     every unit-year they touched is written into OUT_DIR. Exit 0 done, 1 a file failed,
     3 a conflict (that file was not written).
     """

@@ -17,6 +17,7 @@ from .errors import XlsyncError
 
 WORKBOOKS = (".xlsx", ".xlsm")
 TEXTS = (".txt", ".md", ".text")
+PUBLISHED = (".docx", ".xls", ".html", ".htm", ".pdf")  # published tables, read by kind (xlsync.published.files)
 PRELOAD = ["xlsync.convert", "xlsync.ingest", "xlsync.published", "xlsync.workbook.reader",
            "xlsync.workbook.writer", "xlsync.validators.profiles", "openpyxl"]
 STATUS_ZH = {"written": "已写入", "unchanged": "未变", "conflict": "冲突", "failed": "失败",
@@ -67,7 +68,7 @@ def sources(paths: Iterable[Path], skip: Iterable[Path] = ()) -> tuple[list[Path
                 continue
             if p.is_dir():
                 walk(p)
-            elif p.suffix.lower() in WORKBOOKS + TEXTS:
+            elif p.suffix.lower() in WORKBOOKS + TEXTS + PUBLISHED:
                 found.append(p)
 
     for raw in paths:
@@ -92,8 +93,9 @@ class _Parsed:
 
 
 def _parse(path: Path) -> _Parsed:
-    """Runs in a worker: read one file, write nothing."""
-    if path.suffix.lower() in WORKBOOKS:
+    """Runs in a worker: read one file, write nothing. A workbook is xlsync's own (pushed) unless
+    its content shows a published table's workbook (imported as text is)."""
+    if path.suffix.lower() in WORKBOOKS and not _published_workbook(path):
         from .workbook.reader import read_workbook
 
         try:
@@ -114,8 +116,17 @@ def _parse(path: Path) -> _Parsed:
     except Exception as exc:
         return _Parsed(path, "text", error=f"无法读取: {exc}")
     if report.file_errors:
-        return _Parsed(path, "text", error="；".join(e.message for e in report.file_errors))
+        return _Parsed(path, "text", error="；".join(f"[{e.code}] {e.message}" for e in report.file_errors))
     return _Parsed(path, "text", report=report)
+
+
+def _published_workbook(path: Path) -> bool:
+    from .published.files import sniff
+
+    try:
+        return sniff(path) == "xlsx"
+    except XlsyncError:  # xlsync's own, or broken: the workbook reader names it
+        return False
 
 
 class _Seen:
@@ -153,7 +164,7 @@ def _write_text(parsed: _Parsed, store, seen: _Seen) -> FileOutcome:
         return FileOutcome(name, "text", "conflict",
                            f"{len(stale)} 张表与存储中后来的修改冲突（{', '.join(fields)}），这些表未写入")
     changed = sum((r.written or r.status) in ("new", "updated") for r in results)
-    units = {(d.unit_code, d.year) for d in good}
+    units = {(_unit_key(d), d.year) for d in good}
     detail = f"{len(good)} 张表，{changed} 张有变化"
     held = [r for r in results if r.review]
     if failed:
@@ -177,7 +188,7 @@ def _write_workbook(parsed: _Parsed, store, seen: _Seen) -> FileOutcome:
         d, other = clashes[0]
         return FileOutcome(name, "workbook", "conflict", f"“{d.title}”与 {other} 中的同一项目内容不同，本文件未写入")
     report, _results = push_content(content, store, label=parsed.path.name)
-    units = {(d.unit_code, d.year) for d in docs}
+    units = {(_unit_key(d), d.year) for d in docs}
     if report.conflicts:
         fields = sorted({c.field for ch in report.conflicts for c in ch.merge.conflicts})
         return FileOutcome(name, "workbook", "conflict",
@@ -206,6 +217,15 @@ def _export(task: tuple, rules: str | None = None) -> FileOutcome:
     return FileOutcome(str(out), "output", "written", f"{len(docs)} 个项目")
 
 
+def _unit_key(doc: ProjectDocument) -> str | None:
+    """The unit a document's workbook is for: its code, or without one the store's folder for
+    its unit (a list-form sheet naming units without codes)."""
+    if doc.unit_code:
+        return doc.unit_code
+    parts = doc.id.split("-")
+    return parts[1] if len(parts) == 3 else None
+
+
 def output_name(unit_code: str | None, year: int | None) -> str:
     return f"{unit_folder(unit_code)}-{year_folder(year)}.xlsx"
 
@@ -218,7 +238,7 @@ def _units(parsed: _Parsed) -> set:
         docs = [o.table.document for o in parsed.report.outcomes if o.status != "failed"]
     else:
         docs = [sp.document for sp in parsed.content.projects if sp.document is not None]
-    return {(d.unit_code, d.year) for d in docs}
+    return {(_unit_key(d), d.year) for d in docs}
 
 
 def convert(paths: Iterable[Path], out_dir: Path, store_dir: Path | None = None, rules: str | None = None,

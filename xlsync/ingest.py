@@ -17,8 +17,8 @@ from pathlib import Path
 
 from .document import ProjectDocument, revision
 from .errors import ImportTextError, StoreError
-from .published import ImportedTable, Note, ReadOptions, read_file
-from .published.decode import check_file
+from .published import ImportedTable, Note, ReadOptions
+from .published.files import read_published
 from .store import JournalPending, Store
 from .sync import Merge, merge
 
@@ -108,8 +108,7 @@ def import_text(paths: list[str | Path], store: Store | None, dry_run: bool = Fa
     tables: list[ImportedTable] = []
     for path in paths:
         try:
-            check_file(path)
-            found, notes = read_file(path, options)
+            found, notes = read_published(path, options)  # any kind: text, docx, xlsx, xls, html, pdf
         except ImportTextError as exc:
             report.file_errors.append(exc)
             continue

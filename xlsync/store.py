@@ -448,7 +448,9 @@ class Store:
         self.settle()
         folder = self.root / year_folder(year) / unit_folder(unit_code)
         docs = [self._read_path(p) for p in sorted(folder.glob("*.json"))]
-        return [d for d in docs if d.unit_code == unit_code and d.year == year]
+        # a unit without a code is named by its folder (a list-form sheet naming units only)
+        return [d for d in docs if d.year == year and (d.unit_code == unit_code or (
+            d.unit_code is None and folder.name == unit_code))]
 
     def scan(self, unit: str | None = None) -> Iterator[tuple[Path, ProjectDocument | StoreError]]:
         """Every document with its path; a broken file yields its error and stops nothing.

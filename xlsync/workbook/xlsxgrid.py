@@ -351,6 +351,8 @@ class _SheetReader:
         self.formulas: set[tuple[int, int]] = set()
         self.merged: list[str] = []
         self.table_ids: list[str] = []
+        self.hidden_rows: set[int] = set()  # rows and columns (1-based) the sheet hides
+        self.hidden_cols: set[int] = set()
         self.area = 0  # cells a dense grid holds: the width of each row, plus one per row
         self.widths: dict[int, int] = {}
         self.max_row = 0
@@ -396,6 +398,13 @@ class _SheetReader:
             r = attrs.get("r")
             self.row = int(r) if r and r.isdigit() else self.row + 1
             self.col = 0
+            if attrs.get("hidden") in ("1", "true"):
+                self.hidden_rows.add(self.row)
+        elif name == "col":
+            if attrs.get("hidden") in ("1", "true") and attrs.get("min", "").isdigit():
+                lo = int(attrs["min"])
+                hi = int(attrs["max"]) if attrs.get("max", "").isdigit() else lo
+                self.hidden_cols.update(range(lo, min(hi, 16384) + 1))
         elif name == "is":
             self.inline = []
         elif name == "t":
@@ -590,6 +599,7 @@ def _read(pkg: _Package, lim: Limits) -> Book:
         grid = reader.grid(tables)
         grid.defined_names.update({k: _Name(v) for k, v in local.get(index, {}).items()})
         grid.sheet_state = state
+        grid.hidden_rows, grid.hidden_cols = reader.hidden_rows, reader.hidden_cols
         book.sheets.append(grid)
     return book
 
