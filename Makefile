@@ -35,7 +35,7 @@ libreoffice:
 	@{ command -v soffice && command -v pdftotext && fc-list | grep -q "Noto Sans CJK" \
 	   && ls /usr/lib/libreoffice/program/libswlo.so \
 	   && fc-list | grep -q Carlito; } >/dev/null 2>&1 || { \
-	  echo "make test: 将用 apt 安装 (installing with apt): LibreOffice Calc, Noto CJK 字体 (fonts), Carlito 字体, poppler-utils (pdftotext)"; \
+	  echo "make test: 将用 apt 安装 (installing with apt): LibreOffice Calc 和 Writer (and Writer), Noto CJK 字体 (fonts), Carlito 字体, poppler-utils (pdftotext)"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
