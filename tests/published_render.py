@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from xlsync.published.files.astext import one_line
+
 SPAN = "span"
 BELOW = "below"
 
@@ -181,22 +183,6 @@ def list_layout(docs, title: str = "部门项目支出绩效目标表", repeat_h
 
 
 # -- renderings ----------------------------------------------------------------------------
-_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
-
-
-def _one_line(text: str) -> str:
-    """A cell's lines as one: joined by a space, but not between Chinese characters ('绩\\n效' is
-    绩效); spaces inside a line kept as one."""
-    out = ""
-    for line in text.splitlines():
-        part = " ".join(line.split())
-        if not part:
-            continue
-        joined = out and not (_CJK.match(out[-1]) and _CJK.match(part[0]))
-        out = f"{out} {part}" if joined else out + part
-    return out
-
-
 def to_text(layout: Layout) -> str:
     lines = []
     for item in layout:
@@ -204,7 +190,7 @@ def to_text(layout: Layout) -> str:
             lines.append(item)
             continue
         for row in item.rows:
-            cells = ["" if x == BELOW else _one_line(x.text) for x in row if x != SPAN]
+            cells = ["" if x == BELOW else one_line(x.text) for x in row if x != SPAN]
             while cells and not cells[-1]:
                 cells.pop()
             lines.append(" | ".join(cells))
