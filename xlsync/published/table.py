@@ -13,7 +13,7 @@ from ..errors import DocumentError, Location
 from ..fieldtext import parse_period, split_code
 from ..money import format_amount
 from ..plantext import parse_plan
-from .cells import HOLE
+from .cells import HOLE, plain_line
 from .facts import MONEY_KEYS, FactsReader
 from .indicators import IndicatorReader, Levels
 from .notes import ImportedTable, Note, ReadOptions
@@ -88,13 +88,12 @@ class TableReader(FactsReader, IndicatorReader):
         """The text ends on a piece of something: an operator with no value after it ('…下降情况>'),
         or the first characters of a label or a footer line ('主管' of 主管部门审核意见). Such a
         table is cut off, never complete."""
-        last = next((ln.strip().strip("|").strip() for ln in reversed(self.region.lines)
-                     if ln != HOLE and ln.strip().strip("|").strip()), "")
-        if not last:
+        texts = [(k, plain_line(ln)) for k, ln in enumerate(self.region.lines) if ln != HOLE]
+        texts = [(k, t) for k, t in texts if t]  # the line's text: markup, pipes and tabs left out
+        if not texts:
             return
-        line = self.region.start + max(k for k, ln in enumerate(self.region.lines)
-                                       if ln != HOLE and ln.strip().strip("|").strip())
-        tail = last.split("|")[-1].strip()
+        line = self.region.start + texts[-1][0]
+        tail = texts[-1][1].split()[-1]
         t = norm(tail)
         if re.search(r"(?:[>=<≥≤＞＜]|大于|小于|不低于|不高于)$", t):
             self._cut(f"文本在第 {line} 行的运算符“{tail[-1]}”之后结束，没有指标值（文件可能被截断）", line)
