@@ -71,13 +71,7 @@ def read_facts(path: Path) -> list[dict]:
     return [facts(t.document) if t.ok else None for t in tables]
 
 
-BETWEEN = ("a line between two tables (the 'Sheet 2: 表2' heading a spreadsheet's web page puts above each "
-           "sheet) is read as one more indicator row of the table above: the meaning stages (issue 19, "
-           "lines after a table)")
-
-
-@pytest.mark.parametrize("kind", [k if k != "html-calc" else pytest.param(
-    k, marks=pytest.mark.xfail(reason=BETWEEN, strict=False)) for k in KINDS])
+@pytest.mark.parametrize("kind", KINDS)  # html-calc: a 'Sheet 2: 表2' heading between the tables
 def test_the_seeds_twelve_tables_read_the_same_from_every_kind(rendered, seed_docs, kind):
     assert read_facts(rendered["seed"][kind]) == [facts(d) for d in seed_docs]
 

@@ -93,3 +93,17 @@ def test_a_text_ending_on_an_operator_or_half_a_label_is_cut_off():
                       ("效益指标 | 社会效益指标 | 知晓率 | ≥90% |\n", False)]:
         (t,), _ = read_text(head + tail, "t.txt")
         assert t.truncated is cut, tail
+
+
+def test_running_text_a_file_puts_between_two_tables_is_outside_both():
+    """'Sheet 2: 表2' between two sheets of a saved web page: outside any table (never an
+    indicator of the table above); a title, a field or a money unit there is still read."""
+    from xlsync.published.segment import OUTSIDE
+
+    vocabs = candidates(ReadOptions())
+    lines = ["项目支出绩效目标申报表", "项目名称 | 甲 |", "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+             "产出指标 | 数量指标 | 培训人次 | ≥200人次 |", OUTSIDE + "Sheet 2: 表2", OUTSIDE + "单位：万元",
+             OUTSIDE + "项目支出绩效目标申报表", "项目名称 | 乙 |"]
+    regions, outside = segment(lines, vocabs)
+    assert [n for n, _t in outside] == [5]
+    assert [len(r.titles) for r in regions] == [1, 1] and "单位：万元" in regions[0].lines

@@ -19,7 +19,7 @@ from ..errors import ImportTextError, Location
 from . import decode as textfile
 from . import selfeval
 from .notes import ImportedTable, Note, ReadOptions
-from .segment import candidates, choose_form, segment
+from .segment import OUTSIDE, candidates, choose_form, segment
 from .table import TableReader
 
 __all__ = ["ImportedTable", "Note", "ReadOptions", "decode", "read_file", "read_text"]
@@ -38,7 +38,9 @@ def read_text(text: str, file: str = "<text>", options: ReadOptions | None = Non
     options = options or ReadOptions()
     vocabs = candidates(options)
     lines = text.splitlines()
-    own, lines = selfeval.take(lines, file, options)  # 自评表/监控表: their own reader, their lines blanked
+    between = {i for i, ln in enumerate(lines) if ln.startswith(OUTSIDE)}  # (segment.OUTSIDE)
+    own, lines = selfeval.take([ln.removeprefix(OUTSIDE) for ln in lines], file, options)  # 自评表/监控表: their
+    lines = [OUTSIDE + ln if i in between and ln else ln for i, ln in enumerate(lines)]  # own reader, lines blanked
     regions, outside = segment(lines, vocabs)
     file_notes = []
     if outside:

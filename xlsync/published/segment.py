@@ -14,6 +14,9 @@ from .vocab import Vocab, norm, split_unit, vocab
 _YEAR_LINE = re.compile(r"^[（(]?\s*(\d{4})\s*年度?\s*[)）]?$")
 _TITLE_YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
 _PAGE_YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
+# marks a line of running text that a file (not a text) puts between two tables: outside any
+# table unless it is a title, a year line or a labelled field (xlsync.published.files.astext)
+OUTSIDE = "\ue000"
 # '单位：万元', '金额单位：元', '（单位：万元）': the unit of the amounts below it
 MONEY_UNIT_STATED = re.compile(r"(?:金额|资金|预算|计量)?单位\s*[:：]\s*(万元|亿元|元)(?![\u4e00-\u9fff])")
 
@@ -83,6 +86,8 @@ def segment(lines: list[str], vocabs: list[Vocab]) -> tuple[list[Region], list[t
         return region
 
     for n, raw in enumerate(lines, 1):
+        between = raw.startswith(OUTSIDE)
+        raw = raw.removeprefix(OUTSIDE)
         text = plain_line(raw)
         if not text:
             if cur is not None:
@@ -123,6 +128,9 @@ def segment(lines: list[str], vocabs: list[Vocab]) -> tuple[list[Region], list[t
             outside.append((n, text))
             continue
         labels = _labels_in(raw, vocabs)
+        if between and not labels and not MONEY_UNIT_STATED.search(text):
+            outside.append((n, text))  # running text between two of the file's tables
+            continue
         if cur is None:
             if "name" in labels or len(labels - {"@header"}) >= 2:
                 cur = opened(Region(start=n))

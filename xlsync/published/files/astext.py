@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ..blocks import FileBlocks, GridTable
+from ..segment import OUTSIDE
 
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
@@ -27,9 +28,13 @@ def one_line(text: str) -> str:
 
 def blocks_to_text(blocks: FileBlocks) -> str:
     lines: list[str] = []
-    for block in blocks.blocks:
+    kinds = [isinstance(b, GridTable) for b in blocks.blocks]
+    for k, block in enumerate(blocks.blocks):
         if not isinstance(block, GridTable):
-            lines.extend(block.text.splitlines() or [""])
+            # running text the file puts between two tables is outside both (a sheet's heading
+            # on a saved web page): marked so, it is never read as a row of the table above it
+            between = any(kinds[:k]) and any(kinds[k + 1:])
+            lines.extend([OUTSIDE + ln if between and ln.strip() else ln for ln in block.text.splitlines()] or [""])
             continue
         for row in block.rows:
             cells = []
