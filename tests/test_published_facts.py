@@ -79,7 +79,10 @@ def test_the_seeds_twelve_tables_read_the_same_from_every_kind(rendered, seed_do
 @pytest.mark.parametrize("kind", KINDS[1:])
 @pytest.mark.parametrize("sample", [p.stem[:2] for p in COMPLETE])
 def test_each_complete_sample_reads_the_same_from_every_kind_as_from_its_text(rendered, sample, kind):
-    assert read_facts(rendered[sample][kind]) == read_facts(rendered[sample]["txt"])
+    # where a text copy loses an empty cell in the middle of a row (NOT_YET), the files, whose
+    # cells keep their columns, all agree with the .docx (and with the facts: next test)
+    base = "docx" if sample in NOT_YET else "txt"
+    assert read_facts(rendered[sample][kind]) == read_facts(rendered[sample][base])
 
 
 # what the text reader does not yet read right from the rendered 申报表 (the meaning stages)
@@ -87,10 +90,21 @@ def test_each_complete_sample_reads_the_same_from_every_kind_as_from_its_text(re
 LAYOUT_OMITS = {"03": ("total_amount",), "05": ("total_amount", "funding")}
 NOT_YET = {
     "07": "an indicator row with an empty 三级 cell (`| 产出指标 | 时效指标 |  | 全年 | 全年`): the text "
-          "reader moves the next cells left (name 全年) — the grid stage knows the cell is empty",
+          "reader moves the next cells left (name 全年); a text copy does not say which column a cell "
+          "stands in, the files do (test_a_files_empty_cells_keep_every_cell_in_its_column)",
     "09": "an indicator row with an empty 指标值 cell before its 分值 (`| 促进经济发展 |  | 20`): the text "
-          "reader takes 20 as the target — the grid stage knows the cell is empty",
+          "reader takes 20 as the target; the files say the cell is empty (see above)",
 }
+
+
+@pytest.mark.parametrize("kind", ["docx", "xlsx", "xls", "html", "pdf"])
+@pytest.mark.parametrize("sample", sorted(NOT_YET))
+def test_a_files_empty_cells_keep_every_cell_in_its_column(rendered, sample, kind):
+    """The rows whose text copy loses an empty cell read right from every file kind: the file
+    says which column each cell stands in."""
+    (got,) = read_facts(rendered[sample][kind])
+    want = expected(next(p for p in COMPLETE if p.stem.startswith(sample)))
+    assert got["indicators"] == want["indicators"]
 
 
 @pytest.mark.parametrize("sample", [

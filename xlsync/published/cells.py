@@ -20,7 +20,10 @@ _TAG_RE = re.compile(r"</?(?:b|strong|span|font|i|u|em|td|th|tr|div)\b[^>]*>", r
 _PARA_RE = re.compile(r"</p>\s*<p[^>]*>|<br\s*/?>", re.I)
 _HEADING_RE = re.compile(r"^\s*#{1,6}\s+")
 _RULE_RE = re.compile(r"^[\s|:\-–—=+]+$")
-_SPACES = str.maketrans({"\u00a0": " ", "\u3000": " ", "\u2002": " ", "\u2003": " ", "\u200b": ""})
+# marks a row of a table whose cells a file knows (xlsync.published.files.astext): its separators
+# give each cell's column (empty cells counted), which a text copied from a page cannot be trusted with
+GRID = "\ue001"
+_SPACES = str.maketrans({GRID: "", "\u00a0": " ", "\u3000": " ", "\u2002": " ", "\u2003": " ", "\u200b": ""})
 
 
 @dataclass
@@ -28,6 +31,8 @@ class Cell:
     text: str  # '' for an explicitly empty cell
     line: int  # the line it starts on (1-based)
     soft: bool = False  # joined to the cell before it by a single space only
+    col: int | None = None  # its column among the row's separators (tabs, pipes), empty cells counted
+    ncols: int | None = None  # how many columns the row's separators make
 
 
 @dataclass
@@ -111,11 +116,18 @@ def _row_cells(raw: str, n: int, mode: str) -> list[Cell]:
     else:
         cells = _split_spaces(clean_text(line).replace("\n", " "), n, 2)
         return cells
+    grid = raw.startswith(GRID)
+    if mode != "tabs" and "\t" not in line:  # pipes: an outer pipe closes a row, it opens no cell
+        stripped = line.strip()
+        if stripped.endswith("|"):
+            parts = parts[:-1]
+            if stripped.startswith("|"):
+                parts = parts[1:]
     cells = []
-    for part in parts:
+    for k, part in enumerate(parts):
         text = clean_text(part)
         if text:
-            cells.append(Cell(text, n))
+            cells.append(Cell(text, n, col=k, ncols=len(parts)) if grid else Cell(text, n))
     return cells
 
 

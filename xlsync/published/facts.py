@@ -108,7 +108,7 @@ class FactsReader:
     # -- one row -----------------------------------------------------------------------
     def _tokens(self, row: list[Cell]) -> list[Tok]:
         # text without cell borders: a value always belongs to the label just before it
-        return [Tok(c.text, c.line, c.soft, bound=self.run_together) for c in row]
+        return [Tok(c.text, c.line, c.soft, bound=self.run_together, col=c.col, ncols=c.ncols) for c in row]
 
     glued = False  # the indicator rows run together inside each line (no cell separators)
 

@@ -114,7 +114,9 @@ class IndicatorReader:
         roles = []
         fields = 0
         hits = 0
-        for t in texts:
+        at: dict[int, str] = {}  # header column → its role, where the separators give columns
+        for tok in (x for x in toks if x.text):
+            t = tok.text
             role = self.v.header_role(t)
             lab, _ = self.v.label(t)
             if role is not None and not (lab is not None and lab.key == "remark" and hits == 0):
@@ -127,9 +129,13 @@ class IndicatorReader:
             elif lab is not None and lab.key in ("heads", "long_term", "annual"):
                 if lab.key != "heads":
                     self.period = "long_term" if lab.key == "long_term" else "annual"
+                if tok.col is not None:
+                    at[tok.col] = "heads"
                 continue
             else:
                 roles.append("skip")
+            if tok.col is not None:
+                at[tok.col] = roles[-1]
         if self.roles is not None and self.section == "indicators" and hits and hits == len(texts) \
                 and all(r in ("actual", "target", "target_long", "note") for r in roles):
             self._sub_header(roles)
@@ -137,6 +143,12 @@ class IndicatorReader:
         if hits < 2 or not any(r in ("name", "level1", "level2") for r in roles):
             return False
         self._set_roles(roles, fields > 0)
+        # the columns by position, for rows whose separators give as many columns as the header
+        # (a cell empty in the file stays empty: nothing moves left): one column group only
+        positional = all(x.col is not None for x in toks if x.text) and not fields and roles.count("name") <= 1 \
+            and "target_long" not in roles and roles.count("target") <= 1
+        self.col_roles = at if positional else {}
+        self.header_ncols = next((x.ncols for x in toks if x.text), None) if positional else None
         self.section = "indicators"
         if toks:
             self.mark(toks[0].line, "指标表头: " + " | ".join(_ROLE_ZH.get(r, r) for r in roles))
@@ -238,6 +250,10 @@ class IndicatorReader:
         if len(texts) == 1 and self._inline(texts[0]):
             return
         line = texts[0].line
+        placed = self._by_position(toks)
+        if placed is not None:
+            self._emit(placed, line, keep_empty_target)
+            return
         got = align(texts, roles, self)
         if got is None:
             if file_end and self._dangling(texts):
@@ -250,6 +266,7 @@ class IndicatorReader:
         if ncats > self.header_cats >= 1 and any(r.kind == "name" for r in roles):
             # the '指标名称' column holds the 二级 category: this table has no 三级 names
             self.roles = [r for r in roles if r.kind != "name"]
+            self.col_roles = {c: ("level2" if r == "name" else r) for c, r in self.col_roles.items()}
             self.header_cats = 2
             self.note("warning", "NO_LEVEL3", "指标表的“指标名称”一栏按二级指标读取（表中没有三级指标名称）；请核对", line,
                       field="indicators")
@@ -265,6 +282,34 @@ class IndicatorReader:
     def _block_label(self, text: str) -> bool:
         lab, _unit = self.v.label(text)
         return lab is not None and lab.key in ("heads", "long_term", "annual") and not self.v.is_category(norm(text))
+
+    col_roles: dict[int, str] = {}
+    header_ncols: int | None = None
+
+    def _by_position(self, toks: list[Tok]) -> list[Placed] | None:
+        """A row whose separators make as many columns as the header's: each cell in the column
+        it stands in (None: read it by alignment)."""
+        cells = [t for t in toks if t.text]
+        if not self.col_roles or self.stream or not cells \
+                or any(t.col is None or t.ncols != self.header_ncols for t in cells):
+            return None
+        cats: list[Tok] = []
+        parts: dict[str, list[Tok]] = {}
+        for t in cells:
+            role = self.col_roles.get(t.col)
+            if role is None or role in ("skip", "heads") or role.startswith("field:"):
+                return None  # a value where the header names nothing: not this table's shape
+            if role == "name" and self.category(norm(t.text)):
+                return None  # a category in the name column: the aligner decides (no 三级 names?)
+            if role in ("level1", "level2"):
+                text = clean_score(t.text)
+                if text:
+                    cats.append(Tok(text, t.line))
+            else:
+                parts.setdefault(role, []).append(Tok(t.text, t.line))
+        if len(cats) > 2 or any(len(v) > 1 for v in parts.values()):
+            return None
+        return [Placed(Role("cats", self.period), cats)] + [Placed(Role(k, self.period), v) for k, v in parts.items()]
 
     def second_category_ok(self, first: str) -> bool:
         """After a 二级 category the next cell is a name, never a third category."""

@@ -35,6 +35,8 @@ class Tok:
     line: int
     soft: bool = False  # joined to the token before by a single space
     bound: bool = False  # the value of the label just before it, in the same cell ('资金总额:704')
+    col: int | None = None  # its column where the row's separators say (empty cells counted)
+    ncols: int | None = None
 
 
 @dataclass(frozen=True)

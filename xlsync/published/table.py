@@ -13,7 +13,7 @@ from ..errors import DocumentError, Location
 from ..fieldtext import parse_period, split_code
 from ..money import format_amount
 from ..plantext import parse_plan
-from .cells import HOLE, plain_line
+from .cells import GRID, HOLE, plain_line
 from .facts import MONEY_KEYS, FactsReader
 from .indicators import IndicatorReader, Levels
 from .notes import ImportedTable, Note, ReadOptions
@@ -321,7 +321,7 @@ class TableReader(FactsReader, IndicatorReader):
         out = []
         for k, raw in enumerate(region.lines):
             n = region.start + k
-            text = raw.strip() if raw != HOLE else ""
+            text = raw.replace(GRID, "").strip() if raw != HOLE else ""
             if n in titles:
                 out.append((n, "标题" if n != region.year_line else "预算年度", region.lines[k] if raw != HOLE
                             else next((t for m, t, _x in region.titles if m == n), "")))

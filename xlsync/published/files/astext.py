@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ..blocks import FileBlocks, GridTable
+from ..cells import GRID
 from ..segment import OUTSIDE
 
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
@@ -46,5 +47,5 @@ def blocks_to_text(blocks: FileBlocks) -> str:
             cells = [c for c in cells if c is not None]
             while cells and not cells[-1]:
                 cells.pop()
-            lines.append(" | ".join(cells))
+            lines.append(GRID + " | ".join(cells) if any(cells) else "")
     return "\n".join(lines) + "\n"
