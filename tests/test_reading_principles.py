@@ -99,6 +99,8 @@ def test_lines_holding_only_separators_are_empty_cells(data, sep, at):
     doc = data.draw(documents(False, False, False))
     text = render(_base(doc), sep).splitlines()
     at = min(at, len(text))
+    if sep == "pipe-cells":  # one cell per line: empty cells inside the header row would end it
+        at = min(at, next(k for k, ln in enumerate(text) if ln.startswith("绩效指标")))
     text[at:at] = ["||||", "|"]  # empty merged cells printed as lines of their own
     (t,), _ = read_text("\n".join(text) + "\n", "gen.txt")
     got = t.document
