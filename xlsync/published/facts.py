@@ -117,12 +117,12 @@ class FactsReader:
         roles of its words, when the whole line is header words (at least three)."""
         t = norm(text)
         words = sorted((h for h in self.v.headers if len(h) >= 2), key=len, reverse=True)
-        heads = [lb for lb, lab in self.v.labels.items() if lab.key == "heads"]
+        heads = sorted((lb for lb, lab in self.v.labels.items() if lab.key == "heads"), key=len, reverse=True)
         roles, pos = [], 0
         while pos < len(t):
             w = next((h for h in words if t.startswith(h, pos)), None)
             if w is None:
-                w = next((h for h in sorted(heads, key=len, reverse=True) if t.startswith(h, pos)), None)
+                w = next((h for h in heads if t.startswith(h, pos)), None)
                 if w is None or roles:
                     return None
                 pos += len(w)
@@ -133,37 +133,34 @@ class FactsReader:
 
     def _glued_row(self, tok: Tok) -> None:
         """One indicator row whose cells run together: cut at the category words and at the
-        shape of its target (`xlsync.published.runtogether`); every cut is a review item."""
+        shape of its target (`xlsync.published.runtogether`), or — a header without category
+        columns — by the shape of each column; every cut is a review item."""
         stream, self.stream = self.stream, False
-        kinds = [r.kind for r in self.roles or []]
-        if "cats" in kinds and not self._has_categories():
-            kinds = [k for k in kinds if k != "cats"]
-        if "cats" not in kinds:
-            parts = self._split_by_roles(tok.text, kinds)
-            if parts:
-                self.note("warning", "SPLIT_GUESSED", "这一行的单元格没有分隔，按表头各栏的写法拆分为: "
-                          + " | ".join(f"{k}={v}" for k, v in parts.items() if v) + "；请核对", tok.line,
-                          field=self.next_indicator("name"), source=tok.text)
-                target = compose_target({"value": parts.get("target"), "op": parts.get("op"),
-                                         "nature": parts.get("nature"), "unit": parts.get("unit")})
-                self._append({"period": self.period, "level1": None, "level2": None, "name": parts["name"],
-                              "target": target, "note": parts.get("note") or None,
-                              "weight": self._weight(parts.get("weight"), tok.line), "line": tok.line})
-                self.stream = stream
+        try:
+            if self.header_cats == 0 and self._glued_by_roles(tok):
                 return
-        for cells in split_indicators(tok.text, self.v):
-            self.note("warning", "SPLIT_GUESSED", "这一行的单元格没有分隔，按指标类别和目标值的写法拆分为: "
-                      + " | ".join(c for c in cells if c) + "；请核对", tok.line,
-                      field=self.next_indicator("name"), source=tok.text)
-            self._indicator_row([Tok(c, tok.line) for c in cells if c] or [Tok("", tok.line)], False, False,
-                                len(cells) >= 2 and cells[-1] == "")
-        self.stream = stream
+            for cells in split_indicators(tok.text, self.v):
+                self.note("warning", "SPLIT_GUESSED", "这一行的单元格没有分隔，按指标类别和目标值的写法拆分为: "
+                          + " | ".join(c for c in cells if c) + "；请核对", tok.line,
+                          field=self.next_indicator("name"), source=tok.text)
+                self._indicator_row([Tok(c, tok.line) for c in cells if c] or [Tok("", tok.line)], False, False,
+                                    len(cells) >= 2 and cells[-1] == "")
+        finally:
+            self.stream = stream
 
-    def _has_categories(self) -> bool:
-        return self.header_cats > 0 and any(r.kind == "cats" for r in self.roles or []) and bool(
-            self._header_had_levels)
-
-    _header_had_levels = False
+    def _glued_by_roles(self, tok: Tok) -> bool:
+        parts = self._split_by_roles(tok.text, [r.kind for r in self.roles or [] if r.kind != "cats"])
+        if not parts:
+            return False
+        self.note("warning", "SPLIT_GUESSED", "这一行的单元格没有分隔，按表头各栏的写法拆分为: "
+                  + " | ".join(f"{k}={v}" for k, v in parts.items() if v) + "；请核对", tok.line,
+                  field=self.next_indicator("name"), source=tok.text)
+        target = compose_target({"value": parts.get("target"), "op": parts.get("op"),
+                                 "nature": parts.get("nature"), "unit": parts.get("unit")})
+        self._append({"period": self.period, "level1": None, "level2": None, "name": parts["name"],
+                      "target": target, "note": parts.get("note") or None,
+                      "weight": self._weight(parts.get("weight"), tok.line), "line": tok.line})
+        return True
 
     # the shape of each column's cells: a weight is a small number; a unit stands before an
     # operator or a number; a name takes the rest
@@ -175,7 +172,7 @@ class FactsReader:
     def _split_by_roles(self, text: str, kinds: list[str]) -> dict[str, str]:
         """A row without category columns whose cells run together ('预算执行率10%=100'): cut by
         the shape each column's cells take, in the header's order (name, weight, unit, operator,
-        value …); [] when the row does not fit."""
+        value …); {} when the row does not fit."""
         kinds = [k for k in kinds if k in self._ROLE_RX]
         if not kinds or "name" not in kinds:
             return {}
@@ -192,7 +189,6 @@ class FactsReader:
             roles = self._glued_header(texts[0])
             if roles is not None:
                 self._end_indicators()
-                self._header_had_levels = any(r in ("level1", "level2") for r in roles)
                 self._set_roles(roles, False)
                 self._start_indicators(None)
                 self.glued = True

@@ -177,7 +177,7 @@ class TableReader(FactsReader, IndicatorReader):
             return None
         total = format_amount(sum((Decimal(a) for a in amounts), Decimal(0)))
         f["_summed_year_amount"] = total
-        line = t.prov.get(f"funding[{t.funding.index(tops[0])}]", t.first_line)
+        line = t.prov.get(f"funding[{next(k for k, e in enumerate(t.funding) if e is tops[0])}]", t.first_line)
         return (Note("warning", "AMOUNT_SUMMED", f"年度资金总额没有写金额，按资金来源各项小计之和 {total} 元读取（"
                             + " + ".join(e["source"] for e in tops) + "）；请核对", self.file, line, "year_amount",
                             " + ".join(f"{e['source']} {a}" for e, a in zip(tops, amounts, strict=True))))
