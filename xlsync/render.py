@@ -415,24 +415,18 @@ def render_batch(outcomes, dry_run: bool = False, store=None, verbose: bool = Fa
 
 
 def render_explain(report) -> str:
-    from wcwidth import wcswidth
-
     """`import-text --explain`: every line of every table with what the reader made of it
     (title, a field's label or value, a funding row, an indicator row with its columns, the
     footer, or unplaced), then the table's review items — what a finance officer needs to fix a
     text, and what a developer needs to see why."""
-
     out: list[str] = []
     for o in report.outcomes:
         t = o.table
         doc = t.document
         name = doc.title if doc is not None else "（未读出）"
         out.append(f"== {t.file} 第 {t.first_line}-{t.last_line} 行：{name}（表单 {t.form}）")
-        width = max((len(str(n)) for n, _r, _x in t.explain), default=1)
-        for n, role, text in t.explain:
-            shown = text.replace("\n", " ")
-            pad = " " * max(0, 30 - wcswidth(role))  # Chinese characters take two columns
-            out.append(f"  {n:>{width}}  {role}{pad}  {shown[:70]}{'…' if len(shown) > 70 else ''}")
+        rows = [(n, role, _short(text.replace("\n", " "), 70)) for n, role, text in t.explain]
+        out.append(table(["行", "读作", "原文"], rows, right=[0], indent=2))
         items = doc.review if doc is not None else []
         if items:
             out.append(f"  待核对 {len(items)} 项:")
