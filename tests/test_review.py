@@ -169,7 +169,8 @@ def test_export_marks_each_cell_and_lists_every_item_on_the_review_sheet(review_
     assert other[_cell_of(other, "year_amount")].comment is None
 
 
-def test_a_national_sheet_marks_funding_and_indicator_cells(tmp_path):
+def _national_book(tmp_path):
+    """A national sample with a funding amount and an indicator target to review, exported."""
     doc = national_docs()[0]
     items = [ReviewItem(code="MONEY_UNIT_ASSUMED", field="funding[0].year_amount", source="20.00", line=9,
                         message="单位取自表头“万元”"),
@@ -178,6 +179,11 @@ def test_a_national_sheet_marks_funding_and_indicator_cells(tmp_path):
     store = Store(tmp_path / "store")
     store.put(_with_items(doc, items), "import-text")
     book = export(store, tmp_path / "n.xlsx")[0]
+    return doc, store, book
+
+
+def test_a_national_sheet_marks_funding_and_indicator_cells(tmp_path):
+    doc, store, book = _national_book(tmp_path)
     wb = load_workbook(book)
     rows = _sheet_rows(wb[L.REVIEW_SHEET])
     sheet = wb[[t for t in wb.sheetnames if t not in (L.INDEX_SHEET, L.REVIEW_SHEET, "_lists")][0]]
@@ -457,14 +463,7 @@ def test_the_add_in_pull_writes_the_review_sheet_with_a_new_item(review_store, t
 
 
 def test_a_national_round_trip_clears_the_edited_funding_amount_and_keeps_the_indicator(tmp_path):
-    doc = national_docs()[0]
-    items = [ReviewItem(code="MONEY_UNIT_ASSUMED", field="funding[0].year_amount", source="20.00", line=9,
-                        message="单位取自表头“万元”"),
-             ReviewItem(code="INDICATOR_ROWS_MISMATCH", field="indicators[1].target", source="≥90%", line=25,
-                        message="指标行数与目标值个数不一致")]
-    store = Store(tmp_path / "store")
-    store.put(_with_items(doc, items), "import-text")
-    book = export(store, tmp_path / "n.xlsx")[0]
+    doc, store, book = _national_book(tmp_path)
     wb = load_workbook(book)
     rows = _sheet_rows(wb[L.REVIEW_SHEET])
     sheet = _sheet(wb, doc.name)
