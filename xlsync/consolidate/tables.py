@@ -10,25 +10,26 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
+from ..document import KEY_ZH
 from .collect import Picture
 
 # table → [(column, type, scale, Chinese title, description)]
 SCHEMA: dict[str, list[tuple[str, str, int | None, str, str]]] = {
     "projects": [
-        ("project_id", "string", None, "项目编号", "id of the canonical document"),
-        ("year", "integer", None, "预算年度", "budget year; empty when the table names none"),
-        ("unit_code", "string", None, "单位编码", "leading zeros kept"),
-        ("unit_name", "string", None, "单位名称", ""),
-        ("project_name", "string", None, "项目名称", ""),
-        ("layout", "string", None, "表样", "seed, national or an office's form; empty = seed"),
-        ("fund_use", "string", None, "资金用途", ""),
-        ("project_attribute", "string", None, "项目属性", ""),
-        ("start_date", "date", None, "开始时间", ""),
-        ("end_date", "date", None, "结束时间", ""),
-        ("total_amount", "decimal", 2, "项目总金额", "元"),
-        ("year_amount", "decimal", 2, "本年度金额", "元"),
-        ("prev_total_amount", "decimal", 2, "上年度项目总金额", "元, as the table states it"),
-        ("prev_year_amount", "decimal", 2, "项目上年度金额", "元, as the table states it"),
+        ("project_id", "string", None, KEY_ZH["id"], "id of the canonical document"),
+        ("year", "integer", None, KEY_ZH["year"], "budget year; empty when the table names none"),
+        ("unit_code", "string", None, KEY_ZH["unit_code"], "leading zeros kept"),
+        ("unit_name", "string", None, KEY_ZH["unit_name"], ""),
+        ("project_name", "string", None, KEY_ZH["name"], ""),
+        ("layout", "string", None, KEY_ZH["layout"], "seed, national or an office's form; empty = seed"),
+        ("fund_use", "string", None, KEY_ZH["fund_use"], ""),
+        ("project_attribute", "string", None, KEY_ZH["project_attribute"], ""),
+        ("start_date", "date", None, KEY_ZH["start_date"], ""),
+        ("end_date", "date", None, KEY_ZH["end_date"], ""),
+        ("total_amount", "decimal", 2, KEY_ZH["total_amount"], "元"),
+        ("year_amount", "decimal", 2, KEY_ZH["year_amount"], "元"),
+        ("prev_total_amount", "decimal", 2, KEY_ZH["prev_total_amount"], "元, as the table states it"),
+        ("prev_year_amount", "decimal", 2, KEY_ZH["prev_year_amount"], "元, as the table states it"),
         ("plan_total", "decimal", 2, "计划合计", "sum of the 实施计划 period amounts, 元"),
         ("indicator_count", "integer", None, "指标数", ""),
         ("error_count", "integer", None, "错误", "validation findings of severity error"),

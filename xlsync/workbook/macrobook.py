@@ -26,6 +26,7 @@ import zipfile
 from pathlib import Path
 
 from ..errors import WorkbookError
+from ..safefile import replacing
 from . import layout as L
 
 VBA_PART = "xl/vbaProject.bin"
@@ -296,15 +297,10 @@ def make_macro_workbook(path: str | Path) -> Path:
             edits[part] = _with_code_name(read(part), "sheetPr", code, ())
     documents = [(book_code, WORKBOOK_BASE)] + [(c, s[2]) for s, c in zip(sheets, codes, strict=True)]
     edits[VBA_PART] = build_vba_project(parts.get(VBA_PART), documents)
-    tmp = path.with_name(f".{path.name}.macro.tmp")
-    try:
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
-            for info in infos:
-                data = edits.pop(info.filename, parts[info.filename])
-                out.writestr(info, data.encode("utf-8") if isinstance(data, str) else data)
-            for name, data in edits.items():  # parts the package did not have yet
-                out.writestr(name, data.encode("utf-8") if isinstance(data, str) else data)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with replacing(path) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in infos:
+            data = edits.pop(info.filename, parts[info.filename])
+            out.writestr(info, data.encode("utf-8") if isinstance(data, str) else data)
+        for name, data in edits.items():  # parts the package did not have yet
+            out.writestr(name, data.encode("utf-8") if isinstance(data, str) else data)
     return path
