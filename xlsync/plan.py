@@ -163,22 +163,22 @@ def month_rows(doc: ProjectDocument, figures: PlanFigures) -> list[dict]:
     periods = figures.periods
     if not periods:
         return []
-    covered: dict[int, int] = {}
+    holders: dict[int, list[int]] = {}
+    ending: dict[int, int] = {}
     for p in periods:
+        ending.setdefault(p.end_month, p.index)
         for m in range(p.start_month, p.end_month + 1):
-            covered[m] = covered.get(m, 0) + 1
+            holders.setdefault(m, []).append(p.index)
     p_start, p_end = project_months(doc)
     first = min(p.start_month for p in periods)
     last = max(max(p.end_month for p in periods), min(p_end, 12))
     rows = []
     for m in range(1, 13):
-        later = next((p.index for p in periods if p.start_month <= m <= p.end_month and p.index > 0
-                      and any(q.start_month <= m <= q.end_month for q in periods[: p.index])), 0)
+        held = holders.get(m, ())
         rows.append({
-            "month": m, "periods": covered.get(m, 0), "in_project": p_start <= m <= p_end,
-            "in_span": first <= m <= last, "overlap_row": later,
-            "gap_row": next((p.index for p in periods if p.end_month == m - 1), 0),
-            "outside_row": next((p.index for p in periods if p.start_month <= m <= p.end_month), None),
+            "project_id": doc.id, "month": m, "periods": len(held), "in_project": p_start <= m <= p_end,
+            "in_span": first <= m <= last, "overlap_row": held[1] if len(held) > 1 else 0,
+            "gap_row": ending.get(m - 1, 0), "outside_row": held[0] if held else None,
         })
     return rows
 

@@ -127,5 +127,5 @@ def plan_tables(docs: list[ProjectDocument], figures: dict[str, PlanFigures] | N
                 "cumulative_share": p.cumulative_share, "stated_percent": p.stated_percent,
                 "percent_basis": p.percent_basis,
             })
-        rows["plan_months"] += [{"project_id": doc.id, **m} for m in month_rows(doc, fig)]
+        rows["plan_months"].extend(month_rows(doc, fig))
     return {name: pd.DataFrame(rows[name], columns=cols, dtype=object) for name, cols in PLAN_COLUMNS.items()}
