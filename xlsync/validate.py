@@ -13,6 +13,9 @@ from .document import ProjectDocument
 from .errors import Location
 from .findings import FIELD_ZH, Finding, make, sort_key
 from .plan import PlanFigures, months_text, pct, yuan
+from .tidy import plan_tables, tidy_tables
+from .validators.profiles import Profile, profile_for
+from .validators.schemas import PLAN_CHECKS, build_schemas, failures
 
 
 def _message(code: str, field: str, row: dict, doc: ProjectDocument, profile) -> tuple[str, object, object]:
@@ -102,8 +105,6 @@ def validate_documents(
     profile each document is checked with its form's (a national table with the national
     framework, a Zhengzhou table with the seed's)."""
     if profile is None:
-        from .validators.profiles import profile_for
-
         groups: dict[str, tuple] = {}
         for d in docs:
             p = profile_for(d)
@@ -114,8 +115,6 @@ def validate_documents(
 
 
 def _validate(docs, profile, provenance, sources) -> list[Finding]:
-    from .tidy import tidy_tables
-
     provenance, sources = provenance or {}, sources or {}
     findings = _schema_findings(docs, profile, tidy_tables(docs, profile), provenance, sources)
     from .required import missing_required
@@ -142,8 +141,6 @@ def _validate(docs, profile, provenance, sources) -> list[Finding]:
 def _schema_findings(docs, profile, tables: dict, provenance, sources) -> list[Finding]:
     """The findings of the profile's schemas over the tables (those of them given), each
     rendered from its code's template and located at the cell of its document key."""
-    from .validators.schemas import build_schemas, failures
-
     by_id = {d.id: d for d in docs}
     findings: list[Finding] = []
     for name, schema in build_schemas(profile).items():
@@ -185,10 +182,6 @@ def plan_findings(docs: list[ProjectDocument], rules=None,
     """The plan's findings (what `xlsync plan` reports) by document id, in the order the plan
     checks are declared: each document by `rules` (a profile, a profile's name or path), else
     by its form's profile. `figures`: the documents' xlsync.plan.compute, when at hand."""
-    from .tidy import plan_tables
-    from .validators.profiles import Profile, profile_for
-    from .validators.schemas import PLAN_CHECKS
-
     order = {spec.code: i for i, spec in enumerate(PLAN_CHECKS)}
     groups: dict[int, tuple] = {}
     for d in docs:
