@@ -11,11 +11,12 @@ from decimal import Decimal, localcontext
 from functools import cache
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from xlsync.validators.profiles import load_profile
-from xlsync.validators.schemas import PLAN_CHECKS, build_schemas
+from xlsync.validators.schemas import PLAN_CHECKS, build_schemas, failures
 
 from xlsync.cli import cli
 from xlsync.codes import CODES
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PLAN_TABLES = {"plans", "plan", "plan_months", "plan_problems"}
 
 
-def test_the_plan_tables_are_typed_and_run_every_plan_check():
+def test_the_plan_tables_are_typed_and_run_every_plan_check(seed_docs):
     schemas = build_schemas(load_profile("seed"))
     assert PLAN_TABLES <= set(schemas)
     plan = schemas["plan"].columns
@@ -41,6 +42,12 @@ def test_the_plan_tables_are_typed_and_run_every_plan_check():
     assert ran == {s.name for s in PLAN_CHECKS}
     for spec in PLAN_CHECKS:  # each registered once, with its message templates
         assert CODES[spec.code].messages and CODES[spec.code].title
+    tables = plan_tables(seed_docs)
+    assert failures(schemas["plan"], tables["plan"])  # the seed's plans fail some checks …
+    df = tables["plan"].copy()
+    df.loc[df.index[0], "share"] = float(df["share"].iloc[0])  # … but a float share is a bug, not a finding
+    with pytest.raises(TypeError, match="share"):
+        failures(schemas["plan"], df)
 
 
 def test_switching_a_plan_check_off_silences_it_and_schema_lists_it(tmp_path, seed_docs, seed_store):
