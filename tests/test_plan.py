@@ -1,14 +1,28 @@
 import json
+from dataclasses import replace
 from decimal import Decimal
+from functools import cache
 
 from click.testing import CliRunner
 from conftest import by_name
 from hypothesis import given
 from hypothesis import strategies as st
+from xlsync.validators.profiles import load_profile
 
 from xlsync.cli import cli
 from xlsync.document import new_document
-from xlsync.plan import check, compute, pct, yuan
+from xlsync.plan import compute, pct, yuan
+from xlsync.validate import plan_findings
+
+
+@cache
+def _profile(tolerance: Decimal):
+    return replace(load_profile("seed"), plan_percent_points=tolerance)
+
+
+def check(doc, tolerance=Decimal(1)):
+    """The plan findings of one document by the seed's profile with this tolerance."""
+    return plan_findings([doc], _profile(tolerance))[doc.id]
 
 
 def codes(findings):

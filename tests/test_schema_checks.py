@@ -34,7 +34,7 @@ def schema_checks(schemas) -> set[tuple[str, str | None, str]]:
 def test_every_check_is_declared_once_and_every_column_typed(rules):
     profile = load_profile(rules)
     schemas = build_schemas(profile)
-    declared = {(s.table, s.column, s.name) for s in check_specs(profile) if s.table != "plan"}
+    declared = {(s.table, s.column, s.name) for s in check_specs(profile)}
     assert schema_checks(schemas) == declared
     for table, schema in schemas.items():
         for name, column in schema.columns.items():
@@ -70,7 +70,7 @@ def test_a_profile_switches_checks_off_by_code_or_name(tmp_path, seed_docs):
 
     printed = json.loads(CliRunner().invoke(cli, ["schema", "--checks", "--rules", str(custom)]).output)
     enabled = {(c["check"], c["enabled"]) for c in printed}
-    assert ("TARGET_UNIT_MISSING:target", False) in enabled and ("PLAN_PERIOD_GAP", False) in enabled
+    assert ("TARGET_UNIT_MISSING:target", False) in enabled and ("PLAN_PERIOD_GAP:plan", False) in enabled
     assert ("TARGET_PLACEHOLDER:target", False) in enabled and ("TARGET_MISSING:target", True) in enabled
     assert all(c["title"] == CODES[c["code"]].title for c in printed)
 

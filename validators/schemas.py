@@ -6,9 +6,10 @@ value (checked with one pass over the values). Every check is a named
 pandera Check, "CODE" or "CODE:field": the code is the finding code (registered in
 xlsync.codes, with its title and default severity), the field the document key the finding
 points at. Checks that span rows (duplicates, sums per project, required categories) are
-DataFrame-level checks. `check_specs(profile)` declares every check once, the plan's too (they
-run in xlsync.plan, over the plan the text states); `xlsync schema --checks` prints them, and a
-profile switches any of them off by name or by code (`[checks] off = ["PHONE_INVALID"]`).
+DataFrame-level checks. The plan's checks run over the plan tables (per project, plan period,
+month and unreadable amount), whose figures xlsync.plan computes in exact Decimals. `check_specs(profile)`
+declares every check once; `xlsync schema --checks` prints them, and a profile switches any of
+them off by name or by code (`[checks] off = ["PHONE_INVALID"]`).
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ class CheckSpec:
     column it checks (None: a check over the whole table) and what passes, in English."""
 
     name: str
-    table: str  # projects | indicators | composition | categories | weights | plan (xlsync.plan)
+    table: str  # projects | indicators | composition | categories | weights | plans | plan | plan_months
+    # | plan_problems (the plan tables: xlsync.tidy.plan_tables)
     column: str | None
     passes: str
 
@@ -41,14 +43,16 @@ class CheckSpec:
         return self.name not in off and self.code not in off
 
 
-PLAN_CHECKS = (
-    CheckSpec("PLAN_TOTAL_MISMATCH", "plan", None, "the periods' amounts add up to the year's amount"),
-    CheckSpec("PLAN_PERCENT_MISMATCH", "plan", None, "a stated percentage matches its amount's share"),
-    CheckSpec("PLAN_PERIOD_OVERLAP", "plan", None, "no month in two periods"),
-    CheckSpec("PLAN_PERIOD_GAP", "plan", None, "every month of the project in a period"),
-    CheckSpec("PLAN_OUTSIDE_PROJECT", "plan", None, "every period inside the project's dates"),
-    CheckSpec("PLAN_NOT_QUANTIFIED", "plan", None, "the plan names amounts or percentages"),
-    CheckSpec("PLAN_AMOUNT_UNREADABLE", "plan", None, "every amount in the plan text is exact money"),
+PLAN_CHECKS = (  # in the order `xlsync plan` reports their findings
+    CheckSpec("PLAN_AMOUNT_UNREADABLE:plan_text", "plan_problems", None,
+              "every amount in the plan text is exact money"),
+    CheckSpec("PLAN_NOT_QUANTIFIED:plan_text", "plans", None, "the plan names amounts or percentages"),
+    CheckSpec("PLAN_TOTAL_MISMATCH:plan", "plans", None, "the periods' amounts add up to the year's amount"),
+    CheckSpec("PLAN_PERCENT_MISMATCH:stated_percent", "plan", None,
+              "a stated percentage matches its amount's share or cumulative share (plan_percent_points)"),
+    CheckSpec("PLAN_PERIOD_OVERLAP:plan", "plan_months", "periods", "no month in two periods"),
+    CheckSpec("PLAN_PERIOD_GAP:plan", "plan_months", None, "every month of the plan's span in a period"),
+    CheckSpec("PLAN_OUTSIDE_PROJECT:plan", "plan_months", None, "every period inside the project's dates"),
 )
 
 
@@ -124,7 +128,7 @@ def dtypes() -> dict:
         return PythonValues
 
     return {"decimal": python_type(Decimal, "decimal"), "integer": python_type(int, "integer"),
-            "text": python_type(str, "text")}
+            "text": python_type(str, "text"), "boolean": python_type(bool, "boolean")}
 
 
 def _filled(v) -> bool:
@@ -299,6 +303,56 @@ def _build_schemas(profile) -> dict:
         "composition": composition,
         "categories": categories,
         "weights": weights,
+        **_plan_schemas(profile, pa, types, on, col, text, each, row),
+    }
+
+
+def _plan_schemas(profile, pa, types, on, col, text, each, row) -> dict:
+    """The plan tables' schemas: amounts and percentages as exact Decimals, the stated
+    percentages within the profile's plan_percent_points of the computed ones."""
+    tol = profile.plan_percent_points
+
+    def agrees(stated, basis, share, cumulative):
+        """A stated percentage is compared with the share (本期占比) or the cumulative share
+        (累计占比) its wording names; nothing stated or nothing to compare with passes."""
+        computed = share if basis == "share" else cumulative
+        return stated is None or computed is None or abs(stated - computed) <= tol
+
+    project = {"project_id": pa.Column(types["text"])}
+    return {
+        "plan_problems": pa.DataFrameSchema(
+            {**project, "row": col("integer"), "problem": text()},
+            checks=on([row(_rows(lambda problem: problem is None, "problem"),
+                           name="PLAN_AMOUNT_UNREADABLE:plan_text")]),
+        ),
+        "plans": pa.DataFrameSchema(
+            {**project, "plan_text": text(), "year_amount": col("decimal"), "total": col("decimal"),
+             "periods": col("integer"), "quantified": col("integer")},
+            checks=on([
+                row(_rows(lambda plan_text, quantified: not plan_text or quantified > 0, "plan_text", "quantified"),
+                    name="PLAN_NOT_QUANTIFIED:plan_text"),
+                row(_rows(lambda total, year: total is None or year is None or total == year, "total", "year_amount"),
+                    name="PLAN_TOTAL_MISMATCH:plan"),
+            ]),
+        ),
+        "plan": pa.DataFrameSchema(
+            {**project, "row": col("integer"), "start_month": col("integer"), "end_month": col("integer"),
+             "amount": col("decimal"), "share": col("decimal"), "cumulative_amount": col("decimal"),
+             "cumulative_share": col("decimal"), "stated_percent": col("decimal"), "percent_basis": text()},
+            checks=on([row(_rows(agrees, "stated_percent", "percent_basis", "share", "cumulative_share"),
+                           name="PLAN_PERCENT_MISMATCH:stated_percent")]),
+        ),
+        "plan_months": pa.DataFrameSchema(
+            {**project, "month": col("integer"),
+             "periods": col("integer", each(lambda n: n <= 1, "PLAN_PERIOD_OVERLAP:plan")),
+             "in_project": col("boolean"), "in_span": col("boolean"), "overlap_row": col("integer"),
+             "gap_row": col("integer"), "outside_row": col("integer")},
+            checks=on([
+                row(_rows(lambda n, span: n > 0 or not span, "periods", "in_span"), name="PLAN_PERIOD_GAP:plan"),
+                row(_rows(lambda n, inside: n == 0 or inside, "periods", "in_project"),
+                    name="PLAN_OUTSIDE_PROJECT:plan"),
+            ]),
+        ),
     }
 
 

@@ -286,16 +286,15 @@ def plan(store_dir, ids, rules, fmt, verbose) -> None:
 
     A summary line per project; every period with --verbose or when IDS are given.
     Exit 0 no plan errors, 1 plan errors found, 2 failed to run (unreadable store files)."""
-    from .plan import check_with_profile, compute, figures_as_dict
+    from .plan import compute, figures_as_dict
     from .render import render_plan_report
     from .store import Store
-    from .validators.profiles import profile_for
+    from .validate import plan_findings
 
     docs, errors = Store(store_dir).documents(ids)
-    items = []
-    for doc in docs:
-        figures = compute(doc)
-        items.append((doc, figures, check_with_profile(doc, profile_for(doc, rules), figures)))
+    figures = {doc.id: compute(doc) for doc in docs}
+    found = plan_findings(docs, rules, figures)
+    items = [(doc, figures[doc.id], found[doc.id]) for doc in docs]
     if fmt == "json":
         emit_json([{"id": doc.id, "unit_code": doc.unit_code, "name": doc.name,
                     **figures_as_dict(figures), "findings": [f.as_dict() for f in findings]}

@@ -64,25 +64,37 @@ IND = "indicators[i]"
 MONEY = ("total_amount", "year_amount", "prev_total_amount", "prev_year_amount")  # document.MONEY_FIELDS
 
 _ALL = [
-    # -- validation: the plan (xlsync.plan) -----------------------------------------------
+    # -- validation: the plan (the plan tables' schemas, figures by xlsync.plan) -----------
     Code("PLAN_TOTAL_MISMATCH", "实施计划金额合计与本年度金额不符",
-         "The plan's period amounts do not add up to the year's amount (tolerance in the profile).",
-         fields=("plan",)),
+         "The plan's period amounts do not add up to the year's amount (exactly, to the fen).",
+         fields=("plan",), messages={
+             "": Template("各时间段金额合计 {total_yuan} 元，本年度金额 {year_yuan} 元，相差 {difference_yuan} 元",
+                          "{total_yuan}", "{year_yuan}")}),
     Code("PLAN_PERCENT_MISMATCH", "实施计划所述比例与金额不符",
-         "A period's stated percentage differs from its amount's share of the year's amount.",
-         fields=("plan[i].stated_percent",)),
+         "A period's stated percentage differs from its amount's share (or cumulative share) of the year's "
+         "amount by more than the profile's plan_percent_points.",
+         fields=("plan[i].stated_percent",), messages={
+             "share": Template("{period}写明本期占比 {stated_percent}%，按金额计算为 {computed_pct}%（允许误差 "
+                               "{tolerance} 个百分点）", "{stated_percent}%", "{computed_pct}%"),
+             "cumulative": Template("{period}写明累计占比 {stated_percent}%，按金额计算为 {computed_pct}%（允许误差 "
+                                    "{tolerance} 个百分点）", "{stated_percent}%", "{computed_pct}%")}),
     Code("PLAN_PERIOD_OVERLAP", "实施计划时间段重叠", "Two plan periods cover the same months.",
-         fields=("plan[i]",)),
+         fields=("plan[i]",), messages={"": Template("{months}同时出现在两个时间段中", "{months}")}),
     Code("PLAN_PERIOD_GAP", "实施计划时间段有空缺", "Months of the project fall in no plan period.",
-         severity="warning", fields=("plan[i]",)),
+         severity="warning", fields=("plan[i]",),
+         messages={"": Template("{months}没有安排在任何时间段中", "{months}")}),
     Code("PLAN_OUTSIDE_PROJECT", "实施计划超出项目起止时间", "A plan period lies outside the project's dates.",
-         fields=("plan[i]",)),
+         fields=("plan[i]",), messages={
+             "": Template("{months}不在项目起止时间（{start_date} 至 {end_date}）之内", "{months}",
+                          "{start_date} 至 {end_date}")}),
     Code("PLAN_NOT_QUANTIFIED", "实施计划没有金额或比例",
          "The plan text names no amount or percentage per period: spending cannot be checked.",
-         severity="warning", fields=("plan_text",)),
+         severity="warning", fields=("plan_text",),
+         messages={"": Template("实施计划没有写明各时间段的支出金额或比例，无法核对支出进度")}),
     Code("PLAN_AMOUNT_UNREADABLE", "实施计划金额无法读取",
          "An amount in the plan text is not exact money: the period keeps no amount, the rest imports.",
-         kinds=("finding", "note"), level="warning", fields=("plan_text",)),
+         kinds=("finding", "note"), level="warning", fields=("plan_text",),
+         messages={"": Template("{problem}")}),
     # -- validation: the project (validators/schemas.py) -----------------------------------
     Code("AMOUNT_INVALID", "金额无效", "An amount is empty where it must be given, or negative.",
          fields=(*MONEY, "composition[i].amount"), messages={

@@ -1,5 +1,7 @@
-"""Plan percentages: each period's share of 本年度金额, cumulative share, quarterly schedule,
-and the checks of a plan against its amounts and the project's dates.
+"""Plan percentages: each period's share of 本年度金额, cumulative share, quarterly schedule, and
+what the plan's checks look at (the months each period covers, the problems of the plan text).
+The checks themselves are pandera checks over the plan tables (xlsync.tidy.plan_tables,
+validators/schemas.py), run by xlsync.validate like every other check.
 
 Exact Decimal arithmetic throughout; percentages are rounded half-up to two places only for
 display (see `pct`).
@@ -12,7 +14,6 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import lru_cache
 
 from .document import ProjectDocument
-from .findings import Finding, make
 from .plantext import parse_plan
 
 HUNDRED = Decimal(100)
@@ -124,7 +125,8 @@ def compute(doc: ProjectDocument) -> PlanFigures:
     return PlanFigures(year_amount, periods, quarters if any_amount else [], total, _share(total, year_amount))
 
 
-def _project_months(doc: ProjectDocument) -> tuple[int, int]:
+def project_months(doc: ProjectDocument) -> tuple[int, int]:
+    """The first and last month of the budget year inside the project's dates (13 / 0: none)."""
     start, end = 1, 12
     if doc.year is None:
         return start, end
@@ -139,7 +141,8 @@ def _project_months(doc: ProjectDocument) -> tuple[int, int]:
     return start, end
 
 
-def _months_text(months: list[int]) -> str:
+def months_text(months: list[int]) -> str:
+    """[1, 2, 11, 12] → "1-2月、11-12月"."""
     runs, start = [], None
     for i, m in enumerate(months):
         if start is None:
@@ -150,74 +153,34 @@ def _months_text(months: list[int]) -> str:
     return "、".join(runs)
 
 
-def check(doc: ProjectDocument, tolerance: Decimal = Decimal(1), severity=lambda code: "error",
-          figures: PlanFigures | None = None) -> list[Finding]:
-    """PLAN_* findings for one document (figures: its compute(doc), when already at hand)."""
-    out: list[Finding] = []
-
-    def add(code, field, message, found=None, expected=None):
-        out.append(make(doc, code, field, message, found, expected, severity(code)))
-
-    if doc.plan_text:
-        for problem in _plan_problems(doc.plan_text):
-            add("PLAN_AMOUNT_UNREADABLE", "plan_text", problem)
-    figures = figures or compute(doc)
-    quantified = any(p.amount is not None or p.stated_percent is not None for p in figures.periods)
-    if doc.plan_text and not quantified:
-        add("PLAN_NOT_QUANTIFIED", "plan_text", "实施计划没有写明各时间段的支出金额或比例，无法核对支出进度")
-    year_amount = figures.year_amount
-    if figures.total is not None and year_amount is not None and figures.total != year_amount:
-        add(
-            "PLAN_TOTAL_MISMATCH", "plan",
-            f"各时间段金额合计 {yuan(figures.total)} 元，本年度金额 {yuan(year_amount)} 元，相差 {yuan(figures.total - year_amount)} 元",
-            yuan(figures.total), yuan(year_amount),
-        )
-    for p in figures.periods:
-        computed = p.compared
-        if p.agrees(tolerance) is False:
-            what = "本期占比" if p.percent_basis == "share" else "累计占比"
-            add(
-                "PLAN_PERCENT_MISMATCH", f"plan[{p.index}].stated_percent",
-                f"{p.label}写明{what} {p.stated_percent}%，按金额计算为 {pct(computed)}%（允许误差 {tolerance} 个百分点）",
-                f"{p.stated_percent}%", f"{pct(computed)}%",
-            )
-    covered: dict[int, int] = {}
-    for p in figures.periods:
+def month_rows(doc: ProjectDocument, figures: PlanFigures) -> list[dict]:
+    """The months 1-12 of a plan with periods, one dict each: how many periods cover the month,
+    whether it lies within the project's dates and within the plan's span (its first period's
+    start to its last period's end, or the project's end when later), and the plan row a
+    finding about a run of months starting there points at: for an overlap the later of the
+    periods holding it, for a gap the period ending just before it, for a month outside the
+    project the period holding it."""
+    periods = figures.periods
+    if not periods:
+        return []
+    holders: dict[int, list[int]] = {}
+    ending: dict[int, int] = {}
+    for p in periods:
+        ending.setdefault(p.end_month, p.index)
         for m in range(p.start_month, p.end_month + 1):
-            covered[m] = covered.get(m, 0) + 1
-    overlap = sorted(m for m, n in covered.items() if n > 1)
-
-    def period_of(months: list[int], after: bool = False) -> str:
-        """The plan row a finding is about: the period holding (or, for a gap, ending just
-        before) the first month named, so the finding points at that row."""
-        m = months[0]
-        for p in figures.periods:
-            if (p.end_month == m - 1) if after else (p.start_month <= m <= p.end_month and p.index > 0
-                                                     and any(q.start_month <= m <= q.end_month
-                                                             for q in figures.periods[:p.index])):
-                return f"plan[{p.index}]"
-        return "plan[0]" if figures.periods else "plan"
-
-    if overlap:
-        add("PLAN_PERIOD_OVERLAP", period_of(overlap), f"{_months_text(overlap)}同时出现在两个时间段中",
-            _months_text(overlap))
-    if figures.periods:
-        p_start, p_end = _project_months(doc)
-        first = min(p.start_month for p in figures.periods)
-        last = max(max(p.end_month for p in figures.periods), min(p_end, 12))
-        gap = [m for m in range(first, last + 1) if m not in covered]
-        if gap:
-            add("PLAN_PERIOD_GAP", period_of(gap, after=True), f"{_months_text(gap)}没有安排在任何时间段中",
-                _months_text(gap))
-        outside = sorted(m for m in covered if m < p_start or m > p_end)
-        if outside:
-            add(
-                "PLAN_OUTSIDE_PROJECT", next((f"plan[{p.index}]" for p in figures.periods
-                                               if p.start_month <= outside[0] <= p.end_month), "plan"),
-                f"{_months_text(outside)}不在项目起止时间（{doc.start_date} 至 {doc.end_date}）之内",
-                _months_text(outside), f"{doc.start_date} 至 {doc.end_date}",
-            )
-    return out
+            holders.setdefault(m, []).append(p.index)
+    p_start, p_end = project_months(doc)
+    first = min(p.start_month for p in periods)
+    last = max(max(p.end_month for p in periods), min(p_end, 12))
+    rows = []
+    for m in range(1, 13):
+        held = holders.get(m, ())
+        rows.append({
+            "project_id": doc.id, "month": m, "periods": len(held), "in_project": p_start <= m <= p_end,
+            "in_span": first <= m <= last, "overlap_row": held[1] if len(held) > 1 else 0,
+            "gap_row": ending.get(m - 1, 0), "outside_row": held[0] if held else None,
+        })
+    return rows
 
 
 def figures_as_dict(figures: PlanFigures) -> dict:
@@ -244,16 +207,8 @@ def figures_as_dict(figures: PlanFigures) -> dict:
     }
 
 
-def check_with_profile(doc: ProjectDocument, profile, figures: PlanFigures | None = None) -> list[Finding]:
-    """The plan findings by the profile: its tolerance and severities, without the checks it
-    switches off ([checks] off, by code; see validators/schemas.PLAN_CHECKS)."""
-    found = check(doc, profile.plan_percent_points, profile.severity_of, figures)
-    off = getattr(profile, "checks_off", frozenset())
-    return [f for f in found if f.code not in off] if off else found
-
-
 @lru_cache(maxsize=4096)
-def _plan_problems(text: str) -> tuple[str, ...]:
+def plan_problems(text: str) -> tuple[str, ...]:
     """What a plan text's amounts cannot be read as (parsed once per text)."""
     problems: list[str] = []
     parse_plan(text, problems)

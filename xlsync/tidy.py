@@ -1,5 +1,5 @@
-"""Documents → tidy tables (pandas), one row per project, indicator, plan period, 项目构成 row
-and required category. Each row keeps the project id and the document key it came from, so a
+"""Documents → tidy tables (pandas), one row per project, indicator, 项目构成 row and required
+category, and the plan tables (per project, plan period, month and unreadable plan amount). Each row keeps the project id and the document key it came from, so a
 schema failure maps back to the project, the row and the cell."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from .document import MONEY_FIELDS, ProjectDocument
+from .plan import PlanFigures, compute, month_rows, plan_problems
 from .targets import parse_target
 
 
@@ -87,4 +88,44 @@ def tidy_tables(docs: list[ProjectDocument], profile) -> dict:
         "composition": frame(composition, "composition"),
         "categories": frame(categories, "categories"),
         "weights": frame(weights, "weights"),
+        **plan_tables(docs),
     }
+
+
+PLAN_COLUMNS = {
+    # one row per project: its plan as a whole
+    "plans": ["project_id", "plan_text", "year_amount", "total", "periods", "quantified"],
+    # one row per plan period (document key plan[row]), with its figures (xlsync.plan.compute)
+    "plan": ["project_id", "row", "start_month", "end_month", "amount", "share", "cumulative_amount",
+             "cumulative_share", "stated_percent", "percent_basis"],
+    # one row per month 1-12 of a plan with periods (xlsync.plan.month_rows)
+    "plan_months": ["project_id", "month", "periods", "in_project", "in_span", "overlap_row", "gap_row",
+                    "outside_row"],
+    # one row per amount of the plan text that is not exact money (xlsync.plan.plan_problems)
+    "plan_problems": ["project_id", "row", "problem"],
+}
+
+
+def plan_tables(docs: list[ProjectDocument], figures: dict[str, PlanFigures] | None = None) -> dict:
+    """The plan tables of the documents (`figures`: their compute(doc) by id, when at hand)."""
+    import pandas as pd
+
+    rows: dict[str, list[dict]] = {name: [] for name in PLAN_COLUMNS}
+    for doc in docs:
+        fig = figures[doc.id] if figures and doc.id in figures else compute(doc)
+        for i, problem in enumerate(plan_problems(doc.plan_text) if doc.plan_text else ()):
+            rows["plan_problems"].append({"project_id": doc.id, "row": i, "problem": problem})
+        rows["plans"].append({
+            "project_id": doc.id, "plan_text": doc.plan_text, "year_amount": fig.year_amount, "total": fig.total,
+            "periods": len(fig.periods),
+            "quantified": sum(p.amount is not None or p.stated_percent is not None for p in fig.periods),
+        })
+        for p in fig.periods:
+            rows["plan"].append({
+                "project_id": doc.id, "row": p.index, "start_month": p.start_month, "end_month": p.end_month,
+                "amount": p.amount, "share": p.share, "cumulative_amount": p.cumulative_amount,
+                "cumulative_share": p.cumulative_share, "stated_percent": p.stated_percent,
+                "percent_basis": p.percent_basis,
+            })
+        rows["plan_months"].extend(month_rows(doc, fig))
+    return {name: pd.DataFrame(rows[name], columns=cols, dtype=object) for name, cols in PLAN_COLUMNS.items()}

@@ -1,6 +1,7 @@
 """Validation: documents → tidy tables → pandera schemas → findings pointing back at cells.
 
-Plan findings (PLAN_*) come from xlsync.plan, the same code the `plan` command uses.
+The plan's findings (PLAN_*) come from the plan tables' schemas like every other finding;
+`plan_findings` runs those alone, for the `plan` command.
 """
 
 from __future__ import annotations
@@ -11,10 +12,13 @@ from .codes import CODES
 from .document import ProjectDocument
 from .errors import Location
 from .findings import FIELD_ZH, Finding, make, sort_key
-from .plan import check_with_profile
+from .plan import PlanFigures, months_text, pct, yuan
+from .tidy import plan_tables, tidy_tables
+from .validators.profiles import Profile, profile_for
+from .validators.schemas import PLAN_CHECKS, build_schemas, failures
 
 
-def _message(code: str, field: str, row: dict, doc: ProjectDocument) -> tuple[str, object, object]:
+def _message(code: str, field: str, row: dict, doc: ProjectDocument, profile) -> tuple[str, object, object]:
     """(zh-CN message, value found, value expected) for one failed check, rendered from the
     code's template in xlsync.codes; here only which template and the values it needs."""
     entry = CODES.get(code)
@@ -44,10 +48,28 @@ def _message(code: str, field: str, row: dict, doc: ProjectDocument) -> tuple[st
         values["category"] = row["level1"] + (f" / {row['level2']}" if row.get("level2") else "")
     elif code == "TARGET_DESCRIPTIVE":
         values["name_or_none"] = row["name"] or "（无名称）"
+    elif code == "PLAN_TOTAL_MISMATCH":
+        values.update(total_yuan=yuan(row["total"]), year_yuan=yuan(row["year_amount"]),
+                      difference_yuan=yuan(row["total"] - row["year_amount"]))
+    elif code == "PLAN_PERCENT_MISMATCH":
+        variant = "share" if row["percent_basis"] == "share" else "cumulative"
+        a, b = row["start_month"], row["end_month"]
+        values.update(period=f"{a}月" if a == b else f"{a}-{b}月", tolerance=profile.plan_percent_points,
+                      computed_pct=pct(row["share"] if variant == "share" else row["cumulative_share"]))
+    elif code == "PLAN_OUTSIDE_PROJECT":
+        values.update(start_date=doc.start_date, end_date=doc.end_date)
     return entry.render(values, variant)
 
 
-def _field_key(table: str, field: str, row: dict) -> str:
+# the plan_months column naming the plan row a finding about a run of months points at
+ANCHOR = {"PLAN_PERIOD_OVERLAP": "overlap_row", "PLAN_PERIOD_GAP": "gap_row", "PLAN_OUTSIDE_PROJECT": "outside_row"}
+
+
+def _field_key(table: str, field: str, row: dict, code: str) -> str:
+    if table == "plan":
+        return f"plan[{row['row']}].{field}"
+    if table == "plan_months":
+        return f"plan[{row[ANCHOR[code]]}]"
     if table == "indicators":
         return f"indicators[{row['row']}].{field}"
     if table == "composition":
@@ -83,8 +105,6 @@ def validate_documents(
     profile each document is checked with its form's (a national table with the national
     framework, a Zhengzhou table with the seed's)."""
     if profile is None:
-        from .validators.profiles import profile_for
-
         groups: dict[str, tuple] = {}
         for d in docs:
             p = profile_for(d)
@@ -95,34 +115,11 @@ def validate_documents(
 
 
 def _validate(docs, profile, provenance, sources) -> list[Finding]:
-    from .tidy import tidy_tables
-    from .validators.schemas import build_schemas, failures
-
     provenance, sources = provenance or {}, sources or {}
-    by_id = {d.id: d for d in docs}
-    tables = tidy_tables(docs, profile)
-    schemas = build_schemas(profile)
-    findings: list[Finding] = []
-    for name, schema in schemas.items():
-        df = tables[name]
-        columns = {c: df[c].tolist() for c in df.columns}
-        for check, index in failures(schema, df):
-            code, _, field = check.partition(":")
-            row = {c: values[index] for c, values in columns.items()}
-            doc = by_id[row["project_id"]]
-            if code == "CATEGORY_REQUIRED":
-                field = "count"
-            message, found, expected = _message(code, field, row, doc)
-            key = _field_key(name, field, row)
-            f = make(doc, code, key, message, found, expected, profile.severity_of(code))
-            f.location = locate(provenance.get(doc.id), key, sources.get(doc.id))
-            findings.append(f)
+    findings = _schema_findings(docs, profile, tidy_tables(docs, profile), provenance, sources)
     from .required import missing_required
 
     for doc in docs:
-        for f in check_with_profile(doc, profile):
-            f.location = locate(provenance.get(doc.id), f.field, sources.get(doc.id))
-            findings.append(f)
         if doc.results:  # the year's results (监控 / 自评): xlsync.evaluation.checks
             from .evaluation.checks import check_results
 
@@ -139,6 +136,62 @@ def _validate(docs, profile, provenance, sources) -> list[Finding]:
                 f.location = locate(provenance.get(doc.id), f.field, sources.get(doc.id))
                 findings.append(f)
     return sorted(findings, key=sort_key)
+
+
+def _schema_findings(docs, profile, tables: dict, provenance, sources) -> list[Finding]:
+    """The findings of the profile's schemas over the tables (those of them given), each
+    rendered from its code's template and located at the cell of its document key."""
+    by_id = {d.id: d for d in docs}
+    findings: list[Finding] = []
+    for name, schema in build_schemas(profile).items():
+        if name not in tables:
+            continue
+        df = tables[name]
+        columns = {c: df[c].tolist() for c in df.columns}
+        failed = failures(schema, df)
+        if name == "plan_months":
+            failed = _month_runs(failed, columns)
+        for check, index, *extra in failed:
+            code, _, field = check.partition(":")
+            row = {c: values[index] for c, values in columns.items()}
+            if extra:
+                row["months"] = extra[0]
+            doc = by_id[row["project_id"]]
+            if code == "CATEGORY_REQUIRED":
+                field = "count"
+            message, found, expected = _message(code, field, row, doc, profile)
+            key = _field_key(name, field, row, code)
+            f = make(doc, code, key, message, found, expected, profile.severity_of(code))
+            f.location = locate(provenance.get(doc.id), key, sources.get(doc.id))
+            findings.append(f)
+    return findings
+
+
+def _month_runs(failed: list[tuple[str, int]], columns: dict) -> list[tuple[str, int, str]]:
+    """The failures of a plan_months check in one project make one finding: (check, the
+    first failing month's row, the months as text: "1-2月、11-12月")."""
+    runs: dict[tuple[str, str], list[int]] = {}
+    for check, index in failed:
+        runs.setdefault((check, columns["project_id"][index]), []).append(index)
+    return [(check, rows[0], months_text(sorted(columns["month"][i] for i in rows)))
+            for (check, _pid), rows in runs.items()]
+
+
+def plan_findings(docs: list[ProjectDocument], rules=None,
+                  figures: dict[str, PlanFigures] | None = None) -> dict[str, list[Finding]]:
+    """The plan's findings (what `xlsync plan` reports) by document id, in the order the plan
+    checks are declared: each document by `rules` (a profile, a profile's name or path), else
+    by its form's profile. `figures`: the documents' xlsync.plan.compute, when at hand."""
+    order = {spec.code: i for i, spec in enumerate(PLAN_CHECKS)}
+    groups: dict[int, tuple] = {}
+    for d in docs:
+        p = rules if isinstance(rules, Profile) else profile_for(d, rules)
+        groups.setdefault(id(p), (p, []))[1].append(d)
+    out: dict[str, list[Finding]] = {d.id: [] for d in docs}
+    for profile, group in groups.values():
+        for f in _schema_findings(group, profile, plan_tables(group, figures), {}, {}):
+            out[f.project_id].append(f)
+    return {pid: sorted(found, key=lambda f: order[f.code]) for pid, found in out.items()}
 
 
 def review_pending(doc: ProjectDocument, profile) -> list[Finding]:
