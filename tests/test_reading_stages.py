@@ -1,6 +1,7 @@
 """Each stage of the published-table reader alone, on plain data: lines → tables (segment),
-a table's lines → rows of cells (cells), a form's vocabulary (vocab), a row run together →
-its columns (facts)."""
+a table's lines → rows of cells (cells) → its grid (grid), a form's vocabulary (vocab), a row
+run together → its columns (facts), an amount as printed → 元 (amounts), facts and notes → a
+document with its review items (assemble)."""
 
 from __future__ import annotations
 
@@ -107,3 +108,138 @@ def test_running_text_a_file_puts_between_two_tables_is_outside_both():
     regions, outside = segment(lines, vocabs)
     assert [n for n, _t in outside] == [5]
     assert [len(r.titles) for r in regions] == [1, 1] and "单位：万元" in regions[0].lines
+
+
+# -- grid -------------------------------------------------------------------------------------
+def test_the_grid_keeps_each_cells_line_and_joins_a_category_wrapped_over_two_rows():
+    from xlsync.published.grid import build_grid
+
+    lines = ["项目名称 | 甲经费 |", "", "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+             "产出指标 | 项目完成 |", "指标 | 数量指标 | 培训人次 | 200人次 |"]
+    grid = build_grid(lines, 10, V)
+    assert (grid.kind, grid.stream, grid.open_end) == ("cells", False, False)
+    assert [[(c.text, c.line) for c in r] for r in grid.rows] == [
+        [("项目名称", 10), ("甲经费", 10)],
+        [("绩效指标", 12), ("一级指标", 12), ("二级指标", 12), ("三级指标", 12), ("指标值", 12)],
+        [("产出指标", 13), ("项目完成指标", 13)], [("数量指标", 14), ("培训人次", 14), ("200人次", 14)]]
+
+
+def test_text_without_cell_borders_is_one_run_after_its_page_header_lines():
+    from xlsync.published.grid import build_grid
+
+    text = "项目名称甲经费实施单位乙局项目资金年度资金总额10万元年度目标完成培训一级指标二级指标三级指标指标值产出指标数量指标培训人次200人次"
+    grid = build_grid(["某某局", text], 1, V)
+    assert (grid.kind, grid.header, grid.text, grid.text_line, grid.rows) == ("run-together", ((1, "某某局"),),
+                                                                            text, 2, ())
+
+
+def test_only_the_vocabulary_says_two_cells_are_one_wrapped_category():
+    from xlsync.published.grid import wrapped_category
+
+    assert wrapped_category(V, "项目完成", "指标") and wrapped_category(V, "社会效益", "指标")
+    assert not wrapped_category(V, "产出指标", "指标")  # a whole category before: two cells
+    assert not wrapped_category(V, "培训人次", "200人次")
+
+
+# -- amounts ----------------------------------------------------------------------------------
+def test_an_amount_without_a_unit_is_never_a_number_the_table_does_not_show():
+    from xlsync.published.amounts import read_amount
+
+    got = read_amount("5", "年度资金总额", field="year_amount")
+    assert got.value is None and [n.code for n in got.notes] == ["MONEY_UNIT_UNKNOWN"]
+    assert got.notes[0].proposed == "按万元: 50000.00 元；按元: 5.00 元" and got.notes[0].field == "year_amount"
+    got = read_amount("5", "年度资金总额", page_unit="万元")
+    assert got.value == "50000.00" and [n.code for n in got.notes] == ["MONEY_UNIT_FROM_PAGE"]
+    assert read_amount("5", "x", table_unit="万元", page_unit="元") == read_amount("5万元", "x")
+    assert read_amount("5", "x", unit="元", table_unit="万元").value == "5.00"  # the label's own unit first
+    assert read_amount("0", "x").value == "0.00" and read_amount(None, "x").value is None  # zero in any unit
+
+
+@given(st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False), st.sampled_from(["万元", "元"]))
+def test_an_amount_with_its_unit_reads_exactly(amount, unit):
+    from decimal import Decimal
+
+    from xlsync.published.amounts import read_amount
+
+    got = read_amount(f"{amount}{unit}", "x")
+    assert got.notes == () and Decimal(got.value) == amount * (10000 if unit == "万元" else 1)
+
+
+def test_an_amount_with_its_breakdown_or_unreadable_keeps_its_text():
+    from xlsync.published.amounts import read_amount
+
+    got = read_amount("10万(路灯8万元,线缆2万元)", "资金总额", unit="元")
+    assert (got.value, got.explained, [n.code for n in got.notes]) == ("100000.00", "路灯8万元,线缆2万元",
+                                                                       ["AMOUNT_EXPLAINED"])
+    got = read_amount("854万854万", "资金总额", field="total_amount")
+    assert got.value is None and [(n.code, n.source) for n in got.notes] == [("AMOUNT_UNREADABLE", "854万854万")]
+
+
+# -- assemble ---------------------------------------------------------------------------------
+def _facts(**kw):
+    from xlsync.published.assemble import TableFacts
+
+    ind = {"period": "annual", "level1": "产出指标", "level2": "数量指标", "name": "培训人次", "target": "≥200人次",
+           "note": None, "weight": None, "line": 6}
+    base = dict(first_line=2, fields={"name": ("甲经费", 2), "unit_name": ("乙局", 3), "either_amount": ("10", 4),
+                                      "start_date": ("2021-01-01", 5), "end_date": ("2022-12-31", 5)},
+                units={"either_amount": "万元"}, extra=(),
+                funding=({"source": "财政拨款", "total_amount": None, "year_amount": None,
+                          "either_amount": "100000.00"},),
+                composition=(), indicators=(ind,), prov={"name": 2, "either_amount": 4, "funding[0]": 4,
+                                                        "indicators[0]": 6}, notes=())
+    return TableFacts(**{**base, **kw})
+
+
+def _assemble(*projects, title=None, options=None):
+    from xlsync.published.assemble import TableRead, assemble
+
+    return assemble(TableRead("t.txt", projects, 6), {"year": 2021} if title is None else title, V,
+                    options or ReadOptions())
+
+
+def test_assemble_reads_the_values_and_changes_nothing_it_is_given():
+    facts = _facts()
+    before = repr(facts)
+    (table,) = _assemble(facts)
+    doc = table.document
+    assert (doc.name, doc.unit_name, doc.year, doc.total_amount, doc.year_amount) == ("甲经费", "乙局", 2021,
+                                                                                      "100000.00", None)
+    assert [(f.source, f.total_amount) for f in doc.funding] == [("财政拨款", "100000.00")]  # over two years: total
+    assert doc.review == [] and table.provenance["indicators[0]"].line == 6 and table.ok
+    assert repr(facts) == before
+
+
+def test_assemble_makes_each_guess_a_review_item_on_the_indicator_it_names():
+    from xlsync.published.notes import Note
+
+    notes = (Note("warning", "LABEL_LOOSE", "栏目…", "t.txt", 3, "unit_name", "主管单位: 乙局"),
+             Note("warning", "WEIGHT_UNREADABLE", "分值…", "t.txt", 6, "indicators[#0].weight", "十"))
+    (table,) = _assemble(_facts(notes=notes, fields={"name": ("甲经费", 2), "year_amount": ("7", 4)}, units={},
+                                prov={"year_amount": 4}))
+    review = [(r.code, r.field, r.line) for r in table.document.review]
+    assert review == [("LABEL_LOOSE", "unit_name", 3), ("WEIGHT_UNREADABLE", "indicators[0].weight", 6),
+                      ("MONEY_UNIT_UNKNOWN", "year_amount", 4)]
+    assert table.document.year_amount is None  # '7' without a unit: never stored as 7 元
+
+
+def test_assemble_sums_a_funding_tree_and_says_so():
+    funding = ({"source": "（一）财政拨款小计", "total_amount": None, "year_amount": "30000.00"},
+               {"source": "1、一般公共预算", "total_amount": None, "year_amount": "30000.00"},
+               {"source": "（二）自有资金小计", "total_amount": None, "year_amount": "10000.00"})
+    (table,) = _assemble(_facts(fields={"name": ("甲经费", 2)}, units={}, funding=funding,
+                                tree=((0, True), (1, False), (2, True)), prov={"funding[0]": 7}))
+    assert table.document.year_amount == "40000.00"
+    (item,) = table.document.review
+    assert (item.code, item.field, item.line) == ("AMOUNT_SUMMED", "year_amount", 7)
+
+
+def test_assemble_writes_no_document_for_a_table_without_indicators_and_one_per_project():
+    (table,) = _assemble(_facts(indicators=()))
+    assert table.document is None and [n.code for n in table.notes] == ["TABLE_INCOMPLETE"]
+    tables = _assemble(_facts(), _facts(first_line=9, fields={"name": ("乙经费", 9)}, units={}))
+    assert [t.document.name for t in tables] == ["甲经费", "乙经费"] and [t.first_line for t in tables] == [2, 9]
+    (table,) = _assemble(_facts(fields={"name": ("甲经费", 2)}), title={}, options=ReadOptions(year=2023))
+    assert table.document.year == 2023 and table.document.review == []
+    (table,) = _assemble(_facts(), title={})  # the year from the period, said so
+    assert table.document.year == 2021 and [r.code for r in table.document.review] == ["YEAR_GUESSED"]
