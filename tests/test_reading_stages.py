@@ -243,3 +243,39 @@ def test_assemble_writes_no_document_for_a_table_without_indicators_and_one_per_
     assert table.document.year == 2023 and table.document.review == []
     (table,) = _assemble(_facts(), title={})  # the year from the period, said so
     assert table.document.year == 2021 and [r.code for r in table.document.review] == ["YEAR_GUESSED"]
+
+
+# -- cut-off ----------------------------------------------------------------------------------
+def test_a_text_ending_on_an_operator_or_the_start_of_a_label_is_cut_there():
+    from xlsync.published.cutoff import cut_fragment
+
+    head = ["项目名称 | 甲经费 |", "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 |"]
+    line, why = cut_fragment(head + ["产出指标 | 数量指标 | 培训人次 | ≥ |", ""], 5, V)
+    assert line == 7 and "运算符“≥”" in why
+    assert cut_fragment(head + ["主管 |"], 1, V)[0] == 3  # 主管部门… cut after two characters
+    assert cut_fragment(head + ["产出指标 | 数量指标 | 培训人次 | ≥200人次 |"], 1, V) is None
+    assert cut_fragment(["", ""], 1, V) is None
+
+
+def test_a_text_ending_in_the_middle_of_a_sentence_is_cut_there():
+    from xlsync.published.cutoff import cut_sentence
+
+    done = [{"target": f"完成第{k}项培训任务，群众满意度达到要求。", "line": 10 + k} for k in range(3)]
+    assert cut_sentence(done, 20) is None
+    cut = done + [{"target": "社区满意度95%以上,家长满", "line": 14}]
+    line, why = cut_sentence(cut, 20)
+    assert line == 14 and "家长满" in why
+    assert cut_sentence(cut[2:], 20) is None  # too few sentences to know the table's habit
+    assert cut_sentence(done + [{"target": "社区满意度95%以上,家长满"}], 20)[0] == 20  # no line: the table's last
+
+
+# -- explain ----------------------------------------------------------------------------------
+def test_explain_names_each_line_with_text_by_the_role_a_stage_gave_it():
+    from xlsync.published.explain import explain_lines
+    from xlsync.published.segment import Region
+
+    region = Region(start=3, lines=["项目支出绩效目标申报表", "项目名称 | 甲 |", "", "产出指标 | 数量指标 |"],
+                    titles=[(3, "项目支出绩效目标申报表", None)])
+    assert explain_lines(region, {4: "栏目“项目名称”"}) == [(3, "标题", "项目支出绩效目标申报表"),
+                                                         (4, "栏目“项目名称”", "项目名称 | 甲 |"),
+                                                         (6, "—", "产出指标 | 数量指标 |")]

@@ -4,17 +4,16 @@ the reader's state, notes and the document assembled at the end. The reading its
 
 from __future__ import annotations
 
-import re
-
 from .assemble import TableFacts, TableRead
-from .cells import GRID, HOLE, plain_line
+from .cutoff import cut_fragment, cut_sentence
+from .explain import explain_lines
 from .facts import FactsReader
 from .grid import Grid
 from .indicators import IndicatorReader, Levels
 from .notes import Note, ReadOptions
 from .rows import Role, Tok
 from .segment import Region
-from .vocab import Label, Vocab, norm
+from .vocab import Label, Vocab
 
 
 class TableReader(FactsReader, IndicatorReader):
@@ -80,41 +79,17 @@ class TableReader(FactsReader, IndicatorReader):
         self.note("error", "TABLE_TRUNCATED", msg, line)
 
     def _cut_fragment(self) -> None:
-        """The text ends on a piece of something: an operator with no value after it ('…下降情况>'),
-        or the first characters of a label or a footer line ('主管' of 主管部门审核意见). Such a
-        table is cut off, never complete."""
-        texts = [(k, plain_line(ln)) for k, ln in enumerate(self.region.lines) if ln != HOLE]
-        texts = [(k, t) for k, t in texts if t]  # the line's text: markup, pipes and tabs left out
-        if not texts:
-            return
-        line = self.region.start + texts[-1][0]
-        tail = texts[-1][1].split()[-1]
-        t = norm(tail)
-        if re.search(r"(?:[>=<≥≤＞＜]|大于|小于|不低于|不高于)$", t):
-            self._cut(f"文本在第 {line} 行的运算符“{tail[-1]}”之后结束，没有指标值（文件可能被截断）", line)
-            return
-        if 1 < len(t) <= 4 and self.v.label(t)[0] is None and not self.category(t) and any(
-                lb.startswith(t) and lb != t for lb in (*self.v.labels, *(norm(m) for m in self.v.footer))):
-            self._cut(f"文本在第 {line} 行的“{tail}”处结束（像是被截断的栏目名；文件可能被截断）", line)
+        """The text ends on a piece of something (`xlsync.published.cutoff`)."""
+        got = cut_fragment(self.region.lines, self.region.start, self.v)
+        if got is not None:
+            self._cut(got[1], got[0])
 
-    def _cut_sentence(self, min_len: int = 8) -> None:
-        """The text ends inside the indicator table, in the middle of a sentence: the last
-        indicator's text breaks off without the full stop the table's other sentences end with
-        ('…社区满意度95%以上,家长满'). Such a table is cut off, never complete."""
+    def _cut_sentence(self) -> None:
+        """The text ends in the middle of an indicator's sentence (`xlsync.published.cutoff`)."""
         owner = self.projects[-1] if self.projects else self
-        texts = [i.get("target") or i.get("name") or "" for i in owner.indicators]
-        sentences = [t.strip() for t in texts if len(t.strip()) >= min_len and re.search(r"[\u4e00-\u9fff]", t)]
-        if len(sentences) < 3 or sentences[-1] != (texts[-1] or "").strip():
-            return
-        last, before = sentences[-1], sentences[:-1]
-        if sum(t.endswith(("。", ".", "！", "；")) for t in before) < 2 / 3 * len(before):
-            return  # the table does not end its sentences with a full stop
-        if last.endswith(("。", ".", "！", "？", "；", ";", "）", ")", "%", "％")) or re.search(r"[\d]$", last):
-            return
-        if not re.search(r"[，,；;、]", last):
-            return
-        line = owner.indicators[-1].get("line") or self.last_line
-        self._cut(f"文本在第 {line} 行的句子中间结束（“…{last[-12:]}”，表中其他句子以句号结束；文件可能被截断）", line)
+        got = cut_sentence(owner.indicators, self.last_line)
+        if got is not None:
+            self._cut(got[1], got[0])
 
     def category(self, text: str) -> bool:
         """For the row aligner: a cell that is a category name."""
@@ -141,7 +116,7 @@ class TableReader(FactsReader, IndicatorReader):
         info = [n for n in self.notes if n.level == "info"]
         projects = [self._facts(p, info + p.notes) for p in self.projects] if self.projects \
             else [self._facts(self, self.notes)]
-        return TableRead(self.file, tuple(projects), self.last_line, tuple(self._explain()),
+        return TableRead(self.file, tuple(projects), self.last_line, tuple(explain_lines(self.region, self.marks)),
                          frozenset(self.levels.seen), self.region.page_unit)
 
     @staticmethod
@@ -154,18 +129,3 @@ class TableReader(FactsReader, IndicatorReader):
             truncated=t.truncated,
             tree=tuple((next(k for k, f in enumerate(t.funding) if f is e), top) for e, top in t.tree_sources),
             table_unit=t.table_unit)
-
-    def _explain(self) -> list[tuple[int, str, str]]:
-        """Each line of the table: (line, role, text)."""
-        region = self.region
-        titles = {n for n, _t, _m in region.titles} | ({region.year_line} if region.year_line else set())
-        out = []
-        for k, raw in enumerate(region.lines):
-            n = region.start + k
-            text = raw.replace(GRID, "").strip() if raw != HOLE else ""
-            if n in titles:
-                out.append((n, "标题" if n != region.year_line else "预算年度", region.lines[k] if raw != HOLE
-                            else next((t for m, t, _x in region.titles if m == n), "")))
-            elif text:
-                out.append((n, self.marks.get(n, "—"), text))
-        return out
