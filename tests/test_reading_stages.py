@@ -279,3 +279,34 @@ def test_explain_names_each_line_with_text_by_the_role_a_stage_gave_it():
     assert explain_lines(region, {4: "栏目“项目名称”"}) == [(3, "标题", "项目支出绩效目标申报表"),
                                                          (4, "栏目“项目名称”", "项目名称 | 甲 |"),
                                                          (6, "—", "产出指标 | 数量指标 |")]
+
+
+# -- footer -----------------------------------------------------------------------------------
+def test_a_footer_row_keeps_its_labelled_cells_and_names_its_signature_slots():
+    from xlsync.published.footer import FooterRow, read_footer_row
+
+    assert read_footer_row(["填报人：张三", "联系电话:", "0371-1234567", "单位负责人（签字）：", "（盖章）"]) == FooterRow(
+        (("填报人", "张三"), ("联系电话", "0371-1234567")), ("单位负责人（签字）：", "（盖章）"))
+    assert read_footer_row(["主管部门审核意见"]) == FooterRow((), ("主管部门审核意见",))
+    assert read_footer_row([]) == FooterRow()
+
+
+# -- levels (the indicator stage's one state carried across rows) -----------------------------
+def test_a_level_is_carried_down_its_merged_cells_and_a_late_level1_given_to_the_rows_above():
+    from xlsync.published.indicators import Levels
+
+    levels = Levels(V)
+    rows = []
+    for cats in (["数量指标"], [], ["产出指标"], ["质量指标"], ["效益指标", "社会效益指标"], []):
+        levels.apply(cats)
+        rows.append({})
+        levels.place(rows[-1])
+    levels.finish()
+    assert [(r["level1"], r["level2"]) for r in rows] == [("产出指标", "数量指标")] * 3 + [
+        ("产出指标", "质量指标"), ("效益指标", "社会效益指标"), ("效益指标", "社会效益指标")]
+    levels = Levels(V)
+    levels.apply(["数量指标"])
+    row: dict = {}
+    levels.place(row)
+    levels.finish()  # never named: the framework's parent of its 二级
+    assert row == {"level1": "产出指标", "level2": "数量指标"}

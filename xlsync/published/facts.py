@@ -10,6 +10,7 @@ from ..document import KEY_ZH
 from ..fieldtext import parse_period, split_person_phone
 from .amounts import read_amount
 from .cells import Cell
+from .footer import read_footer_row
 from .grid import Grid
 from .rows import Tok, compose_target
 from .runtogether import fuzzy_label, split_facts, split_indicators
@@ -718,24 +719,12 @@ class FactsReader:
 
     def _footer_cells(self, toks: list[Tok]) -> None:
         """Below the table: '填报人：张三' cells are kept in `extra`; signature and approval
-        slots (盖章, 签字, empty) are named in the report."""
+        slots (盖章, 签字, empty) are named in the report (`xlsync.published.footer`)."""
         texts = [t.text for t in toks if t.text]
         if not texts:
             return
         line = toks[0].line
-        skipped = []
-        i = 0
-        while i < len(texts):
-            text = texts[i]
-            m = re.match(r"^([^:：]{2,20})[:：]\s*(.*)$", text, re.S)
-            if m and m.group(2).strip() and not re.search(r"盖章|签字|签名", m.group(1)):
-                self.extra.append((m.group(1).strip(), m.group(2).strip(), line))
-            elif m and i + 1 < len(texts) and not re.search(r"[:：]", texts[i + 1]) \
-                    and not re.search(r"盖章|签字|签名", text):
-                self.extra.append((m.group(1).strip(), texts[i + 1], line))
-                i += 1
-            else:
-                skipped.append(text)
-            i += 1
-        if skipped:
-            self.note("info", "FOOTER", f"表尾（签字、审核栏，未导入）: {' '.join(skipped)[:60]}", line)
+        got = read_footer_row(texts)
+        self.extra.extend((label, value, line) for label, value in got.extra)
+        if got.skipped:
+            self.note("info", "FOOTER", f"表尾（签字、审核栏，未导入）: {' '.join(got.skipped)[:60]}", line)
