@@ -310,3 +310,44 @@ def test_a_level_is_carried_down_its_merged_cells_and_a_late_level1_given_to_the
     levels.place(row)
     levels.finish()  # never named: the framework's parent of its 二级
     assert row == {"level1": "产出指标", "level2": "数量指标"}
+
+
+# -- regions ----------------------------------------------------------------------------------
+def test_a_rows_region_is_its_section_else_the_kind_of_key_it_filled():
+    from xlsync.published.regions import RowRegion, region_of, row_regions
+
+    assert region_of("indicators", {"name"}) == "indicators" and region_of("footer", ()) == "footer"
+    assert region_of(None, {"year_amount"}) == region_of(None, {"funding[0]"}) == "money"
+    assert region_of(None, {"annual_goal"}) == "goals" and region_of(None, {"name"}) == region_of(None, ()) == "fields"
+    # a row of labels (line 3) whose values are on the row below (line 4): both are money
+    rows = [(1, 1, None, frozenset({"name"})), (3, 3, None, frozenset()), (4, 5, None, frozenset({"year_amount"}))]
+    assert row_regions(rows, {"name": 1, "year_amount": 3}) == (
+        RowRegion(1, 1, "fields"), RowRegion(3, 3, "money"), RowRegion(4, 5, "money"))
+
+
+# -- facts: a grid → what was read, as plain data ---------------------------------------------
+def _read_facts(lines, form="national"):
+    from xlsync.published.grid import build_grid
+    from xlsync.published.segment import Region
+    from xlsync.published.table import TableReader
+    from xlsync.published.vocab import vocab
+
+    v = vocab(form)
+    region = Region(start=1, lines=lines)
+    return TableReader(v, "t.txt", region, ReadOptions(), last_region=True).facts(build_grid(lines, 1, v))
+
+
+def test_the_fact_readers_hand_over_plain_facts_notes_and_each_rows_region():
+    read = _read_facts(["项目名称 | 甲经费 |", "项目资金（万元） | 年度资金总额 | 10 |", "其中：财政拨款 | 10 |",
+                        "年度目标 | 完成培训 |", "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+                        "产出指标 | 数量指标 | 培训人次 | ≥200人次 |", "资金拨付对象：本单位", "填报人：张三 | 审核人（签字）： |"])
+    (facts,) = read.projects
+    assert facts.fields == {"name": ("甲经费", 1), "year_amount": ("10", 2), "annual_goal": ("完成培训", 4)}
+    assert facts.units == {"year_amount": "万元"} and facts.funding == (
+        {"source": "财政拨款", "total_amount": None, "year_amount": "100000.00"},)
+    assert [(i["level1"], i["level2"], i["name"], i["target"], i["line"]) for i in facts.indicators] == [
+        ("产出指标", "数量指标", "培训人次", "≥200人次", 6)]
+    assert facts.extra == (("资金拨付对象", "本单位", 7), ("填报人", "张三", 8))
+    assert [r.region for r in read.regions] == ["fields", "money", "money", "goals", "indicators", "indicators",
+                                               "fields", "footer"]
+    assert [n.code for n in facts.notes] == ["FOOTER"] and not facts.truncated

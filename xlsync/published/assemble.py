@@ -22,6 +22,7 @@ from ..plantext import parse_plan
 from .amounts import read_amount
 from .facts import MONEY_KEYS
 from .notes import ImportedTable, Note, ReadOptions
+from .regions import RowRegion
 from .vocab import Vocab
 
 
@@ -50,7 +51,8 @@ class TableFacts:
 @dataclass(frozen=True)
 class TableRead:
     """A table read: its projects' facts, its last line, each line's role (line, role, text),
-    the categories its indicator table named and the money unit the page states above it."""
+    the categories its indicator table named, the money unit the page states above it and the
+    region of each row of its grid."""
 
     file: str
     projects: tuple[TableFacts, ...]
@@ -58,6 +60,7 @@ class TableRead:
     explain: tuple[tuple[int, str, str], ...] = ()
     levels_seen: frozenset[str] = frozenset()
     page_unit: str | None = None
+    regions: tuple[RowRegion, ...] = ()  # each grid row's region (`xlsync.published.regions`)
 
 
 def assemble(read: TableRead, title: dict, v: Vocab, options: ReadOptions) -> list[ImportedTable]:

@@ -62,7 +62,10 @@ class FactsReader:
         for idx, row in enumerate(rows):
             self.last_line = max(self.last_line, row[-1].line)
             at_end = idx == len(rows) - 1
+            before = set((self.projects[-1] if self.projects else self).prov)
             self._row(row, at_end and self.last_region, grid.open_end and at_end, rows, idx)
+            filled = frozenset((self.projects[-1] if self.projects else self).prov) - before
+            self.rows_read.append((row[0].line, row[-1].line, self.section, filled))
         self._flush_labels()
 
     run_together = False

@@ -11,6 +11,7 @@ from .facts import FactsReader
 from .grid import Grid
 from .indicators import IndicatorReader, Levels
 from .notes import Note, ReadOptions
+from .regions import row_regions
 from .rows import Role, Tok
 from .segment import Region
 from .vocab import Label, Vocab
@@ -53,6 +54,7 @@ class TableReader(FactsReader, IndicatorReader):
         self.last_line = region.start
         self.marks: dict[int, str] = {}  # line → what it was read as (--explain)
         self.tree_sources: list[tuple[dict, bool]] = []  # a funding tree's rows: (entry, first level)
+        self.rows_read: list[tuple[int, int, str | None, frozenset[str]]] = []  # (lines, section, keys filled)
 
     # -- notes --------------------------------------------------------------------------
     def note(self, level: str, code: str, msg: str, line: int | None, field: str | None = None,
@@ -117,7 +119,7 @@ class TableReader(FactsReader, IndicatorReader):
         projects = [self._facts(p, info + p.notes) for p in self.projects] if self.projects \
             else [self._facts(self, self.notes)]
         return TableRead(self.file, tuple(projects), self.last_line, tuple(explain_lines(self.region, self.marks)),
-                         frozenset(self.levels.seen), self.region.page_unit)
+                         frozenset(self.levels.seen), self.region.page_unit, row_regions(self.rows_read, self.prov))
 
     @staticmethod
     def _facts(t: TableReader, notes: list[Note]) -> TableFacts:
