@@ -124,13 +124,31 @@ def test_the_grid_keeps_each_cells_line_and_joins_a_category_wrapped_over_two_ro
         [("产出指标", 13), ("项目完成指标", 13)], [("数量指标", 14), ("培训人次", 14), ("200人次", 14)]]
 
 
-def test_text_without_cell_borders_is_one_run_after_its_page_header_lines():
+def test_text_without_cell_borders_is_cut_into_rows_at_labels_categories_and_targets():
     from xlsync.published.grid import build_grid
 
-    text = "项目名称甲经费实施单位乙局项目资金年度资金总额10万元年度目标完成培训一级指标二级指标三级指标指标值产出指标数量指标培训人次200人次"
+    text = ("项目名称甲经费实施单位乙局项目资金年度资金总额10万元年度目标完成培训"
+            "一级指标二级指标三级指标指标值产出指标数量指标培训人次≥200人次")
     grid = build_grid(["某某局", text], 1, V)
-    assert (grid.kind, grid.header, grid.text, grid.text_line, grid.rows) == ("run-together", ((1, "某某局"),),
-                                                                            text, 2, ())
+    assert grid.kind == "run-together" and grid.rows == ()
+    assert [(n.code, n.line) for n in grid.notes] == [("HEADER_TEXT", 1), ("RUN_TOGETHER", 2)]
+    runs = [([c.text for c in r.cells], r.bound) for r in grid.runs]
+    assert runs[:2] == [(["项目名称"], True), (["甲经费"], True)] and (["年度目标"], True) in runs
+    assert runs[-2:] == [(["一级指标", "二级指标", "三级指标", "指标值"], False),
+                         (["产出指标", "数量指标", "培训人次", "≥200人次"], False)]
+    assert {c.line for r in grid.runs for c in r.cells} == {2}
+    assert [n.code for n in grid.notes_after] == ["SPLIT_GUESSED"]
+
+
+def test_a_label_misread_in_text_without_borders_is_corrected_and_said_so():
+    from xlsync.published.grid import build_grid
+
+    text = "项目名称甲经费实施单位乙局项目完成H期2021年12月年度资金总额10万元年度目标完成培训任务项目类型新增项目主管部门丙局"
+    grid = build_grid([text], 1, V)
+    (fixed,) = [r for r in grid.runs if r.notes]
+    assert [c.text for c in fixed.cells] == ["项目完成日期"]
+    assert [(n.code, n.source) for n in fixed.notes] == [("LABEL_CORRECTED", "项目完成H期")]
+    assert grid.notes_after == ()  # no indicator part: nothing cut by target shapes
 
 
 def test_only_the_vocabulary_says_two_cells_are_one_wrapped_category():

@@ -11,9 +11,9 @@ from ..fieldtext import parse_period, split_person_phone
 from .amounts import read_amount
 from .cells import Cell
 from .footer import read_footer_row
-from .grid import Grid
+from .grid import Grid, GridNote
 from .rows import Tok, compose_target
-from .runtogether import fuzzy_label, split_facts, split_indicators
+from .runtogether import split_facts, split_indicators
 from .vocab import Label, checked_options, norm, split_unit
 
 MONEY_KEYS = {"total_amount", "year_amount", "prev_total_amount", "prev_year_amount", "either_amount"}
@@ -51,10 +51,8 @@ class FactsReader:
     # -- reading ------------------------------------------------------------------------
     def read(self, grid: Grid) -> None:
         """Give meaning to the table's grid (`xlsync.published.grid`), row by row."""
-        if grid.kind == "run-together":  # text without cell borders (after a line or two of page header)
-            for line, text in grid.header:
-                self.note("info", "HEADER_TEXT", f"表头的说明文字（未导入）: {text[:60]}", line)
-            self._read_run_together(grid.text, grid.text_line)
+        if grid.kind == "run-together":
+            self._read_runs(grid)
             return
         self.open_end = grid.open_end and grid.mode == "pipe-cells"  # the text stops inside a cell
         self.stream = grid.stream
@@ -70,40 +68,22 @@ class FactsReader:
 
     run_together = False
 
-    def _read_run_together(self, text: str, line: int) -> None:
+    def _read_runs(self, grid: Grid) -> None:
+        """Text without cell borders, cut into rows by the grid stage: a value in its facts
+        always belongs to the label just before it."""
         self.stream = self.run_together = True
-        self.note("warning", "RUN_TOGETHER", "这段文字没有单元格分隔（可能是识别出的扫描件），已按标签和指标类别拆分；"
-                  "请核对拆分结果", line, field="(document)", source=text[:200])
-        cut = None
-        for m in re.finditer(r"一级指标", text):
-            cut = m.start()
-            break
-        facts, inds = (text[:cut], text[cut:]) if cut is not None else (text, "")
-        for piece, is_label in split_facts(facts, self.v):
-            if is_label and self.v.label(piece)[0] is None and not self.v.is_funding(piece):
-                real = fuzzy_label(piece, self.v)
-                if real:
-                    self.note("warning", "LABEL_CORRECTED", f"“{piece}”按“{real}”读取（疑为识别错误）", line,
-                              field=self.v.label(real)[0].key if self.v.label(real)[0] else None, source=piece)
-                    piece = real
-            if not is_label:  # ':10其中:' → '10' (the colon of the label before, the 其中 of the source after)
-                piece = re.sub(r"(?:其中\s*[:：]?|[:：])\s*$", "", re.sub(r"^\s*[:：]\s*", "", piece)).strip()
-                if not piece:
-                    continue
-            self._row([Cell(piece, line)], False, False, None, 0)
-        if inds:
-            words = "|".join(re.escape(h) for h in sorted(self.v.headers, key=len, reverse=True) if len(h) >= 2)
-            m = re.match(f"((?:{words})+)", inds)
-            header = m.group(1) if m else ""
-            header_end = len(header)
-            cols = re.findall(words, header)
-            self.stream = self.run_together = False
-            self._row([Cell(c, line) for c in cols], False, False, None, 0)
-            for cells in split_indicators(inds[header_end:], self.v):
-                self._row([Cell(c, line) for c in cells if c != ""] or [Cell("", line)], False, False,
-                          None, 0, keep_empty_target=len(cells) >= 2 and cells[-1] == "")
-            self.note("warning", "SPLIT_GUESSED", "三级指标与目标值之间没有分隔，按目标值的写法拆分；请核对", line,
-                      field="indicators", source=inds[:200])
+        for n in grid.notes:
+            self._grid_note(n)
+        for run in grid.runs:
+            self.stream = self.run_together = run.bound
+            for n in run.notes:
+                self._grid_note(n)
+            self._row(list(run.cells), False, False, None, 0, keep_empty_target=run.keep_empty_target)
+        for n in grid.notes_after:
+            self._grid_note(n)
+
+    def _grid_note(self, n: GridNote) -> None:
+        self.note(n.level, n.code, n.message, n.line, field=n.field, source=n.source)
 
     # -- one row -----------------------------------------------------------------------
     def _tokens(self, row: list[Cell]) -> list[Tok]:
