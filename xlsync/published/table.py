@@ -4,6 +4,7 @@ the reader's state, notes and the document assembled at the end. The reading its
 
 from __future__ import annotations
 
+from .amounts import MoneyGroup
 from .assemble import TableFacts, TableRead
 from .cutoff import cut_fragment, cut_sentence
 from .explain import explain_lines
@@ -31,10 +32,7 @@ class TableReader(FactsReader, IndicatorReader):
         self.prov: dict[str, int] = {}
         self.section: str | None = None  # None | composition | indicators | footer
         self.table_unit: str | None = region.title_unit
-        self.group_unit: str | None = None
-        self.group_annual = False
-        self.group_funding = False  # inside a money group: funding-like labels are sources
-        self.amount_kinds: list[str] = []  # total/annual of the amount labels of the last money row
+        self.group = MoneyGroup()  # the money group being read (its unit, year's or total, sources)
         self.last_key: str | None = None
         self.period = "annual"
         self.roles: list[Role] | None = None
