@@ -369,3 +369,47 @@ def test_the_fact_readers_hand_over_plain_facts_notes_and_each_rows_region():
     assert [r.region for r in read.regions] == ["fields", "money", "money", "goals", "indicators", "indicators",
                                                "fields", "footer"]
     assert [n.code for n in facts.notes] == ["FOOTER"] and not facts.truncated
+
+
+# -- stages on generated inputs ----------------------------------------------------------------
+_WORD = st.text(alphabet="甲乙丙丁戊己庚辛0123456789", min_size=1, max_size=6)
+
+
+@given(st.lists(st.lists(_WORD, min_size=2, max_size=5), min_size=1, max_size=6), st.integers(1, 50))
+def test_a_grid_of_bordered_cells_keeps_every_cell_and_its_line(table, first):
+    from xlsync.published.grid import build_grid
+
+    grid = build_grid([" | ".join(row) + " |" for row in table], first, V)
+    assert grid.kind == "cells" and not grid.open_end
+    assert [[c.text for c in r] for r in grid.rows] == table
+    assert [{c.line for c in r} for r in grid.rows] == [{first + k} for k in range(len(table))]
+
+
+@given(st.sampled_from([None, "composition", "indicators", "footer"]),
+       st.sets(st.sampled_from(["name", "year_amount", "funding[0]", "annual_goal", "remark", "indicators[0]"])))
+def test_every_row_has_exactly_one_region(section, keys):
+    from xlsync.published.regions import REGIONS, region_of
+
+    region = region_of(section, keys)
+    assert region in REGIONS and (section is None or region == section)
+
+
+@given(st.decimals(min_value=1, max_value=10**5, places=2, allow_nan=False),
+       st.sampled_from(["万元", "元", None]), st.booleans())
+def test_assemble_stores_an_amount_only_as_the_table_shows_it(amount, unit, loose):
+    from decimal import Decimal
+
+    from xlsync.published.notes import REVIEW_CODES, Note
+
+    notes = (Note("warning", "LABEL_LOOSE", "…", "t.txt", 2, "name", "本项目名称: 甲经费"),) if loose else ()
+    facts = _facts(fields={"name": ("甲经费", 2), "year_amount": (str(amount), 4)}, units={"year_amount": unit},
+                   funding=(), notes=notes, prov={"name": 2, "year_amount": 4})
+    before = repr(facts)
+    (table,) = _assemble(facts)
+    doc = table.document
+    if unit is None:  # no unit stated anywhere: left empty, a review item proposing both readings
+        assert doc.year_amount is None and "MONEY_UNIT_UNKNOWN" in [r.code for r in doc.review]
+    else:
+        assert Decimal(doc.year_amount) == amount * (10000 if unit == "万元" else 1)
+    assert [r.code for r in doc.review] == [n.code for n in table.notes if n.code in REVIEW_CODES]
+    assert repr(facts) == before
