@@ -1,6 +1,15 @@
-"""One table of published text read into documents (one, or several for a list-form table):
-the reader's state, notes and the document assembled at the end. The reading itself is in
-`xlsync.published.facts` (labelled fields) and `xlsync.published.indicators` (the indicator table)."""
+"""The row-reading stage: one table's grid (`xlsync.published.grid`) read row by row into what
+it says, handed over as plain data (`TableRead`: one `TableFacts` per project, each row's
+region, each line's role) for `xlsync.published.assemble` to make documents of.
+
+The reading itself is in `xlsync.published.facts` (labelled fields, money, 项目构成, the footer)
+and `xlsync.published.indicators` (the indicator table); they are one stage because a row's
+region is decided by what the rows before it were read as (a row of labels waits for the row
+of its values, a header sets the columns the rows below are read by, a labelled field or a
+signature line ends the indicator table). The state carried from row to row lives in this
+one reader and in its small parts: `MoneyGroup` (the money heading governing the rows under
+it), `Waiting` (labels awaiting their values), `Columns` (the indicator header), `Levels`
+(the 一级/二级 carried down merged cells). Nothing of it outlives the stage."""
 
 from __future__ import annotations
 
