@@ -4,9 +4,7 @@ text without cell borders, the footer. A mixin of `xlsync.published.table.TableR
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from dataclasses import dataclass
 
 from ..document import KEY_ZH
 from ..fieldtext import parse_period, split_person_phone
@@ -47,19 +45,6 @@ def looks_like_label(text: str) -> bool:
     """A cell that reads as a label no form lists (财政资金预算分类, 部门预算编码)."""
     t = norm(text)
     return 3 <= len(t) <= 16 and t.endswith(_LABEL_END) and not re.search(r"[\d,;。，；、%]", t)
-
-
-@dataclass
-class Waiting:
-    """What the fields carry from one row (or cell) to the next: labels read whose values are
-    still to come — a row of labels whose values are on the row below (`row`), in a stream of
-    single cells the labels awaiting values and the values gathered for them (`labels`,
-    `values`) — and short pieces of a label wrapped over lines (`fragments`)."""
-
-    row: list[tuple[Label, str | None, Tok]] | None = None
-    labels: list[tuple[Label, str | None, Tok]] = dataclasses.field(default_factory=list)
-    values: list[Tok] = dataclasses.field(default_factory=list)
-    fragments: list[Tok] = dataclasses.field(default_factory=list)
 
 
 class FactsReader:
@@ -293,7 +278,7 @@ class FactsReader:
                 continue
             pre = self.v.prefix_label(t.text)
             awaited = (out and out[-1][0] is not None and out[-1][0].key not in ("section", "money")) \
-                or (self.stream and bool(self.wait.labels))
+                or (self.stream and bool(self.stream_labels))
             if pre is not None and awaited and not re.match(r"^[^:：]{2,24}[:：]", t.text.strip()):
                 pre = None  # a label is waiting for this cell: it is a value that begins like a label
             if pre is not None:
@@ -325,15 +310,15 @@ class FactsReader:
     def _facts_row(self, toks: list[Tok], file_end: bool) -> None:
         cells = [t for t in toks if t.text]
         unit_cell = re.fullmatch(r"\((万元|亿元|元)\)", norm(cells[0].text)) if len(cells) == 1 else None
-        if unit_cell and self.group.funding and not self.wait.fragments:
+        if unit_cell and self.group.funding and not self.fragments:
             self.group.unit = unit_cell.group(1)  # '资金情况' | '(万元)': the group's unit on its own
             return
         if len(cells) == 1 and self._is_fragment(cells[0].text) and self.v.label(cells[0].text)[0] is None \
-                and not (self.stream and self.wait.labels) and not self.wait.row \
+                and not (self.stream and self.stream_labels) and not self.pending_labels \
                 and not self.category(cells[0].text) and not self.v.is_funding(cells[0].text) \
                 and self.v.header_role(cells[0].text) is None:
-            self.wait.fragments.append(cells[0])
-            if len(self.wait.fragments) <= 4:
+            self.fragments.append(cells[0])
+            if len(self.fragments) <= 4:
                 return
         self._resolve_fragments()
         items = self._classify(toks)
@@ -351,18 +336,18 @@ class FactsReader:
             labels = [i for i in items if i[0] is not None]
             values = [i for i in items if i[0] is None and i[2].text]
             lead = next((k for k, i in enumerate(items) if i[0] is not None), len(items))
-            if self.wait.row and lead and any(i[2].text for i in items[:lead]):
+            if self.pending_labels and lead and any(i[2].text for i in items[:lead]):
                 # the row below a row of labels holds their values (then, maybe, more fields)
-                self._pair(self.wait.row, [i for i in items[:lead] if i[2].text])
-                self.wait.row = None
+                self._pair(self.pending_labels, [i for i in items[:lead] if i[2].text])
+                self.pending_labels = None
                 if lead < len(items):
                     self._walk_row(items[lead:])
                 return
             self._flush_labels()
             if labels and not values and all(i[0] is not None for i in items if i[2].text) \
                     and any(i[0].key not in PLAIN_KEYS for i in labels):
-                self.wait.row = [i for i in items if i[0] is not None]
-                self._contexts(self.wait.row)
+                self.pending_labels = [i for i in items if i[0] is not None]
+                self._contexts(self.pending_labels)
                 return
             self._walk_row(items)
             return
@@ -376,11 +361,11 @@ class FactsReader:
                 self._label(lab, unit, [], tok)
 
     def _flush_labels(self) -> None:
-        if self.wait.row:
-            for lab, unit, tok in self.wait.row:
+        if self.pending_labels:
+            for lab, unit, tok in self.pending_labels:
                 if lab.key not in ("section", "money", "composition", "heads"):
                     self._label(lab, unit, [], tok)
-            self.wait.row = None
+            self.pending_labels = None
 
     def _pair(self, labels, values) -> None:
         labels = [x for x in labels if x[0].key not in ("section", "money")]
@@ -423,41 +408,41 @@ class FactsReader:
                 self._label(lab, unit, [], tok)
                 continue
             if lab is not None:
-                if self.wait.values or (self.wait.labels and not (
-                        lab.key in GOAL_KEYS and all(x[0].key in GOAL_KEYS for x in self.wait.labels))):
+                if self.stream_values or (self.stream_labels and not (
+                        lab.key in GOAL_KEYS and all(x[0].key in GOAL_KEYS for x in self.stream_labels))):
                     self._resolve_stream()  # a run of labels is a header row of goals, else each is empty
-                self.wait.labels.append((lab, unit, tok))
+                self.stream_labels.append((lab, unit, tok))
                 continue
-            if self.wait.labels and not tok.bound and self._label_continues(tok):
+            if self.stream_labels and not tok.bound and self._label_continues(tok):
                 continue
             if tok.text and self._is_title(tok.text):
                 self._resolve_stream()
                 continue
-            if tok.bound and self.wait.labels:  # 'X:value' in one cell: X takes it
-                plab, punit, ptok = self.wait.labels.pop()
+            if tok.bound and self.stream_labels:  # 'X:value' in one cell: X takes it
+                plab, punit, ptok = self.stream_labels.pop()
                 self._resolve_stream()
                 self._label(plab, punit, [tok], ptok)
                 continue
-            if len(self.wait.labels) == 1 and not self.wait.values:
-                plab, punit, ptok = self.wait.labels.pop()
+            if len(self.stream_labels) == 1 and not self.stream_values:
+                plab, punit, ptok = self.stream_labels.pop()
                 self._label(plab, punit, [tok], ptok)
                 continue
-            if self.wait.labels:
-                self.wait.values.append(tok)
+            if self.stream_labels:
+                self.stream_values.append(tok)
                 continue
             if tok.text:
                 self._loose_value(tok, None)
 
     def _label_continues(self, tok: Tok) -> bool:
         """A label split over two cells ('主管部门' | '及编码'): the waiting label grows."""
-        plab, punit, ptok = self.wait.labels[-1]
+        plab, punit, ptok = self.stream_labels[-1]
         text = norm(tok.text)
         if not text or len(text) > 8 or not text.startswith(("及", "和", "与", "(", "名称", "编码", "代码")):
             return False
         lab, unit = self.v.label(norm(ptok.text) + text)
         if lab is None:
             return False
-        self.wait.labels[-1] = (lab, unit or punit, Tok(ptok.text + tok.text, ptok.line))
+        self.stream_labels[-1] = (lab, unit or punit, Tok(ptok.text + tok.text, ptok.line))
         return True
 
     def _is_title(self, text: str) -> bool:
@@ -466,8 +451,8 @@ class FactsReader:
         return len(t) <= 30 and t.endswith("表") and bool(re.search(r"(绩效|指标|目标).{0,8}表$", t))
 
     def _resolve_stream(self) -> None:
-        labels, values = self.wait.labels, [v for v in self.wait.values]
-        self.wait.labels, self.wait.values = [], []
+        labels, values = self.stream_labels, [v for v in self.stream_values]
+        self.stream_labels, self.stream_values = [], []
         if not labels:
             return
         if not values:
@@ -490,14 +475,14 @@ class FactsReader:
 
     def _resolve_fragments(self) -> None:
         """Pieces kept so far: one label when together they spell one, else loose values."""
-        if not self.wait.fragments:
+        if not self.fragments:
             return
-        joined = "".join(norm(f.text) for f in self.wait.fragments)
+        joined = "".join(norm(f.text) for f in self.fragments)
         lab, unit = self.v.label(joined)
-        if lab is None or len(self.wait.fragments) == 1:
+        if lab is None or len(self.fragments) == 1:
             self._flush_fragments()
             return
-        first, self.wait.fragments = self.wait.fragments[0], []
+        first, self.fragments = self.fragments[0], []
         label_tok = Tok(joined, first.line)
         self.note("info", "LABEL_JOINED", f"“{joined}”是跨行写的栏目名，已合并", first.line)
         if self.stream:
@@ -505,10 +490,10 @@ class FactsReader:
         elif lab.key in PLAIN_KEYS:
             self._label(lab, unit, [], label_tok)
         else:
-            self.wait.row = [(lab, unit, label_tok)]
+            self.pending_labels = [(lab, unit, label_tok)]
 
     def _flush_fragments(self) -> None:
-        frags, self.wait.fragments = self.wait.fragments, []
+        frags, self.fragments = self.fragments, []
         for f in frags:
             self._loose_report(f)
 

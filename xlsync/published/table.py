@@ -17,14 +17,14 @@ from .amounts import MoneyGroup
 from .assemble import TableFacts, TableRead
 from .cutoff import cut_fragment, cut_sentence
 from .explain import explain_lines
-from .facts import FactsReader, Waiting
+from .facts import FactsReader
 from .grid import Grid
 from .indicators import Columns, IndicatorReader, Levels
 from .notes import Note, ReadOptions
 from .regions import row_regions
 from .rows import Tok
 from .segment import Region
-from .vocab import Vocab
+from .vocab import Label, Vocab
 
 
 class TableReader(FactsReader, IndicatorReader):
@@ -46,7 +46,10 @@ class TableReader(FactsReader, IndicatorReader):
         self.period = "annual"
         self.cols = Columns()  # the indicator table's columns, set by its header
         self.levels = Levels(v)
-        self.wait = Waiting()  # labels awaiting their values, pieces of a wrapped label
+        self.pending_labels: list[tuple[Label, str | None, Tok]] | None = None
+        self.stream_labels: list[tuple[Label, str | None, Tok]] = []  # stream: labels awaiting values
+        self.stream_values: list[Tok] = []
+        self.fragments: list[Tok] = []  # short pieces of a label wrapped over lines
         self._ibuf: list[Tok] = []  # the cells of a stream's indicator table, cut into rows at its end
         self.comp_unit = "元"
         self.truncated = False
