@@ -117,7 +117,7 @@ class FactsReader:
         columns — by the shape of each column; every cut is a review item."""
         stream, self.stream = self.stream, False
         try:
-            if self.cols.cats == 0 and self._glued_by_roles(tok):
+            if self.header_cats == 0 and self._glued_by_roles(tok):
                 return
             for cells in split_indicators(tok.text, self.v):
                 self.note("warning", "SPLIT_GUESSED", "这一行的单元格没有分隔，按指标类别和目标值的写法拆分为: "
@@ -129,7 +129,7 @@ class FactsReader:
             self.stream = stream
 
     def _glued_by_roles(self, tok: Tok) -> bool:
-        parts = self._split_by_roles(tok.text, [r.kind for r in self.cols.roles or [] if r.kind != "cats"])
+        parts = self._split_by_roles(tok.text, [r.kind for r in self.roles or [] if r.kind != "cats"])
         if not parts:
             return False
         self.note("warning", "SPLIT_GUESSED", "这一行的单元格没有分隔，按表头各栏的写法拆分为: "
@@ -202,7 +202,7 @@ class FactsReader:
             if self._header(toks):
                 return
             if (lab is not None and lab.key in ENDS_INDICATORS and not self.category(first)
-                    and not (self.cols.list_form and lab.key in ("name", "unit_name"))) or self._field_cell(first):
+                    and not (self.list_form and lab.key in ("name", "unit_name"))) or self._field_cell(first):
                 self._end_indicators()
                 self.section = None  # a labelled field after the indicator table
             else:
@@ -210,7 +210,7 @@ class FactsReader:
                 return
         if self.section == "composition" and self._composition_row(toks):
             return
-        if self.cols.roles is not None and texts and self.v.is_footer(texts[0]) and not self.v.label(texts[0])[0]:
+        if self.roles is not None and texts and self.v.is_footer(texts[0]) and not self.v.label(texts[0])[0]:
             self.section = "footer"  # signatures below a table that ended with a labelled field
             self._footer_row(toks)
             return

@@ -5,9 +5,7 @@ weights, truncation. A mixin of `xlsync.published.table.TableReader`."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 
 from ..fieldtext import split_code
@@ -99,28 +97,7 @@ def clean_score(text: str) -> str:
     return _SCORE.sub("", text).strip() if _SCORE.search(text) else text
 
 
-@dataclass
-class Columns:
-    """The indicator table's columns, which its header row sets and every row below is read
-    by: each column's role in order (`roles`, None before a header), the role of each column by
-    position where the separators give as many columns as the header (`by_col`, `ncols`), how
-    many category columns the header has (`cats`), whether 指标值 has separate unit / operator
-    columns (`value_parts`) and whether the header names project columns (a list-form table)."""
-
-    roles: list[Role] | None = None
-    by_col: dict[int, str] = dataclasses.field(default_factory=dict)
-    ncols: int | None = None
-    cats: int = 2
-    value_parts: bool = False
-    list_form: bool = False
-
-
 class IndicatorReader:
-    @property
-    def has_value_parts(self) -> bool:
-        """For the row aligner (`xlsync.published.rows`)."""
-        return self.cols.value_parts
-
     # -- the indicator table -----------------------------------------------------------------
     def _start_indicators(self, period_key: str | None) -> None:
         self._resolve_stream()
@@ -159,7 +136,7 @@ class IndicatorReader:
                 roles.append("skip")
             if tok.col is not None:
                 at[tok.col] = roles[-1]
-        if self.cols.roles is not None and self.section == "indicators" and hits and hits == len(texts) \
+        if self.roles is not None and self.section == "indicators" and hits and hits == len(texts) \
                 and all(r in ("actual", "target", "target_long", "note") for r in roles):
             self._sub_header(roles)
             return True
@@ -170,8 +147,8 @@ class IndicatorReader:
         # (a cell empty in the file stays empty: nothing moves left): one column group only
         positional = all(x.col is not None for x in toks if x.text) and not fields and roles.count("name") <= 1 \
             and "target_long" not in roles and roles.count("target") <= 1
-        self.cols.by_col = at if positional else {}
-        self.cols.ncols = next((x.ncols for x in toks if x.text), None) if positional else None
+        self.col_roles = at if positional else {}
+        self.header_ncols = next((x.ncols for x in toks if x.text), None) if positional else None
         self.section = "indicators"
         if toks:
             self.mark(toks[0].line, "指标表头: " + " | ".join(_ROLE_ZH.get(r, r) for r in roles))
@@ -182,7 +159,7 @@ class IndicatorReader:
     def _stream_header(self, tok: Tok) -> bool:
         """Stream tables: header cells arrive one by one. True when the cell was a header cell."""
         role = self.v.header_role(tok.text) if tok.text else None
-        if role is not None and self._stream_buf is None and self.cols.roles is not None \
+        if role is not None and self._stream_buf is None and self.roles is not None \
                 and role != "level1" and len(norm(tok.text)) < 4:
             role = None  # mid-table, a short cell like '指标' is data ('社会效益' | '指标'), not a header
         if role is not None and (self._stream_buf is not None or role in ("level1", "level2", "name")):
@@ -240,28 +217,28 @@ class IndicatorReader:
             roles.append(Role(r, period, group))
         if n_groups > 1:  # side by side: 实施期 (中期) first, then 年度 — unless said otherwise
             roles = [Role(x.kind, "long_term" if x.group == 0 else "annual", x.group) for x in roles]
-        self.cols.roles = roles
-        self.cols.cats = sum(1 for r in header if r in ("level1", "level2"))
-        self.cols.value_parts = any(r.kind in ("unit", "op") for r in roles)
-        self.cols.list_form = list_form
+        self.roles = roles
+        self.header_cats = sum(1 for r in header if r in ("level1", "level2"))
+        self.has_value_parts = any(r.kind in ("unit", "op") for r in roles)
+        self.list_form = list_form
 
     def _sub_header(self, roles: list[str]) -> None:
         """A second header row splitting 指标值 (2021年实际实现值 | 预期2022年实现值)."""
         out = []
         done = False
-        for r in self.cols.roles:
+        for r in self.roles:
             if r.kind == "target" and not done:
                 out.extend(Role(k, r.period, r.group) for k in roles)
                 done = True
             else:
                 out.append(r)
-        self.cols.roles = out
+        self.roles = out
 
     def _default_roles(self) -> list[Role]:
         return [Role("cats", self.period), Role("name", self.period), Role("target", self.period)]
 
     def _indicator_row(self, toks: list[Tok], file_end: bool, open_end: bool, keep_empty_target) -> None:
-        roles = self.cols.roles or self._default_roles()
+        roles = self.roles or self._default_roles()
         if self.stream:
             self._stream_indicator(toks, file_end)
             return
@@ -286,11 +263,11 @@ class IndicatorReader:
             return
         _score, placed = got
         ncats = sum(len(p.toks) for p in placed if p.role.kind == "cats")
-        if ncats > self.cols.cats >= 1 and any(r.kind == "name" for r in roles):
+        if ncats > self.header_cats >= 1 and any(r.kind == "name" for r in roles):
             # the '指标名称' column holds the 二级 category: this table has no 三级 names
-            self.cols.roles = [r for r in roles if r.kind != "name"]
-            self.cols.by_col = {c: ("level2" if r == "name" else r) for c, r in self.cols.by_col.items()}
-            self.cols.cats = 2
+            self.roles = [r for r in roles if r.kind != "name"]
+            self.col_roles = {c: ("level2" if r == "name" else r) for c, r in self.col_roles.items()}
+            self.header_cats = 2
             self.note("warning", "NO_LEVEL3", "指标表的“指标名称”一栏按二级指标读取（表中没有三级指标名称）；请核对", line,
                       field="indicators")
             self._indicator_row(toks, file_end, open_end, keep_empty_target)
@@ -306,17 +283,20 @@ class IndicatorReader:
         lab, _unit = self.v.label(text)
         return lab is not None and lab.key in ("heads", "long_term", "annual") and not self.v.is_category(norm(text))
 
+    col_roles: dict[int, str] = {}
+    header_ncols: int | None = None
+
     def _by_position(self, toks: list[Tok]) -> list[Placed] | None:
         """A row whose separators make as many columns as the header's: each cell in the column
         it stands in (None: read it by alignment)."""
         cells = [t for t in toks if t.text]
-        if not self.cols.by_col or self.stream or not cells \
-                or any(t.col is None or t.ncols != self.cols.ncols for t in cells):
+        if not self.col_roles or self.stream or not cells \
+                or any(t.col is None or t.ncols != self.header_ncols for t in cells):
             return None
         cats: list[Tok] = []
         parts: dict[str, list[Tok]] = {}
         for t in cells:
-            role = self.cols.by_col.get(t.col)
+            role = self.col_roles.get(t.col)
             if role is None or role in ("skip", "heads") or role.startswith("field:"):
                 return None  # a value where the header names nothing: not this table's shape
             if role == "name" and self.category(norm(t.text)):
@@ -389,7 +369,7 @@ class IndicatorReader:
 
     def _segment(self, toks: list[Tok]) -> list[tuple[int, list[Placed]]]:
         """Cut a stretch of cells into rows so that every row fits the columns best."""
-        roles = list(self.cols.roles or self._default_roles())
+        roles = list(self.roles or self._default_roles())
         if roles[0].kind != "cats":
             roles.insert(0, Role("cats", roles[0].period, roles[0].group))
         longest = 2 + len(roles)
@@ -440,7 +420,7 @@ class IndicatorReader:
                 if p.role.kind in ("cats", "l2text") or p.role.kind.startswith("field:") or not p.toks:
                     continue
                 parts.setdefault(p.role.kind, p.text)
-            if self.cols.value_parts and parts.get("unit") and not parts.get("target"):
+            if self.has_value_parts and parts.get("unit") and not parts.get("target"):
                 parts["target"] = parts.pop("unit")  # a value in words (定性: 高中低)
             if not cats and "name" not in parts and self._continue_last(ps, line):
                 continue
@@ -459,7 +439,7 @@ class IndicatorReader:
                 periods = [("target_long", "long_term")] + ([("target", "annual")] if "target" in kinds else [])
             name = parts.get("name")
             for tkey, period in periods:
-                if self.cols.value_parts:
+                if self.has_value_parts:
                     target = compose_target({"value": parts.get(tkey), "op": parts.get("op"),
                                              "nature": parts.get("nature"), "unit": parts.get("unit")})
                 else:
@@ -492,7 +472,7 @@ class IndicatorReader:
         if not owner.indicators or not toks:
             return False
         last = owner.indicators[-1]
-        free = [r for r in (self.cols.roles or []) if r.group == ps[0].role.group
+        free = [r for r in (self.roles or []) if r.group == ps[0].role.group
                 and r.kind in ("target", "note", "weight") and last.get(r.kind) in (None, "")]
         got = align(toks, free, self) if free else None
         if got is None:

@@ -19,10 +19,10 @@ from .cutoff import cut_fragment, cut_sentence
 from .explain import explain_lines
 from .facts import FactsReader
 from .grid import Grid
-from .indicators import Columns, IndicatorReader, Levels
+from .indicators import IndicatorReader, Levels
 from .notes import Note, ReadOptions
 from .regions import row_regions
-from .rows import Tok
+from .rows import Role, Tok
 from .segment import Region
 from .vocab import Label, Vocab
 
@@ -44,7 +44,8 @@ class TableReader(FactsReader, IndicatorReader):
         self.group = MoneyGroup()  # the money group being read (its unit, year's or total, sources)
         self.last_key: str | None = None
         self.period = "annual"
-        self.cols = Columns()  # the indicator table's columns, set by its header
+        self.roles: list[Role] | None = None
+        self.has_value_parts = False
         self.levels = Levels(v)
         self.pending_labels: list[tuple[Label, str | None, Tok]] | None = None
         self.stream_labels: list[tuple[Label, str | None, Tok]] = []  # stream: labels awaiting values
@@ -53,6 +54,8 @@ class TableReader(FactsReader, IndicatorReader):
         self._ibuf: list[Tok] = []  # the cells of a stream's indicator table, cut into rows at its end
         self.comp_unit = "元"
         self.truncated = False
+        self.list_form = False
+        self.header_cats = 2
         self.projects: list[TableReader] = []  # further projects of a list-form table
         self.first_line = region.start
         self.last_line = region.start
