@@ -4,25 +4,10 @@ when assembling its document)."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 
 from ..money import MoneyError, format_amount, parse_amount
-
-
-@dataclass
-class MoneyGroup:
-    """The state the money region carries from row to row while it is read (a heading such as
-    '项目资金（万元）' or '年度预算' governs the rows under it): the unit the heading names, whether
-    its amounts are the year's, whether funding-like labels in it are sources, and the kinds
-    (total / annual / either) of the amount labels of its last row of amounts, which the
-    funding rows below take column by column."""
-
-    unit: str | None = None
-    annual: bool = False
-    funding: bool = False
-    kinds: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclass(frozen=True)

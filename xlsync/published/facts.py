@@ -272,7 +272,7 @@ class FactsReader:
             em = _ENUMERATED.match(t.text)
             rest = norm(t.text[em.end():]) if em else ""
             if em and 2 <= len(rest) <= 16 and not re.search(r"[\d:：%]", rest) and (
-                    self.group.funding or self.v.is_funding(rest) or rest.endswith(("小计", "合计"))):
+                    self.group_funding or self.v.is_funding(rest) or rest.endswith(("小计", "合计"))):
                 # '(一)财政拨款小计', '1、一般公共预算': a source in a funding tree, as written
                 out.append((Label("funding", t.text.strip()), None, t))
                 continue
@@ -291,7 +291,7 @@ class FactsReader:
                 else:
                     out.append((None, None, Tok(rest, t.line, False, bound=True)))
                 continue
-            if self.v.is_funding(t.text) and (self.group.funding or t.text.lstrip().startswith("其中")):
+            if self.v.is_funding(t.text) and (self.group_funding or t.text.lstrip().startswith("其中")):
                 out.append((Label("funding", norm(re.sub(r"^\s*其中\s*[:：]?", "", t.text))), None, t))
                 continue
             xm = re.match(r"^\s*([^\d:：]{2,16}?)\s*[:：]\s*(\S.*)$", t.text, re.S)
@@ -310,8 +310,8 @@ class FactsReader:
     def _facts_row(self, toks: list[Tok], file_end: bool) -> None:
         cells = [t for t in toks if t.text]
         unit_cell = re.fullmatch(r"\((万元|亿元|元)\)", norm(cells[0].text)) if len(cells) == 1 else None
-        if unit_cell and self.group.funding and not self.fragments:
-            self.group.unit = unit_cell.group(1)  # '资金情况' | '(万元)': the group's unit on its own
+        if unit_cell and self.group_funding and not self.fragments:
+            self.group_unit = unit_cell.group(1)  # '资金情况' | '(万元)': the group's unit on its own
             return
         if len(cells) == 1 and self._is_fragment(cells[0].text) and self.v.label(cells[0].text)[0] is None \
                 and not (self.stream and self.stream_labels) and not self.pending_labels \
@@ -535,22 +535,22 @@ class FactsReader:
             elif key in ("heads", "long_term", "annual"):
                 self._start_indicators(key if key != "heads" else None)
             elif key == "money":
-                nested = self.group.funding  # a group inside a money group (按收入性质分) keeps its frame
-                self.group.unit = unit or self._unit_in(tok.text) or self.group.unit
+                nested = self.group_funding  # a group inside a money group (按收入性质分) keeps its frame
+                self.group_unit = unit or self._unit_in(tok.text) or self.group_unit
                 annual = any(w in norm(tok.text) for w in self.v.annual_words)
                 if annual or not nested:
-                    self.group.annual = annual
-                    self.group.kinds = []
-                self.group.funding = True
+                    self.group_annual = annual
+                    self.amount_kinds = []
+                self.group_funding = True
             else:
-                self.group.funding = False
+                self.group_funding = False
             if value is not None:
                 self.note("warning", "LINE_UNPLACED", f"“{lab.text}”后的内容未导入: {value[:60]}", line,
                           field="(document)", source=value)
             self.last_key = None
             return
         if key not in MONEY_KEYS and key != "funding" and lab.source is None:
-            self.group.funding = self.group.funding and key in ("extra",)
+            self.group_funding = self.group_funding and key in ("extra",)
         if key == "funding" or (lab.source is not None):
             self._funding(lab, unit, value, line)
             if lab.source is None:
@@ -572,17 +572,17 @@ class FactsReader:
             self._set("start_date", start, line, raw=True)
             self._set("end_date", end, line, raw=True)
             return
-        if key == "either_amount" and (self.group.annual or any(w in norm(tok.text) for w in self.v.annual_words)):
+        if key == "either_amount" and (self.group_annual or any(w in norm(tok.text) for w in self.v.annual_words)):
             key = "year_amount"  # 资金总额 under 年度/年初/当年: the year's (else decided at the end)
         if key in MONEY_KEYS and value is None and unit:
             # '年度预算(万元)' with no amount of its own heads the amounts below it
-            self.group.unit, self.group.funding = unit, True
-            self.group.annual = self.group.annual or key == "year_amount"
+            self.group_unit, self.group_funding = unit, True
+            self.group_annual = self.group_annual or key == "year_amount"
             return
         if key in MONEY_KEYS:
-            self.units[key] = unit or self.group.unit
-            self.group.kinds.append({"year_amount": "annual", "either_amount": "either"}.get(key, "total"))
-            self.group.funding = True
+            self.units[key] = unit or self.group_unit
+            self.amount_kinds.append({"year_amount": "annual", "either_amount": "either"}.get(key, "total"))
+            self.group_funding = True
         if key == "project_attribute" and value:
             chosen, boxes = checked_options(value)
             if boxes:
@@ -615,9 +615,9 @@ class FactsReader:
 
     def _flush_money_group(self, key: str) -> None:
         if key != "money":
-            self.group.unit = None
-            self.group.annual = False
-            self.group.funding = False
+            self.group_unit = None
+            self.group_annual = False
+            self.group_funding = False
 
     def _set(self, key: str, value: str | None, line: int, raw: bool = False) -> None:
         if key in self.fields and self.fields[key][0] not in (None, ""):
@@ -631,7 +631,7 @@ class FactsReader:
 
     def _funding(self, lab: Label, unit: str | None, value: str | None, line: int) -> None:
         source = lab.source or lab.text
-        kinds = self.group.kinds or ["annual" if self.group.annual else "either"]
+        kinds = self.amount_kinds or ["annual" if self.group_annual else "either"]
         annual_word = next((w for w in self.v.annual_words if source.startswith(w)), None)
         merged = None
         if annual_word and any(f["source"] == source[len(annual_word):] for f in self.funding):
@@ -646,7 +646,7 @@ class FactsReader:
         target = {"annual": "year_amount", "either": "either_amount"}.get(column, "total_amount")
         entry = merged or (same[0] if same and same[0].get(target) is None and len(kinds) > 1 else None)
         index = next((k for k, f in enumerate(self.funding) if f is entry), len(self.funding))
-        amount = self._money(value, unit or self.group.unit, line, f"资金来源“{source}”",
+        amount = self._money(value, unit or self.group_unit, line, f"资金来源“{source}”",
                              field=f"funding[{index}].{target.replace('either_amount', 'year_amount')}")
         if entry is None:
             entry = {"source": source, "total_amount": None, "year_amount": None}

@@ -13,7 +13,6 @@ it), `Waiting` (labels awaiting their values), `Columns` (the indicator header),
 
 from __future__ import annotations
 
-from .amounts import MoneyGroup
 from .assemble import TableFacts, TableRead
 from .cutoff import cut_fragment, cut_sentence
 from .explain import explain_lines
@@ -41,7 +40,10 @@ class TableReader(FactsReader, IndicatorReader):
         self.prov: dict[str, int] = {}
         self.section: str | None = None  # None | composition | indicators | footer
         self.table_unit: str | None = region.title_unit
-        self.group = MoneyGroup()  # the money group being read (its unit, year's or total, sources)
+        self.group_unit: str | None = None
+        self.group_annual = False
+        self.group_funding = False  # inside a money group: funding-like labels are sources
+        self.amount_kinds: list[str] = []  # total/annual of the amount labels of the last money row
         self.last_key: str | None = None
         self.period = "annual"
         self.roles: list[Role] | None = None
