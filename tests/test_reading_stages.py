@@ -263,9 +263,9 @@ def test_assemble_writes_no_document_for_a_table_without_indicators_and_one_per_
     assert table.document.year == 2021 and [r.code for r in table.document.review] == ["YEAR_GUESSED"]
 
 
-# -- cut-off ----------------------------------------------------------------------------------
+# -- truncation -----------------------------------------------------------------------------
 def test_a_text_ending_on_an_operator_or_the_start_of_a_label_is_cut_there():
-    from xlsync.published.cutoff import cut_fragment
+    from xlsync.published.truncation import cut_fragment
 
     head = ["项目名称 | 甲经费 |", "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 |"]
     line, why = cut_fragment(head + ["产出指标 | 数量指标 | 培训人次 | ≥ |", ""], 5, V)
@@ -276,7 +276,7 @@ def test_a_text_ending_on_an_operator_or_the_start_of_a_label_is_cut_there():
 
 
 def test_a_text_ending_in_the_middle_of_a_sentence_is_cut_there():
-    from xlsync.published.cutoff import cut_sentence
+    from xlsync.published.truncation import cut_sentence
 
     done = [{"target": f"完成第{k}项培训任务，群众满意度达到要求。", "line": 10 + k} for k in range(3)]
     assert cut_sentence(done, 20) is None

@@ -12,7 +12,7 @@ themselves) into documents: a pipeline of small stages, one module each.
     regions     each grid row's region (fields, money, goals, composition, indicators, footer)
     footer      a footer row → extra fields and the slots left out
     amounts     an amount as printed → 元, or none and a review item
-    cutoff      does the text stop inside the table?
+    truncation  does the text stop inside the table?
     runtogether text without any cell borders
     selfeval    项目支出绩效自评表 / 绩效运行监控表: found in a text, read by their own stages:
     selfevalread  cells → facts, money, goal, indicator rows (every guess a note)

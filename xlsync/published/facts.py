@@ -11,7 +11,7 @@ from ..fieldtext import parse_period, split_person_phone
 from .amounts import read_amount
 from .cells import Cell
 from .footer import read_footer_row
-from .grid import Grid, GridNote
+from .grid import Grid, GridNote, build_grid
 from .rows import Tok, compose_target
 from .runtogether import split_facts, split_indicators
 from .vocab import Label, checked_options, norm, split_unit
@@ -49,8 +49,11 @@ def looks_like_label(text: str) -> bool:
 
 class FactsReader:
     # -- reading ------------------------------------------------------------------------
-    def read(self, grid: Grid) -> None:
-        """Give meaning to the table's grid (`xlsync.published.grid`), row by row."""
+    def read(self, grid: Grid | None = None) -> None:
+        """Give meaning to the table's grid (`xlsync.published.grid`; built from the table's
+        lines when not given), row by row."""
+        if grid is None:
+            grid = build_grid(self.region.lines, self.region.start, self.v)
         if grid.kind == "run-together":
             self._read_runs(grid)
             return

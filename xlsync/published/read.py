@@ -18,8 +18,6 @@ from pathlib import Path
 from ..errors import ImportTextError, Location
 from . import decode as textfile
 from . import selfeval
-from .assemble import assemble
-from .grid import build_grid
 from .notes import ImportedTable, Note, ReadOptions
 from .segment import OUTSIDE, candidates, choose_form, segment
 from .table import TableReader
@@ -74,7 +72,8 @@ def read_text(text: str, file: str = "<text>", options: ReadOptions | None = Non
             t.note("info", "TITLE_MISSING", "表格没有标题，从这一行开始读取", region.start)
         t.note("info", "FORM", f"按表单“{v.form.name}”（{v.form.title}）读取，校验规则“{v.form.profile}”",
                region.start)
-        tables.extend(assemble(t.facts(build_grid(region.lines, region.start, v)), title, v, options))
+        t.read()
+        tables.extend(t.finish(title))
     return sorted(tables, key=lambda t: t.first_line), file_notes
 
 

@@ -7,22 +7,21 @@ and `xlsync.published.indicators` (the indicator table); they are one stage beca
 region is decided by what the rows before it were read as (a row of labels waits for the row
 of its values, a header sets the columns the rows below are read by, a labelled field or a
 signature line ends the indicator table). The state carried from row to row lives in this
-one reader and in its small parts: `MoneyGroup` (the money heading governing the rows under
-it), `Waiting` (labels awaiting their values), `Columns` (the indicator header), `Levels`
-(the 一级/二级 carried down merged cells). Nothing of it outlives the stage."""
+one reader (and `Levels`, the 一级/二级 carried down merged cells); nothing of it outlives
+the stage."""
 
 from __future__ import annotations
 
-from .assemble import TableFacts, TableRead
-from .cutoff import cut_fragment, cut_sentence
+from .assemble import TableFacts, TableRead, assemble
 from .explain import explain_lines
 from .facts import FactsReader
 from .grid import Grid
 from .indicators import IndicatorReader, Levels
-from .notes import Note, ReadOptions
+from .notes import ImportedTable, Note, ReadOptions
 from .regions import row_regions
 from .rows import Role, Tok
 from .segment import Region
+from .truncation import cut_fragment, cut_sentence
 from .vocab import Label, Vocab
 
 
@@ -90,13 +89,13 @@ class TableReader(FactsReader, IndicatorReader):
         self.note("error", "TABLE_TRUNCATED", msg, line)
 
     def _cut_fragment(self) -> None:
-        """The text ends on a piece of something (`xlsync.published.cutoff`)."""
+        """The text ends on a piece of something (`xlsync.published.truncation`)."""
         got = cut_fragment(self.region.lines, self.region.start, self.v)
         if got is not None:
             self._cut(got[1], got[0])
 
     def _cut_sentence(self) -> None:
-        """The text ends in the middle of an indicator's sentence (`xlsync.published.cutoff`)."""
+        """The text ends in the middle of an indicator's sentence (`xlsync.published.truncation`)."""
         owner = self.projects[-1] if self.projects else self
         got = cut_sentence(owner.indicators, self.last_line)
         if got is not None:
@@ -107,12 +106,18 @@ class TableReader(FactsReader, IndicatorReader):
         return self.v.is_category(text) or (self.v.looks_like_category(text) and len(text) <= 12)
 
     # -- the hand-over ---------------------------------------------------------------------
-    def facts(self, grid: Grid) -> TableRead:
+    def facts(self, grid: Grid | None = None) -> TableRead:
         """Read the table's grid; what was read, as plain data for `xlsync.published.assemble`."""
         self.read(grid)
-        return self.finish()
+        return self.hand_over()
 
-    def finish(self) -> TableRead:
+    def finish(self, title: dict) -> list[ImportedTable]:
+        """The table's documents (`xlsync.published.assemble`), once its rows are read."""
+        return assemble(self.hand_over(), title, self.v, self.options)
+
+    def hand_over(self) -> TableRead:
+        """The end of the table (what is still waiting, whether the text stops inside it), then
+        what was read, copied out as plain data."""
         if self.last_region and getattr(self, "open_end", False) and self.section == "indicators":
             self._cut(f"文本在第 {self.last_line} 行的单元格中断（没有结束的“|”，文件可能被截断）", self.last_line)
         self._end_indicators()
