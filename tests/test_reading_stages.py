@@ -1,6 +1,7 @@
 """Each stage of the published-table reader alone, on plain data: lines → tables (segment),
-a table's lines → rows of cells (cells), a form's vocabulary (vocab), a row run together →
-its columns (facts)."""
+a table's lines → rows of cells (cells) → its grid (grid), a form's vocabulary (vocab), a row
+run together → its columns (facts), an amount as printed → 元 (amounts), facts and notes → a
+document with its review items (assemble)."""
 
 from __future__ import annotations
 
@@ -107,3 +108,308 @@ def test_running_text_a_file_puts_between_two_tables_is_outside_both():
     regions, outside = segment(lines, vocabs)
     assert [n for n, _t in outside] == [5]
     assert [len(r.titles) for r in regions] == [1, 1] and "单位：万元" in regions[0].lines
+
+
+# -- grid -------------------------------------------------------------------------------------
+def test_the_grid_keeps_each_cells_line_and_joins_a_category_wrapped_over_two_rows():
+    from xlsync.published.grid import build_grid
+
+    lines = ["项目名称 | 甲经费 |", "", "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+             "产出指标 | 项目完成 |", "指标 | 数量指标 | 培训人次 | 200人次 |"]
+    grid = build_grid(lines, 10, V)
+    assert (grid.kind, grid.stream, grid.open_end) == ("cells", False, False)
+    assert [[(c.text, c.line) for c in r] for r in grid.rows] == [
+        [("项目名称", 10), ("甲经费", 10)],
+        [("绩效指标", 12), ("一级指标", 12), ("二级指标", 12), ("三级指标", 12), ("指标值", 12)],
+        [("产出指标", 13), ("项目完成指标", 13)], [("数量指标", 14), ("培训人次", 14), ("200人次", 14)]]
+
+
+def test_text_without_cell_borders_is_cut_into_rows_at_labels_categories_and_targets():
+    from xlsync.published.grid import build_grid
+
+    text = ("项目名称甲经费实施单位乙局项目资金年度资金总额10万元年度目标完成培训"
+            "一级指标二级指标三级指标指标值产出指标数量指标培训人次≥200人次")
+    grid = build_grid(["某某局", text], 1, V)
+    assert grid.kind == "run-together" and grid.rows == ()
+    assert [(n.code, n.line) for n in grid.notes] == [("HEADER_TEXT", 1), ("RUN_TOGETHER", 2)]
+    runs = [([c.text for c in r.cells], r.bound) for r in grid.runs]
+    assert runs[:2] == [(["项目名称"], True), (["甲经费"], True)] and (["年度目标"], True) in runs
+    assert runs[-2:] == [(["一级指标", "二级指标", "三级指标", "指标值"], False),
+                         (["产出指标", "数量指标", "培训人次", "≥200人次"], False)]
+    assert {c.line for r in grid.runs for c in r.cells} == {2}
+    assert [n.code for n in grid.notes_after] == ["SPLIT_GUESSED"]
+
+
+def test_a_label_misread_in_text_without_borders_is_corrected_and_said_so():
+    from xlsync.published.grid import build_grid
+
+    text = "项目名称甲经费实施单位乙局项目完成H期2021年12月年度资金总额10万元年度目标完成培训任务项目类型新增项目主管部门丙局"
+    grid = build_grid([text], 1, V)
+    (fixed,) = [r for r in grid.runs if r.notes]
+    assert [c.text for c in fixed.cells] == ["项目完成日期"]
+    assert [(n.code, n.source) for n in fixed.notes] == [("LABEL_CORRECTED", "项目完成H期")]
+    assert grid.notes_after == ()  # no indicator part: nothing cut by target shapes
+
+
+def test_only_the_vocabulary_says_two_cells_are_one_wrapped_category():
+    from xlsync.published.grid import wrapped_category
+
+    assert wrapped_category(V, "项目完成", "指标") and wrapped_category(V, "社会效益", "指标")
+    assert not wrapped_category(V, "产出指标", "指标")  # a whole category before: two cells
+    assert not wrapped_category(V, "培训人次", "200人次")
+
+
+# -- amounts ----------------------------------------------------------------------------------
+def test_an_amount_without_a_unit_is_never_a_number_the_table_does_not_show():
+    from xlsync.published.amounts import read_amount
+
+    got = read_amount("5", "年度资金总额", field="year_amount")
+    assert got.value is None and [n.code for n in got.notes] == ["MONEY_UNIT_UNKNOWN"]
+    assert got.notes[0].proposed == "按万元: 50000.00 元；按元: 5.00 元" and got.notes[0].field == "year_amount"
+    got = read_amount("5", "年度资金总额", page_unit="万元")
+    assert got.value == "50000.00" and [n.code for n in got.notes] == ["MONEY_UNIT_FROM_PAGE"]
+    assert read_amount("5", "x", table_unit="万元", page_unit="元") == read_amount("5万元", "x")
+    assert read_amount("5", "x", unit="元", table_unit="万元").value == "5.00"  # the label's own unit first
+    assert read_amount("0", "x").value == "0.00" and read_amount(None, "x").value is None  # zero in any unit
+
+
+@given(st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False), st.sampled_from(["万元", "元"]))
+def test_an_amount_with_its_unit_reads_exactly(amount, unit):
+    from decimal import Decimal
+
+    from xlsync.published.amounts import read_amount
+
+    got = read_amount(f"{amount}{unit}", "x")
+    assert got.notes == () and Decimal(got.value) == amount * (10000 if unit == "万元" else 1)
+
+
+def test_an_amount_with_its_breakdown_or_unreadable_keeps_its_text():
+    from xlsync.published.amounts import read_amount
+
+    got = read_amount("10万(路灯8万元,线缆2万元)", "资金总额", unit="元")
+    assert (got.value, got.explained, [n.code for n in got.notes]) == ("100000.00", "路灯8万元,线缆2万元",
+                                                                       ["AMOUNT_EXPLAINED"])
+    got = read_amount("854万854万", "资金总额", field="total_amount")
+    assert got.value is None and [(n.code, n.source) for n in got.notes] == [("AMOUNT_UNREADABLE", "854万854万")]
+
+
+# -- assemble ---------------------------------------------------------------------------------
+def _facts(**kw):
+    from xlsync.published.assemble import TableFacts
+
+    ind = {"period": "annual", "level1": "产出指标", "level2": "数量指标", "name": "培训人次", "target": "≥200人次",
+           "note": None, "weight": None, "line": 6}
+    base = dict(first_line=2, fields={"name": ("甲经费", 2), "unit_name": ("乙局", 3), "either_amount": ("10", 4),
+                                      "start_date": ("2021-01-01", 5), "end_date": ("2022-12-31", 5)},
+                units={"either_amount": "万元"}, extra=(),
+                funding=({"source": "财政拨款", "total_amount": None, "year_amount": None,
+                          "either_amount": "100000.00"},),
+                composition=(), indicators=(ind,), prov={"name": 2, "either_amount": 4, "funding[0]": 4,
+                                                        "indicators[0]": 6}, notes=())
+    return TableFacts(**{**base, **kw})
+
+
+def _assemble(*projects, title=None, options=None):
+    from xlsync.published.assemble import TableRead, assemble
+
+    return assemble(TableRead("t.txt", projects, 6), {"year": 2021} if title is None else title, V,
+                    options or ReadOptions())
+
+
+def test_assemble_reads_the_values_and_changes_nothing_it_is_given():
+    facts = _facts()
+    before = repr(facts)
+    (table,) = _assemble(facts)
+    doc = table.document
+    assert (doc.name, doc.unit_name, doc.year, doc.total_amount, doc.year_amount) == ("甲经费", "乙局", 2021,
+                                                                                      "100000.00", None)
+    assert [(f.source, f.total_amount) for f in doc.funding] == [("财政拨款", "100000.00")]  # over two years: total
+    assert doc.review == [] and table.provenance["indicators[0]"].line == 6 and table.ok
+    assert repr(facts) == before
+
+
+def test_assemble_makes_each_guess_a_review_item_on_the_indicator_it_names():
+    from xlsync.published.notes import Note
+
+    notes = (Note("warning", "LABEL_LOOSE", "栏目…", "t.txt", 3, "unit_name", "主管单位: 乙局"),
+             Note("warning", "WEIGHT_UNREADABLE", "分值…", "t.txt", 6, "indicators[#0].weight", "十"))
+    (table,) = _assemble(_facts(notes=notes, fields={"name": ("甲经费", 2), "year_amount": ("7", 4)}, units={},
+                                prov={"year_amount": 4}))
+    review = [(r.code, r.field, r.line) for r in table.document.review]
+    assert review == [("LABEL_LOOSE", "unit_name", 3), ("WEIGHT_UNREADABLE", "indicators[0].weight", 6),
+                      ("MONEY_UNIT_UNKNOWN", "year_amount", 4)]
+    assert table.document.year_amount is None  # '7' without a unit: never stored as 7 元
+
+
+def test_assemble_sums_a_funding_tree_and_says_so():
+    funding = ({"source": "（一）财政拨款小计", "total_amount": None, "year_amount": "30000.00"},
+               {"source": "1、一般公共预算", "total_amount": None, "year_amount": "30000.00"},
+               {"source": "（二）自有资金小计", "total_amount": None, "year_amount": "10000.00"})
+    (table,) = _assemble(_facts(fields={"name": ("甲经费", 2)}, units={}, funding=funding,
+                                tree=((0, True), (1, False), (2, True)), prov={"funding[0]": 7}))
+    assert table.document.year_amount == "40000.00"
+    (item,) = table.document.review
+    assert (item.code, item.field, item.line) == ("AMOUNT_SUMMED", "year_amount", 7)
+
+
+def test_assemble_writes_no_document_for_a_table_without_indicators_and_one_per_project():
+    (table,) = _assemble(_facts(indicators=()))
+    assert table.document is None and [n.code for n in table.notes] == ["TABLE_INCOMPLETE"]
+    tables = _assemble(_facts(), _facts(first_line=9, fields={"name": ("乙经费", 9)}, units={}))
+    assert [t.document.name for t in tables] == ["甲经费", "乙经费"] and [t.first_line for t in tables] == [2, 9]
+    (table,) = _assemble(_facts(fields={"name": ("甲经费", 2)}), title={}, options=ReadOptions(year=2023))
+    assert table.document.year == 2023 and table.document.review == []
+    (table,) = _assemble(_facts(), title={})  # the year from the period, said so
+    assert table.document.year == 2021 and [r.code for r in table.document.review] == ["YEAR_GUESSED"]
+
+
+# -- truncation -----------------------------------------------------------------------------
+def test_a_text_ending_on_an_operator_or_the_start_of_a_label_is_cut_there():
+    from xlsync.published.truncation import cut_fragment
+
+    head = ["项目名称 | 甲经费 |", "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 |"]
+    line, why = cut_fragment(head + ["产出指标 | 数量指标 | 培训人次 | ≥ |", ""], 5, V)
+    assert line == 7 and "运算符“≥”" in why
+    assert cut_fragment(head + ["主管 |"], 1, V)[0] == 3  # 主管部门… cut after two characters
+    assert cut_fragment(head + ["产出指标 | 数量指标 | 培训人次 | ≥200人次 |"], 1, V) is None
+    assert cut_fragment(["", ""], 1, V) is None
+
+
+def test_a_text_ending_in_the_middle_of_a_sentence_is_cut_there():
+    from xlsync.published.truncation import cut_sentence
+
+    done = [{"target": f"完成第{k}项培训任务，群众满意度达到要求。", "line": 10 + k} for k in range(3)]
+    assert cut_sentence(done, 20) is None
+    cut = done + [{"target": "社区满意度95%以上,家长满", "line": 14}]
+    line, why = cut_sentence(cut, 20)
+    assert line == 14 and "家长满" in why
+    assert cut_sentence(cut[2:], 20) is None  # too few sentences to know the table's habit
+    assert cut_sentence(done + [{"target": "社区满意度95%以上,家长满"}], 20)[0] == 20  # no line: the table's last
+
+
+# -- explain ----------------------------------------------------------------------------------
+def test_explain_names_each_line_with_text_by_the_role_a_stage_gave_it():
+    from xlsync.published.explain import explain_lines
+    from xlsync.published.segment import Region
+
+    region = Region(start=3, lines=["项目支出绩效目标申报表", "项目名称 | 甲 |", "", "产出指标 | 数量指标 |"],
+                    titles=[(3, "项目支出绩效目标申报表", None)])
+    assert explain_lines(region, {4: "栏目“项目名称”"}) == [(3, "标题", "项目支出绩效目标申报表"),
+                                                         (4, "栏目“项目名称”", "项目名称 | 甲 |"),
+                                                         (6, "—", "产出指标 | 数量指标 |")]
+
+
+# -- footer -----------------------------------------------------------------------------------
+def test_a_footer_row_keeps_its_labelled_cells_and_names_its_signature_slots():
+    from xlsync.published.footer import FooterRow, read_footer_row
+
+    assert read_footer_row(["填报人：张三", "联系电话:", "0371-1234567", "单位负责人（签字）：", "（盖章）"]) == FooterRow(
+        (("填报人", "张三"), ("联系电话", "0371-1234567")), ("单位负责人（签字）：", "（盖章）"))
+    assert read_footer_row(["主管部门审核意见"]) == FooterRow((), ("主管部门审核意见",))
+    assert read_footer_row([]) == FooterRow()
+
+
+# -- levels (the indicator stage's one state carried across rows) -----------------------------
+def test_a_level_is_carried_down_its_merged_cells_and_a_late_level1_given_to_the_rows_above():
+    from xlsync.published.indicators import Levels
+
+    levels = Levels(V)
+    rows = []
+    for cats in (["数量指标"], [], ["产出指标"], ["质量指标"], ["效益指标", "社会效益指标"], []):
+        levels.apply(cats)
+        rows.append({})
+        levels.place(rows[-1])
+    levels.finish()
+    assert [(r["level1"], r["level2"]) for r in rows] == [("产出指标", "数量指标")] * 3 + [
+        ("产出指标", "质量指标"), ("效益指标", "社会效益指标"), ("效益指标", "社会效益指标")]
+    levels = Levels(V)
+    levels.apply(["数量指标"])
+    row: dict = {}
+    levels.place(row)
+    levels.finish()  # never named: the framework's parent of its 二级
+    assert row == {"level1": "产出指标", "level2": "数量指标"}
+
+
+# -- regions ----------------------------------------------------------------------------------
+def test_a_rows_region_is_its_section_else_the_kind_of_key_it_filled():
+    from xlsync.published.regions import RowRegion, region_of, row_regions
+
+    assert region_of("indicators", {"name"}) == "indicators" and region_of("footer", ()) == "footer"
+    assert region_of(None, {"year_amount"}) == region_of(None, {"funding[0]"}) == "money"
+    assert region_of(None, {"annual_goal"}) == "goals" and region_of(None, {"name"}) == region_of(None, ()) == "fields"
+    # a row of labels (line 3) whose values are on the row below (line 4): both are money
+    rows = [(1, 1, None, frozenset({"name"})), (3, 3, None, frozenset()), (4, 5, None, frozenset({"year_amount"}))]
+    assert row_regions(rows, {"name": 1, "year_amount": 3}) == (
+        RowRegion(1, 1, "fields"), RowRegion(3, 3, "money"), RowRegion(4, 5, "money"))
+
+
+# -- facts: a grid → what was read, as plain data ---------------------------------------------
+def _read_facts(lines, form="national"):
+    from xlsync.published.grid import build_grid
+    from xlsync.published.segment import Region
+    from xlsync.published.table import TableReader
+    from xlsync.published.vocab import vocab
+
+    v = vocab(form)
+    region = Region(start=1, lines=lines)
+    return TableReader(v, "t.txt", region, ReadOptions(), last_region=True).facts(build_grid(lines, 1, v))
+
+
+def test_the_fact_readers_hand_over_plain_facts_notes_and_each_rows_region():
+    read = _read_facts(["项目名称 | 甲经费 |", "项目资金（万元） | 年度资金总额 | 10 |", "其中：财政拨款 | 10 |",
+                        "年度目标 | 完成培训 |", "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+                        "产出指标 | 数量指标 | 培训人次 | ≥200人次 |", "资金拨付对象：本单位", "填报人：张三 | 审核人（签字）： |"])
+    (facts,) = read.projects
+    assert facts.fields == {"name": ("甲经费", 1), "year_amount": ("10", 2), "annual_goal": ("完成培训", 4)}
+    assert facts.units == {"year_amount": "万元"} and facts.funding == (
+        {"source": "财政拨款", "total_amount": None, "year_amount": "100000.00"},)
+    assert [(i["level1"], i["level2"], i["name"], i["target"], i["line"]) for i in facts.indicators] == [
+        ("产出指标", "数量指标", "培训人次", "≥200人次", 6)]
+    assert facts.extra == (("资金拨付对象", "本单位", 7), ("填报人", "张三", 8))
+    assert [r.region for r in read.regions] == ["fields", "money", "money", "goals", "indicators", "indicators",
+                                               "fields", "footer"]
+    assert [n.code for n in facts.notes] == ["FOOTER"] and not facts.truncated
+
+
+# -- stages on generated inputs ----------------------------------------------------------------
+_WORD = st.text(alphabet="甲乙丙丁戊己庚辛0123456789", min_size=1, max_size=6)
+
+
+@given(st.lists(st.lists(_WORD, min_size=2, max_size=5), min_size=1, max_size=6), st.integers(1, 50))
+def test_a_grid_of_bordered_cells_keeps_every_cell_and_its_line(table, first):
+    from xlsync.published.grid import build_grid
+
+    grid = build_grid([" | ".join(row) + " |" for row in table], first, V)
+    assert grid.kind == "cells" and not grid.open_end
+    assert [[c.text for c in r] for r in grid.rows] == table
+    assert [{c.line for c in r} for r in grid.rows] == [{first + k} for k in range(len(table))]
+
+
+@given(st.sampled_from([None, "composition", "indicators", "footer"]),
+       st.sets(st.sampled_from(["name", "year_amount", "funding[0]", "annual_goal", "remark", "indicators[0]"])))
+def test_every_row_has_exactly_one_region(section, keys):
+    from xlsync.published.regions import REGIONS, region_of
+
+    region = region_of(section, keys)
+    assert region in REGIONS and (section is None or region == section)
+
+
+@given(st.decimals(min_value=1, max_value=10**5, places=2, allow_nan=False),
+       st.sampled_from(["万元", "元", None]), st.booleans())
+def test_assemble_stores_an_amount_only_as_the_table_shows_it(amount, unit, loose):
+    from decimal import Decimal
+
+    from xlsync.published.notes import REVIEW_CODES, Note
+
+    notes = (Note("warning", "LABEL_LOOSE", "…", "t.txt", 2, "name", "本项目名称: 甲经费"),) if loose else ()
+    facts = _facts(fields={"name": ("甲经费", 2), "year_amount": (str(amount), 4)}, units={"year_amount": unit},
+                   funding=(), notes=notes, prov={"name": 2, "year_amount": 4})
+    before = repr(facts)
+    (table,) = _assemble(facts)
+    doc = table.document
+    if unit is None:  # no unit stated anywhere: left empty, a review item proposing both readings
+        assert doc.year_amount is None and "MONEY_UNIT_UNKNOWN" in [r.code for r in doc.review]
+    else:
+        assert Decimal(doc.year_amount) == amount * (10000 if unit == "万元" else 1)
+    assert [r.code for r in doc.review] == [n.code for n in table.notes if n.code in REVIEW_CODES]
+    assert repr(facts) == before

@@ -8,10 +8,12 @@ import re
 
 from ..document import KEY_ZH
 from ..fieldtext import parse_period, split_person_phone
-from ..money import MoneyError, format_amount, parse_amount
-from .cells import HOLE, Cell, join_wrapped, split_rows
+from .amounts import read_amount
+from .cells import Cell
+from .footer import read_footer_row
+from .grid import Grid, GridNote, build_grid
 from .rows import Tok, compose_target
-from .runtogether import fuzzy_label, is_run_together, split_facts, split_indicators
+from .runtogether import split_facts, split_indicators
 from .vocab import Label, checked_options, norm, split_unit
 
 MONEY_KEYS = {"total_amount", "year_amount", "prev_total_amount", "prev_year_amount", "either_amount"}
@@ -47,63 +49,44 @@ def looks_like_label(text: str) -> bool:
 
 class FactsReader:
     # -- reading ------------------------------------------------------------------------
-    def read(self) -> None:
-        lines = self.region.lines
-        first = self.region.start
-        body = [ln for ln in lines if ln.strip() and ln != HOLE]
-        at = next((k for k, ln in enumerate(body[:4]) if is_run_together(ln, self.v)), None)
-        if at is not None:  # text without cell borders (after a line or two of page header)
-            for ln in body[:at]:
-                self.note("info", "HEADER_TEXT", f"表头的说明文字（未导入）: {ln.strip()[:60]}",
-                          first + lines.index(ln))
-            self._read_run_together("\n".join(ln.strip() for ln in body[at:]), first + lines.index(body[at]))
+    def read(self, grid: Grid | None = None) -> None:
+        """Give meaning to the table's grid (`xlsync.published.grid`; built from the table's
+        lines when not given), row by row."""
+        if grid is None:
+            grid = build_grid(self.region.lines, self.region.start, self.v)
+        if grid.kind == "run-together":
+            self._read_runs(grid)
             return
-        cells = split_rows(lines, first)
-        self.open_end = cells.open_end and cells.mode == "pipe-cells"  # the text stops inside a cell
-        self.stream = cells.stream
-        rows = cells.rows if cells.stream else join_wrapped(cells.rows, self._wrapped_category)
+        self.open_end = grid.open_end and grid.mode == "pipe-cells"  # the text stops inside a cell
+        self.stream = grid.stream
+        rows = grid.rows
         for idx, row in enumerate(rows):
             self.last_line = max(self.last_line, row[-1].line)
             at_end = idx == len(rows) - 1
-            self._row(row, at_end and self.last_region, cells.open_end and at_end, rows, idx)
+            before = set((self.projects[-1] if self.projects else self).prov)
+            self._row(row, at_end and self.last_region, grid.open_end and at_end, rows, idx)
+            filled = frozenset((self.projects[-1] if self.projects else self).prov) - before
+            self.rows_read.append((row[0].line, row[-1].line, self.section, filled))
         self._flush_labels()
 
     run_together = False
 
-    def _read_run_together(self, text: str, line: int) -> None:
+    def _read_runs(self, grid: Grid) -> None:
+        """Text without cell borders, cut into rows by the grid stage: a value in its facts
+        always belongs to the label just before it."""
         self.stream = self.run_together = True
-        self.note("warning", "RUN_TOGETHER", "这段文字没有单元格分隔（可能是识别出的扫描件），已按标签和指标类别拆分；"
-                  "请核对拆分结果", line, field="(document)", source=text[:200])
-        cut = None
-        for m in re.finditer(r"一级指标", text):
-            cut = m.start()
-            break
-        facts, inds = (text[:cut], text[cut:]) if cut is not None else (text, "")
-        for piece, is_label in split_facts(facts, self.v):
-            if is_label and self.v.label(piece)[0] is None and not self.v.is_funding(piece):
-                real = fuzzy_label(piece, self.v)
-                if real:
-                    self.note("warning", "LABEL_CORRECTED", f"“{piece}”按“{real}”读取（疑为识别错误）", line,
-                              field=self.v.label(real)[0].key if self.v.label(real)[0] else None, source=piece)
-                    piece = real
-            if not is_label:  # ':10其中:' → '10' (the colon of the label before, the 其中 of the source after)
-                piece = re.sub(r"(?:其中\s*[:：]?|[:：])\s*$", "", re.sub(r"^\s*[:：]\s*", "", piece)).strip()
-                if not piece:
-                    continue
-            self._row([Cell(piece, line)], False, False, None, 0)
-        if inds:
-            words = "|".join(re.escape(h) for h in sorted(self.v.headers, key=len, reverse=True) if len(h) >= 2)
-            m = re.match(f"((?:{words})+)", inds)
-            header = m.group(1) if m else ""
-            header_end = len(header)
-            cols = re.findall(words, header)
-            self.stream = self.run_together = False
-            self._row([Cell(c, line) for c in cols], False, False, None, 0)
-            for cells in split_indicators(inds[header_end:], self.v):
-                self._row([Cell(c, line) for c in cells if c != ""] or [Cell("", line)], False, False,
-                          None, 0, keep_empty_target=len(cells) >= 2 and cells[-1] == "")
-            self.note("warning", "SPLIT_GUESSED", "三级指标与目标值之间没有分隔，按目标值的写法拆分；请核对", line,
-                      field="indicators", source=inds[:200])
+        for n in grid.notes:
+            self._grid_note(n)
+        for run in grid.runs:
+            self.stream = self.run_together = run.bound
+            for n in run.notes:
+                self._grid_note(n)
+            self._row(list(run.cells), False, False, None, 0, keep_empty_target=run.keep_empty_target)
+        for n in grid.notes_after:
+            self._grid_note(n)
+
+    def _grid_note(self, n: GridNote) -> None:
+        self.note(n.level, n.code, n.message, n.line, field=n.field, source=n.source)
 
     # -- one row -----------------------------------------------------------------------
     def _tokens(self, row: list[Cell]) -> list[Tok]:
@@ -237,13 +220,6 @@ class FactsReader:
         self._facts_row(toks, file_end)
 
     # -- facts -------------------------------------------------------------------------
-    def _wrapped_category(self, a: str, b: str) -> bool:
-        """'项目完成' | '指标': a category cell wrapped over two rows."""
-        a, b = norm(a), norm(b)
-        return b in ("指标", "目标") and (not self.v.looks_like_category(a) or self.v.is_category(a + b)) \
-            and self.v.label(a + b)[0] is None \
-            and len(a) <= 10 and self.v.looks_like_category(a + b) and not re.search(r"[\d%]", a)
-
     def _field_cell(self, text: str) -> bool:
         """'资金拨付对象：…', '项目实施进度：…': a labelled field printed after the indicator table
         (a label the form does not list, then its colon), never an indicator."""
@@ -688,50 +664,13 @@ class FactsReader:
 
     def _money(self, value: str | None, unit: str | None, line: int, what: str,
                field: str | None = None) -> str | None:
-        """An amount in 元, or None with a review item: never a number the table does not show.
-
-        The unit is the one written on the amount, on its label or column, declared in the table
-        (单位：万元) or by the form file; one stated only on the page above the table is used and
-        said so; with no unit stated anywhere the amount is left empty and a reading proposed."""
-        if value is None:
-            return None
-        text = value.strip()
-        explicit = re.search(r"(万元|亿元|亿|万|元)\s*$", text)
-        stated = unit or self.table_unit or self.v.money_unit
-        bare = not explicit and stated is None and re.search(r"[1-9]", text)  # zero is zero in any unit
-        if bare and self.region.page_unit:
-            stated = self.region.page_unit
-            self.note("warning", "MONEY_UNIT_FROM_PAGE", f"{what}“{text}”没有写明单位，按表格上方页面写明的"
-                      f"“单位：{stated}”读取；请核对", line, field=field, source=text)
-        elif bare:
-            proposal = []
-            for u in ("万元", "元"):
-                try:
-                    proposal.append(f"按{u}: {format_amount(parse_amount(text, u))} 元")
-                except MoneyError:
-                    pass
-            self.note("warning", "MONEY_UNIT_UNKNOWN", f"{what}“{text}”没有写明金额单位（元或万元），未导入；"
-                      "请填写金额，或在表中注明“单位：万元”后重新导入", line, field=field, source=text,
-                      proposed="；".join(proposal) or None)
-            return None
-        try:
-            return format_amount(parse_amount(text, stated or "元"))
-        except MoneyError as exc:
-            lead = re.match(r"^\s*([\d,，.]+\s*(?:亿元|万元|亿|万|元)?)\s*[(（【\[](.+?)[)）】\]]\s*$", text)
-            if lead and (re.search(r"[万亿元]\s*$", lead.group(1)) or stated):
-                # '10万(路灯8万元,线缆2万元)': the amount, and its breakdown kept in extra
-                try:
-                    amount = format_amount(parse_amount(lead.group(1), stated or "元"))
-                except MoneyError:
-                    pass
-                else:
-                    self.extra.append((f"{what}说明", lead.group(2).strip(), line))
-                    self.note("info", "AMOUNT_EXPLAINED", f"{what}“{text}”按 {lead.group(1)} 读取，括号内的说明保存在 extra 中",
-                              line)
-                    return amount
-            self.note("warning", "AMOUNT_UNREADABLE", f"{what}“{text[:60]}”不是可以读取的金额，未导入；原文保留在核对项中: {exc}",
-                      line, field=field, source=text)
-            return None
+        """An amount in 元, or None with a review item (`xlsync.published.amounts`)."""
+        got = read_amount(value, what, unit, self.table_unit, self.v.money_unit, self.region.page_unit, field)
+        if got.explained is not None:
+            self.extra.append((f"{what}说明", got.explained, line))
+        for n in got.notes:
+            self.note(n.level, n.code, n.message, line, field=n.field, source=n.source, proposed=n.proposed)
+        return got.value
 
     # -- 项目构成 ------------------------------------------------------------------------
     def _composition_row(self, toks: list[Tok]) -> bool:
@@ -766,24 +705,12 @@ class FactsReader:
 
     def _footer_cells(self, toks: list[Tok]) -> None:
         """Below the table: '填报人：张三' cells are kept in `extra`; signature and approval
-        slots (盖章, 签字, empty) are named in the report."""
+        slots (盖章, 签字, empty) are named in the report (`xlsync.published.footer`)."""
         texts = [t.text for t in toks if t.text]
         if not texts:
             return
         line = toks[0].line
-        skipped = []
-        i = 0
-        while i < len(texts):
-            text = texts[i]
-            m = re.match(r"^([^:：]{2,20})[:：]\s*(.*)$", text, re.S)
-            if m and m.group(2).strip() and not re.search(r"盖章|签字|签名", m.group(1)):
-                self.extra.append((m.group(1).strip(), m.group(2).strip(), line))
-            elif m and i + 1 < len(texts) and not re.search(r"[:：]", texts[i + 1]) \
-                    and not re.search(r"盖章|签字|签名", text):
-                self.extra.append((m.group(1).strip(), texts[i + 1], line))
-                i += 1
-            else:
-                skipped.append(text)
-            i += 1
-        if skipped:
-            self.note("info", "FOOTER", f"表尾（签字、审核栏，未导入）: {' '.join(skipped)[:60]}", line)
+        got = read_footer_row(texts)
+        self.extra.extend((label, value, line) for label, value in got.extra)
+        if got.skipped:
+            self.note("info", "FOOTER", f"表尾（签字、审核栏，未导入）: {' '.join(got.skipped)[:60]}", line)
