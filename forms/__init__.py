@@ -26,6 +26,11 @@ from xlsync.errors import XlsyncError
 
 BUILTIN = ("seed", "national")
 DEFAULT = "seed"  # the layout of documents that name none (every version 1 document)
+# the form of a project added to a workbook that has no project to take one from (新增项目 on an
+# empty workbook): the national 申报表, the layout most offices are asked for
+NEW_PROJECT = "national"
+# the form whose labels and categories a published 自评表 / 监控表 is read with, and its documents' layout
+SELF_EVALUATION = "national"
 
 
 @dataclass(frozen=True)

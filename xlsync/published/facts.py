@@ -8,6 +8,7 @@ import re
 
 from ..document import KEY_ZH
 from ..fieldtext import parse_period, split_person_phone
+from ..forms import reading
 from ..money import MoneyError, format_amount, parse_amount
 from .cells import HOLE, Cell, join_wrapped, split_rows
 from .rows import Tok, compose_target
@@ -20,12 +21,11 @@ NARRATIVE = {"overview", "basis", "necessity", "measures", "plan_text", "remark"
 # labels that end the indicator table (others may well be a 三级指标's name: 完成时间 …)
 ENDS_INDICATORS = {"extra", "remark", "overall_goal", "annual_goal", "overview", "basis", "necessity",
                    "measures", "plan_text", "composition", "section"}
-_UNIT_DECL = re.compile(r"^[(\[【]?(?:金额|资金|预算)?单位\s*[:：]\s*(万元|亿元|元)[)\]】]?$")
+_UNIT_DECL = reading.regex("unit_declared_cell")
 
 
 # the numbering of a funding tree's rows: （一） 一、 → a first-level source, 1、 (1) ① → below it
-_ENUMERATED = re.compile(r"^\s*(?:(?P<top>[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)"
-                         r"|\d{1,2}[、.．]|[（(]\d{1,2}[)）]|[①-⑳])\s*")
+_ENUMERATED = reading.regex("enumerated")
 # what a structural label is, for --explain
 _ROLE_ZH = {"section": "分节标题", "money": "资金分组", "composition": "项目构成表头", "heads": "指标表",
             "long_term": "长期指标表", "annual": "年度指标表", "funding": "资金来源", "extra": "其他栏目",
@@ -34,9 +34,7 @@ _ROLE_ZH = {"section": "分节标题", "money": "资金分组", "composition": "
 _FIELD_OF = {"period": "start_date", "owner_phone": "owner", "either_amount": "year_amount"}
 PLAIN_KEYS = ("section", "money", "composition", "heads", "long_term", "annual", "unit_decl")
 GOAL_KEYS = ("overall_goal", "annual_goal")
-_LABEL_END = ("编码", "代码", "编号", "名称", "分类", "类别", "类型", "性质", "来源", "期限", "时间", "日期",
-              "单位", "部门", "科目", "金额", "总额", "预算", "负责人", "电话", "方式", "口径", "程度", "情况",
-              "依据", "说明", "科室", "对象", "进度", "范围", "地点")
+_LABEL_END = reading.words("label_endings")
 
 
 def looks_like_label(text: str) -> bool:
@@ -75,7 +73,8 @@ class FactsReader:
         self.note("warning", "RUN_TOGETHER", "这段文字没有单元格分隔（可能是识别出的扫描件），已按标签和指标类别拆分；"
                   "请核对拆分结果", line, field="(document)", source=text[:200])
         cut = None
-        for m in re.finditer(r"一级指标", text):
+        head = next((h for h, role in self.v.headers.items() if role == "level1"), None)  # the form's first 一级 header
+        for m in re.finditer(re.escape(head), text) if head else ():
             cut = m.start()
             break
         facts, inds = (text[:cut], text[cut:]) if cut is not None else (text, "")
@@ -165,8 +164,8 @@ class FactsReader:
     # the shape of each column's cells: a weight is a small number; a unit stands before an
     # operator or a number; a name takes the rest
     _ROLE_RX = {"name": r"(.+?)", "weight": r"(100|\d{1,2}(?:\.\d{1,2})?)",
-                "unit": r"(%|‰|[\u4e00-\u9fff]{1,3}(?=[=≥≤><＝\d]|大于|小于|不低于|不高于))?",
-                "op": r"(>=|<=|[=≥≤><＝]|大于等于|小于等于|不低于|不高于)?", "nature": r"(>=|<=|[=≥≤><＝]|定性|定量|正向|反向)?",
+                "unit": reading.pattern("role_unit"),
+                "op": reading.pattern("role_op"), "nature": reading.pattern("role_nature"),
                 "target": r"(.+)", "note": r"(.*)", "skip": r"(.*?)"}
 
     def _split_by_roles(self, text: str, kinds: list[str]) -> dict[str, str]:
@@ -240,7 +239,7 @@ class FactsReader:
     def _wrapped_category(self, a: str, b: str) -> bool:
         """'项目完成' | '指标': a category cell wrapped over two rows."""
         a, b = norm(a), norm(b)
-        return b in ("指标", "目标") and (not self.v.looks_like_category(a) or self.v.is_category(a + b)) \
+        return b in reading.words("category_endings") and (not self.v.looks_like_category(a) or self.v.is_category(a + b)) \
             and self.v.label(a + b)[0] is None \
             and len(a) <= 10 and self.v.looks_like_category(a + b) and not re.search(r"[\d%]", a)
 
@@ -299,7 +298,7 @@ class FactsReader:
             em = _ENUMERATED.match(t.text)
             rest = norm(t.text[em.end():]) if em else ""
             if em and 2 <= len(rest) <= 16 and not re.search(r"[\d:：%]", rest) and (
-                    self.group_funding or self.v.is_funding(rest) or rest.endswith(("小计", "合计"))):
+                    self.group_funding or self.v.is_funding(rest) or rest.endswith(reading.words("subtotal_endings"))):
                 # '(一)财政拨款小计', '1、一般公共预算': a source in a funding tree, as written
                 out.append((Label("funding", t.text.strip()), None, t))
                 continue
@@ -464,7 +463,7 @@ class FactsReader:
         """A label split over two cells ('主管部门' | '及编码'): the waiting label grows."""
         plab, punit, ptok = self.stream_labels[-1]
         text = norm(tok.text)
-        if not text or len(text) > 8 or not text.startswith(("及", "和", "与", "(", "名称", "编码", "代码")):
+        if not text or len(text) > 8 or not text.startswith(reading.words("label_continuations")):
             return False
         lab, unit = self.v.label(norm(ptok.text) + text)
         if lab is None:
@@ -475,7 +474,7 @@ class FactsReader:
     def _is_title(self, text: str) -> bool:
         """A cell that names a table ('绩效项目指标表'), not a field's value."""
         t = norm(text)
-        return len(t) <= 30 and t.endswith("表") and bool(re.search(r"(绩效|指标|目标).{0,8}表$", t))
+        return len(t) <= 30 and t.endswith("表") and bool(reading.regex("table_title_cell").search(t))
 
     def _resolve_stream(self) -> None:
         labels, values = self.stream_labels, [v for v in self.stream_values]
@@ -541,7 +540,7 @@ class FactsReader:
         if len(vals) > 1 and lab.key not in NARRATIVE and lab.key != "extra":
             vals = self._own_values(vals)
         value = " ".join(v.text for v in vals if v.text).strip() or None
-        if value and re.search(r"[(（]\s*(?:盖章|签名|签字)\s*[)）]", value):
+        if value and reading.regex("signature_slot").search(value):
             value = None  # the next signature slot, not this field's value
         key = lab.key
         line = tok.line
@@ -776,10 +775,10 @@ class FactsReader:
         while i < len(texts):
             text = texts[i]
             m = re.match(r"^([^:：]{2,20})[:：]\s*(.*)$", text, re.S)
-            if m and m.group(2).strip() and not re.search(r"盖章|签字|签名", m.group(1)):
+            if m and m.group(2).strip() and not reading.regex("signature_words").search(m.group(1)):
                 self.extra.append((m.group(1).strip(), m.group(2).strip(), line))
             elif m and i + 1 < len(texts) and not re.search(r"[:：]", texts[i + 1]) \
-                    and not re.search(r"盖章|签字|签名", text):
+                    and not reading.regex("signature_words").search(text):
                 self.extra.append((m.group(1).strip(), texts[i + 1], line))
                 i += 1
             else:

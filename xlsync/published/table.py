@@ -11,6 +11,7 @@ from ..dates import parse_date
 from ..document import KEY_ZH, ReviewItem, new_document
 from ..errors import DocumentError, Location
 from ..fieldtext import parse_period, split_code
+from ..forms import reading
 from ..money import format_amount
 from ..plantext import parse_plan
 from .cells import GRID, HOLE, plain_line
@@ -95,7 +96,7 @@ class TableReader(FactsReader, IndicatorReader):
         line = self.region.start + texts[-1][0]
         tail = texts[-1][1].split()[-1]
         t = norm(tail)
-        if re.search(r"(?:[>=<≥≤＞＜]|大于|小于|不低于|不高于)$", t):
+        if reading.regex("ends_with_operator").search(t):
             self._cut(f"文本在第 {line} 行的运算符“{tail[-1]}”之后结束，没有指标值（文件可能被截断）", line)
             return
         if 1 < len(t) <= 4 and self.v.label(t)[0] is None and not self.category(t) and any(
@@ -297,7 +298,7 @@ class TableReader(FactsReader, IndicatorReader):
             notes.append(Note("warning", "PLAN_AMOUNT_UNREADABLE", problem, self.file, t.prov.get("plan_text")))
         try:
             table.document = new_document(
-                year=year, form=title.get("form"), layout=self.v.form.name if self.v.form.name != "seed" else "seed",
+                year=year, form=title.get("form"), layout=self.v.form.name,
                 composition=t.composition,
                 funding=t.funding,
                 extra=[{"label": lb, "value": val} for lb, val, _ln in t.extra],
