@@ -86,7 +86,7 @@ class FactsReader:
                               field=self.v.label(real)[0].key if self.v.label(real)[0] else None, source=piece)
                     piece = real
             if not is_label:  # ':10其中:' → '10' (the colon of the label before, the 其中 of the source after)
-                piece = re.sub(r"(?:其中\s*[:：]?|[:：])\s*$", "", re.sub(r"^\s*[:：]\s*", "", piece)).strip()
+                piece = reading.regex("of_which_after_value").sub("", re.sub(r"^\s*[:：]\s*", "", piece)).strip()
                 if not piece:
                     continue
             self._row([Cell(piece, line)], False, False, None, 0)
@@ -289,7 +289,7 @@ class FactsReader:
                 self.table_unit = um.group(1)
                 out.append((Label("unit_decl", t.text), um.group(1), t))
                 continue
-            fm = re.match(r"^\s*(?:其中\s*[:：]?)?([^:：]{2,20})[:：]\s*(.*)$", t.text, re.S)
+            fm = reading.regex("labelled_value", re.S).match(t.text)
             if fm and self.v.is_funding(fm.group(1)) and self.v.label(fm.group(1))[0] is None:
                 out.append((Label("funding", norm(fm.group(1))), split_unit(norm(fm.group(1)))[1], t))
                 if fm.group(2).strip():
@@ -317,8 +317,8 @@ class FactsReader:
                 else:
                     out.append((None, None, Tok(rest, t.line, False, bound=True)))
                 continue
-            if self.v.is_funding(t.text) and (self.group_funding or t.text.lstrip().startswith("其中")):
-                out.append((Label("funding", norm(re.sub(r"^\s*其中\s*[:：]?", "", t.text))), None, t))
+            if self.v.is_funding(t.text) and (self.group_funding or t.text.lstrip().startswith(reading.words("of_which"))):
+                out.append((Label("funding", norm(reading.regex("of_which_lead").sub("", t.text))), None, t))
                 continue
             xm = re.match(r"^\s*([^\d:：]{2,16}?)\s*[:：]\s*(\S.*)$", t.text, re.S)
             if xm and looks_like_label(xm.group(1)) and not self.category(norm(xm.group(1))) \

@@ -303,7 +303,7 @@ class Reader:
 
     def money_row(self, tok: Tok, t: str) -> None:
         st = self.st
-        label = re.sub(r"^其中:?", "", t).rstrip(":")
+        label = reading.regex("of_which_norm").sub("", t).rstrip(":")
         cells: list[Tok] = []
         while self.i < len(self.toks):
             c = self.toks[self.i]

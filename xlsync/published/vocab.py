@@ -87,7 +87,7 @@ class Vocab:
     def label(self, text: str) -> tuple[Label | None, str | None]:
         """The label a whole cell is, with the unit its label names ('(万元)')."""
         t = norm(text)
-        t = re.sub(r"^其中:?", "", t) if t.startswith("其中") and len(t) > 2 else t
+        t = reading.regex("of_which_norm").sub("", t) if t.startswith(reading.words("of_which")) and len(t) > 2 else t
         base, unit = split_unit(t)
         found = self.labels.get(base) or self.labels.get(t)
         if found is None and base.endswith(")") and "(" in base:  # '年度绩效目标(文字)'
@@ -177,7 +177,7 @@ class Vocab:
 
     @_memo
     def is_funding(self, text: str) -> bool:
-        t, _unit = split_unit(norm(re.sub(r"^\s*其中\s*[:：]?", "", text)))
+        t, _unit = split_unit(norm(reading.regex("of_which_lead").sub("", text)))
         if t in self.funding_sources:
             return True
         return 3 <= len(t) <= 16 and t.endswith(self.funding_suffixes) and not re.search(r"\d", t)
