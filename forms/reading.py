@@ -25,13 +25,13 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from xlsync.errors import XlsyncError
+from xlsync.forms import FormError
 
 FILE = "forms/reading.toml"
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)\}")
 
 
-class ReadingError(XlsyncError):
+class ReadingError(FormError):
     """forms/reading.toml cannot be used as it is (syntax, a key of the wrong kind, a pattern
     that does not compile, a key the reader asks for that is not there)."""
 

@@ -91,3 +91,33 @@ def test_a_broken_shipped_file_stops_the_cli_with_its_code(tmp_path):
     assert p.returncode == 2, p.stderr
     assert "[FORM_INVALID]" in p.stderr and "forms/reading.toml" in p.stderr and "label_endings" in p.stderr, p.stderr
     assert "Traceback" not in p.stderr
+
+
+def _office_form(tmp_path, old: str, new: str) -> Path:
+    text = (ROOT / "forms" / "national.toml").read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path = tmp_path / "office.toml"
+    path.write_text(text.replace('name = "national"', 'name = "office"', 1).replace(old, new), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("old", "new", "names"), [
+    ("titles = [\n", "titles = [\"(未闭合\",\n", ["[detect] titles", "第 1 个", "正则表达式"]),
+    ("markers = [", "markers = \"填报人\"\nold_markers = [", ["[footer] markers", "文字列表"]),
+    ("min_labels = 0", "min_labels = \"2\"", ["[detect] min_labels", "整数"]),
+    ("weight = [", "weight = [3, ", ["[indicators] weight"]),
+])
+def test_an_office_form_with_a_malformed_reading_entry_is_refused_by_name(tmp_path, old, new, names):
+    """A form file travels with an office's store and is edited by hand: a reading entry of the
+    wrong kind is refused when the form is loaded (a string of markers would otherwise be read
+    as its characters), at the CLI as [FORM_INVALID] with the file and key, exit 2."""
+    path = _office_form(tmp_path, old, new)
+    p = subprocess.run([sys.executable, "-c", "from xlsync.cli import cli; cli()", "import-text", str(ROOT / "examples" / "zhengzhou-hpf-2020.txt"),
+                        "--store", str(tmp_path / "store"), "--form", str(path)],
+                       capture_output=True, text=True, encoding="utf-8")
+    assert p.returncode == 2, p.stdout + p.stderr
+    assert "[FORM_INVALID]" in p.stderr and str(path) in p.stderr, p.stderr
+    for name in names:
+        assert name in p.stderr, p.stderr
+    assert "Traceback" not in p.stderr
+    assert not (tmp_path / "store").exists() or not any((tmp_path / "store").rglob("*.json"))

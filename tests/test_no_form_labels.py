@@ -11,7 +11,8 @@ form's), and so are the money units (元, 万元, 亿元: xlsync.money reads amo
 The word lists of reading.toml are fragments (label endings, category stems: 情况, 完成 …):
 a literal matches one only by being it; every other word also when a literal holds it.
 
-The rule: a string literal in xlsync/**/*.py (docstrings are not code) may not spell one of
+The rule: a string literal in xlsync/**/*.py and validators/*.py (installed as
+xlsync.validators; docstrings are not code) may not spell one of
 those words, or hold one, where it decides behaviour:
 - an operand of a comparison (`==`, `in`, …), alone or in a tuple/list/set literal;
 - an argument of a str method that matches (startswith, endswith, find, split, replace, strip …);
@@ -23,7 +24,9 @@ What is shown (messages, the 中文 of a code in xlsync/codes.py, headings a wri
 workbook or report, dict *values* such as `_ROLE_ZH`) is presentation: it decides nothing and
 is not checked here, wherever it sits. A literal equal to a form's name (`form.name == "seed"`,
 `vocab("national")`) is flagged wherever it sits: code refers to forms through xlsync.forms
-(DEFAULT, SELF_EVALUATION …) so that no branch names one.
+(DEFAULT, NEW_PROJECT, SELF_EVALUATION …) so that no branch names one; only the registries of
+the shipped files name them (forms/__init__.py, and validators/profiles.py for the rule
+profiles, whose names are the same).
 """
 
 from __future__ import annotations
@@ -161,9 +164,10 @@ def _docstrings(tree: ast.Module) -> set[int]:
     return ids
 
 
-def _modules():
-    for path in sorted((ROOT / "xlsync").rglob("*.py")):
-        yield path.relative_to(ROOT), ast.parse(path.read_text(encoding="utf-8"))
+def _modules(folders=("xlsync", "validators")):
+    for folder in folders:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            yield path.relative_to(ROOT), ast.parse(path.read_text(encoding="utf-8"))
 
 
 def test_the_words_are_collected():
@@ -195,7 +199,7 @@ def test_no_form_word_decides_behaviour_in_python():
 def test_no_python_names_a_form():
     names = form_names()
     hits = []
-    for rel, tree in _modules():
+    for rel, tree in _modules(("xlsync",)):
         docs = _docstrings(tree)
         for n in ast.walk(tree):
             if isinstance(n, ast.Constant) and n.value in names and id(n) not in docs:

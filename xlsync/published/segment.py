@@ -141,7 +141,7 @@ def segment(lines: list[str], vocabs: list[Vocab]) -> tuple[list[Region], list[t
                 if um:
                     page_unit = um.group(1)
                 py = _PAGE_YEAR.search(text)
-                if py and not re.search(r"发布|日期|时间|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", text):
+                if py and not reading.regex("page_date").search(text):
                     page_year = page_year or int(py.group(1))
                 continue
         if "name" in labels and cur.names and cur.headers:
