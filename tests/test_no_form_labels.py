@@ -8,8 +8,9 @@ categories of the rule profiles (validators/profiles/*.toml [[level1]] names and
 二级), and the shared reading knowledge of forms/reading.toml (its word lists and the Chinese
 words of its patterns). Words of one character are left out (一, 是, 否 are language, not a
 form's), and so are the money units (元, 万元, 亿元: xlsync.money reads amounts of any form).
-The word lists of reading.toml are fragments (label endings, category stems: 情况, 完成 …):
-a literal matches one only by being it; every other word also when a literal holds it.
+A two-character word of reading.toml's word lists is a fragment (label endings, category stems:
+情况, 完成 …): a literal matches it only by being it; every other word also when a literal
+holds it.
 
 The rule: a string literal in xlsync/**/*.py and validators/*.py (installed as
 xlsync.validators; docstrings are not code) may not spell one of
@@ -81,7 +82,7 @@ def form_words() -> dict[str, str]:
                 for run in HAN_RUN.findall(text):  # a pattern: its words
                     add(run, where)
             else:
-                add(text, where + (" (fragment)" if f.name == "reading.toml" else ""))
+                add(text, where + (" (fragment)" if f.name == "reading.toml" and len(text) <= 2 else ""))
     for f in sorted((ROOT / "validators" / "profiles").glob("*.toml")):
         data = tomllib.loads(f.read_text(encoding="utf-8"))
         for l1 in data.get("level1", []):
