@@ -19,6 +19,9 @@ those words, or hold one, where it decides behaviour:
 - an argument of a str method that matches (startswith, endswith, find, split, replace, strip …);
 - the pattern of a `re` function (compile, match, search, sub, …), concatenations included;
 - a key of a dict literal (keys are what is looked up);
+- an element of a tuple/list/set literal of strings a loop or comprehension goes through
+  (`any(w in t for w in ("盖章", "签字"))`; pairs such as `(("total_amount", "总金额"), …)`
+  name headings to show);
 - an element of a module- or class-level constant (tuple, list, set, frozenset(...), dict keys,
   re.compile(...)) that the module uses in one of the positions above.
 What is shown (messages, the 中文 of a code in xlsync/codes.py, headings a writer puts into a
@@ -136,6 +139,9 @@ def deciding(tree: ast.Module) -> list[tuple[ast.Constant, str]]:
                 used |= _names(a)
         elif isinstance(n, ast.Dict):
             found += [(k, "dict key") for k in n.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)]
+        elif isinstance(n, (ast.comprehension, ast.For)) and isinstance(n.iter, (ast.Tuple, ast.List, ast.Set)) \
+                and all(isinstance(e, ast.Constant) for e in n.iter.elts):  # words, not (key, heading) pairs
+            found += [(c, "loop over words") for c in _strings(n.iter)]
     bodies = [tree.body] + [c.body for c in ast.walk(tree) if isinstance(c, ast.ClassDef)]
     for body in bodies:
         for st in body:
@@ -218,6 +224,8 @@ ROLE_ZH = {"name": "项目名称"}
 def f(t, form):
     if t == "填报人" or t.startswith(("主管部门", "x")) or re.search("一级指标", t) or t in WORDS:
         return {"单位编码": 1}
+    if any(w in t for w in ("签字", "盖章")):
+        return None
     if t in ROLE_ZH:
         raise ValueError(f"项目名称 {t}")
     return _RX.match(t)
@@ -227,4 +235,4 @@ def f(t, form):
     got = {(c.lineno, c.value) for c, _why in deciding(tree) if any(w in c.value for w in words)}
     # 其他 is a funding source of the national form; the message and the dict's value are not caught
     assert {v for _l, v in got} == {"项目名称", "其他", "填报人", "主管部门", "一级指标", "单位编码",
-                                     r"^(?:产出|效益)指标$"}, got
+                                     r"^(?:产出|效益)指标$", "签字", "盖章"}, got
