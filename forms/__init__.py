@@ -26,6 +26,19 @@ from xlsync.errors import XlsyncError
 
 BUILTIN = ("seed", "national")
 DEFAULT = "seed"  # the layout of documents that name none (every version 1 document)
+# the form of a project added to a workbook that has no project to take one from (新增项目 on an
+# empty workbook): the national 申报表, the layout most offices are asked for
+NEW_PROJECT = "national"
+# the form whose labels and categories a published 自评表 / 监控表 is read with, and its documents' layout
+SELF_EVALUATION = "national"
+
+
+class FormError(XlsyncError):
+    """A form file that cannot be used as it is: its syntax, a missing key, or a reading entry
+    of the wrong kind (a label list that is not a list of texts, a title pattern that is not a
+    regular expression). The message names the file and the key."""
+
+    code = "FORM_INVALID"
 
 
 @dataclass(frozen=True)
@@ -52,12 +65,59 @@ def _read(text: str, source: str) -> Form:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise XlsyncError(f"{source}: 表单文件 TOML 语法错误: {exc}") from None
+        raise FormError(f"{source}: 表单文件 TOML 语法错误: {exc}") from None
     try:
-        return Form(name=str(data["name"]), title=str(data.get("title", data["name"])),
+        form = Form(name=str(data["name"]), title=str(data.get("title", data["name"])),
                     profile=str(data.get("profile", data["name"])), data=data, source=source)
     except KeyError as exc:
-        raise XlsyncError(f"{source}: 表单文件缺少键 {exc}") from None
+        raise FormError(f"{source}: 表单文件缺少键 {exc}") from None
+    _check_reading(data, source)
+    return form
+
+
+# the reading sections of a form file: section → its keys' kind ("*": every key); a form file
+# is user-editable, so each entry is checked when it is loaded, never read as something else
+_WORDS, _REGEXES, _INT, _BOOL = "words", "regexes", "int", "bool"
+_READING_KINDS = {
+    "detect": {"titles": _REGEXES, "labels": _WORDS, "min_labels": _INT, "unit_from_title": _BOOL,
+               "required": _WORDS, "all_level1": _BOOL},
+    "labels": {"*": _WORDS, "funding_amount": "funding_amount", "extra": "extra"},
+    "sections": {"*": _WORDS},
+    "composition": {"*": _WORDS},
+    "indicators": {"*": _WORDS},
+    "funding": {"*": _WORDS},
+    "footer": {"*": _WORDS},
+}
+
+
+def _check_reading(data: dict, source: str) -> None:
+    """FormError naming the file and the key when a reading entry is not of its kind."""
+    for section, kinds in _READING_KINDS.items():
+        table = data.get(section, {})
+        if not isinstance(table, dict):
+            raise FormError(f"{source}: 表单文件的 [{section}] 应为一个表 (table)")
+        for key, value in table.items():
+            kind = kinds.get(key, kinds.get("*"))
+            where = f"{source}: 表单文件的 [{section}] {key}"
+            if kind == _WORDS or kind == _REGEXES:
+                if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
+                    raise FormError(f"{where} 应为文字列表（如 [\"项目名称\", \"专项名称\"]）")
+                for i, pattern in enumerate(value if kind == _REGEXES else (), 1):
+                    try:
+                        re.compile(pattern)
+                    except re.error as exc:
+                        raise FormError(f"{where} 第 {i} 个不是有效的正则表达式: {exc}") from None
+            elif kind == _INT and (not isinstance(value, int) or isinstance(value, bool)):
+                raise FormError(f"{where} 应为整数")
+            elif kind == _BOOL and not isinstance(value, bool):
+                raise FormError(f"{where} 应为 true 或 false")
+            elif kind == "funding_amount" and (not isinstance(value, dict) or not all(
+                    isinstance(v, list) and len(v) == 2 and all(isinstance(x, str) for x in v)
+                    for v in value.values())):
+                raise FormError(f"{where} 应为“标签 = [\"文档键\", \"资金来源\"]”的表")
+            elif kind == "extra" and (not isinstance(value, dict) or not all(
+                    isinstance(v, list) and all(isinstance(w, str) and w for w in v) for v in value.values())):
+                raise FormError(f"{where} 应为一个表，其 labels 为文字列表")
 
 
 _DIRS: list[Path] = []  # folders of an office's own forms (a store's .xlsync/forms, XLSYNC_FORMS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from .errors import AccessDenied, WorkbookError, XlsyncError
+from .forms import NEW_PROJECT
 
 
 def name_from_hex(text: str) -> str:
@@ -121,7 +122,7 @@ def new_project(book, name: str = "", year=None, store=None, units=None, user: s
         if not units or len(units) != 1:
             raise XlsyncError("工作簿中还没有项目：请先用 xlsync template 生成本单位的工作簿，"
                               "或在本单位已有项目的工作簿中新增项目")
-        unit_code, unit_name, wb_year, layout, names = units[0], None, None, "national", {}
+        unit_code, unit_name, wb_year, layout, names = units[0], None, None, NEW_PROJECT, {}
     if units is not None and unit_code not in units:
         raise AccessDenied(f"用户 {user or '?'} 不能为单位 {unit_code} 新增项目（可填报: {', '.join(units) or '无'}）")
     new = make(name, unit_code, unit_name, wb_year or _year(year), layout, names,

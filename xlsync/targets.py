@@ -10,20 +10,14 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from .forms import reading
 from .money import normalize_digits
 
 _OPS = {"=": "=", "＝": "=", "≥": "≥", ">=": "≥", "＞=": "≥", "≧": "≥", "≤": "≤", "<=": "≤", "≦": "≤",
         ">": ">", "＞": ">", "<": "<", "＜": "<"}
-_QUANT_RE = re.compile(
-    r"^(?P<op>>=|<=|[=＝≥≧≤≦><＞＜])?\s*"
-    r"(?P<dir>下降|降低|减少|上升|提高|增长|增加|大于等于|小于等于|大于或等于|小于或等于|不低于|不高于|不少于|不超过|"
-    r"不小于|不大于|高于|低于|超过|达到|等于|大于|小于)?\s*"
-    r"(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%|‰|[^\d\s%]{1,6})?$"
-)
+_QUANT_RE = reading.regex("quantitative_target")
 # operators written as words: 大于等于95% is ≥95%
-WORD_OPS = {"大于等于": "≥", "大于或等于": "≥", "不低于": "≥", "不少于": "≥", "不小于": "≥", "达到": "≥",
-            "小于等于": "≤", "小于或等于": "≤", "不高于": "≤", "不超过": "≤", "不大于": "≤",
-            "大于": ">", "高于": ">", "超过": ">", "小于": "<", "低于": "<", "等于": "="}
+WORD_OPS = reading.mapping("word_operators")
 _DIR_OPS = WORD_OPS
 _PLACEHOLDER_RE = re.compile(r"^[=≥≤><]?\s*(?:[nNxX]{1,3}|\*+|…+|\.{2,})\s*(?:%|[^\d\s]{0,2})?$")
 
@@ -43,8 +37,8 @@ class Target:
                 "unit": self.unit, "direction": self.direction}
 
 
-_TAIL_OPS = {"以上": "≥", "及以上": "≥", "以下": "≤", "及以下": "≤", "以内": "≤", "之内": "≤"}
-_TAIL_RE = re.compile(r"^(?P<body>.*?\d.*?)\s*(?P<tail>及以上|以上|及以下|以下|以内|之内)$")
+_TAIL_OPS = reading.mapping("tail_operators")
+_TAIL_RE = reading.regex("target_with_tail")
 
 
 def parse_target(text: str | None, placeholders: frozenset[str] = frozenset()) -> Target:

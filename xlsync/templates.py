@@ -26,7 +26,7 @@ def _blank_spec(form) -> dict:
 def blank_document(year: int | None = 2020, unit_code: str | None = "000000", layout: str | None = None,
                    unit_name: str | None = None, name: str | None = None) -> ProjectDocument:
     """The document a blank project sheet of the form shows (its id is only a placeholder)."""
-    from .forms import load_form
+    from .forms import DEFAULT, load_form
 
     form = load_form(layout)
     spec = _blank_spec(form)
@@ -34,7 +34,7 @@ def blank_document(year: int | None = 2020, unit_code: str | None = "000000", la
     return new_document(
         year=year, unit_code=unit_code, unit_name=unit_name or PLACEHOLDER_UNIT,
         name=name or spec.get("name", "（项目名称）"), indicators=[], composition=[], plan=[],
-        funding=funding, layout=None if form.name == "seed" and layout in (None, "seed") else form.name,
+        funding=funding, layout=None if form.name == DEFAULT and layout in (None, DEFAULT) else form.name,
     )
 
 

@@ -10,6 +10,7 @@ from ..document import ProjectDocument, StageResult
 from ..errors import XlsyncError
 from ..findings import Finding, make
 from ..targets import parse_target
+from .layout import OUTLOOKS
 from .rules import scoring_rules
 from .scoring import _comparable, _fmt, annual_indexes, score_stage
 
@@ -61,7 +62,7 @@ def _monitor(doc, k: int, stage: StageResult) -> list[Finding]:
         t = parse_target(ind.target)
         if r.actual and t.kind == "quantitative" and (why := _comparable(t, parse_target(r.actual))):
             out.append(_f(doc, "ACTUAL_INCOMPARABLE", f"{key}.actual", f"“{ind.name}”：{why}", r.actual, ind.target))
-        if r.outlook and r.outlook.strip() != "确定能" and not (r.reason or "").strip():
+        if r.outlook and r.outlook.strip() != OUTLOOKS[0] and not (r.reason or "").strip():
             out.append(_f(doc, "REASON_MISSING", f"{key}.reason",
                           f"“{ind.name}”预计全年{r.outlook.strip()}完成，请写明偏差原因", None, "偏差原因"))
     return out

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..document import IndicatorResult, ProjectDocument, StageResult
+from ..forms import reading
 from ..targets import Target, parse_target
 from .rules import ScoringRules
 
@@ -183,7 +184,7 @@ def _comparable(t: Target, a: Target) -> str | None:
 
 
 def _sign(direction: str | None) -> int:
-    return -1 if direction in ("下降", "降低", "减少") else 1
+    return -1 if direction in reading.words("falling_directions") else 1
 
 
 def _proportional(t: Target, a: Target, w: Decimal, rules: ScoringRules) -> tuple[Decimal, str, bool]:

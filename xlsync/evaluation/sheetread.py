@@ -119,7 +119,7 @@ def read_stage_sheet(path: Path, ws, meta_entry, stage: str, month: int | None) 
                 if stage == "evaluate" and r == top else None}
         money.append(item)
         r += 1
-    goal_head = _find(ws, L.COL_GOAL, lambda t: t.endswith("实际完成情况"), r)
+    goal_head = _find(ws, L.COL_GOAL, lambda t: t.endswith(L.goal_label("evaluate", None)), r)
     goal = None
     if goal_head is not None:
         goal = cell(goal_head + 1, L.COL_GOAL, read_text, f"{pre}.goal_achieved")

@@ -231,7 +231,7 @@ def _project(read: TableRead, t: TableFacts, title: dict, v: Vocab, options: Rea
         notes.append(Note("warning", "PLAN_AMOUNT_UNREADABLE", problem, file, prov.get("plan_text")))
     try:
         table.document = new_document(
-            year=year, form=title.get("form"), layout=v.form.name if v.form.name != "seed" else "seed",
+            year=year, form=title.get("form"), layout=v.form.name,
             composition=[dict(c) for c in t.composition],
             funding=funding,
             extra=[{"label": lb, "value": val} for lb, val, _ln in extra],

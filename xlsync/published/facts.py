@@ -8,6 +8,7 @@ import re
 
 from ..document import KEY_ZH
 from ..fieldtext import parse_period, split_person_phone
+from ..forms import reading
 from .amounts import read_amount
 from .cells import Cell
 from .footer import read_footer_row
@@ -22,12 +23,11 @@ NARRATIVE = {"overview", "basis", "necessity", "measures", "plan_text", "remark"
 # labels that end the indicator table (others may well be a 三级指标's name: 完成时间 …)
 ENDS_INDICATORS = {"extra", "remark", "overall_goal", "annual_goal", "overview", "basis", "necessity",
                    "measures", "plan_text", "composition", "section"}
-_UNIT_DECL = re.compile(r"^[(\[【]?(?:金额|资金|预算)?单位\s*[:：]\s*(万元|亿元|元)[)\]】]?$")
+_UNIT_DECL = reading.regex("unit_declared_cell")
 
 
 # the numbering of a funding tree's rows: （一） 一、 → a first-level source, 1、 (1) ① → below it
-_ENUMERATED = re.compile(r"^\s*(?:(?P<top>[（(][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)"
-                         r"|\d{1,2}[、.．]|[（(]\d{1,2}[)）]|[①-⑳])\s*")
+_ENUMERATED = reading.regex("enumerated")
 # what a structural label is, for --explain
 _ROLE_ZH = {"section": "分节标题", "money": "资金分组", "composition": "项目构成表头", "heads": "指标表",
             "long_term": "长期指标表", "annual": "年度指标表", "funding": "资金来源", "extra": "其他栏目",
@@ -36,9 +36,7 @@ _ROLE_ZH = {"section": "分节标题", "money": "资金分组", "composition": "
 _FIELD_OF = {"period": "start_date", "owner_phone": "owner", "either_amount": "year_amount"}
 PLAIN_KEYS = ("section", "money", "composition", "heads", "long_term", "annual", "unit_decl")
 GOAL_KEYS = ("overall_goal", "annual_goal")
-_LABEL_END = ("编码", "代码", "编号", "名称", "分类", "类别", "类型", "性质", "来源", "期限", "时间", "日期",
-              "单位", "部门", "科目", "金额", "总额", "预算", "负责人", "电话", "方式", "口径", "程度", "情况",
-              "依据", "说明", "科室", "对象", "进度", "范围", "地点")
+_LABEL_END = reading.words("label_endings")
 
 
 def looks_like_label(text: str) -> bool:
@@ -148,8 +146,8 @@ class FactsReader:
     # the shape of each column's cells: a weight is a small number; a unit stands before an
     # operator or a number; a name takes the rest
     _ROLE_RX = {"name": r"(.+?)", "weight": r"(100|\d{1,2}(?:\.\d{1,2})?)",
-                "unit": r"(%|‰|[\u4e00-\u9fff]{1,3}(?=[=≥≤><＝\d]|大于|小于|不低于|不高于))?",
-                "op": r"(>=|<=|[=≥≤><＝]|大于等于|小于等于|不低于|不高于)?", "nature": r"(>=|<=|[=≥≤><＝]|定性|定量|正向|反向)?",
+                "unit": reading.pattern("role_unit"),
+                "op": reading.pattern("role_op"), "nature": reading.pattern("role_nature"),
                 "target": r"(.+)", "note": r"(.*)", "skip": r"(.*?)"}
 
     def _split_by_roles(self, text: str, kinds: list[str]) -> dict[str, str]:
@@ -266,7 +264,7 @@ class FactsReader:
                 self.table_unit = um.group(1)
                 out.append((Label("unit_decl", t.text), um.group(1), t))
                 continue
-            fm = re.match(r"^\s*(?:其中\s*[:：]?)?([^:：]{2,20})[:：]\s*(.*)$", t.text, re.S)
+            fm = reading.regex("labelled_value", re.S).match(t.text)
             if fm and self.v.is_funding(fm.group(1)) and self.v.label(fm.group(1))[0] is None:
                 out.append((Label("funding", norm(fm.group(1))), split_unit(norm(fm.group(1)))[1], t))
                 if fm.group(2).strip():
@@ -275,7 +273,7 @@ class FactsReader:
             em = _ENUMERATED.match(t.text)
             rest = norm(t.text[em.end():]) if em else ""
             if em and 2 <= len(rest) <= 16 and not re.search(r"[\d:：%]", rest) and (
-                    self.group_funding or self.v.is_funding(rest) or rest.endswith(("小计", "合计"))):
+                    self.group_funding or self.v.is_funding(rest) or rest.endswith(reading.words("subtotal_endings"))):
                 # '(一)财政拨款小计', '1、一般公共预算': a source in a funding tree, as written
                 out.append((Label("funding", t.text.strip()), None, t))
                 continue
@@ -294,8 +292,8 @@ class FactsReader:
                 else:
                     out.append((None, None, Tok(rest, t.line, False, bound=True)))
                 continue
-            if self.v.is_funding(t.text) and (self.group_funding or t.text.lstrip().startswith("其中")):
-                out.append((Label("funding", norm(re.sub(r"^\s*其中\s*[:：]?", "", t.text))), None, t))
+            if self.v.is_funding(t.text) and (self.group_funding or t.text.lstrip().startswith(reading.words("of_which"))):
+                out.append((Label("funding", norm(reading.regex("of_which_lead").sub("", t.text))), None, t))
                 continue
             xm = re.match(r"^\s*([^\d:：]{2,16}?)\s*[:：]\s*(\S.*)$", t.text, re.S)
             if xm and looks_like_label(xm.group(1)) and not self.category(norm(xm.group(1))) \
@@ -440,7 +438,7 @@ class FactsReader:
         """A label split over two cells ('主管部门' | '及编码'): the waiting label grows."""
         plab, punit, ptok = self.stream_labels[-1]
         text = norm(tok.text)
-        if not text or len(text) > 8 or not text.startswith(("及", "和", "与", "(", "名称", "编码", "代码")):
+        if not text or len(text) > 8 or not text.startswith(reading.words("label_continuations")):
             return False
         lab, unit = self.v.label(norm(ptok.text) + text)
         if lab is None:
@@ -451,7 +449,7 @@ class FactsReader:
     def _is_title(self, text: str) -> bool:
         """A cell that names a table ('绩效项目指标表'), not a field's value."""
         t = norm(text)
-        return len(t) <= 30 and t.endswith("表") and bool(re.search(r"(绩效|指标|目标).{0,8}表$", t))
+        return len(t) <= 30 and t.endswith("表") and bool(reading.regex("table_title_cell").search(t))
 
     def _resolve_stream(self) -> None:
         labels, values = self.stream_labels, [v for v in self.stream_values]
@@ -517,7 +515,7 @@ class FactsReader:
         if len(vals) > 1 and lab.key not in NARRATIVE and lab.key != "extra":
             vals = self._own_values(vals)
         value = " ".join(v.text for v in vals if v.text).strip() or None
-        if value and re.search(r"[(（]\s*(?:盖章|签名|签字)\s*[)）]", value):
+        if value and reading.regex("signature_slot").search(value):
             value = None  # the next signature slot, not this field's value
         key = lab.key
         line = tok.line

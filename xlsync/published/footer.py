@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..forms import reading
+
 
 @dataclass(frozen=True)
 class FooterRow:
@@ -25,10 +27,10 @@ def read_footer_row(texts: list[str]) -> FooterRow:
     while i < len(texts):
         text = texts[i]
         m = re.match(r"^([^:：]{2,20})[:：]\s*(.*)$", text, re.S)
-        if m and m.group(2).strip() and not re.search(r"盖章|签字|签名", m.group(1)):
+        if m and m.group(2).strip() and not reading.regex("signature_words").search(m.group(1)):
             extra.append((m.group(1).strip(), m.group(2).strip()))
         elif m and i + 1 < len(texts) and not re.search(r"[:：]", texts[i + 1]) \
-                and not re.search(r"盖章|签字|签名", text):
+                and not reading.regex("signature_words").search(text):
             extra.append((m.group(1).strip(), texts[i + 1]))
             i += 1
         else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..forms import reading
 from .cells import HOLE, Cell, join_wrapped, split_rows
 from .runtogether import fuzzy_label, is_run_together, split_facts, split_indicators
 from .vocab import Vocab, norm
@@ -81,7 +82,8 @@ def _run_together(text: str, line: int, v: Vocab, header: list[GridNote]) -> Gri
     notes = [*header, GridNote("warning", "RUN_TOGETHER", "这段文字没有单元格分隔（可能是识别出的扫描件），已按标签和指标类别拆分；"
                                "请核对拆分结果", line, "(document)", text[:200])]
     cut = None
-    for m in re.finditer(r"一级指标", text):
+    head = next((h for h, role in v.headers.items() if role == "level1"), None)  # the form's first 一级 header
+    for m in re.finditer(re.escape(head), text) if head else ():
         cut = m.start()
         break
     facts, inds = (text[:cut], text[cut:]) if cut is not None else (text, "")
@@ -95,7 +97,7 @@ def _run_together(text: str, line: int, v: Vocab, header: list[GridNote]) -> Gri
                                  v.label(real)[0].key if v.label(real)[0] else None, piece),)
                 piece = real
         if not is_label:  # ':10其中:' → '10' (the colon of the label before, the 其中 of the source after)
-            piece = re.sub(r"(?:其中\s*[:：]?|[:：])\s*$", "", re.sub(r"^\s*[:：]\s*", "", piece)).strip()
+            piece = reading.regex("of_which_after_value").sub("", re.sub(r"^\s*[:：]\s*", "", piece)).strip()
             if not piece:
                 continue
         runs.append(RunRow((Cell(piece, line),), True, notes=said))
@@ -116,6 +118,6 @@ def _run_together(text: str, line: int, v: Vocab, header: list[GridNote]) -> Gri
 def wrapped_category(v: Vocab, a: str, b: str) -> bool:
     """'项目完成' | '指标': a category cell wrapped over two rows."""
     a, b = norm(a), norm(b)
-    return b in ("指标", "目标") and (not v.looks_like_category(a) or v.is_category(a + b)) \
+    return b in reading.words("category_endings") and (not v.looks_like_category(a) or v.is_category(a + b)) \
         and v.label(a + b)[0] is None \
         and len(a) <= 10 and v.looks_like_category(a + b) and not re.search(r"[\d%]", a)

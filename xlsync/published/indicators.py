@@ -9,6 +9,7 @@ import re
 from decimal import Decimal
 
 from ..fieldtext import split_code
+from ..forms import reading
 from .rows import NATURES, OPERATORS, Placed, Role, Tok, align, compose_target
 from .vocab import Label, Vocab, norm
 
@@ -17,7 +18,7 @@ _ROLE_ZH = {"level1": "一级", "level2": "二级", "name": "三级", "target": 
             "note": "备注", "skip": "（未用）"}
 
 # a 一级 by its word shape: a framework stem (产出, 效益, 满意度 …) with at most 项目 before it
-_LEVEL1_SHAPE = re.compile(r"^(?:项目)?(?:产出|效益|完成|满意度)(?:指标|目标)$")
+_LEVEL1_SHAPE = reading.regex("level1_shape")
 
 
 class Levels:
@@ -345,7 +346,7 @@ class IndicatorReader:
             last = self._ibuf[-1]  # '社会公众或服务' | '对象满意度指标': one category wrapped
             self._ibuf[-1] = Tok(last.text + text, last.line)
             return
-        if text in ("指标", "目标") and self._ibuf and self.category(self._ibuf[-1].text + text):
+        if text in reading.words("category_endings") and self._ibuf and self.category(self._ibuf[-1].text + text):
             last = self._ibuf[-1]  # '社会效益' | '指标': one category wrapped over two cells
             self._ibuf[-1] = Tok(last.text + text, last.line)
             return

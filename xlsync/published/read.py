@@ -12,10 +12,10 @@ line and why.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from ..errors import ImportTextError, Location
+from ..forms import reading
 from . import decode as textfile
 from . import selfeval
 from .notes import ImportedTable, Note, ReadOptions
@@ -81,8 +81,8 @@ def _form_name(text: str | None) -> str | None:
     """The form's name from its title: '（2021年度）', leading years and units left out."""
     if not text:
         return None
-    t = re.sub(r"[（(]\s*\d{4}\s*年度?\s*[)）]", "", text).strip(" |")
-    m = re.search(r"((?:项目支出|部门整体支出|整体支出|项目)?[^\s]{0,12}?绩效(?:目标|指标)[^\s]{0,4}?表)", t)
+    t = reading.regex("year_in_title").sub("", text).strip(" |")
+    m = reading.regex("form_in_title").search(t)
     return (m.group(1) if m else t)[:60] or None
 
 

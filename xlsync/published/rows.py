@@ -13,18 +13,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..forms import reading
 from ..targets import WORD_OPS
 
 NEG = float("-inf")
 
 # operators as signs and as words (大于等于, 不低于 …): an 指标方向 column holds either
 OPERATORS = {"≥", "≤", "=", ">", "<", ">=", "<=", "＝", "≧", "≦", "＞", "＜", "==", "≥=", "≤=", *WORD_OPS}
-NATURES = {"定性", "定量", "正向", "反向", "正向指标", "反向指标", "中性", "中性指标"}
+NATURES = set(reading.words("natures"))
 _NUM_RE = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-_TARGET_RE = re.compile(
-    r"^(?:>=|<=|[=＝≥≧≤≦><＞＜]|大于等于|小于等于|不低于|不高于|不少于|不超过|不小于|不大于|大于|小于|高于|低于|"
-    r"等于|达到|约)?\s*"
-    r"[-+]?\d[\d,]*(?:\.\d+)?\s*(?:%|‰|[^\d\s,，。；;]{1,8})?$")
+_TARGET_RE = reading.regex("target_cell")
 _UNIT_RE = re.compile(r"^(?:%|‰|[^\d\s,，。；;:：()（）]{1,6}(?:/[^\d\s,，。；;]{1,4})?)$")
 TEXT_ROLES = {"name", "target", "target_long", "note", "actual", "skip", "field:text"}
 

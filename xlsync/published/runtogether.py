@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from ..forms import reading
 from .vocab import Vocab, norm
 
 MIN_LENGTH = 60  # a line this long holding several labels and no separators
@@ -81,9 +82,7 @@ def fuzzy_label(text: str, vocab: Vocab) -> str | None:
     return None
 
 
-_TARGET_TAIL = re.compile(
-    r"(?P<t>(?:>=|<=|[=＝≥≧≤≦><＞＜]|不低于|不少于|不超过|达到)?\s*\d[\d,]*(?:\.\d+)?\s*"
-    r"(?:%|‰|百分比|[^\d\s,，。；;、%=≥≤<>]{0,6})?)$")
+_TARGET_TAIL = reading.regex("target_tail")
 
 
 def split_name_target(run: str, vocab: Vocab) -> tuple[str, str | None]:

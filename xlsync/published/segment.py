@@ -6,19 +6,20 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..forms import reading
 from .cells import HOLE, clean_text, plain_line
 from .notes import ReadOptions
 from .runtogether import is_run_together
 from .vocab import Vocab, norm, split_unit, vocab
 
-_YEAR_LINE = re.compile(r"^[（(]?\s*(\d{4})\s*年度?\s*[)）]?$")
+_YEAR_LINE = reading.regex("year_line")
 _TITLE_YEAR = re.compile(r"(?<!\d)(\d{4})\s*年")
 _PAGE_YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
 # marks a line of running text that a file (not a text) puts between two tables: outside any
 # table unless it is a title, a year line or a labelled field (xlsync.published.files.astext)
 OUTSIDE = "\ue000"
 # '单位：万元', '金额单位：元', '（单位：万元）': the unit of the amounts below it
-MONEY_UNIT_STATED = re.compile(r"(?:金额|资金|预算|计量)?单位\s*[:：]\s*(万元|亿元|元)(?![\u4e00-\u9fff])")
+MONEY_UNIT_STATED = reading.regex("unit_stated")
 
 
 @dataclass
@@ -140,7 +141,7 @@ def segment(lines: list[str], vocabs: list[Vocab]) -> tuple[list[Region], list[t
                 if um:
                     page_unit = um.group(1)
                 py = _PAGE_YEAR.search(text)
-                if py and not re.search(r"发布|日期|时间|\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日", text):
+                if py and not reading.regex("page_date").search(text):
                     page_year = page_year or int(py.group(1))
                 continue
         if "name" in labels and cur.names and cur.headers:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..forms import SELF_EVALUATION, reading
 from .cells import plain_line
 from .glued import split_glued_rows
 from .notes import ImportedTable, ReadOptions
@@ -31,8 +32,8 @@ from .vocab import vocab
 __all__ = ["has_result_header", "is_title", "read_lines", "split_glued_rows", "take"]
 
 # -- finding the tables ---------------------------------------------------------------------
-TITLE_RE = re.compile(r"(自评表|绩效运行监控表|运行监控表|绩效监控表)")
-_TARGET_TITLE_RE = re.compile(r"绩效目标(申报|审批|批复)?表\s*(?:[（(]|$)")
+TITLE_RE = reading.regex("selfeval.title")
+_TARGET_TITLE_RE = reading.regex("selfeval.target_title")
 _YEAR_RE = re.compile(r"(?<!\d)(20\d{2})\s*年")
 
 
@@ -45,14 +46,15 @@ def is_title(text: str) -> bool:
 
 def has_result_header(lines: list[str]) -> bool:
     """An indicator header holding an actual (完成值) and a score (得分/分值) column."""
-    if not any("得分" in ln for ln in lines) or not any("指标" in ln for ln in lines):
+    score, indicator = reading.words("selfeval.result_header")  # 得分, 指标
+    if not any(score in ln for ln in lines) or not any(indicator in ln for ln in lines):
         return False
     body = re.sub(r"\s+", "", unicodedata.normalize("NFKC", "".join(plain_line(ln) for ln in lines)))
-    head = body.find("一级指标")
+    head = body.find(reading.words("selfeval.header_start")[0])
     if head < 0:
         return False
     window = body[head: head + 120]
-    return bool(re.search(r"完成值|实际值|完成情况", window)) and "得分" in window
+    return bool(reading.regex("selfeval.result_columns").search(window)) and score in window
 
 
 def take(lines: list[str], file: str, options: ReadOptions | None = None
@@ -75,8 +77,8 @@ def take(lines: list[str], file: str, options: ReadOptions | None = None
             if _TARGET_TITLE_RE.search(plain_line(lines[j])[:60]) and not is_title(lines[j]):
                 end = j
                 break
-        if not has_result_header(lines[s:end]) and not re.search(r"执行数|执行率|完成值|自评得分|得分",
-                                                                   "".join(lines[s:end])):
+        if not has_result_header(lines[s:end]) and not reading.regex("selfeval.result_words").search(
+                "".join(lines[s:end])):
             continue  # a mention of a 自评表 in prose, not a table: left to the target reader
         page_unit = None
         for ln in lines[max(0, s - 5): s]:
@@ -93,16 +95,16 @@ def read_lines(lines: list[str], first: int, file: str, options: ReadOptions | N
                last: bool = True, page_unit: str | None = None) -> ImportedTable:
     """One 自评表 (its lines, numbered from `first`) → an ImportedTable with one document."""
     options = options or ReadOptions()
-    v = vocab("national")
+    v = vocab(SELF_EVALUATION)
     st = State(file)
     title_line = plain_line(lines[0]) if lines else ""
     title = title_line if is_title(title_line) else None
-    cats = sorted((c for c in v.level1 | set(v.level2) if len(c) >= 4 and c.endswith("指标")), key=len, reverse=True)
+    cats = sorted((c for c in v.level1 | set(v.level2) if len(c) >= 4 and c.endswith(reading.words("selfeval.category_ending"))), key=len, reverse=True)
     body = list(lines)
     if title:
         m = TITLE_RE.search(title)
         rest = title[m.end():] if m and len(title) > 80 else ""
-        ym = re.match(r"\s*[（(]\s*\d{4}\s*年度?\s*[)）]", rest)
+        ym = reading.regex("selfeval.year_after_title").match(rest)
         body[0] = rest[ym.end():] if ym else rest
     toks, open_end, mode, run_lines = tokens(body, first, cats)
     explicit = mode in ("pipe-cells", "paragraphs", "tabs")
@@ -120,7 +122,7 @@ def read_lines(lines: list[str], first: int, file: str, options: ReadOptions | N
     # the year: the title's (2023年度), else the first year of the table's first lines
     year = options.year
     head = " ".join(plain_line(ln) for ln in lines[:3])
-    ym = re.search(r"[（(]\s*(20\d{2})\s*年度?\s*[)）]", head) or _YEAR_RE.search(title or "")
+    ym = reading.regex("selfeval.year_in_title").search(head) or _YEAR_RE.search(title or "")
     if ym:
         year = int(ym.group(1))
     elif year is None:

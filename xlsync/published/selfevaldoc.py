@@ -9,6 +9,7 @@ import re
 from ..document import ReviewItem, new_document
 from ..errors import DocumentError, Location
 from ..fieldtext import split_code, split_person_phone
+from ..forms import SELF_EVALUATION, reading
 from ..money import MoneyError, format_amount, parse_amount
 from .notes import ImportedTable
 from .selfevalread import BLANKISH, NUM, PLACEHOLDER, State
@@ -165,7 +166,7 @@ def finish(st: State, file: str, first: int, last_line: int, year, title, page_u
         data["year_amount"] = total["budget_initial"] or total["budget_full"]
         st.note("info", "YEAR_AMOUNT_FROM_BUDGET", "项目本年度金额取年度资金总额的"
                 f"{'年初预算数' if total['budget_initial'] else '全年预算数'}", last_line)
-    monitor = bool(title and "监控" in title)
+    monitor = bool(title and reading.words("selfeval.monitor")[0] in title)
     stage = {"stage": "monitor" if monitor else "evaluate", "through_month": st.through_month if monitor else None,
              "money": money,
              "goal_achieved": st.done[0] if st.done and st.done[0] else None, "indicators": results,
@@ -181,14 +182,14 @@ def finish(st: State, file: str, first: int, last_line: int, year, title, page_u
         st.note("error", "TABLE_INCOMPLETE", "自评表中没有读出任何指标", first)
     form = None
     if title:
-        m = re.search(r"([^\s|]{0,20}?(?:自评表|监控表))", re.sub(r"\s+", "", title))
+        m = reading.regex("selfeval.form_in_title").search(re.sub(r"\s+", "", title))
         form = m.group(1) if m else None
         form = re.sub(r"^\d{4}年", "", form or "") or None
     table.provenance = {k: Location(file, line=n) for k, n in prov.items()}
     if any(n.level == "error" and n.code != "TABLE_TRUNCATED" for n in st.notes):
         return table
     try:
-        doc = new_document(year=year, form=form or "项目支出绩效自评表", layout="national", indicators=indicators,
+        doc = new_document(year=year, form=form or "项目支出绩效自评表", layout=SELF_EVALUATION, indicators=indicators,
                            extra=[{"label": lb, "value": val} for lb, val in st.extra], results=[stage], **data)
     except DocumentError as exc:
         st.note("error", "DOCUMENT_INVALID", exc.message, file and None or None)

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..forms import reading
 from .cells import split_rows
 from .glued import split_glued_rows, split_money
 from .notes import Note
@@ -24,52 +25,23 @@ class Tok:
 
 BREAK = Tok("\x00", 0)  # the end of a row (layouts with one row per line)
 
-_FIELD_RX = [
-    ("name", re.compile(r"^(?:专项\(项目\)|专项|项目|子项目)名称$")),
-    ("department_name", re.compile(r"^(?P<lead>.{0,6}?)主管部门(?:及代码|名称)?$")),
-    ("unit_name", re.compile(r"^(?:项目)?(?:实施单位|资金使用单位|预算单位|项目单位)(?:\(盖章\))?$")),
-    ("owner_phone", re.compile(r"^项目负责人(?:及|和)?(?:联系)?电话$")),
-    ("owner", re.compile(r"^项目负责人$")),
-    ("phone", re.compile(r"^联系电话$")),
-]
-_MONEY_START = re.compile(r"^(?:项目资金|资金情况|预算执行情况|年度预算数|资金投入情况|项目资金情况)")
-_MONEY_COLS = [
-    ("budget_initial", re.compile(r"^年初预算(?:数)?(?:\([A-Z]\))?$")),
-    ("budget_full", re.compile(r"^(?:全年预算数|调整后预算数|全年预算|预算数|调整后预算)(?:\([A-Z]\))?$")),
-    ("spent", re.compile(r"^(?:全年执行数|预算执行数|执行数|实际执行数|全年实际执行数|1-\d{1,2}月执行数)(?:\([A-Z]\))?$")),
-    ("weight", re.compile(r"^(?:分值|权重)$")),
-    ("rate", re.compile(r"^(?:预算)?执行率(?:\([A-Z/]+\))?$")),
-    ("score", re.compile(r"^得分$")),
-    ("reason", re.compile(r"^(?:原因|偏差原因.*|未完成原因.*)$")),
-]
-_MONEY_TOTAL = re.compile(r"^(?:年度资金总额|资金总额|总额|合计|总计)$")
-_GOAL = re.compile(r"^(?:年度总体目标|项目年度目标|总体目标|年初设定目标|预期目标|年度目标)$")
-_DONE = re.compile(r"^(?:实际完成情况|年度目标完成情况|全年实际完成情况|年度总体目标完成情况综述|目标完成情况|完成情况)$")
-_SECTION = re.compile(r"^(?:项目基本情况|\d\.项目年度目标完成情况|总体目标完成情况|绩效指标(?:\(\d+分\))?|附件|"
-                      r"年度总体目标完成情况)$")
-_EXTRA = re.compile(r"^(?:\d\.)?(?:项目实施内容及过程概述|评价结论|存在问题|改进措施|自评结论)$")
-_HEAD = [
-    ("level1", re.compile(r"^一级指标$")),
-    ("level2", re.compile(r"^二级指标$")),
-    ("name", re.compile(r"^(?:三级指标|指标名称|指标内容)$")),
-    ("op", re.compile(r"^指标性质$")),
-    ("unit", re.compile(r"^(?:度量|计量)单位$")),
-    ("actual", re.compile(r"^(?:(?:全年)?实际(?:完成)?值|(?:全年|实际|1-\d{1,2}月)?完成值|实际完成情况|全年完成值)$")),
-    ("target", re.compile(r"^(?:年度|全年|年初|预期|计划)?(?:指标|目标)值")),
-    ("weight", re.compile(r"^(?:分值|权重)(?:\(%\))?$")),
-    ("score", re.compile(r"^得分$")),
-    ("outlook", re.compile(r"^(?:全年)?预计(?:完成情况|完成值|能否完成)|^全年预计")),
-    ("reason", re.compile(r"原因")),
-    ("remedy", re.compile(r"改进措施|整改措施")),  # a column of its own (one with 原因 is the reason)
-]
+_FIELD_RX = reading.regexes("selfeval.field")
+_MONEY_START = reading.regex("selfeval.money_start")
+_MONEY_COLS = reading.regexes("selfeval.money_column")
+_MONEY_TOTAL = reading.regex("selfeval.money_total")
+_GOAL = reading.regex("selfeval.goal")
+_DONE = reading.regex("selfeval.done")
+_SECTION = reading.regex("selfeval.section")
+_EXTRA = reading.regex("selfeval.extra")
+_HEAD = reading.regexes("selfeval.indicator_column")
 _OPTIONAL = ("reason", "remedy")  # text columns at a row's end: often empty, and vanished then
-_TOTAL = re.compile(r"^(?:合计|总分|总计)$")
-_FOOTER = re.compile(r"^(?:项目负责人|财务负责人|填报人|填表人|审核人|单位负责人|注[:1]|填报日期|联系电话)")
-PLACEHOLDER = re.compile(r"\d+字以内|预算执行率=预算执行数|^填写说明")
+_TOTAL = reading.regex("selfeval.total")
+_FOOTER = reading.regex("selfeval.footer")
+PLACEHOLDER = reading.regex("selfeval.placeholder")
 NUM = re.compile(r"^-?\d+(?:\.\d+)?$")
 _PCT = re.compile(r"^-?\d+(?:\.\d+)?%$")
 _SCORE_SUFFIX = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")
-_CATEGORY_SHAPE = re.compile(r"(数量|质量|时效|成本|效益|满意度|影响|产出|效果|管理)指标$")
+_CATEGORY_SHAPE = reading.regex("selfeval.category_shape")
 BLANKISH = {"", "/", "-", "—", "——", "无", "\\"}
 
 
@@ -82,14 +54,7 @@ def _role(rx_list, text: str) -> str | None:
 
 
 # the words a text without any cell borders is cut at (each such text is a review item)
-_CUT_WORDS = ("专项(项目)名称", "项目名称", "项目负责人及电话", "中央主管部门", "自治区主管部门", "主管部门",
-              "资金使用单位", "实施单位", "资金情况(万元)", "项目资金(万元)", "项目资金", "全年预算数(A)", "全年执行数(B)",
-              "执行率(B/A)", "年初预算数", "全年预算数", "全年执行数", "执行率", "分值", "得分", "年度资金总额:",
-              "年度资金总额", "其中:本年财政拨款", "其中:中央财政补助", "其中:财政资金", "上年结转资金", "地方资金",
-              "其他资金", "年度总体目标完成情况综述", "总体目标完成情况", "全年实际完成情况", "年初设定目标",
-              "年度总体目标", "总体目标", "实际完成情况", "绩效指标", "一级指标", "二级指标", "三级指标",
-              "年度指标值", "全年实际值", "全年完成值", "实际完成值", "未完成原因及拟采取的改进措施",
-              "未完成原因和改进措施", "偏差原因分析及改进措施", "总分")
+_CUT_WORDS = reading.words("selfeval.cut_words")
 
 
 def tokens(lines: list[str], first: int, cats: list[str]) -> tuple[list[Tok], bool, str, list[int]]:
@@ -99,7 +64,7 @@ def tokens(lines: list[str], first: int, cats: list[str]) -> tuple[list[Tok], bo
     for row in cells.rows:
         for c in row:
             text = c.text
-            if toks and toks[-1] is not BREAK and re.fullmatch(r"[(（](万元|元|亿元|盖章)[)）]", text):
+            if toks and toks[-1] is not BREAK and reading.regex("selfeval.unit_or_seal_cell").fullmatch(text):
                 toks[-1] = Tok(toks[-1].text + text, toks[-1].line)
                 continue
             if cells.mode == "spaces" and len(text) > 8 and not PLACEHOLDER.search(text):
@@ -322,7 +287,7 @@ class Reader:
 
     def field(self, key: str, tok: Tok, t: str) -> None:
         st = self.st
-        if key == "department_name" and t.startswith("中央") and "department_name" not in st.facts:
+        if key == "department_name" and t.startswith(reading.words("selfeval.central")) and "department_name" not in st.facts:
             v = self.next_value(row_only=not self.explicit)  # the central one is kept as an extra field
             st.extra.append((t, self._text(v)))
             return
@@ -338,7 +303,7 @@ class Reader:
 
     def money_row(self, tok: Tok, t: str) -> None:
         st = self.st
-        label = re.sub(r"^其中:?", "", t).rstrip(":")
+        label = reading.regex("of_which_norm").sub("", t).rstrip(":")
         cells: list[Tok] = []
         while self.i < len(self.toks):
             c = self.toks[self.i]

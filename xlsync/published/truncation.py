@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from ..forms import reading
 from .cells import HOLE, plain_line
 from .vocab import Vocab, norm
 
@@ -21,7 +22,7 @@ def cut_fragment(lines: list[str], start: int, v: Vocab) -> tuple[int, str] | No
     line = start + texts[-1][0]
     tail = texts[-1][1].split()[-1]
     t = norm(tail)
-    if re.search(r"(?:[>=<≥≤＞＜]|大于|小于|不低于|不高于)$", t):
+    if reading.regex("ends_with_operator").search(t):
         return line, f"文本在第 {line} 行的运算符“{tail[-1]}”之后结束，没有指标值（文件可能被截断）"
     category = v.is_category(t) or (v.looks_like_category(t) and len(t) <= 12)
     if 1 < len(t) <= 4 and v.label(t)[0] is None and not category and any(

@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, wraps
 
-from ..forms import Form, load_form
+from ..forms import Form, load_form, reading
 
 _UNIT_SUFFIX_RE = re.compile(r"\((万元|亿元|元)\)$")
 _CHECK = "□■☑☐✓√✔☒"
@@ -87,7 +87,7 @@ class Vocab:
     def label(self, text: str) -> tuple[Label | None, str | None]:
         """The label a whole cell is, with the unit its label names ('(万元)')."""
         t = norm(text)
-        t = re.sub(r"^其中:?", "", t) if t.startswith("其中") and len(t) > 2 else t
+        t = reading.regex("of_which_norm").sub("", t) if t.startswith(reading.words("of_which")) and len(t) > 2 else t
         base, unit = split_unit(t)
         found = self.labels.get(base) or self.labels.get(t)
         if found is None and base.endswith(")") and "(" in base:  # '年度绩效目标(文字)'
@@ -99,7 +99,7 @@ class Vocab:
         return found, unit
 
     # modifiers a label takes in front of the words the form lists (项目支出实施期, 本级预算部门)
-    _LEAD = ("项目支出", "本项目", "项目", "支出", "本级", "部门", "单位", "本年度", "本年", "本")
+    _LEAD = reading.words("label_leads")
 
     def _loose_label(self, base: str) -> Label | None:
         """A label the form does not spell, matched by principle (each such match is a review
@@ -139,7 +139,7 @@ class Vocab:
         年度资金申请总额, 当年年度预算 (the year's); 项目总投资额 (the total)."""
         if not 3 <= len(base) <= 20 or re.search(r"[\d:;,。、]", base) or "(" in base:
             return None
-        if not re.search(r"(总额|金额|资金|预算|预算数|预算资金|合计|投资|安排)$", base):
+        if not reading.regex("amount_label").search(base):
             return None
         annual = next((w for w in self.annual_words if w in base), None)
         if annual:
@@ -147,7 +147,7 @@ class Vocab:
             if rest in self.funding_sources:
                 return None  # 当年其他资金: a source, not the year's amount
             return Label("year_amount", base)
-        if base.startswith("项目") and re.search(r"总(额|金额|预算|投资额?)$", base):
+        if reading.regex("total_amount_label").search(base):
             return Label("total_amount", base)
         return None
 
@@ -177,7 +177,7 @@ class Vocab:
 
     @_memo
     def is_funding(self, text: str) -> bool:
-        t, _unit = split_unit(norm(re.sub(r"^\s*其中\s*[:：]?", "", text)))
+        t, _unit = split_unit(norm(reading.regex("of_which_lead").sub("", text)))
         if t in self.funding_sources:
             return True
         return 3 <= len(t) <= 16 and t.endswith(self.funding_suffixes) and not re.search(r"\d", t)
@@ -193,9 +193,9 @@ class Vocab:
         m = re.match(r"^(.*?)\((.*)\)$", t)  # 权重(%)
         if m and m.group(1) in self.headers:
             return self.headers[m.group(1)]
-        if re.search(r"实际(实现|完成)?值$", t):
+        if reading.regex("actual_header").search(t):
             return "actual"
-        if re.search(r"(预期|目标|计划)\d{0,4}年?(实现|完成)?值$", t) or re.search(r"\d{4}年(目标|指标)值$", t):
+        if reading.regex("target_header").search(t):
             return "target"
         # a header a form does not list, named by a known one and a modifier ('指标值及单位',
         # '指标值(包含数字及文字描述)'): the known one's role
@@ -218,7 +218,7 @@ class Vocab:
         """A name like a 一级/二级 category that no framework lists (实施效果指标)."""
         t = norm(text)
         return (self.is_category(t) or (
-            2 < len(t) <= 14 and t.endswith(("指标", "目标")) and not re.search(r"[\d%,;。，；=≥≤<>]", t)))
+            2 < len(t) <= 14 and t.endswith(reading.words("category_endings")) and not re.search(r"[\d%,;。，；=≥≤<>]", t)))
 
     @_memo
     def is_footer(self, text: str) -> bool:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from openpyxl.utils import get_column_letter
 
 from ..document import ProjectDocument, dumps
+from ..forms import form_of, load_form
 from . import layout as L
 from . import textfit
 from .cells import json_escaped, writable_text
@@ -66,6 +67,13 @@ INDEX_HEADERS = ["序号", "项目名称", "项目编号", "项目总金额（�
 INDEX_TOP = 7
 
 
+def _index_title(entries: list[tuple[str, ProjectDocument]]) -> str:
+    """The 目录's title after the unit and year: the [workbook] index_title of the first
+    project's form (the default form's when that form gives none, or there is no project)."""
+    form = form_of(entries[0][1]) if entries else load_form()
+    return str(form.workbook.get("index_title") or load_form().workbook["index_title"])
+
+
 NO_ID_YET = "（推送后生成）"
 WITHDRAWN_ZH = "撤回"
 
@@ -80,7 +88,7 @@ def compose_index(entries: list[tuple[str, ProjectDocument]], unit_code, unit_na
     m = SheetModel(L.INDEX_SHEET, [6, 40, 32, 18, 18, 16, 30], "landscape", title_rows=INDEX_TOP,
                    freeze_row=INDEX_TOP + 1)
     head = " ".join(p for p in (unit_name or unit_code, f"{year}年" if year is not None else None) if p)
-    m.box(1, 1, 1, 7, f"{head} 项目支出绩效目标表".strip(), "title")
+    m.box(1, 1, 1, 7, f"{head} {_index_title(entries)}".strip(), "title")
     m.heights[1] = 30
     facts = [("单位编码", unit_code), ("单位名称", unit_name),
              ("预算年度", None if year is None else str(year)), ("存储位置", store)]

@@ -20,6 +20,7 @@ from pathlib import Path
 from ..document import OPTIONAL_FIELDS, ProjectDocument, loads, make_id, new_document
 from ..errors import DocumentError, Location, WorkbookError
 from . import layout as L
+from .book import INDEX_HEADERS
 from .fields import BASIS_FROM_ZH, LABELS, LIST_COLUMNS, PERIOD_ZH, PERIODS, SCALAR_KINDS, SCALARS
 from .sheetform import SheetForm, sheet_form_named
 from .values import (
@@ -277,7 +278,7 @@ def _is_date_text(text: str) -> bool:
 
 def index_rows(ws) -> list[tuple[int, str]]:
     """(row, project id) of each project listed on the 目录 sheet."""
-    header = next((r for r in range(1, 20) if ws.cell(r, L.INDEX_ID_COL).value == "项目编号"), None)
+    header = next((r for r in range(1, 20) if ws.cell(r, L.INDEX_ID_COL).value == INDEX_HEADERS[L.INDEX_ID_COL - 1]), None)
     rows = []
     r = (header or ws.max_row) + 1
     while header and ws.cell(r, L.INDEX_ID_COL).value:
