@@ -21,6 +21,7 @@ from . import selfeval
 from .notes import ImportedTable, Note, ReadOptions
 from .segment import OUTSIDE, candidates, choose_form, segment
 from .table import TableReader
+from .tree import untree
 
 __all__ = ["ImportedTable", "Note", "ReadOptions", "decode", "read_file", "read_text"]
 
@@ -67,7 +68,15 @@ def read_text(text: str, file: str = "<text>", options: ReadOptions | None = Non
                 if mm is not None and mm.groupdict().get("unit"):
                     title["unit"] = mm.group("unit").strip()
                     title["form"] = _form_name(mm.group("form"))
+        tree = untree(region.lines, region.start, v)  # an indented tree: depth as columns
+        if tree is not None:
+            region.lines = tree.lines
         t = TableReader(v, file, region, options, last_region=k == len(regions) - 1)
+        if tree is not None:
+            for tn in tree.notes:
+                t.note(tn.level, tn.code, tn.message, tn.line, tn.field, tn.source)
+            for line, role in tree.marks.items():
+                t.mark(line, role)
         if not region.titles:
             t.note("info", "TITLE_MISSING", "表格没有标题，从这一行开始读取", region.start)
         t.note("info", "FORM", f"按表单“{v.form.name}”（{v.form.title}）读取，校验规则“{v.form.profile}”",

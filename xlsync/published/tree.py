@@ -1,0 +1,256 @@
+"""An indented tree turned into grid rows (a stage before the cell grid).
+
+Some systems print a 批复表 as a tree, one cell per paragraph, the hierarchy shown only by
+leading spaces (columns `项目 | 指标值 | 绩效金额`):
+
+     石嘴山市疾病预防控制中心          ← a heading (the unit)
+      狂犬、乙肝、流感等疫苗…          ← a heading (the project)
+    3000000                          ← its value in the next column (the amount)
+       产出指标                        ← 一级
+        成本指标(必填硬性指标)          ← 二级, with a form annotation
+         按照物价部门定价标准采购        ← 三级
+    100%                             ← its value (the target)
+
+Depth is a column: the depth at which the known 一级 words stand is the 一级 column, the
+depth of the known 二级 words the 二级 column, anything deeper a 三级 name, anything
+shallower a heading above the indicators (the deepest heading is the project, the ones above
+it the unit), an unindented line the value of the node just above it. `untree` takes a
+table's lines and returns lines of the same count (so every note still names its source
+line) in the shape the grid reader reads: labelled field rows for the headings and an
+indicator table with one row per 三级 name, the level lines and value lines left blank.
+
+What the layout shows plainly (a known level word at its level's depth, a value under its
+name) is read plainly; every other inference — which heading is the unit, which the project,
+that the project's value is the year's amount, an unknown word taken as a level by its depth —
+is a review item (`TREE_GUESSED`). A level cell's annotation ('(必填硬性指标)', like a score
+'(20分)') is not part of the level's name: it is taken off and named in a note
+(`LEVEL_ANNOTATION`), never silently dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .cells import HOLE
+from .vocab import Vocab, norm
+
+# a bracketed suffix on a level cell: '成本指标(必填硬性指标)', '产出指标（50分）'
+_SUFFIX = re.compile(r"^(?P<word>.+?)\s*[(（](?P<note>[^()（）]{1,16})[)）]\s*分?$")
+# a cell that cannot be one paragraph of a tree: cell separators or a wide gap inside it
+_MULTI = re.compile(r"\t|\||\S\s{2,}\S")
+
+
+@dataclass(frozen=True)
+class TreeNote:
+    level: str
+    code: str
+    message: str
+    line: int
+    field: str | None = None
+    source: str | None = None
+
+
+@dataclass
+class Tree:
+    """What untree made of a table: its new lines, notes, and each line's role (--explain)."""
+
+    lines: list[str]
+    notes: list[TreeNote]
+    marks: dict[int, str]
+
+
+def indent(raw: str) -> int:
+    """Leading white space in columns: a space 1, a full-width space 2, a tab 4."""
+    n = 0
+    for ch in raw:
+        if ch == " " or ch == "\xa0":
+            n += 1
+        elif ch == "\u3000":
+            n += 2
+        elif ch == "\t":
+            n += 4
+        else:
+            break
+    return n
+
+
+def level_word(text: str, v: Vocab) -> tuple[str, str | None]:
+    """A cell read as a level: (the level word, the annotation taken off it or None)."""
+    t = norm(text)
+    m = _SUFFIX.match(t)
+    if m and (v.is_category(m.group("word")) or v.looks_like_category(m.group("word"))):
+        return m.group("word"), m.group("note")
+    return t, None
+
+
+def _level(text: str, v: Vocab) -> int:
+    """1 or 2 for a known 一级/二级 word (annotation taken off), 3 for a word some framework
+    has at either level (成本指标), else 0."""
+    word, _note = level_word(text, v)
+    return (1 if word in v.level1 else 0) | (2 if word in v.level2 else 0)
+
+
+def _depth(depths: list[int]) -> int | None:
+    """The depth where a level's words stand: the one holding clearly most of them (a 三级
+    name may repeat a level word, '服务对象满意度'), None when no depth does."""
+    if not depths:
+        return None
+    best = max(set(depths), key=depths.count)
+    return best if depths.count(best) * 3 >= len(depths) * 2 else None
+
+
+def _label_for(v: Vocab, key: str, prefer: tuple[str, ...]) -> str | None:
+    """A label of the form that reads back as `key` (the preferred spellings first)."""
+    for lb in (*prefer, *v.labels):
+        lab, _unit = v.label(lb)
+        if lab is not None and lab.key == key and lab.loose is None:
+            return lb
+    return None
+
+
+def untree(lines: list[str], first: int, v: Vocab) -> Tree | None:
+    """The table's lines with an indented tree turned into grid rows; None when the lines
+    hold no such tree (then nothing is changed)."""
+    rows = []  # (index, indent, text) of the non-blank lines
+    for k, raw in enumerate(lines):
+        if raw == HOLE or not raw.strip():
+            continue
+        rows.append((k, indent(raw), raw.strip()))
+    single = [(k, d, t) for k, d, t in rows if d > 0 and not _MULTI.search(t)]
+    d1 = _depth([d for _k, d, t in single if _level(t, v) == 1])
+    d2 = _depth([d for _k, d, t in single if _level(t, v) == 2])
+    if d1 is None or d2 is None or d2 <= d1:
+        return None
+    n2 = sum(1 for _k, d, t in single if d == d2)
+    deep = sum(1 for _k, d, _t in single if d > d2)
+    if n2 < 2 or deep < 2:
+        return None
+    # the tree: from the first indented single cell above the first 一级 to the last value
+    k1 = next(k for k, d, _t in single if d == d1)
+    j = next(i for i, r in enumerate(rows) if r[0] == k1) - 1
+    start = k1
+    while j >= 0:
+        k, d, text = rows[j]
+        if 0 < d < d1 and not _MULTI.search(text):
+            start = k  # a heading above the indicators
+        elif not (d == 0 and j > 0 and 0 < rows[j - 1][1] < d1):
+            break  # (an unindented line under a heading is its value)
+        j -= 1
+    out = list(lines)
+    notes: list[TreeNote] = []
+    marks: dict[int, str] = {}
+    heads: list[tuple[int, int, str]] = []  # headings above the indicators: (index, depth, text)
+    head_values: dict[int, tuple[int, str]] = {}  # heading index → (value index, value)
+    l1 = l2 = None
+    header_at: int | None = None
+    last: tuple[str, int] | None = None  # the node awaiting its value: (kind, index)
+    name_rows: dict[int, tuple[str | None, str | None, str]] = {}  # 三级 rows: index → (一级, 二级, name)
+    level_rows: list[int] = []
+    values: dict[int, tuple[int, str]] = {}
+    body = [r for r in rows if r[0] >= start]
+    for k, d, text in body:
+        line = first + k
+        if d == 0 or _MULTI.search(text):
+            if last is None or _MULTI.search(text):
+                break  # the tree ends: a line that is no one's value
+            kind, at = last
+            if kind == "name":
+                values[at] = (k, text)
+            elif kind == "head":
+                head_values[at] = (k, text)
+            else:
+                break
+            out[k] = ""
+            marks[line] = "树形表: 上一行的值"
+            last = None
+            continue
+        if d < d1:
+            if l1 is not None:
+                break  # a heading after the indicators: a second project, read as it stands
+            heads.append((k, d, text))
+            last = ("head", k)
+            continue
+        word, ann = level_word(text, v)
+        if ann is not None:
+            notes.append(TreeNote("info", "LEVEL_ANNOTATION", f"指标类别“{text}”中的说明“{ann}”不计入名称，"
+                                  f"按“{word}”读取", line, source=text))
+        if d == d1 or d == d2:
+            known = bool(_level(text, v) & (1 if d == d1 else 2))  # its depth settles a two-level word
+            if d == d1:
+                l1, l2 = word, None
+            else:
+                l2 = word
+            if not known:
+                notes.append(TreeNote("warning", "TREE_GUESSED", f"“{text}”不是{'一' if d == d1 else '二'}级指标的"
+                                      f"常用名称，按缩进位置读作{'一' if d == d1 else '二'}级指标；请核对", line,
+                                      "indicators", text))
+            header_at = k if header_at is None else header_at
+            level_rows.append(k)
+            marks[line] = f"树形表: {'一' if d == d1 else '二'}级指标 {word}"
+            last = ("level", k)
+            continue
+        if d1 < d < d2:
+            break  # a depth between the two level columns: not a tree this reader knows
+        name_rows[k] = (l1, l2, text)
+        last = ("name", k)
+    if header_at is None or not name_rows:
+        return None
+    # the indicator rows, each on its name's line; the level lines are blank (their words are
+    # in the rows below them), the first of them holds the indicator table's header
+    for k, (c1, c2, text) in name_rows.items():
+        target = values.get(k, (None, ""))[1]
+        out[k] = "\t".join((c1 or "", c2 or "", text, target))
+        marks[first + k] = f"树形表: 三级指标 {text}"
+    for k in level_rows:
+        out[k] = ""
+    out[header_at] = "一级指标\t二级指标\t三级指标\t指标值"
+    # the headings: the deepest is the project (its value the amount), the ones above it units
+    if heads:
+        project = max(heads, key=lambda h: h[1])
+        keys = {"name": _label_for(v, "name", ("项目名称",)), "unit_name": _label_for(v, "unit_name", ("单位名称",)),
+                "year_amount": _label_for(v, "year_amount", ("项目本年度金额",))}
+        for k, d, text in heads:
+            line = first + k
+            key = "name" if (k, d, text) == project else "unit_name"
+            if key == "unit_name" and d != min(h[1] for h in heads):
+                marks[line] = "树形表: 未归属的上级"
+                notes.append(TreeNote("warning", "LINE_UNPLACED", f"树形表中“{text}”位于单位与项目之间，未导入",
+                                      line, "(document)", text))
+                out[k] = ""
+                continue
+            if keys[key] is None:
+                continue
+            out[k] = f"{keys[key]}\t{text}"
+            what = "项目名称" if key == "name" else "单位名称"
+            marks[line] = f"树形表: {what}"
+            notes.append(TreeNote("warning", "TREE_GUESSED", f"树形表中缩进第 {sorted({h[1] for h in heads}).index(d) + 1} "
+                                  f"层的“{text}”按{what}读取（依缩进层次推断）；请核对", line, key, text))
+            if k in head_values and key == "name" and keys["year_amount"]:
+                vk, value = head_values[k]
+                out[vk] = f"{keys['year_amount']}\t{value}"
+                marks[first + vk] = "树形表: 项目本年度金额"
+                notes.append(TreeNote("warning", "TREE_GUESSED", f"项目“{text}”下一行的“{value}”按项目本年度金额读取"
+                                      "（树形表金额栏）；请核对", first + vk, "year_amount", value))
+            elif k in head_values:
+                vk, value = head_values[k]
+                out[vk] = lines[vk]  # a unit's value: left as written, the reader places or names it
+    # the tree's own column header printed one cell per line just above it ('项目', '指标值', …)
+    above = [r for r in rows if r[0] < start]
+    cols = []
+    for k, d, text in reversed(above):
+        t = norm(text)
+        if d == 0 and len(t) <= 6 and not re.search(r"[\d:]", t) and v.label(t)[0] is None and not _MULTI.search(text):
+            cols.append((k, text))
+        else:
+            break
+    cols.reverse()
+    if len(cols) >= 2 and any(v.header_role(t) or "金额" in t for _k, t in cols):
+        for k, _text in cols:
+            out[k] = ""
+            marks[first + k] = "树形表: 栏目名"
+        notes.append(TreeNote("info", "TREE_READ", "缩进的树形表（栏目 " + " | ".join(t for _k, t in cols)
+                              + "）按层次读作指标表：缩进层次即栏目", first + cols[0][0]))
+    else:
+        notes.append(TreeNote("info", "TREE_READ", "缩进的树形表按层次读作指标表：缩进层次即栏目", first + start))
+    return Tree(out, notes, marks)
