@@ -205,6 +205,9 @@ _ALL = [
     Code("TREE_GUESSED", "树形表按缩进推断", "An indented tree read by depth: which heading is the unit, "
          "the project, its amount, or a level by its depth alone.", kinds=R, level="warning",
          fields=("name", "unit_name", "year_amount", "indicators")),
+    Code("PROSE_SPLIT", "指标按文字段落拆分", "Indicators written as prose (a 公示), cut into cells by their level "
+         "words, separators and template placeholders; facts taken from the notice around them.", kinds=R,
+         level="warning", fields=("indicators", "name", "year_amount", "overall_goal", "owner")),
     # -- the reader of published tables: notes -----------------------------------------------
     Code("TREE_READ", "树形表按层次读取", "An indented tree (hierarchy by leading spaces) read as a grid: depth is "
          "the column.", kinds=N, level="info"),

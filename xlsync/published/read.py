@@ -33,9 +33,10 @@ def decode(raw: bytes, file: str) -> tuple[str, list[Note]]:
 
 
 # -- files --------------------------------------------------------------------------------
-def read_text(text: str, file: str = "<text>", options: ReadOptions | None = None
+def read_text(text: str, file: str = "<text>", options: ReadOptions | None = None, prose: bool = True
               ) -> tuple[list[ImportedTable], list[Note]]:
-    """Every table in a text; file-level notes (lines outside any table)."""
+    """Every table in a text; file-level notes (lines outside any table). prose=False: leave
+    indicators written as prose (a 公示) unread (the prose stage's own second reading)."""
     options = options or ReadOptions()
     vocabs = candidates(options)
     lines = text.splitlines()
@@ -43,12 +44,14 @@ def read_text(text: str, file: str = "<text>", options: ReadOptions | None = Non
     own, lines = selfeval.take([ln.removeprefix(OUTSIDE) for ln in lines], file, options)  # 自评表/监控表: their
     lines = [OUTSIDE + ln if i in between and ln else ln for i, ln in enumerate(lines)]  # own reader, lines blanked
     regions, outside = segment(lines, vocabs)
+    tables: list[ImportedTable] = list(own)
+    if prose:  # indicators written as prose, outside any table: written as grid rows and read
+        outside = _read_prose(lines, regions, outside, vocabs, file, options, tables)
     file_notes = []
     if outside:
         where = ", ".join(str(n) for n, _t in outside[:8]) + (" …" if len(outside) > 8 else "")
         file_notes.append(Note("info", "LINE_OUTSIDE", f"{len(outside)} 行在表格之外（页面说明等，未导入）: 第 {where} 行",
                                file, outside[0][0]))
-    tables: list[ImportedTable] = list(own)
     for k, region in enumerate(regions):
         if selfeval.has_result_header(region.lines):  # a 自评表 without its title
             tables.append(selfeval.read_lines(region.lines, region.start, file, options, last=k == len(regions) - 1))
@@ -84,6 +87,26 @@ def read_text(text: str, file: str = "<text>", options: ReadOptions | None = Non
         t.read()
         tables.extend(t.finish(title))
     return sorted(tables, key=lambda t: t.first_line), file_notes
+
+
+def _read_prose(lines, regions, outside, vocabs, file, options, tables) -> list[tuple[int, str]]:
+    """Prose indicator blocks (xlsync.published.prose) that no table holds: each read as the
+    grid rows it is written as, its lines put back; the lines outside any table left over."""
+    from . import prose as _prose
+
+    v = next((x for x in vocabs if x.min_labels == 0), vocabs[-1])
+    free = {n for n, _t in outside}
+    for block in _prose.find_blocks(lines, v):
+        if not all(n in free for n in range(block.start, block.end + 1) if lines[n - 1].strip()):
+            continue
+        written = _prose.grid_text(lines, block)
+        got, _notes = read_text(written.text, file, options, prose=False)
+        for t in got:
+            t = _prose.remap(t, written)
+            tables.append(t)
+            used = {n for n, _r, _x in t.explain}
+            free -= used | set(range(block.start, block.end + 1))
+    return [(n, t) for n, t in outside if n in free]
 
 
 def _form_name(text: str | None) -> str | None:
