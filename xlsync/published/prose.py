@@ -155,7 +155,8 @@ class Written:
 
 def grid_text(lines: list[str], block: Block) -> Written:
     """The page lines before the block as they are, the facts the notice states as labelled
-    rows, the indicators as grid rows, the lines after the block as they are."""
+    rows, the indicators as grid rows; the lines after the block stay outside the table (the
+    prose ends where its level items end: a signature, an attachment, the page)."""
     out: list[str] = []
     src: list[int] = []
     reviews: list[tuple[str, str, int, str | None]] = []
@@ -194,8 +195,6 @@ def grid_text(lines: list[str], block: Block) -> Written:
         reviews.append((f"indicators[{k}]", f"指标写在文字段落中，按“二级:名称 目标;”的写法拆分为: {i.level1} | "
                         f"{i.level2 or ''} | {i.name or '（无名称）'} | {i.target}；请核对", i.line,
                         f"{i.name or ''}{i.target}"))
-    for n, raw in enumerate(lines[block.end:], block.end + 1):
-        put(raw, n)
     return Written("\n".join(out), src, reviews)
 
 
