@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from ..document import ReviewItem
 from ..errors import Location
 from .notes import ImportedTable, Note
+from .tree import row
 from .vocab import Vocab, norm
 
 # '一、 产出指标', '(二)效益指标', '3. 满意度指标': a section head of the prose
@@ -71,7 +72,7 @@ def _level1(word: str, v: Vocab) -> bool:
 
 def find_blocks(lines: list[str], v: Vocab) -> list[Block]:
     """Blocks of prose indicators: at least two section heads that are 一级 words, and at
-    least three indicators with a target read under them."""
+    least two indicators with a target read under them."""
     blocks: list[Block] = []
     cur: Block | None = None
     l1: str | None = None
@@ -97,7 +98,7 @@ def find_blocks(lines: list[str], v: Vocab) -> list[Block]:
         heads.append(sum(1 for ln in lines[b.start - 1: b.end] if (m := _HEAD.match(ln.strip()))
                          and _level1(norm(m.group("word")), v)))
     return [b for b, h in zip(blocks, heads, strict=True)
-            if h >= 2 and sum(1 for i in b.items if i.target) >= 3]
+            if h >= 2 and sum(1 for i in b.items if i.name) >= 2]
 
 
 def _items(text: str, line: int, l1: str, v: Vocab) -> list[Item]:
@@ -172,26 +173,26 @@ def grid_text(lines: list[str], block: Block) -> Written:
         m = _NOTICE.search(raw)
         if m:
             name = m.group("n").strip(" |:：")
-            put(f"项目名称\t{name}", n)
+            put(row("项目名称", name), n)
             reviews.append(("name", f"项目名称按公示标题“{m.group(0)[:40]}”读取；请核对", n, m.group(0)))
             break
     for n, raw in enumerate(before, 1):
         amounts = _AMOUNT.findall(raw)
         if len(amounts) == 1:
             num, unit = amounts[0]
-            put(f"项目本年度金额({unit})\t{num}", n)
+            put(row(f"项目本年度金额({unit})", num), n)
             reviews.append(("year_amount", f"项目本年度金额按公示文字“资金{num}{unit}”读取；请核对", n, f"资金{num}{unit}"))
         g = _GOAL.search(raw)
         if g:
-            put(f"总体目标\t{g.group('g').strip()}", n)
+            put(row("总体目标", g.group("g").strip()), n)
             reviews.append(("overall_goal", "总体目标按公示文字“总体绩效目标是：…”读取；请核对", n, g.group(0)[:80]))
         o = _OWNER.search(raw)
         if o:
-            put(f"项目负责人\t{o.group('o')}", n)
+            put(row("项目负责人", o.group("o")), n)
             reviews.append(("owner", f"项目负责人按公示文字“{o.group(0)}”读取；请核对", n, o.group(0)))
-    put("一级指标\t二级指标\t三级指标\t指标值", block.start)
+    put(row("一级指标", "二级指标", "三级指标", "指标值"), block.start)
     for k, i in enumerate(block.items):
-        put("\t".join((i.level1, i.level2 or "", i.name or "", i.target)), i.line)
+        put(row(i.level1, i.level2 or "", i.name or "", i.target), i.line)
         reviews.append((f"indicators[{k}]", f"指标写在文字段落中，按“二级:名称 目标;”的写法拆分为: {i.level1} | "
                         f"{i.level2 or ''} | {i.name or '（无名称）'} | {i.target}；请核对", i.line,
                         f"{i.name or ''}{i.target}"))

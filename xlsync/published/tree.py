@@ -32,7 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .cells import HOLE
+from .cells import GRID, HOLE
 from .vocab import Vocab, norm
 
 # a bracketed suffix on a level cell: '成本指标(必填硬性指标)', '产出指标（50分）'
@@ -58,6 +58,12 @@ class Tree:
     lines: list[str]
     notes: list[TreeNote]
     marks: dict[int, str]
+
+
+def row(*cells: str) -> str:
+    """A grid row as the file readers write it: its cells keep their columns (an empty cell
+    stays a cell)."""
+    return GRID + " | ".join(cells)
 
 
 def indent(raw: str) -> int:
@@ -200,11 +206,11 @@ def untree(lines: list[str], first: int, v: Vocab) -> Tree | None:
     # in the rows below them), the first of them holds the indicator table's header
     for k, (c1, c2, text) in name_rows.items():
         target = values.get(k, (None, ""))[1]
-        out[k] = "\t".join((c1 or "", c2 or "", text, target))
+        out[k] = row(c1 or "", c2 or "", text, target)
         marks[first + k] = f"树形表: 三级指标 {text}"
     for k in level_rows:
         out[k] = ""
-    out[header_at] = "一级指标\t二级指标\t三级指标\t指标值"
+    out[header_at] = row("一级指标", "二级指标", "三级指标", "指标值")
     # the headings: the deepest is the project (its value the amount), the ones above it units
     if heads:
         project = max(heads, key=lambda h: h[1])
@@ -221,14 +227,14 @@ def untree(lines: list[str], first: int, v: Vocab) -> Tree | None:
                 continue
             if keys[key] is None:
                 continue
-            out[k] = f"{keys[key]}\t{text}"
+            out[k] = row(keys[key], text)
             what = "项目名称" if key == "name" else "单位名称"
             marks[line] = f"树形表: {what}"
             notes.append(TreeNote("warning", "TREE_GUESSED", f"树形表中缩进第 {sorted({h[1] for h in heads}).index(d) + 1} "
                                   f"层的“{text}”按{what}读取（依缩进层次推断）；请核对", line, key, text))
             if k in head_values and key == "name" and keys["year_amount"]:
                 vk, value = head_values[k]
-                out[vk] = f"{keys['year_amount']}\t{value}"
+                out[vk] = row(keys["year_amount"], value)
                 marks[first + vk] = "树形表: 项目本年度金额"
                 notes.append(TreeNote("warning", "TREE_GUESSED", f"项目“{text}”下一行的“{value}”按项目本年度金额读取"
                                       "（树形表金额栏）；请核对", first + vk, "year_amount", value))
