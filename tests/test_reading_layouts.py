@@ -81,6 +81,49 @@ def test_an_indented_tree_is_read_depth_as_column_and_its_guesses_are_review_ite
             assert any(ann.strip("()（）") in m for m in shown), (ann, shown)
 
 
+def _project_lines(doc, step: str, depth: int) -> list[str]:
+    out = [step * depth + doc.name, doc.year_amount]
+    l1 = l2 = None
+    for i in doc.indicators:
+        if i.level1 != l1:
+            out.append(step * (depth + 1) + i.level1)
+            l1, l2 = i.level1, None
+        if i.level2 != l2:
+            out.append(step * (depth + 2) + i.level2)
+            l2 = i.level2
+        out += [step * (depth + 3) + i.name, i.target]
+    return out
+
+
+@settings(max_examples=30, **SETTINGS)
+@given(data=st.data(), step=st.sampled_from([" ", "  ", "\u3000"]), n=st.integers(2, 3), dept=st.booleans(),
+       unit_total=st.booleans())
+def test_a_tree_of_several_projects_gives_one_document_each(data, step, n, dept, unit_total):
+    docs = [data.draw(documents(False, False, False)) for _ in range(n)]
+    assume(len({d.name for d in docs}) == n)
+    d0 = docs[0]
+    out = [f"{d0.year}年项目绩效目标批复表", "单位:元", "项目", "指标值", "绩效金额"]
+    top = 1
+    if dept:
+        out.append(step + d0.department_name)
+        top = 2
+    out.append(step * top + d0.unit_name)
+    if unit_total:  # the unit's own total under it: no project's field, said so
+        out.append(str(sum(Decimal(d.year_amount) for d in docs)))
+    for d in docs:
+        out += _project_lines(d, step, top + 1)
+    (*tables,), _ = read_text("\n".join(out) + "\n", "trees.txt")
+    assert len(tables) == n
+    for t, d in zip(tables, docs, strict=True):
+        got = t.document
+        assert (got.name, got.year_amount, got.unit_name) == (d.name, d.year_amount, d0.unit_name)
+        assert got.department_name == (d0.department_name if dept else None)
+        assert got.indicators == d.indicators
+        fields = sorted(r.field for r in got.review if r.code == "TREE_GUESSED")
+        assert fields == sorted(["name", "unit_name", "year_amount"] + (["department_name"] if dept else []))
+        assert any(r.code == "LINE_UNPLACED" for r in got.review) == unit_total
+
+
 @settings(max_examples=60, **SETTINGS)
 @given(data=st.data(), sep=st.sampled_from(SEPARATORS), merged=st.booleans())
 def test_the_tree_stage_leaves_every_grid_table_alone(data, sep, merged):

@@ -13,6 +13,7 @@ line and why.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import ImportTextError, Location
@@ -21,6 +22,8 @@ from . import selfeval
 from .notes import ImportedTable, Note, ReadOptions
 from .segment import OUTSIDE, candidates, choose_form, segment
 from .table import TableReader
+from .tree import others as tree_others
+from .tree import project_lines as tree_lines
 from .tree import untree
 
 __all__ = ["ImportedTable", "Note", "ReadOptions", "decode", "read_file", "read_text"]
@@ -72,20 +75,23 @@ def read_text(text: str, file: str = "<text>", options: ReadOptions | None = Non
                     title["unit"] = mm.group("unit").strip()
                     title["form"] = _form_name(mm.group("form"))
         tree = untree(region.lines, region.start, v)  # an indented tree: depth as columns
-        if tree is not None:
-            region.lines = tree.lines
-        t = TableReader(v, file, region, options, last_region=k == len(regions) - 1)
-        if tree is not None:
-            for tn in tree.notes:
-                t.note(tn.level, tn.code, tn.message, tn.line, tn.field, tn.source)
-            for line, role in tree.marks.items():
-                t.mark(line, role)
-        if not region.titles:
-            t.note("info", "TITLE_MISSING", "表格没有标题，从这一行开始读取", region.start)
-        t.note("info", "FORM", f"按表单“{v.form.name}”（{v.form.title}）读取，校验规则“{v.form.profile}”",
-               region.start)
-        t.read()
-        tables.extend(t.finish(title))
+        parts = [region] if tree is None else [
+            replace(region, lines=tree_lines(tree, j)) for j in range(max(1, len(tree.projects)))]
+        for j, part in enumerate(parts):  # (a tree of several projects: one table each, lines kept)
+            t = TableReader(v, file, part, options, last_region=k == len(regions) - 1 and part is parts[-1])
+            if tree is not None:
+                theirs = {region.start + i for i in tree_others(tree, j)}
+                for tn in tree.notes:
+                    if tn.line not in theirs:
+                        t.note(tn.level, tn.code, tn.message, tn.line, tn.field, tn.source)
+                for line, role in tree.marks.items():
+                    t.mark(line, role)
+            if not region.titles:
+                t.note("info", "TITLE_MISSING", "表格没有标题，从这一行开始读取", region.start)
+            t.note("info", "FORM", f"按表单“{v.form.name}”（{v.form.title}）读取，校验规则“{v.form.profile}”",
+                   region.start)
+            t.read()
+            tables.extend(t.finish(title))
     return sorted(tables, key=lambda t: t.first_line), file_notes
 
 

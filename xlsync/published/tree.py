@@ -58,6 +58,7 @@ class Tree:
     lines: list[str]
     notes: list[TreeNote]
     marks: dict[int, str]
+    projects: list[set[int]]  # the line indices of each project (its headings, levels, rows)
 
 
 def row(*cells: str) -> str:
@@ -146,105 +147,126 @@ def untree(lines: list[str], first: int, v: Vocab) -> Tree | None:
     out = list(lines)
     notes: list[TreeNote] = []
     marks: dict[int, str] = {}
-    heads: list[tuple[int, int, str]] = []  # headings above the indicators: (index, depth, text)
-    head_values: dict[int, tuple[int, str]] = {}  # heading index → (value index, value)
+    # pass 1: the nodes in order, each value under the node just above it
+    heads: list[tuple[int, int, str]] = []  # headings above indicators: (index, depth, text)
+    values: dict[int, tuple[int, str]] = {}  # node index → (value index, value)
+    names: dict[int, tuple[str | None, str | None, str]] = {}  # 三级 rows: index → (一级, 二级, name)
+    levels: list[int] = []  # level lines (their words go into the rows below them)
+    order: list[tuple[str, int]] = []  # (kind, index) in text order
     l1 = l2 = None
-    header_at: int | None = None
-    last: tuple[str, int] | None = None  # the node awaiting its value: (kind, index)
-    name_rows: dict[int, tuple[str | None, str | None, str]] = {}  # 三级 rows: index → (一级, 二级, name)
-    level_rows: list[int] = []
-    values: dict[int, tuple[int, str]] = {}
-    body = [r for r in rows if r[0] >= start]
-    for k, d, text in body:
+    last: tuple[str, int] | None = None  # the node awaiting its value
+    for k, d, text in (r for r in rows if r[0] >= start):
         line = first + k
         if d == 0 or _MULTI.search(text):
-            if last is None or _MULTI.search(text):
-                break  # the tree ends: a line that is no one's value
-            kind, at = last
-            if kind == "name":
-                values[at] = (k, text)
-            elif kind == "head":
-                head_values[at] = (k, text)
-            else:
-                break
+            if last is None or last[0] == "level" or _MULTI.search(text):
+                break  # the tree ends: a line that is no node's value
+            values[last[1]] = (k, text)
             out[k] = ""
             marks[line] = "树形表: 上一行的值"
             last = None
             continue
         if d < d1:
-            if l1 is not None:
-                break  # a heading after the indicators: a second project, read as it stands
             heads.append((k, d, text))
+            order.append(("head", k))
+            l1 = l2 = None
             last = ("head", k)
+            continue
+        if d1 < d < d2:
+            break  # a depth between the two level columns: not a tree this reader knows
+        if d > d2:
+            names[k] = (l1, l2, text)
+            order.append(("name", k))
+            last = ("name", k)
             continue
         word, ann = level_word(text, v)
         if ann is not None:
             notes.append(TreeNote("info", "LEVEL_ANNOTATION", f"指标类别“{text}”中的说明“{ann}”不计入名称，"
                                   f"按“{word}”读取", line, source=text))
-        if d == d1 or d == d2:
-            known = bool(_level(text, v) & (1 if d == d1 else 2))  # its depth settles a two-level word
-            if d == d1:
-                l1, l2 = word, None
-            else:
-                l2 = word
-            if not known:
-                notes.append(TreeNote("warning", "TREE_GUESSED", f"“{text}”不是{'一' if d == d1 else '二'}级指标的"
-                                      f"常用名称，按缩进位置读作{'一' if d == d1 else '二'}级指标；请核对", line,
-                                      "indicators", text))
-            header_at = k if header_at is None else header_at
-            level_rows.append(k)
-            marks[line] = f"树形表: {'一' if d == d1 else '二'}级指标 {word}"
-            last = ("level", k)
-            continue
-        if d1 < d < d2:
-            break  # a depth between the two level columns: not a tree this reader knows
-        name_rows[k] = (l1, l2, text)
-        last = ("name", k)
-    if header_at is None or not name_rows:
+        which = "一" if d == d1 else "二"
+        if not _level(text, v) & (1 if d == d1 else 2):  # (its depth settles a two-level word)
+            notes.append(TreeNote("warning", "TREE_GUESSED", f"“{text}”不是{which}级指标的常用名称，按缩进位置读作"
+                                  f"{which}级指标；请核对", line, "indicators", text))
+        if d == d1:
+            l1, l2 = word, None
+        else:
+            l2 = word
+        levels.append(k)
+        order.append(("level", k))
+        marks[line] = f"树形表: {which}级指标 {word}"
+        last = ("level", k)
+    if not names or not levels:
         return None
-    # the indicator rows, each on its name's line; the level lines are blank (their words are
-    # in the rows below them), the first of them holds the indicator table's header
-    for k, (c1, c2, text) in name_rows.items():
-        target = values.get(k, (None, ""))[1]
-        out[k] = row(c1 or "", c2 or "", text, target)
-        marks[first + k] = f"树形表: 三级指标 {text}"
-    for k in level_rows:
-        out[k] = ""
-    out[header_at] = row("一级指标", "二级指标", "三级指标", "指标值")
-    # the headings: the deepest is the project (its value the amount), the ones above it units
-    if heads:
-        project = max(heads, key=lambda h: h[1])
-        keys = {"name": _label_for(v, "name", ("项目名称",)), "unit_name": _label_for(v, "unit_name", ("单位名称",)),
-                "year_amount": _label_for(v, "year_amount", ("项目本年度金额",))}
-        for k, d, text in heads:
-            line = first + k
-            key = "name" if (k, d, text) == project else "unit_name"
-            if key == "unit_name" and d != min(h[1] for h in heads):
-                marks[line] = "树形表: 未归属的上级"
-                notes.append(TreeNote("warning", "LINE_UNPLACED", f"树形表中“{text}”位于单位与项目之间，未导入",
-                                      line, "(document)", text))
+    # pass 2: the headings. The one just above the first 一级 is a project; a heading at its
+    # depth opens the next project; the depths above it are the unit, then the department.
+    first_level = next(k for kind, k in order if kind == "level")
+    above = [h for h in heads if h[0] < first_level]
+    project_depth = above[-1][1] if above else None
+    upper = sorted({d for _k, d, _t in heads if project_depth is not None and d < project_depth}, reverse=True)
+    key_of = {project_depth: "name", **{d: key for d, key in zip(upper, ("unit_name", "department_name"),
+                                                                    strict=False)}}
+    label = {key: _label_for(v, key, (pref,)) for key, pref in (
+        ("name", "项目名称"), ("unit_name", "单位名称"), ("department_name", "主管部门"),
+        ("year_amount", "项目本年度金额"))}
+    what_zh = {"name": "项目名称", "unit_name": "单位名称", "department_name": "主管部门"}
+    projects: list[set[int]] = []
+    context: dict[int, set[int]] = {}  # an open heading's depth → its lines
+    current: set[int] | None = None
+    header_done = False
+    for kind, k in order:
+        line = first + k
+        if kind == "head":
+            _k, d, text = next(h for h in heads if h[0] == k)
+            key = key_of.get(d)
+            mine = {k} | ({values[k][0]} if k in values else set())
+            if key is None or label[key] is None:
                 out[k] = ""
+                marks[line] = "树形表: 未归属的一层"
+                notes.append(TreeNote("warning", "LINE_UNPLACED", f"树形表中缩进的“{text}”不是单位或项目，未导入",
+                                      line, "(document)", text))
+                if k in values:
+                    out[values[k][0]] = lines[values[k][0]]
                 continue
-            if keys[key] is None:
-                continue
-            out[k] = row(keys[key], text)
-            what = "项目名称" if key == "name" else "单位名称"
-            marks[line] = f"树形表: {what}"
-            notes.append(TreeNote("warning", "TREE_GUESSED", f"树形表中缩进第 {sorted({h[1] for h in heads}).index(d) + 1} "
-                                  f"层的“{text}”按{what}读取（依缩进层次推断）；请核对", line, key, text))
-            if k in head_values and key == "name" and keys["year_amount"]:
-                vk, value = head_values[k]
-                out[vk] = row(keys["year_amount"], value)
+            out[k] = row(label[key], text)
+            marks[line] = f"树形表: {what_zh[key]}"
+            notes.append(TreeNote("warning", "TREE_GUESSED", f"树形表中缩进的“{text}”按{what_zh[key]}读取（依缩进"
+                                  "层次推断）；请核对", line, key, text))
+            for dd in [dd for dd in context if dd >= d]:
+                del context[dd]
+            if k in values and key == "name" and label["year_amount"]:
+                vk, value = values[k]
+                out[vk] = row(label["year_amount"], value)
                 marks[first + vk] = "树形表: 项目本年度金额"
                 notes.append(TreeNote("warning", "TREE_GUESSED", f"项目“{text}”下一行的“{value}”按项目本年度金额读取"
                                       "（树形表金额栏）；请核对", first + vk, "year_amount", value))
-            elif k in head_values:
-                vk, value = head_values[k]
-                out[vk] = lines[vk]  # a unit's value: left as written, the reader places or names it
+            elif k in values:  # a unit's own total: not a field of any project
+                vk, value = values[k]
+                out[vk] = ""
+                marks[first + vk] = "树形表: 上级的金额（未导入）"
+                notes.append(TreeNote("warning", "LINE_UNPLACED", f"树形表中“{text}”下一行的“{value}”是上级的金额，"
+                                      "不属于某个项目，未导入", first + vk, "(document)", value))
+            if key == "name":
+                current = set().union(mine, *context.values())
+                projects.append(current)
+                header_done = False
+            else:
+                context[d] = mine
+            continue
+        if current is None:  # indicators before any project heading: one project, no heading
+            current = set().union(*context.values())
+            projects.append(current)
+        current.add(k)
+        if kind == "level":
+            out[k] = "" if header_done else row("一级指标", "二级指标", "三级指标", "指标值")
+            header_done = True
+        else:
+            c1, c2, text = names[k]
+            out[k] = row(c1 or "", c2 or "", text, values.get(k, (None, ""))[1])
+            marks[line] = f"树形表: 三级指标 {text}"
+            if k in values:
+                current.add(values[k][0])
     # the tree's own column header printed one cell per line just above it ('项目', '指标值', …)
-    above = [r for r in rows if r[0] < start]
     cols = []
-    for k, d, text in reversed(above):
+    for k, d, text in reversed([r for r in rows if r[0] < start]):
         t = norm(text)
         if d == 0 and len(t) <= 6 and not re.search(r"[\d:]", t) and v.label(t)[0] is None and not _MULTI.search(text):
             cols.append((k, text))
@@ -259,4 +281,18 @@ def untree(lines: list[str], first: int, v: Vocab) -> Tree | None:
                               + "）按层次读作指标表：缩进层次即栏目", first + cols[0][0]))
     else:
         notes.append(TreeNote("info", "TREE_READ", "缩进的树形表按层次读作指标表：缩进层次即栏目", first + start))
-    return Tree(out, notes, marks)
+    return Tree(out, notes, marks, projects)
+
+
+def others(tree: Tree, k: int) -> set[int]:
+    """The line indices of the projects other than the k-th (of a tree of several)."""
+    if not tree.projects:
+        return set()
+    return set().union(*(p for j, p in enumerate(tree.projects) if j != k)) - tree.projects[k]
+
+
+def project_lines(tree: Tree, k: int) -> list[str]:
+    """The lines of the k-th project of a tree of several: the other projects' lines blank
+    (line numbers kept), the lines outside every project (title, page, column header) kept."""
+    skip = others(tree, k)
+    return ["" if i in skip else ln for i, ln in enumerate(tree.lines)]
