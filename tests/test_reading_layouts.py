@@ -174,10 +174,13 @@ OPS = (">=", "≥", "≤", "=")
 def prose_tables(draw):
     """(text, expected indicators): a 公示 whose targets are prose under numbered 一级 heads."""
     numbers = draw(st.sampled_from(NUMBERS))
+    heads = draw(st.sampled_from(["alone", "with items", "bare"]))  # '一、 产出指标' / '一、产出指标：数量指标:…' / '产出指标：…'
     lines = ["关于" + draw(word) + "项目绩效目标设定的公示", "现将绩效目标设定如下:"]
     want = []
     for k, (l1, l2s) in enumerate(TREE.items()):
-        lines.append(f"{numbers[k]} {l1}")
+        head = {"alone": f"{numbers[k]} {l1}", "with items": f"{numbers[k]}{l1}：", "bare": f"{l1}："}[heads]
+        if heads == "alone":
+            lines.append(head)
         parts = []
         for l2 in draw(st.lists(st.sampled_from(l2s), min_size=1, max_size=len(l2s), unique=True)):
             items = []
@@ -189,7 +192,7 @@ def prose_tables(draw):
                 want.append((l1, l2, name, f"{op}{n}{unit}"))
             joint = draw(st.sampled_from([";", "；", ","]))  # ',' ends an item only after a whole target
             parts.append(f"{l2}:" + joint.join(items))
-        lines.append(";".join(parts) + "。")
+        lines.append(("" if heads == "alone" else head) + ";".join(parts) + "。")
     lines.append(draw(word) + "人民政府")
     return "\n".join(lines) + "\n", want
 
@@ -213,9 +216,10 @@ def test_indicators_written_as_prose_are_cut_by_their_marks_and_every_cut_is_a_r
 def test_prose_is_a_table_only_by_its_make_two_level_heads_with_items_under_them(table, keep):
     text, _want = table
     lines = text.splitlines()
-    heads = [k for k, ln in enumerate(lines) if any(ln.endswith(" " + l1) for l1 in TREE)]
+    heads = [k for k, ln in enumerate(lines) if any(ln.endswith(" " + l1) or l1 + "：" in ln for l1 in TREE)]
+    alone = [k for k in heads if not lines[k].endswith("。")]  # a head on a line of its own: its items below
     cut = [ln for k, ln in enumerate(lines) if k not in heads[keep + 1:] and not (
-        k > heads[keep] and k - 1 in heads[keep + 1:])]  # keep `keep` + 1 heads with their items
+        k - 1 in alone and k - 1 in heads[keep + 1:])]  # keep `keep` + 1 heads with their items
     found = find_blocks(cut, V)
     assert bool(found) == (keep >= 1)
 

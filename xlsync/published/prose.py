@@ -32,8 +32,8 @@ from .tree import row
 from .vocab import Vocab, norm
 
 # '一、 产出指标', '(二)效益指标', '3. 满意度指标': a section head of the prose
-_HEAD = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．])\s*"
-                   r"(?P<word>\S{2,14}?)\s*[:：]?\s*$")
+_HEAD = re.compile(r"^\s*(?P<enum>[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．])?"
+                   r"\s*(?P<word>[^\s:：;；。,，]{2,14}?(?:指标|目标))\s*(?:[:：]\s*(?P<rest>.*))?$")
 # a level word opening items: '数量指标:' '可持续影响指标,' (start, or after an item's end)
 _OPEN = re.compile(r"(?:^|(?<=[;；。:：,，\s]))(?P<cat>[^\s:：;；。,，()（）]{2,14}?(?:指标|目标))\s*[:：,，]")
 # the form's placeholder for the value in a template name: '(≥**株)', '(≤**元/株)'
@@ -59,6 +59,7 @@ class Item:
 class Block:
     start: int  # first line (1-based): the first section head
     end: int  # last line of the prose
+    heads: int = 0
     items: list[Item] = field(default_factory=list)
 
 
@@ -71,19 +72,28 @@ def _level1(word: str, v: Vocab) -> bool:
 
 
 def find_blocks(lines: list[str], v: Vocab) -> list[Block]:
-    """Blocks of prose indicators: at least two section heads that are 一级 words, and at
-    least two indicators with a target read under them."""
+    """Blocks of prose indicators: at least two section heads that are 一级 words (alone on
+    their line, or with the line's items after a ':'), and at least two indicators whose
+    target the text marks."""
     blocks: list[Block] = []
     cur: Block | None = None
     l1: str | None = None
     for n, raw in enumerate(lines, 1):
         text = raw.strip()
         m = _HEAD.match(text)
-        if m and _level1(norm(m.group("word")), v):
+        word = norm(m.group("word")) if m else ""
+        after = _OPEN.match((m.group("rest") or "").strip()) if m else None
+        nested = after is not None and _category(norm(after.group("cat")), v)  # '满意度指标：服务对象满意度指标:…'
+        if m and _level1(word, v) and (m.group("enum") or m.group("rest") is not None and (
+                l1 is None or word not in v.level2 or nested)):  # else a two-level word (成本指标) is a 二级
             if cur is None:
                 cur = Block(n, n)
                 blocks.append(cur)
-            l1, cur.end = norm(m.group("word")), n
+            l1, cur.end = word, n
+            cur.heads += 1
+            rest = (m.group("rest") or "").strip()
+            if rest:  # '产出指标:数量指标:…' the head and its items on one line
+                cur.items.extend(_items(rest, n, l1, v))
             continue
         if cur is None or not text:
             continue
@@ -93,12 +103,7 @@ def find_blocks(lines: list[str], v: Vocab) -> list[Block]:
             continue
         cur.items.extend(_items(text, n, l1 or "", v))
         cur.end = n
-    heads = []
-    for b in blocks:
-        heads.append(sum(1 for ln in lines[b.start - 1: b.end] if (m := _HEAD.match(ln.strip()))
-                         and _level1(norm(m.group("word")), v)))
-    return [b for b, h in zip(blocks, heads, strict=True)
-            if h >= 2 and sum(1 for i in b.items if i.name) >= 2]
+    return [b for b in blocks if b.heads >= 2 and sum(1 for i in b.items if i.name) >= 2]
 
 
 def _items(text: str, line: int, l1: str, v: Vocab) -> list[Item]:
