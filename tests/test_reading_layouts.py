@@ -40,13 +40,14 @@ word = st.text(CJK, min_size=3, max_size=10).filter(_free).filter(lambda w: "级
 ANNOTATIONS = ("", "(必填)", "(必填硬性指标)", "（选填）")
 
 
-def _tree_text(doc, step: str, blank: bool, header: bool, notes: list[str]) -> str:
+def _tree_text(doc, step: str, blank: bool, header: bool, notes: list[str], inline: bool = False) -> str:
     """The document as a 批复表 tree: unit, project (its amount below it), 一级, 二级, names,
-    each value on an unindented line of its own."""
+    each value on an unindented line of its own (inline: after its node, a gap between)."""
     out = [f"{doc.year}年项目绩效目标批复表", "单位:元"]
     if header:
         out += ["项目", "指标值", "绩效金额"]
-    out += [step + doc.unit_name, step * 2 + doc.name, doc.year_amount]
+    out += [step + doc.unit_name]
+    out += [step * 2 + doc.name + "    " + doc.year_amount] if inline else [step * 2 + doc.name, doc.year_amount]
     l1 = l2 = None
     for k, i in enumerate(doc.indicators):
         if i.level1 != l1:
@@ -55,16 +56,17 @@ def _tree_text(doc, step: str, blank: bool, header: bool, notes: list[str]) -> s
         if i.level2 != l2:
             out.append(step * 4 + i.level2 + notes[k % len(notes)])
             l2 = i.level2
-        out += [step * 5 + i.name, i.target]
+        out += [step * 5 + i.name + "    " + i.target] if inline else [step * 5 + i.name, i.target]
     return ("\n\n" if blank else "\n").join(out) + "\n"
 
 
 @settings(max_examples=40, **SETTINGS)
 @given(data=st.data(), step=st.sampled_from([" ", "  ", "\u3000", "\t"]), blank=st.booleans(), header=st.booleans(),
-       notes=st.lists(st.sampled_from(ANNOTATIONS), min_size=1, max_size=4))
-def test_an_indented_tree_is_read_depth_as_column_and_its_guesses_are_review_items(data, step, blank, header, notes):
+       notes=st.lists(st.sampled_from(ANNOTATIONS), min_size=1, max_size=4), inline=st.booleans())
+def test_an_indented_tree_is_read_depth_as_column_and_its_guesses_are_review_items(data, step, blank, header, notes,
+                                                                                  inline):
     doc = data.draw(documents(False, False, False))
-    text = _tree_text(doc, step, blank, header, notes)
+    text = _tree_text(doc, step, blank, header, notes, inline)
     (t,), _ = read_text(text, "tree.txt")
     got = t.document
     assert got is not None, text
@@ -257,7 +259,9 @@ def test_a_glued_label_known_by_its_head_word_is_read_loosely_and_said_so(data, 
     rows = rows_of(doc, merged=False, note=False, weight=False, split_value=False, groups=False)
     at = next(k for k, r in enumerate(rows) if r[0] == "总体目标")
     rows[at:at + 2] = [[f"{label}{doc.annual_goal}"]]
-    (t,), _ = read_text(render(rows, "tabs"), "loose.txt")
+    tables, _ = read_text(render(rows, "tabs"), "loose.txt")
+    assert len(tables) == 1, (render(rows, "tabs"), [[(n.code, n.line) for n in x.notes] for x in tables])
+    t = tables[0]
     got = t.document
     assert getattr(got, key) == doc.annual_goal
     assert [r.field for r in got.review if r.code == "LABEL_LOOSE"] == [key]

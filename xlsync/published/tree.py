@@ -120,10 +120,15 @@ def untree(lines: list[str], first: int, v: Vocab) -> Tree | None:
     """The table's lines with an indented tree turned into grid rows; None when the lines
     hold no such tree (then nothing is changed)."""
     rows = []  # (index, indent, text) of the non-blank lines
+    inline: dict[int, str] = {}  # a node printed with its value on its line ('  疫苗使用率    100%')
     for k, raw in enumerate(lines):
         if raw == HOLE or not raw.strip():
             continue
-        rows.append((k, indent(raw), raw.strip()))
+        d, text = indent(raw), raw.strip()
+        cells = [c.strip() for c in re.split(r"\t|\||\s{2,}", text) if c.strip()]
+        if d > 0 and len(cells) == 2 and len(cells[1]) <= 24:
+            text, inline[k] = cells
+        rows.append((k, d, text))
     single = [(k, d, t) for k, d, t in rows if d > 0 and not _MULTI.search(t)]
     d1 = _depth([d for _k, d, t in single if _level(t, v) == 1])
     d2 = _depth([d for _k, d, t in single if _level(t, v) == 2])
@@ -157,6 +162,10 @@ def untree(lines: list[str], first: int, v: Vocab) -> Tree | None:
     last: tuple[str, int] | None = None  # the node awaiting its value
     for k, d, text in (r for r in rows if r[0] >= start):
         line = first + k
+        if last is not None and last[1] in inline:
+            last = None  # its value stood on its own line
+        if k in inline:
+            values[k] = (k, inline[k])
         if d == 0 or _MULTI.search(text):
             if last is None or last[0] == "level" or _MULTI.search(text):
                 break  # the tree ends: a line that is no node's value
@@ -223,7 +232,7 @@ def untree(lines: list[str], first: int, v: Vocab) -> Tree | None:
                 marks[line] = "树形表: 未归属的一层"
                 notes.append(TreeNote("warning", "LINE_UNPLACED", f"树形表中缩进的“{text}”不是单位或项目，未导入",
                                       line, "(document)", text))
-                if k in values:
+                if k in values and values[k][0] != k:
                     out[values[k][0]] = lines[values[k][0]]
                 continue
             out[k] = row(label[key], text)
@@ -234,14 +243,15 @@ def untree(lines: list[str], first: int, v: Vocab) -> Tree | None:
                 del context[dd]
             if k in values and key == "name" and label["year_amount"]:
                 vk, value = values[k]
-                out[vk] = row(label["year_amount"], value)
-                marks[first + vk] = "树形表: 项目本年度金额"
+                out[vk] = row(label["name"], text, label["year_amount"], value) if vk == k else \
+                    row(label["year_amount"], value)
+                marks.setdefault(first + vk, "树形表: 项目本年度金额")
                 notes.append(TreeNote("warning", "TREE_GUESSED", f"项目“{text}”下一行的“{value}”按项目本年度金额读取"
                                       "（树形表金额栏）；请核对", first + vk, "year_amount", value))
             elif k in values:  # a unit's own total: not a field of any project
                 vk, value = values[k]
-                out[vk] = ""
-                marks[first + vk] = "树形表: 上级的金额（未导入）"
+                out[vk] = "" if vk != k else out[k]
+                marks.setdefault(first + vk, "树形表: 上级的金额（未导入）")
                 notes.append(TreeNote("warning", "LINE_UNPLACED", f"树形表中“{text}”下一行的“{value}”是上级的金额，"
                                       "不属于某个项目，未导入", first + vk, "(document)", value))
             if key == "name":
