@@ -156,6 +156,7 @@ class Written:
 
     text: str
     source_line: list[int]  # written line k+1 → source line
+    source_text: list[str]  # what of the source it was written from (for --explain)
     reviews: list[tuple[str, str, int, str | None]]  # (field, message, source line, source text)
 
 
@@ -165,11 +166,13 @@ def grid_text(lines: list[str], block: Block) -> Written:
     prose ends where its level items end: a signature, an attachment, the page)."""
     out: list[str] = []
     src: list[int] = []
+    texts: list[str] = []
     reviews: list[tuple[str, str, int, str | None]] = []
 
-    def put(text: str, line: int) -> None:
+    def put(text: str, line: int, shown: str | None = None) -> None:
         out.append(text)
         src.append(line)
+        texts.append(shown if shown is not None else lines[line - 1].strip())
 
     before = lines[: block.start - 1]
     for n, raw in enumerate(before, 1):
@@ -178,30 +181,30 @@ def grid_text(lines: list[str], block: Block) -> Written:
         m = _NOTICE.search(raw)
         if m:
             name = m.group("n").strip(" |:：")
-            put(row("项目名称", name), n)
+            put(row("项目名称", name), n, m.group(0))
             reviews.append(("name", f"项目名称按公示标题“{m.group(0)[:40]}”读取；请核对", n, m.group(0)))
             break
     for n, raw in enumerate(before, 1):
         amounts = _AMOUNT.findall(raw)
         if len(amounts) == 1:
             num, unit = amounts[0]
-            put(row(f"项目本年度金额({unit})", num), n)
+            put(row(f"项目本年度金额({unit})", num), n, f"资金{num}{unit}")
             reviews.append(("year_amount", f"项目本年度金额按公示文字“资金{num}{unit}”读取；请核对", n, f"资金{num}{unit}"))
         g = _GOAL.search(raw)
         if g:
-            put(row("总体目标", g.group("g").strip()), n)
+            put(row("总体目标", g.group("g").strip()), n, g.group(0))
             reviews.append(("overall_goal", "总体目标按公示文字“总体绩效目标是：…”读取；请核对", n, g.group(0)[:80]))
         o = _OWNER.search(raw)
         if o:
-            put(row("项目负责人", o.group("o")), n)
+            put(row("项目负责人", o.group("o")), n, o.group(0))
             reviews.append(("owner", f"项目负责人按公示文字“{o.group(0)}”读取；请核对", n, o.group(0)))
     put(row("一级指标", "二级指标", "三级指标", "指标值"), block.start)
     for k, i in enumerate(block.items):
-        put(row(i.level1, i.level2 or "", i.name or "", i.target), i.line)
+        put(row(i.level1, i.level2 or "", i.name or "", i.target), i.line, f"{i.name or ''}{i.target}")
         reviews.append((f"indicators[{k}]", f"指标写在文字段落中，按“二级:名称 目标;”的写法拆分为: {i.level1} | "
                         f"{i.level2 or ''} | {i.name or '（无名称）'} | {i.target}；请核对", i.line,
                         f"{i.name or ''}{i.target}"))
-    return Written("\n".join(out), src, reviews)
+    return Written("\n".join(out), src, texts, reviews)
 
 
 def remap(table: ImportedTable, w: Written) -> ImportedTable:
@@ -216,7 +219,8 @@ def remap(table: ImportedTable, w: Written) -> ImportedTable:
     added = [Note("warning", "PROSE_SPLIT", msg, table.file, line, fld, src) for fld, msg, line, src in w.reviews]
     table.notes.extend(added)
     table.provenance = {k: Location(loc.file, line=at(loc.line)) for k, loc in table.provenance.items()}
-    table.explain = [(at(n), role, text) for n, role, text in table.explain]
+    table.explain = [(at(n), role, w.source_text[n - 1] if 0 < n <= len(w.source_text) else text)
+                     for n, role, text in table.explain]
     if table.document is not None:
         review = [r.model_copy(update={"line": at(r.line)}) for r in table.document.review]
         review += [ReviewItem(code=n.code, field=n.field or "(document)", message=n.message, source=n.source,

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..errors import ImportTextError, Location
 from . import decode as textfile
 from . import selfeval
+from .cells import HOLE
 from .notes import ImportedTable, Note, ReadOptions
 from .segment import OUTSIDE, candidates, choose_form, segment
 from .table import TableReader
@@ -74,6 +75,7 @@ def read_text(text: str, file: str = "<text>", options: ReadOptions | None = Non
                 if mm is not None and mm.groupdict().get("unit"):
                     title["unit"] = mm.group("unit").strip()
                     title["form"] = _form_name(mm.group("form"))
+        region_text = [ln.strip() if ln != HOLE else "" for ln in region.lines]
         tree = untree(region.lines, region.start, v)  # an indented tree: depth as columns
         parts = [region] if tree is None else [
             replace(region, lines=tree_lines(tree, j)) for j in range(max(1, len(tree.projects)))]
@@ -91,7 +93,11 @@ def read_text(text: str, file: str = "<text>", options: ReadOptions | None = Non
             t.note("info", "FORM", f"按表单“{v.form.name}”（{v.form.title}）读取，校验规则“{v.form.profile}”",
                    region.start)
             t.read()
-            tables.extend(t.finish(title))
+            done = t.finish(title)
+            if tree is not None:  # --explain shows the source line, its role what the tree made of it
+                for table in done:
+                    table.explain = [(n, role, region_text[n - region.start] or text) for n, role, text in table.explain]
+            tables.extend(done)
     return sorted(tables, key=lambda t: t.first_line), file_notes
 
 

@@ -245,13 +245,14 @@ def untree(lines: list[str], first: int, v: Vocab) -> Tree | None:
                 vk, value = values[k]
                 out[vk] = row(label["name"], text, label["year_amount"], value) if vk == k else \
                     row(label["year_amount"], value)
-                marks.setdefault(first + vk, "树形表: 项目本年度金额")
+                marks[first + vk] = "树形表: 项目本年度金额" if vk != k else "树形表: 项目名称与本年度金额"
                 notes.append(TreeNote("warning", "TREE_GUESSED", f"项目“{text}”下一行的“{value}”按项目本年度金额读取"
                                       "（树形表金额栏）；请核对", first + vk, "year_amount", value))
             elif k in values:  # a unit's own total: not a field of any project
                 vk, value = values[k]
                 out[vk] = "" if vk != k else out[k]
-                marks.setdefault(first + vk, "树形表: 上级的金额（未导入）")
+                if vk != k:
+                    marks[first + vk] = "树形表: 上级的金额（未导入）"
                 notes.append(TreeNote("warning", "LINE_UNPLACED", f"树形表中“{text}”下一行的“{value}”是上级的金额，"
                                       "不属于某个项目，未导入", first + vk, "(document)", value))
             if key == "name":
