@@ -278,3 +278,16 @@ def test_a_cell_of_glued_goal_labels_is_a_header_row_of_goal_columns(data, sep):
     got = t.document
     assert (got.overall_goal, got.annual_goal) == (None, doc.annual_goal)
     assert [lab for lab, _l, _u in label_run("总体目标年度目标", V)] == ["总体目标", "年度目标"]
+
+
+@settings(max_examples=30, **SETTINGS)
+@given(data=st.data(), inner=st.sampled_from(["预算单位", "实施单位", "联系电话", "主管部门"]),
+       sep=st.sampled_from(("tabs", "lines", "spaces")))
+def test_a_project_name_that_mentions_a_label_is_never_cut(data, inner, sep):
+    doc = data.draw(documents(False, False, False))
+    name = data.draw(word) + inner + data.draw(word) + "经费"
+    rows = rows_of(doc, merged=False, note=False, weight=False, split_value=False, groups=False)
+    rows = [["项目名称", name] if r[0] == "项目名称" else r for r in rows]
+    (t,), _ = read_text(render(rows, sep), "name.txt")
+    assert t.document.name == name
+    assert not [r for r in t.document.review if r.code == "SPLIT_GUESSED"]

@@ -316,7 +316,7 @@ class FactsReader:
             if pre is not None:
                 lab, rest, unit = pre
                 out.append((lab, unit, Tok(t.text, t.line, t.soft)))
-                inner = split_facts(rest, self.v) if len(rest) > 6 and second_pair(rest, self.v, lab.key) is None \
+                inner = split_facts(rest, self.v) if len(rest) > 6 and self._second_pair(rest, lab) is None \
                     else [(rest, False)]  # (two pairs glued: cut with the label's leads, in _label)
                 if len(inner) > 1 and not inner[0][1]:  # more labels run together in the same cell
                     out.append((None, None, Tok(inner[0][0], t.line, False, bound=True)))
@@ -556,8 +556,7 @@ class FactsReader:
             value = None  # the next signature slot, not this field's value
         key = lab.key
         line = tok.line
-        pair = second_pair(value, self.v, key) if value and key not in NARRATIVE and key not in MONEY_KEYS \
-            and key not in (*PLAIN_KEYS, "extra", "funding", "period") and lab.source is None else None
+        pair = self._second_pair(value, lab) if value else None
         if pair is not None:  # a second label and its value glued to this one's: two fields, each a guess
             for k, what, val in ((key, lab.text, pair.first), (_FIELD_OF.get(pair.lab.key, pair.lab.key), pair.label,
                                                                   pair.second)):
@@ -639,6 +638,21 @@ class FactsReader:
                     self.extra.append((lab.text, value, line))
                 value = chosen
         self._set(key, value, line)
+
+    def _second_pair(self, value: str, lab: Label):
+        """A second label and its value glued to this label's value (xlsync.published.twolabels),
+        when that reading is credible: a field the table has not filled yet, and — after a
+        project's name, free text that may mention anything — only an amount."""
+        key = lab.key
+        if key in NARRATIVE or key in MONEY_KEYS or key in (*PLAIN_KEYS, "extra", "funding", "period") \
+                or lab.source is not None:
+            return None
+        pair = second_pair(value, self.v, key)
+        if pair is None or _FIELD_OF.get(pair.lab.key, pair.lab.key) in self.fields:
+            return None
+        if key == "name" and pair.lab.key not in MONEY_KEYS:
+            return None
+        return pair
 
     def _own_values(self, vals: list[Tok]) -> list[Tok]:
         """A field takes the cells up to the first one that reads as a label of its own
