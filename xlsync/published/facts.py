@@ -536,13 +536,13 @@ class FactsReader:
             self.fields[self.last_key] = (f"{prev}\n{tok.text}" if prev else tok.text, line)
             self.note("info", "LINE_JOINED", f"续行并入“{self.last_key}”", tok.line)
             return
+        if not self.fields and not self.indicators:
+            self.note("info", "HEADER_TEXT", f"表头的说明文字（未导入）: {tok.text[:60]}", tok.line)
+            return
         loose = loose_prefix(tok.text, self.v)
         if loose is not None:  # a label no form lists, glued to its value: read by principle (LABEL_LOOSE)
             lab, text, unit, value = loose
             self._label(lab, unit, [Tok(value, tok.line, bound=True)], Tok(text, tok.line))
-            return
-        if not self.fields and not self.indicators:
-            self.note("info", "HEADER_TEXT", f"表头的说明文字（未导入）: {tok.text[:60]}", tok.line)
             return
         self.note("warning", "LINE_UNPLACED", f"无法归属的内容（未导入）: {tok.text[:80]}", tok.line,
                   field="(document)", source=tok.text)
