@@ -251,6 +251,16 @@ def test_a_value_without_a_second_label_is_never_cut(first, second):
     assert second_pair(first + second, V, "unit_name") is None
 
 
+@given(first=word, lead=st.sampled_from(["", "区级", "本级", "部门"]),
+       label=st.sampled_from(["支出预算总量", "项目本年度金额", "年度预算数"]),
+       amount=st.decimals(min_value=0, max_value=99999, places=2), unit=st.sampled_from(["", "万元", "元"]))
+def test_the_glued_pair_stage_alone_cuts_before_the_labels_leads(first, lead, label, amount, unit):
+    assume(first[-1] not in "区本部级")  # (a value ending like a lead is ambiguous by nature)
+    pair = second_pair(f"{first}{lead}{label}{amount}{unit}", V, "unit_name")
+    assert pair is not None
+    assert (pair.first, pair.label, pair.lab.key, pair.second) == (first, lead + label, "year_amount", f"{amount}{unit}")
+
+
 @settings(max_examples=40, **SETTINGS)
 @given(data=st.data(), label=st.sampled_from(["当年整体绩效目标", "本年度整体绩效目标", "项目当年绩效目标"]))
 def test_a_glued_label_known_by_its_head_word_is_read_loosely_and_said_so(data, label):
