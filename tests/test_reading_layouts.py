@@ -40,9 +40,11 @@ word = st.text(CJK, min_size=3, max_size=10).filter(_free).filter(lambda w: "级
 ANNOTATIONS = ("", "(必填)", "(必填硬性指标)", "（选填）")
 
 
-def _tree_text(doc, step: str, blank: bool, header: bool, notes: list[str], inline: bool = False) -> str:
+def _tree_text(doc, step: str, blank: bool, header: bool, notes: list[str], inline: bool = False,
+               deep: bool = False, wrap: bool = False) -> str:
     """The document as a 批复表 tree: unit, project (its amount below it), 一级, 二级, names,
-    each value on an unindented line of its own (inline: after its node, a gap between)."""
+    each value on an unindented line of its own (inline: after its node, a gap between; deep:
+    a name's value indented one step deeper than the name; wrap: a name's end wrapped deeper)."""
     out = [f"{doc.year}年项目绩效目标批复表", "单位:元"]
     if header:
         out += ["项目", "指标值", "绩效金额"]
@@ -56,17 +58,23 @@ def _tree_text(doc, step: str, blank: bool, header: bool, notes: list[str], inli
         if i.level2 != l2:
             out.append(step * 4 + i.level2 + notes[k % len(notes)])
             l2 = i.level2
-        out += [step * 5 + i.name + "    " + i.target] if inline else [step * 5 + i.name, i.target]
+        if inline:
+            out.append(step * 5 + i.name + "    " + i.target)
+        elif wrap:  # a long name wrapped: its end one step deeper, the value below it
+            out += [step * 5 + i.name[:2], step * 6 + i.name[2:], i.target]
+        else:
+            out += [step * 5 + i.name, (step * 6 if deep else "") + i.target]
     return ("\n\n" if blank else "\n").join(out) + "\n"
 
 
 @settings(max_examples=40, **SETTINGS)
 @given(data=st.data(), step=st.sampled_from([" ", "  ", "\u3000", "\t"]), blank=st.booleans(), header=st.booleans(),
-       notes=st.lists(st.sampled_from(ANNOTATIONS), min_size=1, max_size=4), inline=st.booleans())
+       notes=st.lists(st.sampled_from(ANNOTATIONS), min_size=1, max_size=4), values=st.sampled_from(
+           ["below", "inline", "deeper", "wrapped"]))
 def test_an_indented_tree_is_read_depth_as_column_and_its_guesses_are_review_items(data, step, blank, header, notes,
-                                                                                  inline):
+                                                                                  values):
     doc = data.draw(documents(False, False, False))
-    text = _tree_text(doc, step, blank, header, notes, inline)
+    text = _tree_text(doc, step, blank, header, notes, values == "inline", values == "deeper", values == "wrapped")
     (t,), _ = read_text(text, "tree.txt")
     got = t.document
     assert got is not None, text

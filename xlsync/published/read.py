@@ -96,7 +96,12 @@ def read_text(text: str, file: str = "<text>", options: ReadOptions | None = Non
             done = t.finish(title)
             if tree is not None:  # --explain shows the source line, its role what the tree made of it
                 for table in done:
-                    table.explain = [(n, role, region_text[n - region.start] or text) for n, role, text in table.explain]
+                    shown = {n for n, _r, _t in table.explain}
+                    theirs = {region.start + i for i in tree_others(tree, j)}
+                    table.explain = sorted([(n, role, region_text[n - region.start] or text)
+                                            for n, role, text in table.explain] + [
+                        (n, role, region_text[n - region.start]) for n, role in tree.marks.items()
+                        if n not in shown and n not in theirs], key=lambda e: e[0])
             tables.extend(done)
     return sorted(tables, key=lambda t: t.first_line), file_notes
 

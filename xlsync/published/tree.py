@@ -138,6 +138,7 @@ def untree(lines: list[str], first: int, v: Vocab) -> Tree | None:
     deep = sum(1 for _k, d, _t in single if d > d2)
     if n2 < 2 or deep < 2:
         return None
+    dn = min(d for _k, d, _t in single if d > d2)  # the names' depth (a value may stand deeper)
     # the tree: from the first indented single cell above the first 一级 to the last value
     k1 = next(k for k, d, _t in single if d == d1)
     j = next(i for i, r in enumerate(rows) if r[0] == k1) - 1
@@ -160,20 +161,30 @@ def untree(lines: list[str], first: int, v: Vocab) -> Tree | None:
     order: list[tuple[str, int]] = []  # (kind, index) in text order
     l1 = l2 = None
     last: tuple[str, int] | None = None  # the node awaiting its value
+    deeper: int | None = None  # the name whose value was a line deeper than the names
     for k, d, text in (r for r in rows if r[0] >= start):
         line = first + k
         if last is not None and last[1] in inline:
             last = None  # its value stood on its own line
         if k in inline:
             values[k] = (k, inline[k])
-        if d == 0 or _MULTI.search(text):
+        if d == 0 or d > dn or _MULTI.search(text):  # unindented, or deeper than the names: a value
+            if last is None and d == 0 and deeper is not None:  # the deeper line was the name's wrapped
+                at, (vk, more) = deeper, values[deeper]  # end, this its value
+                c1, c2, name = names[at]
+                names[at] = (c1, c2, name + more)
+                marks[first + vk] = "树形表: 上一行的续行"
+                notes.append(TreeNote("info", "LINE_JOINED", f"“{more}”是三级指标“{name}”的续行，已合并", first + vk))
+                last = ("name", at)
             if last is None or last[0] == "level" or _MULTI.search(text):
                 break  # the tree ends: a line that is no node's value
             values[last[1]] = (k, text)
+            deeper = last[1] if d > dn and last[0] == "name" else None
             out[k] = ""
             marks[line] = "树形表: 上一行的值"
             last = None
             continue
+        deeper = None
         if d < d1:
             heads.append((k, d, text))
             order.append(("head", k))
