@@ -197,11 +197,12 @@ def prose_tables(draw):
             for _ in range(draw(st.integers(1, 3))):
                 unit, op, n = draw(st.sampled_from(UNITS)), draw(st.sampled_from(OPS)), draw(st.integers(1, 99999))
                 comma = draw(st.booleans())  # a template name and a specific one: ',' inside a name
-                name = (draw(word) + "," + draw(word) if comma else draw(word)) + f"(≥**{unit})"
+                placeholder = f"(≥**{unit})" if draw(st.booleans()) else ""  # the template's, or none
+                name = (draw(word) + "," + draw(word) if comma else draw(word)) + placeholder
                 items.append(f"{name}{op}{n}{unit}")
                 want.append((l1, l2, name, f"{op}{n}{unit}"))
             joint = draw(st.sampled_from([";", "；", ","]))  # ',' ends an item only after a whole target
-            parts.append(f"{l2}:" + joint.join(items))
+            parts.append(l2 + draw(st.sampled_from([":", "："])) + joint.join(items))
         lines.append(("" if heads == "alone" else head) + ";".join(parts) + "。")
     lines.append(draw(word) + "人民政府")
     return "\n".join(lines) + "\n", want
