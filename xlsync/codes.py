@@ -214,7 +214,17 @@ _ALL = [
          kinds=R, level="warning", fields=("indicators",)),
     Code("TARGETS_MISCOUNTED", "指标行与目标值数目不符", "Indicator rows and target cells do not pair one to one.",
          kinds=R, level="warning", fields=("indicators",)),
+    Code("TREE_GUESSED", "树形表按缩进推断", "An indented tree read by depth: which heading is the unit, "
+         "the project, its amount, or a level by its depth alone.", kinds=R, level="warning",
+         fields=("name", "unit_name", "year_amount", "indicators")),
+    Code("PROSE_SPLIT", "指标按文字段落拆分", "Indicators written as prose (a 公示), cut into cells by their level "
+         "words, separators and template placeholders; facts taken from the notice around them.", kinds=R,
+         level="warning", fields=("indicators", "name", "year_amount", "overall_goal", "owner")),
     # -- the reader of published tables: notes -----------------------------------------------
+    Code("TREE_READ", "树形表按层次读取", "An indented tree (hierarchy by leading spaces) read as a grid: depth is "
+         "the column.", kinds=N, level="info"),
+    Code("LEVEL_ANNOTATION", "指标类别中的填写说明", "A form's annotation on a level cell ('成本指标(必填硬性指标)'): "
+         "not part of its name, named in this note.", kinds=N, level="info"),
     Code("CATEGORY_CORRECTED", "一级指标已改正", "A misspelt 一级 corrected, its 二级 confirming it.",
          kinds=N, level="warning", fields=(f"{IND}.level1",)),
     Code("YEAR_MISSING", "没有预算年度", "The table names no budget year (give --year).", kinds=N, level="warning",

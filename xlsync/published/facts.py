@@ -15,6 +15,7 @@ from .footer import read_footer_row
 from .grid import Grid, GridNote, build_grid
 from .rows import Tok, compose_target
 from .runtogether import split_facts, split_indicators
+from .twolabels import label_run, loose_prefix, second_pair
 from .vocab import Label, checked_options, norm, split_unit
 
 MONEY_KEYS = {"total_amount", "year_amount", "prev_total_amount", "prev_year_amount", "either_amount"}
@@ -277,6 +278,10 @@ class FactsReader:
                 # '(一)财政拨款小计', '1、一般公共预算': a source in a funding tree, as written
                 out.append((Label("funding", t.text.strip()), None, t))
                 continue
+            run = label_run(t.text, self.v)
+            if run is not None:  # labels glued with no value between them: a header row of columns
+                out.extend((lab, unit, Tok(text, t.line, t.soft)) for text, lab, unit in run)
+                continue
             pre = self.v.prefix_label(t.text)
             awaited = (out and out[-1][0] is not None and out[-1][0].key not in ("section", "money")) \
                 or (self.stream and bool(self.stream_labels))
@@ -285,7 +290,8 @@ class FactsReader:
             if pre is not None:
                 lab, rest, unit = pre
                 out.append((lab, unit, Tok(t.text, t.line, t.soft)))
-                inner = split_facts(rest, self.v) if len(rest) > 6 else [(rest, False)]
+                inner = split_facts(rest, self.v) if len(rest) > 6 and self._second_pair(rest, lab) is None \
+                    else [(rest, False)]  # (two pairs glued: cut with the label's leads, in _label)
                 if len(inner) > 1 and not inner[0][1]:  # more labels run together in the same cell
                     out.append((None, None, Tok(inner[0][0], t.line, False, bound=True)))
                     out.extend(self._classify_cells([Tok(p, t.line) for p, _is_label in inner[1:]]))
@@ -507,6 +513,11 @@ class FactsReader:
         if not self.fields and not self.indicators:
             self.note("info", "HEADER_TEXT", f"表头的说明文字（未导入）: {tok.text[:60]}", tok.line)
             return
+        loose = loose_prefix(tok.text, self.v)
+        if loose is not None:  # a label no form lists, glued to its value: read by principle (LABEL_LOOSE)
+            lab, text, unit, value = loose
+            self._label(lab, unit, [Tok(value, tok.line, bound=True)], Tok(text, tok.line))
+            return
         self.note("warning", "LINE_UNPLACED", f"无法归属的内容（未导入）: {tok.text[:80]}", tok.line,
                   field="(document)", source=tok.text)
 
@@ -519,6 +530,15 @@ class FactsReader:
             value = None  # the next signature slot, not this field's value
         key = lab.key
         line = tok.line
+        pair = self._second_pair(value, lab) if value else None
+        if pair is not None:  # a second label and its value glued to this one's: two fields, each a guess
+            for k, what, val in ((key, lab.text, pair.first), (_FIELD_OF.get(pair.lab.key, pair.lab.key), pair.label,
+                                                                  pair.second)):
+                self.note("warning", "SPLIT_GUESSED", f"“{value[:60]}”中有两个栏目，按“{pair.label}”拆开: "
+                          f"{what}“{val[:40]}”；请核对", line, field=k, source=value)
+            self._label(lab, unit, [Tok(pair.first, line)], tok)
+            self._label(pair.lab, pair.unit, [Tok(pair.second, line)], Tok(pair.label, line))
+            return
         self.mark(line, _ROLE_ZH.get(key) or f"栏目“{KEY_ZH.get(_FIELD_OF.get(key, key), key)}”")
         for v in vals:
             if v.line != line:
@@ -592,6 +612,21 @@ class FactsReader:
                     self.extra.append((lab.text, value, line))
                 value = chosen
         self._set(key, value, line)
+
+    def _second_pair(self, value: str, lab: Label):
+        """A second label and its value glued to this label's value (xlsync.published.twolabels),
+        when that reading is credible: a field the table has not filled yet, and — after a
+        project's name, free text that may mention anything — only an amount."""
+        key = lab.key
+        if key in NARRATIVE or key in MONEY_KEYS or key in (*PLAIN_KEYS, "extra", "funding", "period") \
+                or lab.source is not None:
+            return None
+        pair = second_pair(value, self.v, key)
+        if pair is None or _FIELD_OF.get(pair.lab.key, pair.lab.key) in self.fields:
+            return None
+        if key == "name" and pair.lab.key not in MONEY_KEYS:
+            return None
+        return pair
 
     def _own_values(self, vals: list[Tok]) -> list[Tok]:
         """A field takes the cells up to the first one that reads as a label of its own
