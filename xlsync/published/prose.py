@@ -27,23 +27,23 @@ from dataclasses import dataclass, field
 
 from ..document import ReviewItem
 from ..errors import Location
+from ..forms import reading
 from .notes import ImportedTable, Note
 from .tree import row
 from .vocab import Vocab, norm
 
 # '一、 产出指标', '(二)效益指标', '3. 满意度指标': a section head of the prose
-_HEAD = re.compile(r"^\s*(?P<enum>[一二三四五六七八九十]{1,3}[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[、.．])?"
-                   r"\s*(?P<word>[^\s:：;；。,，]{2,14}?(?:指标|目标))\s*(?:[:：]\s*(?P<rest>.*))?$")
+_HEAD = reading.regex("prose.head")
 # a level word opening items: '数量指标:' '可持续影响指标,' (start, or after an item's end)
-_OPEN = re.compile(r"(?:^|(?<=[;；。:：,，\s]))(?P<cat>[^\s:：;；。,，()（）]{2,14}?(?:指标|目标))\s*[:：,，]")
+_OPEN = reading.regex("prose.open")
 # the form's placeholder for the value in a template name: '(≥**株)', '(≤**元/株)'
-_PLACEHOLDER = re.compile(r"[(（]\s*(?:>=|<=|[≥≤><=＝])\s*\*+[^()（）]{0,8}[)）]")
+_PLACEHOLDER = reading.regex("prose.placeholder")
 # a complete target at the end of a text: an operator, a number and its unit
-_TARGET_END = re.compile(r"(?:>=|<=|[≥≤><=＝])\s*\d[\d,.]*\s*[^\d\s,，;；。:：]{0,6}$")
-_AMOUNT = re.compile(r"资金\s*(?P<n>\d+(?:\.\d+)?)\s*(?P<u>万元|亿元|元)")
-_GOAL = re.compile(r"(?:项目)?总体(?:绩效)?目标(?:是|为)?\s*[:：]\s*(?P<g>[^。]+。)")
-_OWNER = re.compile(r"项目负责人\s*[:：]?\s*(?P<o>[\u4e00-\u9fff]{2,4}?)\s*[,，;；。]")
-_NOTICE = re.compile(r"关于(?P<n>.+?)绩效目标(?:设定|申报|批复|审批)?(?:情况)?的?(?:公示|公告|通知)")
+_TARGET_END = reading.regex("prose.target_end")
+_AMOUNT = reading.regex("prose.amount")
+_GOAL = reading.regex("prose.goal")
+_OWNER = reading.regex("prose.owner")
+_NOTICE = reading.regex("prose.notice")
 
 
 @dataclass

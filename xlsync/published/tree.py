@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..forms import reading
 from .cells import GRID, HOLE
 from .vocab import Vocab, norm
 
@@ -295,7 +296,7 @@ def untree(lines: list[str], first: int, v: Vocab) -> Tree | None:
         else:
             break
     cols.reverse()
-    if len(cols) >= 2 and any(v.header_role(t) or "金额" in t for _k, t in cols):
+    if len(cols) >= 2 and any(v.header_role(t) or any(w in t for w in reading.words("amount_column_words")) for _k, t in cols):
         for k, _text in cols:
             out[k] = ""
             marks[first + k] = "树形表: 栏目名"
