@@ -15,6 +15,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _TAG_RE = re.compile(r"</?(?:b|strong|span|font|i|u|em|td|th|tr|div)\b[^>]*>", re.I)
 _PARA_RE = re.compile(r"</p>\s*<p[^>]*>|<br\s*/?>", re.I)
@@ -45,6 +46,7 @@ class Cells:
     open_end: bool = False  # the text stops inside a cell or a row (no closing separator)
 
 
+@lru_cache(maxsize=1 << 16)  # tables repeat their cells
 def clean_text(text: str) -> str:
     """Remove markup; paragraphs joined by newline; each paragraph stripped."""
     if "<" not in text and "&" not in text and "\n" not in text:
@@ -56,6 +58,7 @@ def clean_text(text: str) -> str:
     return "\n".join(p for p in paras if p)
 
 
+@lru_cache(maxsize=1 << 14)
 def plain_line(line: str) -> str:
     """A line as text, without markup, pipes, tabs or heading marks (for titles)."""
     text = clean_text(_HEADING_RE.sub("", line.replace("\t", " ")))

@@ -19,9 +19,11 @@ def is_run_together(line: str, vocab: Vocab) -> bool:
     t = line.strip()
     if len(t) < MIN_LENGTH or "\t" in t or "|" in t or re.search(r"\s{2,}", t):
         return False
-    compact = norm(t)
-    hits = sum(1 for lb in vocab.longest if len(lb) >= 4 and lb in compact)
-    return hits >= 4
+    key = ("is_run_together", t)  # remembered per vocabulary (Vocab.memo): files repeat their lines
+    if key not in vocab.memo:
+        compact = norm(t)
+        vocab.memo[key] = sum(1 for lb in vocab.longest if len(lb) >= 4 and lb in compact) >= 4
+    return vocab.memo[key]
 
 
 def _labels(vocab: Vocab) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .cells import HOLE, clean_text, plain_line
 from .notes import ReadOptions
@@ -45,6 +46,11 @@ def candidates(options: ReadOptions) -> list[Vocab]:
 
 
 def _title_match(text: str, vocabs: list[Vocab]) -> tuple[re.Match, Vocab] | None:
+    return _title_match_in(text, tuple(vocabs))
+
+
+@lru_cache(maxsize=1 << 14)  # a file repeats its lines (titles, labels): each distinct one is read once
+def _title_match_in(text: str, vocabs: tuple[Vocab, ...]) -> tuple[re.Match, Vocab] | None:
     for v in vocabs:
         for rx in v.titles:
             m = rx.search(text) if rx.pattern.startswith("^") is False else rx.match(text)
@@ -53,7 +59,12 @@ def _title_match(text: str, vocabs: list[Vocab]) -> tuple[re.Match, Vocab] | Non
     return None
 
 
-def _labels_in(text: str, vocabs: list[Vocab]) -> set[str]:
+def _labels_in(text: str, vocabs: list[Vocab]) -> frozenset[str]:
+    return _labels_in_line(text, tuple(vocabs))
+
+
+@lru_cache(maxsize=1 << 14)
+def _labels_in_line(text: str, vocabs: tuple[Vocab, ...]) -> frozenset[str]:
     found = set()
     for cell in re.split(r"\t|\||\s+", text):
         cell = clean_text(cell)
@@ -64,7 +75,7 @@ def _labels_in(text: str, vocabs: list[Vocab]) -> set[str]:
                 found.add(lab.key)
             elif t and v.header_role(cell) in ("level1", "name"):
                 found.add("@header")
-    return found
+    return frozenset(found)
 
 
 def segment(lines: list[str], vocabs: list[Vocab]) -> tuple[list[Region], list[tuple[int, str]]]:
