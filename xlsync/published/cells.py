@@ -111,6 +111,15 @@ def _split_spaces(text: str, line: int, hard_gap: int) -> list[Cell]:
 
 
 def _row_cells(raw: str, n: int, mode: str) -> list[Cell]:
+    return [Cell(text, n, soft, col, ncols) for text, soft, col, ncols in _row_parts(raw, mode)]
+
+
+@lru_cache(maxsize=1 << 14)  # tables repeat their rows (labels, indicator rows)
+def _row_parts(raw: str, mode: str) -> tuple[tuple[str, bool, int | None, int | None], ...]:
+    return tuple((c.text, c.soft, c.col, c.ncols) for c in _split_row(raw, 0, mode))
+
+
+def _split_row(raw: str, n: int, mode: str) -> list[Cell]:
     line = _HEADING_RE.sub("", raw.translate(_SPACES).rstrip("\r\n"))
     if mode == "tabs" or "\t" in line:
         parts = line.split("\t")
