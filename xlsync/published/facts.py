@@ -115,6 +115,13 @@ class FactsReader:
     def _glued_header(self, text: str) -> list[str] | None:
         """'绩效指标一级指标二级指标指标内容指标值': a header row whose cells run together — the
         roles of its words, when the whole line is header words (at least three)."""
+        key = ("_glued_header", text)  # remembered per vocabulary: tables repeat their rows
+        if key not in self.v.memo:
+            self.v.memo[key] = self._glued_header_roles(text)
+        found = self.v.memo[key]
+        return None if found is None else list(found)
+
+    def _glued_header_roles(self, text: str) -> list[str] | None:
         t = norm(text)
         words = sorted((h for h in self.v.headers if len(h) >= 2), key=len, reverse=True)
         heads = sorted((lb for lb, lab in self.v.labels.items() if lab.key == "heads"), key=len, reverse=True)

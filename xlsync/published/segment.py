@@ -166,8 +166,7 @@ def segment(lines: list[str], vocabs: list[Vocab]) -> tuple[list[Region], list[t
 
 
 def choose_form(region: Region, vocabs: list[Vocab]) -> Vocab:
-    body = "\n".join(region.lines)
-    cells = {split_unit(norm(clean_text(c)))[0] for c in re.split(r"\t|\||\s{2,}|\n", body) if c.strip()}
+    cells = set().union(*map(_line_cells, region.lines))
     titles = [t for _n, t, _m in region.titles]
     fallback = None
     for v in vocabs:
@@ -179,3 +178,9 @@ def choose_form(region: Region, vocabs: list[Vocab]) -> Vocab:
         if title_ok and hits >= v.min_labels:
             return v
     return fallback or vocabs[-1]
+
+
+@lru_cache(maxsize=1 << 14)
+def _line_cells(line: str) -> frozenset[str]:
+    """The cells of a line as labels (normalised, without a unit), for choosing the form."""
+    return frozenset(split_unit(norm(clean_text(c)))[0] for c in re.split(r"\t|\||\s{2,}", line) if c.strip())
