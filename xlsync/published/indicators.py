@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from ..fieldtext import split_code
 from .rows import NATURES, OPERATORS, Placed, Role, Tok, align, compose_target
@@ -91,6 +92,7 @@ ROW_COST = 1.0  # cutting a stream into one more row (else optional columns woul
 _SCORE = re.compile(r"[(（]\s*\d+(?:\s*[-—~～]\s*\d+)?\s*分?\s*[)）]\s*分?$")
 
 
+@lru_cache(maxsize=1 << 14)
 def clean_score(text: str) -> str:
     """A category with the score range of its block ('成本指标(0-20)分' → '成本指标'); a cell
     that is only a score range ('(40-50)分') → ''."""
@@ -110,6 +112,11 @@ class IndicatorReader:
         """A row of indicator column headers: sets the table's columns."""
         texts = [t.text for t in toks if t.text]
         if self.stream:
+            return False
+        key = ("_header_words", tuple(texts))  # most rows hold no header word and no label: no header
+        if key not in self.v.memo:
+            self.v.memo[key] = any(self.v.header_role(t) is not None or self.v.label(t)[0] is not None for t in texts)
+        if not self.v.memo[key]:
             return False
         roles = []
         fields = 0
@@ -280,6 +287,12 @@ class IndicatorReader:
         self._emit(placed, line, keep_empty_target)
 
     def _block_label(self, text: str) -> bool:
+        key = ("_block_label", text)  # remembered per vocabulary
+        if key not in self.v.memo:
+            self.v.memo[key] = self._is_block_label(text)
+        return self.v.memo[key]
+
+    def _is_block_label(self, text: str) -> bool:
         lab, _unit = self.v.label(text)
         return lab is not None and lab.key in ("heads", "long_term", "annual") and not self.v.is_category(norm(text))
 
