@@ -105,7 +105,7 @@ def parse_amount(text: str | int | Decimal, default_unit: str = "元") -> Decima
         return to_cents(text)
     if isinstance(text, float):
         raise MoneyError(f"金额不能是二进制浮点数: {text!r}（请用文本，例如 \"12210000.00\"）")
-    if type(text) is str:  # tables and documents repeat their amounts: each text is read once
+    if type(text) is str and len(text) <= 64:  # tables and documents repeat their amounts: each read once
         return _parse_text(text, default_unit, max_amount())
     return _parse_text.__wrapped__(str(text), default_unit, None)
 

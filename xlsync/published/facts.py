@@ -10,6 +10,7 @@ from ..document import KEY_ZH
 from ..fieldtext import parse_period, split_person_phone
 from ..money import MoneyError, format_amount, parse_amount
 from .cells import HOLE, Cell, join_wrapped, split_rows
+from .memo import short
 from .rows import Tok, compose_target
 from .runtogether import fuzzy_label, is_run_together, split_facts, split_indicators
 from .vocab import Label, checked_options, norm, split_unit
@@ -116,9 +117,12 @@ class FactsReader:
         """'绩效指标一级指标二级指标指标内容指标值': a header row whose cells run together — the
         roles of its words, when the whole line is header words (at least three)."""
         key = ("_glued_header", text)  # remembered per vocabulary: tables repeat their rows
-        if key not in self.v.memo:
-            self.v.memo[key] = self._glued_header_roles(text)
-        found = self.v.memo[key]
+        if key in self.v.memo:
+            found = self.v.memo[key]
+        else:
+            found = self._glued_header_roles(text)
+            if short(text):
+                self.v.memo[key] = found
         return None if found is None else list(found)
 
     def _glued_header_roles(self, text: str) -> list[str] | None:

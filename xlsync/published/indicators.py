@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from functools import lru_cache
 
 from ..fieldtext import split_code
+from .memo import per_text, short
 from .rows import NATURES, OPERATORS, Placed, Role, Tok, align, compose_target
 from .vocab import Label, Vocab, norm
 
@@ -92,7 +92,7 @@ ROW_COST = 1.0  # cutting a stream into one more row (else optional columns woul
 _SCORE = re.compile(r"[(（]\s*\d+(?:\s*[-—~～]\s*\d+)?\s*分?\s*[)）]\s*分?$")
 
 
-@lru_cache(maxsize=1 << 14)
+@per_text()
 def clean_score(text: str) -> str:
     """A category with the score range of its block ('成本指标(0-20)分' → '成本指标'); a cell
     that is only a score range ('(40-50)分') → ''."""
@@ -114,9 +114,12 @@ class IndicatorReader:
         if self.stream:
             return False
         key = ("_header_words", tuple(texts))  # most rows hold no header word and no label: no header
-        if key not in self.v.memo:
-            self.v.memo[key] = any(self.v.header_role(t) is not None or self.v.label(t)[0] is not None for t in texts)
-        if not self.v.memo[key]:
+        words = self.v.memo.get(key)
+        if words is None:
+            words = any(self.v.header_role(t) is not None or self.v.label(t)[0] is not None for t in texts)
+            if short(key[1]):
+                self.v.memo[key] = words
+        if not words:
             return False
         roles = []
         fields = 0

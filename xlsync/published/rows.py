@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..targets import WORD_OPS
+from .memo import short
 
 NEG = float("-inf")
 
@@ -146,13 +147,13 @@ def align(toks: list[Tok], roles: list[Role], ctx, max_span: int = 12) -> tuple[
     and what ctx's vocabulary (`ctx.v`) says about categories: it is remembered per vocabulary
     (tables repeat their indicator rows)."""
     memo = ctx.v.memo.setdefault("align", {}) if hasattr(ctx, "v") else None
-    if memo is None:
+    if memo is None or not short(tuple(t.text for t in toks)):
         return _align(toks, roles, ctx, max_span)
     key = (tuple((t.text, t.soft) for t in toks), tuple(roles), bool(ctx.has_value_parts), max_span)
     spans = memo.get(key, False)
     if spans is False:
         got = _align(toks, roles, ctx, max_span)
-        if len(memo) >= 1 << 16:
+        if len(memo) >= 1 << 14:
             memo.clear()
         spans = memo[key] = None if got is None else (got[0], tuple(_spans(toks, got[1])))
     if spans is None:

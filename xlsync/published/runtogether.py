@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from .memo import short
 from .vocab import Vocab, norm
 
 MIN_LENGTH = 60  # a line this long holding several labels and no separators
@@ -20,10 +21,13 @@ def is_run_together(line: str, vocab: Vocab) -> bool:
     if len(t) < MIN_LENGTH or "\t" in t or "|" in t or re.search(r"\s{2,}", t):
         return False
     key = ("is_run_together", t)  # remembered per vocabulary (Vocab.memo): files repeat their lines
-    if key not in vocab.memo:
-        compact = norm(t)
-        vocab.memo[key] = sum(1 for lb in vocab.longest if len(lb) >= 4 and lb in compact) >= 4
-    return vocab.memo[key]
+    if key in vocab.memo:
+        return vocab.memo[key]
+    compact = norm(t)
+    found = sum(1 for lb in vocab.longest if len(lb) >= 4 and lb in compact) >= 4
+    if short(t):
+        vocab.memo[key] = found
+    return found
 
 
 def _labels(vocab: Vocab) -> list[str]:

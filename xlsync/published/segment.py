@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from .cells import HOLE, clean_text, plain_line
+from .memo import per_text
 from .notes import ReadOptions
 from .runtogether import is_run_together
 from .vocab import Vocab, norm, split_unit, vocab
@@ -49,7 +49,7 @@ def _title_match(text: str, vocabs: list[Vocab]) -> tuple[re.Match, Vocab] | Non
     return _title_match_in(text, tuple(vocabs))
 
 
-@lru_cache(maxsize=1 << 14)  # a file repeats its lines (titles, labels): each distinct one is read once
+@per_text()  # a file repeats its lines (titles, labels): each distinct one is read once
 def _title_match_in(text: str, vocabs: tuple[Vocab, ...]) -> tuple[re.Match, Vocab] | None:
     for v in vocabs:
         for rx in v.titles:
@@ -63,7 +63,7 @@ def _labels_in(text: str, vocabs: list[Vocab]) -> frozenset[str]:
     return _labels_in_line(text, tuple(vocabs))
 
 
-@lru_cache(maxsize=1 << 14)
+@per_text()
 def _labels_in_line(text: str, vocabs: tuple[Vocab, ...]) -> frozenset[str]:
     found = set()
     for cell in re.split(r"\t|\||\s+", text):
@@ -180,7 +180,7 @@ def choose_form(region: Region, vocabs: list[Vocab]) -> Vocab:
     return fallback or vocabs[-1]
 
 
-@lru_cache(maxsize=1 << 14)
+@per_text()
 def _line_cells(line: str) -> frozenset[str]:
     """The cells of a line as labels (normalised, without a unit), for choosing the form."""
     return frozenset(split_unit(norm(clean_text(c)))[0] for c in re.split(r"\t|\||\s{2,}", line) if c.strip())
