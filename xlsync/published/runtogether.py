@@ -31,13 +31,24 @@ def is_run_together(line: str, vocab: Vocab) -> bool:
 
 
 def _labels(vocab: Vocab) -> list[str]:
-    words = set(vocab.longest) | set(vocab.funding_sources)
-    return sorted((w for w in words if len(w) >= 3), key=len, reverse=True)
+    key = ("_labels", None)  # once per vocabulary
+    if key not in vocab.memo:
+        words = set(vocab.longest) | set(vocab.funding_sources)
+        vocab.memo[key] = sorted((w for w in words if len(w) >= 3), key=len, reverse=True)
+    return vocab.memo[key]
 
 
 def _fuzzy_labels(vocab: Vocab) -> list[tuple[re.Pattern, str]]:
     """Labels with one character misread or one stray character (OCR: 项目完成H期 for
-    项目完成日期, 一*级项目名称 for 一级项目名称)."""
+    项目完成日期, 一*级项目名称 for 一级项目名称). Compiled once per vocabulary (Vocab.memo):
+    each pattern takes most of a millisecond to compile."""
+    key = ("_fuzzy_labels", None)
+    if key not in vocab.memo:
+        vocab.memo[key] = _compile_fuzzy(vocab)
+    return vocab.memo[key]
+
+
+def _compile_fuzzy(vocab: Vocab) -> list[tuple[re.Pattern, str]]:
     out = []
     for lb in vocab.longest:
         if len(lb) >= 5:
