@@ -149,7 +149,8 @@ def align(toks: list[Tok], roles: list[Role], ctx, max_span: int = 12) -> tuple[
     memo = ctx.v.memo.setdefault("align", {}) if hasattr(ctx, "v") else None
     if memo is None or not short(tuple(t.text for t in toks)):
         return _align(toks, roles, ctx, max_span)
-    key = (tuple((t.text, t.soft) for t in toks), tuple(roles), bool(ctx.has_value_parts), max_span)
+    key = (tuple((t.text, t.soft) for t in toks), tuple((r.kind, r.period, r.group) for r in roles),
+           bool(ctx.has_value_parts), max_span)  # roles as plain tuples: hashed and compared in C
     spans = memo.get(key, False)
     if spans is False:
         got = _align(toks, roles, ctx, max_span)
