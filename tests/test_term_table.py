@@ -55,3 +55,13 @@ def test_plain_text_is_drawn_without_rich(case):
     cells = [["-" if v is None else str(v) for v in row] for row in rows]
     assert term._plain_table(headers, cells, right, 10_000) is not None
     assert term.table(headers, rows, right=right) == term._rich_table(headers, cells, right, 0)
+
+
+def test_a_table_exactly_as_wide_as_the_terminal_is_drawn_as_rich_draws_it(monkeypatch):
+    headers, rows = ["状态", "项目名称"], [["新增", "x" * 30], ["待核对", "中文" * 5]]  # 6 + 2 + 30 columns
+    monkeypatch.setattr(term, "_width", lambda: 38)
+    assert term._plain_table(headers, rows, set(), 38) is not None
+    assert term.table(headers, rows) == term._rich_table(headers, rows, set(), 0)
+    monkeypatch.setattr(term, "_width", lambda: 37)  # one column short: rich folds the long cell
+    assert term._plain_table(headers, rows, set(), 37) is None
+    assert "x" * 30 not in term.table(headers, rows)

@@ -36,9 +36,9 @@ def table(headers: list[str], rows: Iterable[Iterable], right: Iterable[int] = (
 
     right: indexes of the columns aligned to the right (amounts, counts). None shows as
     "-", "" as a blank cell."""
-    right = set(right)
+    headers, right = list(headers), set(right)
     rows = [["-" if v is None else str(v) for v in row] for row in rows]
-    plain = _plain_table(list(headers), rows, right, max(_width() - indent, 40))
+    plain = _plain_table(headers, rows, right, max(_width() - indent, 40))
     if plain is not None:
         return "\n".join(" " * indent + line for line in plain)
     return _rich_table(headers, rows, right, indent)
