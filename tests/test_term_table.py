@@ -58,10 +58,10 @@ def test_plain_text_is_drawn_without_rich(case):
 
 
 def test_a_table_exactly_as_wide_as_the_terminal_is_drawn_as_rich_draws_it(monkeypatch):
-    headers, rows = ["状态", "项目名称"], [["新增", "x" * 30], ["待核对", "中文" * 5]]  # 6 + 2 + 30 columns
-    monkeypatch.setattr(term, "_width", lambda: 38)
-    assert term._plain_table(headers, rows, set(), 38) is not None
+    headers, rows = ["状态", "项目名称"], [["新增", "x" * 40], ["待核对", "中文" * 5]]  # 6 + 2 + 40 columns
+    monkeypatch.setattr(term, "_width", lambda: 48)
+    assert term._plain_table(headers, rows, set(), 48) is not None
     assert term.table(headers, rows) == term._rich_table(headers, rows, set(), 0)
-    monkeypatch.setattr(term, "_width", lambda: 37)  # one column short: rich folds the long cell
-    assert term._plain_table(headers, rows, set(), 37) is None
-    assert "x" * 30 not in term.table(headers, rows)
+    monkeypatch.setattr(term, "_width", lambda: 47)  # one column short: rich folds the long cell
+    assert term._plain_table(headers, rows, set(), 47) is None
+    assert "x" * 40 not in term.table(headers, rows)
