@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from decimal import Decimal, InvalidOperation
+from functools import cache, lru_cache
 
 from .limits import limits
 
@@ -81,9 +82,17 @@ def to_cents(value: Decimal, shown=None) -> Decimal:
 
 
 def _exact():
-    from decimal import Context, Inexact, Rounded, localcontext
+    from decimal import localcontext
 
-    return localcontext(Context(prec=60, traps=[InvalidOperation, Inexact, Rounded]))
+    return localcontext(_exact_context())
+
+
+@cache
+def _exact_context():
+    """The context that refuses rounding (built once; localcontext works on a copy)."""
+    from decimal import Context, Inexact, Rounded
+
+    return Context(prec=60, traps=[InvalidOperation, Inexact, Rounded])
 
 
 def parse_amount(text: str | int | Decimal, default_unit: str = "元") -> Decimal:
@@ -96,7 +105,14 @@ def parse_amount(text: str | int | Decimal, default_unit: str = "元") -> Decima
         return to_cents(text)
     if isinstance(text, float):
         raise MoneyError(f"金额不能是二进制浮点数: {text!r}（请用文本，例如 \"12210000.00\"）")
-    raw = str(text)
+    if type(text) is str and len(text) <= 64:  # tables and documents repeat their amounts: each read once
+        return _parse_text(text, default_unit, max_amount())
+    return _parse_text.__wrapped__(str(text), default_unit, None)
+
+
+@lru_cache(maxsize=1 << 14)
+def _parse_text(raw: str, default_unit: str, _limit: Decimal | None) -> Decimal:
+    """parse_amount of a text (`_limit`, the limit in force, is part of the memo's key)."""
     compact = _SPACES.sub(" ", normalize_digits(raw[: _MAX_TEXT * 4]))
     if len(compact) > _MAX_TEXT:
         raise MoneyError(f"无法识别的金额（过长）: {_show(raw)}")

@@ -36,19 +36,54 @@ def table(headers: list[str], rows: Iterable[Iterable], right: Iterable[int] = (
 
     right: indexes of the columns aligned to the right (amounts, counts). None shows as
     "-", "" as a blank cell."""
+    headers, right = list(headers), set(right)
+    rows = [["-" if v is None else str(v) for v in row] for row in rows]
+    plain = _plain_table(headers, rows, right, max(_width() - indent, 40))
+    if plain is not None:
+        return "\n".join(" " * indent + line for line in plain)
+    return _rich_table(headers, rows, right, indent)
+
+
+def _plain_table(headers: list[str], rows: list[list[str]], right: set[int], width: int) -> list[str] | None:
+    """The lines rich draws for a table that fits the width and holds only plain one-line
+    text (no control characters, no edge spaces): padded columns two spaces apart, a rule
+    under the header, blank lines left out. None: let rich draw it (tests hold them equal)."""
+    from rich.cells import cell_len
+
+    n = len(headers)
+    texts = [headers, *rows]
+    if not n or any(len(r) != n for r in rows) \
+            or not all(c.isprintable() and c == c.strip() for r in texts for c in r):
+        return None
+    widths = [max(cell_len(r[i]) for r in texts) for i in range(n)]
+    total = sum(widths) + 2 * (n - 1)
+    if min(widths) == 0 or total > width:
+        return None
+    lines = []
+    for k, r in enumerate(texts):
+        cells = [" " * (w - cell_len(c)) + c if i in right else c + " " * (w - cell_len(c))
+                 for i, (c, w) in enumerate(zip(r, widths, strict=True))]
+        line = "  ".join(cells).rstrip()
+        if line:
+            lines.append(line)
+        if k == 0:
+            lines.append("─" * total)
+    return lines
+
+
+def _rich_table(headers, rows, right: set[int], indent: int) -> str:
     import io
 
     from rich import box
     from rich.console import Console
     from rich.table import Table
 
-    right = set(right)
     t = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="",
               padding=(0, 1), collapse_padding=True)
     for i, h in enumerate(headers):
         t.add_column(h, justify="right" if i in right else "left", overflow="fold")
     for row in rows:
-        t.add_row(*("-" if v is None else str(v) for v in row))
+        t.add_row(*row)
     out = io.StringIO()
     Console(file=out, width=max(_width() - indent, 40), color_system=None, highlight=False,
             emoji=False, markup=False).print(t)

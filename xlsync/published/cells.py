@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .memo import per_text
+
 _TAG_RE = re.compile(r"</?(?:b|strong|span|font|i|u|em|td|th|tr|div)\b[^>]*>", re.I)
 _PARA_RE = re.compile(r"</p>\s*<p[^>]*>|<br\s*/?>", re.I)
 _HEADING_RE = re.compile(r"^\s*#{1,6}\s+")
@@ -45,6 +47,7 @@ class Cells:
     open_end: bool = False  # the text stops inside a cell or a row (no closing separator)
 
 
+@per_text(1 << 16)  # tables repeat their cells (xlsync.published.memo)
 def clean_text(text: str) -> str:
     """Remove markup; paragraphs joined by newline; each paragraph stripped."""
     if "<" not in text and "&" not in text and "\n" not in text:
@@ -56,6 +59,7 @@ def clean_text(text: str) -> str:
     return "\n".join(p for p in paras if p)
 
 
+@per_text()
 def plain_line(line: str) -> str:
     """A line as text, without markup, pipes, tabs or heading marks (for titles)."""
     text = clean_text(_HEADING_RE.sub("", line.replace("\t", " ")))
@@ -108,6 +112,15 @@ def _split_spaces(text: str, line: int, hard_gap: int) -> list[Cell]:
 
 
 def _row_cells(raw: str, n: int, mode: str) -> list[Cell]:
+    return [Cell(text, n, soft, col, ncols) for text, soft, col, ncols in _row_parts(raw, mode)]
+
+
+@per_text()  # tables repeat their rows (labels, indicator rows)
+def _row_parts(raw: str, mode: str) -> tuple[tuple[str, bool, int | None, int | None], ...]:
+    return tuple((c.text, c.soft, c.col, c.ncols) for c in _split_row(raw, 0, mode))
+
+
+def _split_row(raw: str, n: int, mode: str) -> list[Cell]:
     line = _HEADING_RE.sub("", raw.translate(_SPACES).rstrip("\r\n"))
     if mode == "tabs" or "\t" in line:
         parts = line.split("\t")

@@ -13,6 +13,7 @@ from .amounts import read_amount
 from .cells import Cell
 from .footer import read_footer_row
 from .grid import Grid, GridNote, build_grid
+from .memo import short
 from .rows import Tok, compose_target
 from .runtogether import split_facts, split_indicators
 from .twolabels import label_run, loose_prefix, second_pair
@@ -97,6 +98,16 @@ class FactsReader:
     def _glued_header(self, text: str) -> list[str] | None:
         """'绩效指标一级指标二级指标指标内容指标值': a header row whose cells run together — the
         roles of its words, when the whole line is header words (at least three)."""
+        key = ("_glued_header", text)  # remembered per vocabulary: tables repeat their rows
+        if key in self.v.memo:
+            found = self.v.memo[key]
+        else:
+            found = self._glued_header_roles(text)
+            if short(text):
+                self.v.memo[key] = found
+        return None if found is None else list(found)
+
+    def _glued_header_roles(self, text: str) -> list[str] | None:
         t = norm(text)
         words = sorted((h for h in self.v.headers if len(h) >= 2), key=len, reverse=True)
         heads = sorted((lb for lb, lab in self.v.labels.items() if lab.key == "heads"), key=len, reverse=True)

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from ..fieldtext import split_code
 from ..forms import reading
+from .memo import per_text, short
 from .rows import NATURES, OPERATORS, Placed, Role, Tok, align, compose_target
 from .vocab import Label, Vocab, norm
 
@@ -92,6 +93,7 @@ ROW_COST = 1.0  # cutting a stream into one more row (else optional columns woul
 _SCORE = re.compile(r"[(（]\s*\d+(?:\s*[-—~～]\s*\d+)?\s*分?\s*[)）]\s*分?$")
 
 
+@per_text()
 def clean_score(text: str) -> str:
     """A category with the score range of its block ('成本指标(0-20)分' → '成本指标'); a cell
     that is only a score range ('(40-50)分') → ''."""
@@ -111,6 +113,14 @@ class IndicatorReader:
         """A row of indicator column headers: sets the table's columns."""
         texts = [t.text for t in toks if t.text]
         if self.stream:
+            return False
+        key = ("_header_words", tuple(texts))  # most rows hold no header word and no label: no header
+        words = self.v.memo.get(key)
+        if words is None:
+            words = any(self.v.header_role(t) is not None or self.v.label(t)[0] is not None for t in texts)
+            if short(key[1]):
+                self.v.memo[key] = words
+        if not words:
             return False
         roles = []
         fields = 0
@@ -281,6 +291,12 @@ class IndicatorReader:
         self._emit(placed, line, keep_empty_target)
 
     def _block_label(self, text: str) -> bool:
+        key = ("_block_label", text)  # remembered per vocabulary
+        if key not in self.v.memo:
+            self.v.memo[key] = self._is_block_label(text)
+        return self.v.memo[key]
+
+    def _is_block_label(self, text: str) -> bool:
         lab, _unit = self.v.label(text)
         return lab is not None and lab.key in ("heads", "long_term", "annual") and not self.v.is_category(norm(text))
 

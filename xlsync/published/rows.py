@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..forms import reading
 from ..targets import WORD_OPS
+from .memo import short
 
 NEG = float("-inf")
 
@@ -138,7 +139,36 @@ class Placed:
 
 
 def align(toks: list[Tok], roles: list[Role], ctx, max_span: int = 12) -> tuple[float, list[Placed]] | None:
-    """Best assignment of the tokens to the roles, in order (None: the row does not fit)."""
+    """Best assignment of the tokens to the roles, in order (None: the row does not fit).
+
+    The answer depends only on the tokens' texts and softness, the roles, `ctx.has_value_parts`
+    and what ctx's vocabulary (`ctx.v`) says about categories: it is remembered per vocabulary
+    (tables repeat their indicator rows)."""
+    memo = ctx.v.memo.setdefault("align", {}) if hasattr(ctx, "v") else None
+    if memo is None or not short(tuple(t.text for t in toks)):
+        return _align(toks, roles, ctx, max_span)
+    key = (tuple((t.text, t.soft) for t in toks), tuple((r.kind, r.period, r.group) for r in roles),
+           bool(ctx.has_value_parts), max_span)  # roles as plain tuples: hashed and compared in C
+    spans = memo.get(key, False)
+    if spans is False:
+        got = _align(toks, roles, ctx, max_span)
+        if len(memo) >= 1 << 14:
+            memo.clear()
+        spans = memo[key] = None if got is None else (got[0], tuple(_spans(toks, got[1])))
+    if spans is None:
+        return None
+    return spans[0], [Placed(role, toks[start : start + k]) for role, (start, k) in zip(roles, spans[1], strict=True)]
+
+
+def _spans(toks: list[Tok], placed: list[Placed]):
+    """(start, count) of each placed role's tokens (they follow one another in order)."""
+    start = 0
+    for p in placed:
+        yield start, len(p.toks)
+        start += len(p.toks)
+
+
+def _align(toks: list[Tok], roles: list[Role], ctx, max_span: int) -> tuple[float, list[Placed]] | None:
     n, m = len(toks), len(roles)
     best = [[NEG] * (n + 1) for _ in range(m + 1)]
     back: list[list[tuple[int, int] | None]] = [[None] * (n + 1) for _ in range(m + 1)]

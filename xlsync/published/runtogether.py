@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ..forms import reading
+from .memo import short
 from .vocab import Vocab, norm
 
 MIN_LENGTH = 60  # a line this long holding several labels and no separators
@@ -20,27 +21,73 @@ def is_run_together(line: str, vocab: Vocab) -> bool:
     t = line.strip()
     if len(t) < MIN_LENGTH or "\t" in t or "|" in t or re.search(r"\s{2,}", t):
         return False
+    key = ("is_run_together", t)  # remembered per vocabulary (Vocab.memo): files repeat their lines
+    if key in vocab.memo:
+        return vocab.memo[key]
     compact = norm(t)
-    hits = sum(1 for lb in vocab.longest if len(lb) >= 4 and lb in compact)
-    return hits >= 4
+    found = sum(1 for lb in vocab.longest if len(lb) >= 4 and lb in compact) >= 4
+    if short(t):
+        vocab.memo[key] = found
+    return found
 
 
 def _labels(vocab: Vocab) -> list[str]:
-    words = set(vocab.longest) | set(vocab.funding_sources)
-    return sorted((w for w in words if len(w) >= 3), key=len, reverse=True)
+    key = ("_labels", None)  # once per vocabulary
+    if key not in vocab.memo:
+        words = set(vocab.longest) | set(vocab.funding_sources)
+        vocab.memo[key] = sorted((w for w in words if len(w) >= 3), key=len, reverse=True)
+    return vocab.memo[key]
 
 
-def _fuzzy_labels(vocab: Vocab) -> list[tuple[re.Pattern, str]]:
+class _Fuzzy:
+    """A label with one character misread (the character after `head` is any but a digit or a
+    space) or, `stray`, one character put in (any but a digit, a space or a CJK character):
+    what the patterns `head[^\\d\\s]tail` and `head[^\\d\\s\\u4e00-\\u9fff]tail` match, found
+    with str.find (compiling the 1,234 patterns of the national form took half a second)."""
+
+    __slots__ = ("head", "tail", "stray", "length")
+
+    def __init__(self, head: str, tail: str, stray: bool):
+        self.head, self.tail, self.stray = head, tail, stray
+        self.length = len(head) + 1 + len(tail)
+
+    def _at(self, text: str, p: int) -> bool:
+        k = p + len(self.head)
+        if not text.startswith(self.head, p) or k >= len(text):
+            return False
+        ch = text[k]
+        if ch.isdecimal() or ch.isspace() or (self.stray and "\u4e00" <= ch <= "\u9fff"):
+            return False
+        return text.startswith(self.tail, k + 1)
+
+    def finditer(self, text: str):
+        """(start, end) of each match, left to right, none overlapping (as re.finditer)."""
+        pos = 0
+        while (p := text.find(self.head, pos)) >= 0:
+            if self._at(text, p):
+                yield p, p + self.length
+                pos = p + self.length
+            else:
+                pos = p + 1
+
+    def fullmatch(self, text: str) -> bool:
+        return len(text) == self.length and self._at(text, 0)
+
+
+def _fuzzy_labels(vocab: Vocab) -> list[tuple[_Fuzzy, str]]:
     """Labels with one character misread or one stray character (OCR: 项目完成H期 for
-    项目完成日期, 一*级项目名称 for 一级项目名称)."""
-    out = []
-    for lb in vocab.longest:
-        if len(lb) >= 5:
-            for i in range(1, len(lb)):
-                if i < len(lb) - 1:
-                    out.append((re.compile(re.escape(lb[:i]) + r"[^\d\s]" + re.escape(lb[i + 1:])), lb))
-                out.append((re.compile(re.escape(lb[:i]) + r"[^\d\s\u4e00-\u9fff]" + re.escape(lb[i:])), lb))
-    return out
+    项目完成日期, 一*级项目名称 for 一级项目名称); once per vocabulary (Vocab.memo)."""
+    key = ("_fuzzy_labels", None)
+    if key not in vocab.memo:
+        out = []
+        for lb in vocab.longest:
+            if len(lb) >= 5:
+                for i in range(1, len(lb)):
+                    if i < len(lb) - 1:
+                        out.append((_Fuzzy(lb[:i], lb[i + 1:], False), lb))
+                    out.append((_Fuzzy(lb[:i], lb[i:], True), lb))
+        vocab.memo[key] = out
+    return vocab.memo[key]
 
 
 def split_facts(text: str, vocab: Vocab) -> list[tuple[str, bool]]:
@@ -50,9 +97,9 @@ def split_facts(text: str, vocab: Vocab) -> list[tuple[str, bool]]:
     for lb in _labels(vocab):
         for m in re.finditer(re.escape(lb), text):
             cands.append((len(lb), m.start(), m.end(), m.group(0)))
-    for rx, _lb in _fuzzy_labels(vocab):
-        for m in rx.finditer(text):
-            cands.append((m.end() - m.start() - 0.5, m.start(), m.end(), m.group(0)))
+    for fuzzy, _lb in _fuzzy_labels(vocab):
+        for start, end in fuzzy.finditer(text):
+            cands.append((end - start - 0.5, start, end, text[start:end]))
     cands.sort(key=lambda c: (-c[0], c[1]))
     taken = [False] * len(text)
     marks = []
@@ -76,8 +123,8 @@ def split_facts(text: str, vocab: Vocab) -> list[tuple[str, bool]]:
 
 def fuzzy_label(text: str, vocab: Vocab) -> str | None:
     """The label an OCR-garbled label stands for."""
-    for rx, lb in _fuzzy_labels(vocab):
-        if rx.fullmatch(text):
+    for fuzzy, lb in _fuzzy_labels(vocab):
+        if fuzzy.fullmatch(text):
             return lb
     return None
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from ..forms import reading
 from .cells import HOLE, clean_text, plain_line
+from .memo import per_text
 from .notes import ReadOptions
 from .runtogether import is_run_together
 from .vocab import Vocab, norm, split_unit, vocab
@@ -46,6 +47,11 @@ def candidates(options: ReadOptions) -> list[Vocab]:
 
 
 def _title_match(text: str, vocabs: list[Vocab]) -> tuple[re.Match, Vocab] | None:
+    return _title_match_in(text, tuple(vocabs))
+
+
+@per_text()  # a file repeats its lines (titles, labels): each distinct one is read once
+def _title_match_in(text: str, vocabs: tuple[Vocab, ...]) -> tuple[re.Match, Vocab] | None:
     for v in vocabs:
         for rx in v.titles:
             m = rx.search(text) if rx.pattern.startswith("^") is False else rx.match(text)
@@ -54,7 +60,12 @@ def _title_match(text: str, vocabs: list[Vocab]) -> tuple[re.Match, Vocab] | Non
     return None
 
 
-def _labels_in(text: str, vocabs: list[Vocab]) -> set[str]:
+def _labels_in(text: str, vocabs: list[Vocab]) -> frozenset[str]:
+    return _labels_in_line(text, tuple(vocabs))
+
+
+@per_text()
+def _labels_in_line(text: str, vocabs: tuple[Vocab, ...]) -> frozenset[str]:
     found = set()
     for cell in re.split(r"\t|\||\s+", text):
         cell = clean_text(cell)
@@ -65,7 +76,7 @@ def _labels_in(text: str, vocabs: list[Vocab]) -> set[str]:
                 found.add(lab.key)
             elif t and v.header_role(cell) in ("level1", "name"):
                 found.add("@header")
-    return found
+    return frozenset(found)
 
 
 def segment(lines: list[str], vocabs: list[Vocab]) -> tuple[list[Region], list[tuple[int, str]]]:
@@ -156,8 +167,7 @@ def segment(lines: list[str], vocabs: list[Vocab]) -> tuple[list[Region], list[t
 
 
 def choose_form(region: Region, vocabs: list[Vocab]) -> Vocab:
-    body = "\n".join(region.lines)
-    cells = {split_unit(norm(clean_text(c)))[0] for c in re.split(r"\t|\||\s{2,}|\n", body) if c.strip()}
+    cells = set().union(*map(_line_cells, region.lines))
     titles = [t for _n, t, _m in region.titles]
     fallback = None
     for v in vocabs:
@@ -169,3 +179,9 @@ def choose_form(region: Region, vocabs: list[Vocab]) -> Vocab:
         if title_ok and hits >= v.min_labels:
             return v
     return fallback or vocabs[-1]
+
+
+@per_text()
+def _line_cells(line: str) -> frozenset[str]:
+    """The cells of a line as labels (normalised, without a unit), for choosing the form."""
+    return frozenset(split_unit(norm(clean_text(c)))[0] for c in re.split(r"\t|\||\s{2,}", line) if c.strip())

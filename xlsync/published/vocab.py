@@ -199,7 +199,9 @@ class Vocab:
             return "target"
         # a header a form does not list, named by a known one and a modifier ('指标值及单位',
         # '指标值(包含数字及文字描述)'): the known one's role
-        for h in sorted(self.headers, key=len, reverse=True):
+        if ("_headers_longest", None) not in self.memo:  # sorted once (the headers never change)
+            self.memo[("_headers_longest", None)] = sorted(self.headers, key=len, reverse=True)
+        for h in self.memo[("_headers_longest", None)]:
             if len(h) >= 3 and t.startswith(h) and re.match(r"^(?:及|和|与|或|\(|（|[\u4e00-\u9fff]{1,2}$)", t[len(h):]):
                 return self.headers[h]
         # a header cut at its first character by PDF extraction ('级指标' for '一级指标')
