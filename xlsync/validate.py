@@ -10,8 +10,14 @@ from decimal import Decimal
 from .codes import CODES
 from .document import ProjectDocument
 from .errors import Location
+from .evaluation.checks import check_results
 from .findings import FIELD_ZH, Finding, make, sort_key
 from .plan import check_with_profile
+from .required import missing_required
+from .review import WHOLE, field_zh
+from .tidy import tidy_tables
+from .validators.profiles import profile_for
+from .validators.schemas import build_schemas, failures
 
 
 def _message(code: str, field: str, row: dict, doc: ProjectDocument) -> tuple[str, object, object]:
@@ -83,8 +89,6 @@ def validate_documents(
     profile each document is checked with its form's (a national table with the national
     framework, a Zhengzhou table with the seed's)."""
     if profile is None:
-        from .validators.profiles import profile_for
-
         groups: dict[str, tuple] = {}
         for d in docs:
             p = profile_for(d)
@@ -95,9 +99,6 @@ def validate_documents(
 
 
 def _validate(docs, profile, provenance, sources) -> list[Finding]:
-    from .tidy import tidy_tables
-    from .validators.schemas import build_schemas, failures
-
     provenance, sources = provenance or {}, sources or {}
     by_id = {d.id: d for d in docs}
     tables = tidy_tables(docs, profile)
@@ -117,15 +118,11 @@ def _validate(docs, profile, provenance, sources) -> list[Finding]:
             f = make(doc, code, key, message, found, expected, profile.severity_of(code))
             f.location = locate(provenance.get(doc.id), key, sources.get(doc.id))
             findings.append(f)
-    from .required import missing_required
-
     for doc in docs:
         for f in check_with_profile(doc, profile):
             f.location = locate(provenance.get(doc.id), f.field, sources.get(doc.id))
             findings.append(f)
         if doc.results:  # the year's results (监控 / 自评): xlsync.evaluation.checks
-            from .evaluation.checks import check_results
-
             for f in check_results(doc, profile):
                 f.location = locate(provenance.get(doc.id), f.field, sources.get(doc.id))
                 findings.append(f)
@@ -143,8 +140,6 @@ def _validate(docs, profile, provenance, sources) -> list[Finding]:
 
 def review_pending(doc: ProjectDocument, profile) -> list[Finding]:
     """REVIEW_PENDING for each open review item: a warning unless the profile raises it."""
-    from .review import WHOLE, field_zh
-
     out = []
     for item in doc.review:
         source = f"（原文“{item.source}”{f'，第 {item.line} 行' if item.line else ''}）" if item.source else ""

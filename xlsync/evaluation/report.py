@@ -10,6 +10,7 @@ from ..validators.profiles import load_profile, profile_for
 from . import layout as L
 from .rules import scoring_rules
 from .scoring import StageScore, _fmt, score_document
+from .sheet import export_stage
 
 STATUS_ZH = {"met": "达成", "shortfall": "未达满分", "not_applicable": "不适用", "missing": "未填写",
              "incomparable": "无法比较", "grade_missing": "未选达成情况", "drift": "指标已改动"}
@@ -17,8 +18,6 @@ STATUS_ZH = {"met": "达成", "shortfall": "未达满分", "not_applicable": "�
 
 def export_stage_command(store_dir, out, stage: str, month: int, rules: str | None, unit, year) -> int:
     import click
-
-    from .sheet import export_stage
 
     paths = export_stage(Store(store_dir), Path(out), stage, month if stage == "monitor" else None,
                          load_profile(rules) if rules else None, unit, year)

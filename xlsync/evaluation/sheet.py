@@ -19,12 +19,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..document import ProjectDocument, StageResult
 from ..errors import WorkbookError
-from ..exchange import workbook_name
 from ..validators.profiles import profile_for
 from ..workbook import layout as WL
 from ..workbook import style
-from ..workbook.book import meta_rows, quote, sheet_title
-from ..workbook.cells import put_value
+from ..workbook.book import meta_rows, sheet_title, workbook_name
+from ..workbook.cells import put_value, quote
 from ..workbook.textfit import span_pt, text_height
 from ..workbook.writer import save_atomic, unit_of
 from . import layout as L

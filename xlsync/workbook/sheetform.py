@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from openpyxl.utils.cell import column_index_from_string
 
 from ..errors import XlsyncError
-from ..forms import Form, load_form
+from ..forms import Form, form_of, load_form
 from .fields import LABELS, LIST_COLUMNS, LISTS, PERIODS, SCALAR_KINDS, Column
 
 KINDS = ("title", "subtitle", "fields", "section", "text", "table", "row", "goals", "indicators", "other")
@@ -247,8 +247,6 @@ def _letter(n: int) -> str:
 
 
 def sheet_form_of(doc) -> SheetForm:
-    from ..forms import form_of
-
     return sheet_form(form_of(doc))
 
 

@@ -11,6 +11,8 @@ from functools import cache
 
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+from .textfit import MARGIN_IN
+
 FONT = "宋体"
 BODY = Font(name=FONT, size=11)
 LINK = Font(name=FONT, size=11, color="0563C1", underline="single")
@@ -147,8 +149,6 @@ def xlsx_condition_props(key: str) -> dict:
 
 def print_a4(ws, orientation: str, title_rows: str, pages_tall: int = 0) -> None:
     """A4, fit to the page width, header rows repeated on every page (openpyxl)."""
-    from .textfit import MARGIN_IN
-
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = orientation
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, pages_tall
