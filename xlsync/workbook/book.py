@@ -7,13 +7,12 @@ import hashlib
 import re
 from decimal import Decimal
 
-from openpyxl.utils import get_column_letter
-
 from ..document import ProjectDocument, dumps, year_folder
 from . import layout as L
 from . import textfit
 from .cells import json_escaped, quote, writable_text
 from .compose import ListNames
+from .coords import get_column_letter
 from .model import SheetModel, TableSpec, Validation
 
 CHUNK = 30000

@@ -12,11 +12,10 @@ import datetime as _dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from openpyxl.utils import get_column_letter
-
 from ..document import ProjectDocument
 from ..plan import compute
 from . import textfit
+from .coords import get_column_letter
 from .fields import BASIS_ZH, LIST_COLUMNS, LISTS, PERIOD_ZH, SCALAR_KINDS, SCALARS, Column
 from .model import ChartSpec, Condition, SheetModel, TableSpec, Validation
 from .reviewsheet import mark_model

@@ -23,6 +23,7 @@ from ..evaluation.sheetread import is_stage_meta, read_stage_sheets
 from . import layout as L
 from .book import meta_json
 from .content import SheetProject, WorkbookContent  # noqa: F401 - also reached through this module
+from .coords import get_column_letter
 from .fields import BASIS_FROM_ZH, LABELS, LIST_COLUMNS, PERIOD_ZH, PERIODS, SCALAR_KINDS, SCALARS
 from .reviewsheet import read_review
 from .sheetform import SheetForm, sheet_form_named
@@ -92,8 +93,6 @@ class TableShape:
 
     @property
     def header(self) -> str:
-        from openpyxl.utils import get_column_letter
-
         return f"{get_column_letter(self.col)}{self.row}"
 
     @property

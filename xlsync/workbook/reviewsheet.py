@@ -18,6 +18,7 @@ from ..review import WHOLE, field_zh, key_text
 from . import layout as L
 from . import style, textfit
 from .cells import quote
+from .coords import get_column_letter
 from .model import SheetModel, Validation
 
 HEADERS = ["序号", "项目", "字段", "单元格", "原文", "原文行", "为什么要核对", "建议读法", "已核对",
@@ -67,8 +68,6 @@ def model_cell(m: SheetModel, path: str) -> tuple[int, int] | None:
 
 
 def _coord(r: int, c: int) -> str:
-    from openpyxl.utils import get_column_letter
-
     return f"{get_column_letter(c)}{r}"
 
 

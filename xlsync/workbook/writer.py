@@ -13,8 +13,6 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
-
 from ..document import ProjectDocument, ReviewItem
 from ..errors import WorkbookError
 from ..review import WHOLE
@@ -35,6 +33,7 @@ from .book import (  # noqa: F401 - meta_json, meta_rows, sheet_title: used thro
 )
 from .cells import put_value
 from .compose import compose
+from .coords import column_index_from_string, coordinate_from_string, get_column_letter
 from .fill import NotFit, document_blocks
 from .model import ChartSpec, SheetModel
 from .reader import _read_sheet, sheet_shape
@@ -248,8 +247,6 @@ def update_in_place(ws, doc: ProjectDocument, tolerance: Decimal) -> bool:
     """Write a document into an existing project sheet, keeping its formatting. False when it
     does not fit (a list is longer than its table, a key has no cell): the caller then
     rebuilds the sheet."""
-    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
     try:
         shape = sheet_shape(ws)
         blocks = document_blocks(doc, ws, tolerance, shape=shape, strict=True)
