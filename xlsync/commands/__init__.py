@@ -44,11 +44,11 @@ COMMANDS: dict[str, Entry] = {
                       "Next year's drafts of the continuing projects (延续项目; all with --all): names, units, "
                       "indicators and goals copied, last year's amounts moved to the 上年 fields, the new year's "
                       "amounts, plan and dates left to re-enter (review items), linked to last year's project."),
-    "plan": Entry("checks", "plan", "Plan percentages: per period share and cumulative share, quarters, plan findings."),
-    "validate": Entry("checks", "validate",
+    "plan": Entry("plan", "plan", "Plan percentages: per period share and cumulative share, quarters, plan findings."),
+    "validate": Entry("validate", "validate",
                       "Check projects: amounts, dates, plan, categories, targets. Exit 0 clean, 1 errors, "
                       "2 failed to run."),
-    "score": Entry("checks", "score",
+    "score": Entry("score", "score",
                    "绩效自评 scores by the rule profile: per project the total, 执行率 and shortfalls; "
                    "with --verbose every indicator's inputs and the rule that scored it. "
                    "Exit 0 all scored, 1 a self-evaluation that cannot be scored yet, 2 failed to run."),
