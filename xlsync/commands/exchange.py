@@ -8,14 +8,29 @@ from pathlib import Path
 import click
 
 from .. import exchange
-from ..evaluation.report import export_stage_command
+from ..evaluation import layout as EL
+from ..evaluation.sheet import export_stage
 from ..render import render_batch, render_export
 from ..store import Store
-from ..term import progress
+from ..term import next_step, progress, say
 from ..validators.profiles import load_profile
 from . import command
 from .common import FORMAT, INCLUDE_WITHDRAWN, RULES, VERBOSE, emit_json, handle_errors
 from .storeoption import STORE
+
+
+def _export_stage(store_dir, out, stage: str, month: int, rules: str | None, unit, year) -> int:
+    """export --stage monitor|evaluate: the stage workbooks written, and what to do next."""
+    paths = export_stage(Store(store_dir), Path(out), stage, month if stage == "monitor" else None,
+                         load_profile(rules) if rules else None, unit, year)
+    what = EL.STAGES[stage] + (f"（1-{month}月）" if stage == "monitor" else "")
+    click.echo(say("WORKBOOKS_WRITTEN", f"已写入 {len(paths)} 个{what}工作簿 (written):"))
+    for p in paths:
+        click.echo(f"  {p}")
+    click.echo(next_step(f"在浅黄色单元格填写完成情况；xlsync validate {paths[0]} --write-back   # 校验",
+                         f"xlsync push {paths[0]} --store {store_dir}   # 推送回存储",
+                         f"xlsync score --store {store_dir} --verbose   # 按规则计算得分"))
+    return 0
 
 
 @command("export")
@@ -39,7 +54,7 @@ def export(store_dir, unit, year, output, out_dir, rules, stage, month, include_
         raise click.UsageError("[TARGET_MISSING] 请给出 -o 工作簿.xlsx（一个单位和年度）或 --out-dir 文件夹（每个单位和年度一个工作簿）"
                                " (give either -o BOOK.xlsx or --out-dir DIR)")
     if stage != "targets":
-        sys.exit(export_stage_command(store_dir, output or out_dir, stage, month, rules, unit, year))
+        sys.exit(_export_stage(store_dir, output or out_dir, stage, month, rules, unit, year))
     result = exchange.export(Store(store_dir), output or out_dir, load_profile(rules) if rules else None, unit, year,
                              progress=lambda items: progress(items, "导出 (export)", len(items)),
                              include_withdrawn=include_withdrawn)
