@@ -13,8 +13,8 @@ import posixpath
 import re
 import zipfile
 from decimal import Decimal
+from html import escape  # as xml.sax.saxutils.escape with quote=False, without loading urllib
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from ..safefile import replacing
 from . import layout as L
@@ -67,7 +67,7 @@ def _cell_xml(ref: str, style: str | None, value) -> str:
         return f'<c r="{ref}"{s}/>'
     if isinstance(value, str):
         return (f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">'
-                f"{escape(xml_safe(value))}</t></is></c>")
+                f"{escape(xml_safe(value), quote=False)}</t></is></c>")
     if isinstance(value, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, _dt.date):
