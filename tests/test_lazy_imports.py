@@ -58,3 +58,22 @@ def test_importing_the_jobs_loads_no_heavy_library():
                            "xlsync.ingest, xlsync.newproject, xlsync.templates, xlsync.api, "
                            "xlsync.workbook.writer, xlsync.workbook.reader, xlsync.evaluation.sheet")
     assert sorted(m for m in loaded if m.split(".")[0] in HEAVY) == []
+
+
+def test_a_command_module_that_fails_on_import_is_named_not_a_traceback(tmp_path):
+    """A command's modules may read files when imported (a form file): the error is reported
+    as every command reports one, with its code and exit code, not as a traceback."""
+    script = (
+        "import sys\n"
+        "from xlsync.errors import XlsyncError\n"
+        "class Broken:  # the module of `xlsync schema` cannot be imported\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name == 'xlsync.commands.schema':\n"
+        "            raise XlsyncError('forms/reading.toml: label_endings 应为列表')\n"
+        "sys.meta_path.insert(0, Broken())\n"
+        "from xlsync.cli import main\n"
+        "sys.argv = ['xlsync', 'schema']\n"
+        "main()\n")
+    p = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, encoding="utf-8")
+    assert p.returncode == 2, p.stderr
+    assert p.stderr == "错误 (error) [XLSYNC_ERROR]: forms/reading.toml: label_endings 应为列表\n"

@@ -13,7 +13,8 @@ import click
 
 from . import __version__
 from .commands import COMMANDS
-from .usage import XlsyncGroup
+from .errors import XlsyncError
+from .usage import XlsyncGroup, exit_with
 
 
 class LazyGroup(XlsyncGroup):
@@ -26,7 +27,11 @@ class LazyGroup(XlsyncGroup):
         entry = COMMANDS.get(cmd_name)
         if entry is None:
             return None
-        return getattr(importlib.import_module(f"{__package__}.commands.{entry.module}"), entry.attr)
+        try:
+            module = importlib.import_module(f"{__package__}.commands.{entry.module}")
+        except XlsyncError as exc:  # a module that reads a file when imported (a form file): named, exit 2
+            exit_with(exc)
+        return getattr(module, entry.attr)
 
     def resolve_command(self, ctx: click.Context, args: list[str]):
         try:

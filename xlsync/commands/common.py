@@ -10,6 +10,7 @@ import click
 from filelock import Timeout
 
 from ..errors import XlsyncError
+from ..usage import exit_with
 
 INCLUDE_WITHDRAWN = click.option("--include-withdrawn", is_flag=True,
                                   help="Include withdrawn (撤回) projects, left out by default.")
@@ -33,8 +34,7 @@ def handle_errors(fn):
         try:
             return fn(*args, **kwargs)
         except XlsyncError as exc:
-            click.echo(f"错误 (error) [{exc.code}]: {exc}", err=True)
-            sys.exit(exc.exit_code)
+            exit_with(exc)
         except Timeout as exc:
             click.echo(f"错误 (error) [STORE_LOCKED]: 存储正被其他程序写入（锁 {exc.lock_file}），"
                        "未做任何修改：请等它写完后重试", err=True)
