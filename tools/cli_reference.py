@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
 from xlsync.cli import cli
@@ -19,7 +20,7 @@ BEGIN, END = "<!-- cli-reference:begin -->", "<!-- cli-reference:end -->"
 def reference() -> str:
     runner = CliRunner()
     parts = []
-    for name in sorted(cli.commands):
+    for name in cli.list_commands(click.Context(cli)):
         out = runner.invoke(cli, [name, "--help"], prog_name="xlsync", terminal_width=100).output
         parts.append(f"### `xlsync {name}`\n\n```\n{out.rstrip()}\n```\n")
     return "\n".join(parts)

@@ -31,6 +31,8 @@ from .published import ReadOptions, read_file
 from .store import Store
 from .validate import validate_documents
 from .validators.profiles import load_profile
+from .workbook.reader import read_workbooks, readable_projects
+from .workbook.writer import write_workbook as write
 
 if TYPE_CHECKING:
     from .consolidate import Consolidation
@@ -104,8 +106,6 @@ def write_workbook(docs: Iterable[ProjectDocument], path: PathArg,
 
         >>> xlsync.write_workbook(docs, "095001-2020.xlsx")
     """
-    from .workbook.writer import write_workbook as write
-
     return write(list(docs), path, _profile(profile))
 
 
@@ -116,8 +116,6 @@ def read_workbook(path: PathArg) -> Documents:
         >>> docs = xlsync.read_workbook("095001-2020.xlsx")
         >>> docs.problems
     """
-    from .workbook.reader import read_workbooks, readable_projects
-
     contents, problems = read_workbooks([Path(path)])
     docs = Documents(p.document for c in contents for p in readable_projects(c))
     docs.problems = list(problems) + [e for c in contents for e in c.errors]

@@ -11,6 +11,8 @@ from .findings import Finding
 from .store import Store
 from .validate import validate_documents
 from .validators.profiles import profile_for
+from .workbook.marks import write_findings
+from .workbook.reader import read_workbooks, readable_projects
 
 
 @dataclass
@@ -43,8 +45,6 @@ def validate_store(store_dir, profile) -> Checked:
 
 def validate_workbooks(paths: Iterable[Path], profile, write_back: bool = False) -> Checked:
     """Book by book (`paths` may be a progress bar's iterator)."""
-    from .workbook.reader import read_workbooks, readable_projects
-
     done = Checked()
     for path in paths:
         contents, problems = read_workbooks([path])
@@ -60,8 +60,6 @@ def validate_workbooks(paths: Iterable[Path], profile, write_back: bool = False)
             done.projects += len(readable)
             done.count_rules([p.document for p in readable], profile)
             if write_back:
-                from .workbook.marks import write_findings
-
                 write_findings(book.path, found)
                 cells = {(f.location.sheet, f.location.cell) for f in found
                          if f.location and f.location.sheet and f.location.cell}

@@ -14,6 +14,14 @@ from pathlib import Path
 
 from .document import ProjectDocument, revision, unit_folder, year_folder
 from .errors import XlsyncError
+from .exchange import push_content
+from .ingest import import_text, write_table
+from .parallel import context, imap
+from .published.files import sniff
+from .store import Store
+from .validators.profiles import load_profile
+from .workbook.reader import read_workbook
+from .workbook.writer import write_workbook
 
 WORKBOOKS = (".xlsx", ".xlsm")
 TEXTS = (".txt", ".md", ".text")
@@ -96,8 +104,6 @@ def _parse(path: Path) -> _Parsed:
     """Runs in a worker: read one file, write nothing. A workbook is xlsync's own (pushed) unless
     its content shows a published table's workbook (imported as text is)."""
     if path.suffix.lower() in WORKBOOKS and not _published_workbook(path):
-        from .workbook.reader import read_workbook
-
         try:
             content = read_workbook(path)
         except XlsyncError as exc:
@@ -107,8 +113,6 @@ def _parse(path: Path) -> _Parsed:
         if content.errors:
             return _Parsed(path, "workbook", error="；".join(str(e) for e in content.errors[:5]))
         return _Parsed(path, "workbook", content=content)
-    from .ingest import import_text
-
     try:
         report = import_text([path], None)
     except XlsyncError as exc:
@@ -121,8 +125,6 @@ def _parse(path: Path) -> _Parsed:
 
 
 def _published_workbook(path: Path) -> bool:
-    from .published.files import sniff
-
     try:
         return sniff(path) == "xlsx"
     except XlsyncError:  # xlsync's own, or broken: the workbook reader names it
@@ -146,8 +148,6 @@ class _Seen:
 def _write_text(parsed: _Parsed, store, seen: _Seen) -> FileOutcome:
     name = str(parsed.path)
     report = parsed.report
-    from .ingest import write_table
-
     failed = [o for o in report.outcomes if o.status not in ("would-write",)]
     tables = [o.table for o in report.outcomes if o.status == "would-write"]
     good = [t.document for t in tables]
@@ -178,8 +178,6 @@ def _write_text(parsed: _Parsed, store, seen: _Seen) -> FileOutcome:
 
 
 def _write_workbook(parsed: _Parsed, store, seen: _Seen) -> FileOutcome:
-    from .exchange import push_content
-
     name = str(parsed.path)
     content = parsed.content
     docs = [sp.document for sp in content.projects if sp.document is not None]
@@ -200,10 +198,6 @@ def _write_workbook(parsed: _Parsed, store, seen: _Seen) -> FileOutcome:
 
 def _export(task: tuple, rules: str | None = None) -> FileOutcome:
     """Runs in a worker: one unit-year of the store → its workbook (atomic)."""
-    from .store import Store
-    from .validators.profiles import load_profile
-    from .workbook.writer import write_workbook
-
     root, unit_code, year, out = task
     try:
         store = Store(root)
@@ -250,9 +244,6 @@ def convert(paths: Iterable[Path], out_dir: Path, store_dir: Path | None = None,
     brings projects of it has been written, so writing and exporting overlap.
     """
     from concurrent.futures import ProcessPoolExecutor
-
-    from .parallel import context, imap
-    from .store import Store
 
     out_dir = Path(out_dir)
     store = Store(store_dir or out_dir / "store")

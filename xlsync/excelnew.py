@@ -10,7 +10,17 @@ from __future__ import annotations
 import datetime as _dt
 
 from .errors import AccessDenied, WorkbookError, XlsyncError
+from .excelbook import _cell, _profile, _readable, _write_meta, alert, desktop_store, read_book
 from .forms import NEW_PROJECT
+from .newproject import new_project as make
+from .newproject import workbook_unit
+from .render import render_new_project
+from .workbook import style
+from .workbook.book import abs_ref, list_names
+from .workbook.compose import compose
+from .workbook.reader import read_sheets
+from .workbook.sheetform import sheet_form_of
+from .workbook.writer import RESERVED, blank_rows
 
 
 def name_from_hex(text: str) -> str:
@@ -47,10 +57,6 @@ def _runs(m):
 
 def render_xlwings(book, m, after=None):
     """A sheet model as a new sheet of the open workbook, through xlwings' API."""
-    from .excel import _cell
-    from .workbook import style
-    from .workbook.book import abs_ref
-
     sheet = book.sheets.add(m.title, after=after)
     nrows, ncols = max(m.last_row, 1), m.ncols
     matrix = [[None] * ncols for _ in range(nrows)]
@@ -96,16 +102,6 @@ def new_project(book, name: str = "", year=None, store=None, units=None, user: s
     server's (the project is created there at once, under the user's unit); on the desktop the
     workbook's 存储位置 when it has one, else the next push creates it. A workbook with no
     project yet (a new one in the task pane) takes the user's unit and the year given."""
-    from .excel import _profile, _readable, _write_meta, alert, desktop_store, read_book
-    from .newproject import new_project as make
-    from .newproject import workbook_unit
-    from .render import render_new_project
-    from .workbook.book import list_names
-    from .workbook.compose import compose
-    from .workbook.reader import read_sheets
-    from .workbook.sheetform import sheet_form_of
-    from .workbook.writer import RESERVED, blank_rows
-
     report = report or alert
     grids, store_ref = read_book(book)
     try:

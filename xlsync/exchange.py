@@ -13,11 +13,20 @@ from pathlib import Path
 
 from .document import ProjectDocument, revision, unit_folder, year_folder
 from .errors import Location, StoreError, WorkbookError, XlsyncError
-from .longtext import keep_whole
+from .evaluation.sheet import rewrite_stage_book
+from .longtext import EXCEL_CELL_CHARS, keep_whole, too_long
+from .newproject import claim_new_projects, missing_sheet_notes
 from .review import clear as clear_review
 from .review import cleared_record, item_key
-from .store import Store
+from .safefile import reason
+from .store import JournalPending, Store
 from .sync import Merge, merge
+from .withdraw import apply_index_status, visible
+from .workbook.book import meta_rows, workbook_name
+from .workbook.cells import unwritable_chars
+from .workbook.metapatch import patch_meta
+from .workbook.reader import read_workbook
+from .workbook.writer import unit_of, update_workbook, write_workbook
 
 
 @dataclass
@@ -68,8 +77,6 @@ class Exported(list):
 
 def unwritable_notes(doc: ProjectDocument) -> list[str]:
     """What writing a document into a workbook removes: control characters, by field."""
-    from .workbook.cells import unwritable_chars
-
     found = []
     for key, value in doc.model_dump(mode="json").items():
         if isinstance(value, str):
@@ -83,18 +90,6 @@ def unwritable_notes(doc: ProjectDocument) -> list[str]:
             for key, chars in found if chars]
 
 
-def workbook_name(doc: ProjectDocument) -> str:
-    """The file name of a unit-year workbook: `<unit code>-<year>.xlsx`; a unit without a
-    code is named by its name, a table without a year says `undated`."""
-    import re
-
-    from .document import year_folder
-
-    unit = doc.unit_code or doc.unit_name or doc.department_name or "unit"
-    unit = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", unit).strip(" .")[:60] or "unit"
-    return f"{unit}-{year_folder(doc.year)}.xlsx"
-
-
 def export(store: Store, out: Path, profile=None, unit: str | None = None, year: int | None = None,
            progress=None, include_withdrawn: bool = False) -> Exported:
     """One workbook per unit and year. `out` is a file (one unit-year) or a folder.
@@ -104,10 +99,6 @@ def export(store: Store, out: Path, profile=None, unit: str | None = None, year:
     profile: the rule profile for every sheet; None: each document's form names its own.
     A broken store file of another unit or year is skipped (and listed); a unit-year with a
     broken file is not written, since its workbook would lack that project."""
-    from .longtext import EXCEL_CELL_CHARS, too_long
-    from .withdraw import visible
-    from .workbook.writer import unit_of, write_workbook
-
     docs, errors = store.documents(unit=unit, year=year)
     docs = visible(docs, include_withdrawn)  # a withdrawn project (撤回) only when asked
     result = Exported()
@@ -151,8 +142,6 @@ def export(store: Store, out: Path, profile=None, unit: str | None = None, year:
         try:
             result.append(write_workbook(group, target, profile, store=location))
         except OSError as exc:  # disk full, no permission: name the file and what was written
-            from .safefile import reason
-
             done = f"已写入 {len(result)} 个工作簿（{', '.join(str(p) for p in result)}）" if result else "没有写入任何工作簿"
             message = f"{target}: 写入失败（{reason(exc)}），该工作簿未写入（原有文件未改动）；{done}"
             if single:
@@ -162,8 +151,6 @@ def export(store: Store, out: Path, profile=None, unit: str | None = None, year:
 
 
 def _read(book: Path):
-    from .workbook.reader import read_workbook
-
     content = read_workbook(book)
     if content.errors:
         lines = "\n".join(f"  {e}" for e in content.errors)
@@ -176,9 +163,6 @@ def push_content(content, store: Store, force: bool = False, dry_run: bool = Fal
     """Merge a read workbook's projects into the store; returns the report and merged docs.
     create=False: a project not in the store is refused (a pushed workbook without metadata),
     but for the sheets the new-project path added (they get their ids here)."""
-    from .newproject import claim_new_projects, missing_sheet_notes
-    from .withdraw import apply_index_status
-
     report = SyncReport("push")
     if not content.has_meta:
         report.notes.append("工作簿中没有导出时的版本信息（可能被其他程序删除），改为两方比较：任何不同都视为冲突")
@@ -303,8 +287,6 @@ def trusted_bases(content, report: SyncReport) -> dict[str, ProjectDocument]:
 
 def push(book: Path, store: Store, profile, force: bool = False, dry_run: bool = False) -> SyncReport:
     """The workbook's projects into the store; the workbook then shows the merged result."""
-    from .store import JournalPending
-
     content = _read(book)
     try:
         report, results = push_content(content, store, force, dry_run, Path(book).name,
@@ -330,15 +312,9 @@ def push(book: Path, store: Store, profile, force: bool = False, dry_run: bool =
 def _refresh_after(book: Path, content, results: dict[str, ProjectDocument], profile) -> None:
     """After a push the workbook shows the merged documents, with them as its new base."""
     if getattr(content, "stage", None):  # a 绩效运行监控表 / 绩效自评表 workbook: rewritten whole
-        from .evaluation.sheet import rewrite_stage_book
-
         docs = [results[sp.document.id] for sp in content.projects]
         rewrite_stage_book(book, content, [(d, d) for d in docs], profile)
         return
-    from .workbook.book import meta_rows
-    from .workbook.metapatch import patch_meta
-    from .workbook.writer import update_workbook
-
     projects = [(sp.sheet, results[sp.document.id], results[sp.document.id],
                  sp.fresh or revision(sp.document) != revision(results[sp.document.id])) for sp in content.projects]
     if content.has_meta and not any(p[3] for p in projects):
@@ -374,12 +350,8 @@ def pull_content(content, store: Store, force: bool = False):
         status = "conflict" if m.conflicts else ("updated" if m.changed else "unchanged")
         report.changes.append(ProjectChange(sp.sheet, doc.id, doc.name, status, m))
         projects.append((sp.sheet, m.result, current, bool(m.changed)))
-    from .workbook.writer import unit_of
-
     first = content.projects[0].document
     ids = {sp.document.id for sp in content.projects}
-    from .withdraw import visible
-
     extra, _errors = store.documents(unit=first.unit_code, year=first.year)
     extra = visible(extra)  # a withdrawn project is not brought back into the workbook
     for d in extra:
@@ -391,8 +363,6 @@ def pull_content(content, store: Store, force: bool = False):
 
 def pull(book: Path, store: Store, profile, force: bool = False, dry_run: bool = False) -> SyncReport:
     """Store changes into an existing workbook (its other sheets are kept)."""
-    from .workbook.writer import update_workbook
-
     content = _read(book)
     report, projects = pull_content(content, store, force)
     if report.conflicts or dry_run:
@@ -400,8 +370,6 @@ def pull(book: Path, store: Store, profile, force: bool = False, dry_run: bool =
     base_moved = any(sp.base is None or revision(sp.base) != revision(b)
                      for sp, (_t, _d, b, _r) in zip(content.projects, projects, strict=False))
     if getattr(content, "stage", None) and (any(p[3] for p in projects) or base_moved):
-        from .evaluation.sheet import rewrite_stage_book
-
         rewrite_stage_book(book, content, [(d, b) for _t, d, b, _r in projects], profile)
         report.written = True
     elif any(p[3] for p in projects) or base_moved or not content.has_meta:
@@ -451,8 +419,6 @@ def sync_books(books, store: Store, profile, direction: str = "push", force: boo
             outcomes.append(BookOutcome(Path(book), "failed", error=str(exc)))
             continue
         except OSError as exc:  # the lock timed out, a file vanished, the disk is full
-            from .safefile import reason
-
             where = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
             outcomes.append(BookOutcome(Path(book), "failed", error=f"{where}{reason(exc)}"))
             continue

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from .document import ProjectDocument, revision
 from .errors import ImportTextError, StoreError
+from .forms import load_form
+from .longtext import cell_limit, too_long
 from .published import ImportedTable, Note, ReadOptions
 from .published.files import read_published
 from .store import JournalPending, Store
@@ -131,8 +133,6 @@ def import_text(paths: list[str | Path], store: Store | None, dry_run: bool = Fa
         writable.append(t)
     decided: dict[int, TableOutcome] = {}
     if store is not None and writable and not dry_run and options is not None and options.form:
-        from .forms import load_form
-
         store.keep_form(load_form(options.form))
     if store is not None and writable:
         try:
@@ -170,8 +170,6 @@ def import_text(paths: list[str | Path], store: Store | None, dry_run: bool = Fa
 def _refuse_long_texts(tables: list[ImportedTable]) -> None:
     """A text longer than a workbook cell holds is refused (never cut later): an error note
     naming its line and length, so the table is not written."""
-    from .longtext import cell_limit, too_long
-
     limit = cell_limit()
     for t in tables:
         if t.document is None:

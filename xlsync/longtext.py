@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from .document import ProjectDocument
 from .limits import limits
+from .workbook.cells import writable_text
 
 EXCEL_CELL_CHARS = 32767  # Excel keeps no more characters in one cell
 
@@ -43,8 +44,6 @@ def keep_whole(doc: ProjectDocument, ref: ProjectDocument | None) -> ProjectDocu
     long = {key: text for key, text in _texts(ref) if len(text) > EXCEL_CELL_CHARS}
     if not long:
         return doc
-    from .workbook.cells import writable_text
-
     data = doc.model_dump(mode="json")
     changed = False
     for key, whole in long.items():

@@ -18,6 +18,14 @@ from pathlib import Path
 
 from .document import ProjectDocument, make_id
 from .errors import Location, WorkbookError
+from .templates import blank_document, is_blank
+from .validators.profiles import load_profile
+from .workbook import layout as L
+from .workbook.book import compose_index, list_names, lists_profiles, meta_rows, sheet_title
+from .workbook.compose import compose
+from .workbook.reader import read_workbook
+from .workbook.sheetform import sheet_form_of
+from .workbook.writer import RESERVED, blank_rows, render_openpyxl, restore_charts, save_atomic
 
 
 @dataclass
@@ -48,9 +56,6 @@ def new_project(name: str, unit_code: str | None, unit_name: str | None, year: i
     empty or a sheet already has it (names: project name → sheet). With a store (the server,
     or a desktop workbook's store) the project is created there at once, with its id; without
     one the first push gives it one."""
-    from .templates import blank_document
-    from .workbook.book import sheet_title
-
     name = (name or "").strip()
     if not name:
         raise WorkbookError("请给出新项目的名称（项目名称不能为空）", Location(where) if where else None)
@@ -87,13 +92,6 @@ def add_project(book: str | Path, name: str, store=None) -> NewSheet:
     is created there at once and the entry names its id). Saved atomically."""
     from openpyxl import load_workbook
 
-    from .workbook import layout as L
-    from .workbook.book import compose_index, list_names, lists_profiles, meta_rows
-    from .workbook.compose import compose
-    from .workbook.reader import read_workbook
-    from .workbook.sheetform import sheet_form_of
-    from .workbook.writer import RESERVED, blank_rows, render_openpyxl, restore_charts, save_atomic
-
     book = Path(book)
     content = read_workbook(book)
     wb = load_workbook(book, keep_vba=book.suffix.lower() == ".xlsm")
@@ -102,8 +100,6 @@ def add_project(book: str | Path, name: str, store=None) -> NewSheet:
                             "请用 xlsync template 或 export 生成本单位的工作簿后再新增项目", Location(str(book)))
     new = plan_new_project(content, name, set(wb.sheetnames) | RESERVED, store)
     sf = sheet_form_of(new.document)
-    from .validators.profiles import load_profile
-
     profile = load_profile(sf.form.profile)
     slots = lists_profiles(wb[L.LISTS_SHEET]) if L.LISTS_SHEET in wb.sheetnames else []
     slot = slots.index(profile.name) if profile.name in slots else 0
@@ -156,8 +152,6 @@ def claim_new_projects(content, store) -> list[str]:
 
     A sheet still blank is left out (nothing to push yet). A copy that still has the name of
     another sheet is left out and named: once its name differs it becomes a new project."""
-    from .templates import is_blank
-
     notes: list[str] = []
     fresh = [sp for sp in content.projects if sp.fresh and sp.document is not None]
     if not fresh:

@@ -3,6 +3,10 @@ request. Chinese for finance users, every message with its stable English code."
 
 from __future__ import annotations
 
+from .findings import CODES, field_zh, sort_key
+from .plan import pct
+from .review import CLEARED_ZH, describe
+from .review import field_zh as review_field_zh
 from .term import counted, money, next_step, say, table
 
 STATUS_ZH = {
@@ -98,8 +102,6 @@ def render_import_report(report, store=None) -> str:
 
 def _review_lines(outcomes, many_files: bool) -> list[str]:
     """The tables written 待核对: each item briefly (field, line, source text, why)."""
-    from .review import describe
-
     held = [o for o in outcomes if o.review]
     if not held:
         return []
@@ -131,8 +133,6 @@ def _projects_line(what: str, per_project: list[tuple[int, int]]) -> str:
 def render_plan_report(items, store, verbose: bool) -> str:
     """items: (doc, figures, findings) of every project; one row each, then (verbose) every
     project's periods, then what to do next."""
-    from .plan import pct
-
     lines = [_projects_line("实施计划 (plan)", [_count(f) for _d, _fig, f in items])]
     rows = []
     for doc, figures, findings in items:
@@ -158,9 +158,6 @@ def render_plan_report(items, store, verbose: bool) -> str:
 
 def render_plan(doc, figures, findings) -> str:
     """One project's plan: periods computed vs stated, the quarterly schedule, findings."""
-    from .findings import field_zh
-    from .plan import pct
-
     lines = [f"■ {doc.unit_code}  {doc.name}  ({doc.id})  本年度金额 {money(doc.year_amount)} 元"]
     if not figures.periods:
         lines.append("  实施计划没有可识别的时间段")
@@ -190,8 +187,6 @@ def render_plan(doc, figures, findings) -> str:
 # -- validate ----------------------------------------------------------------------------
 def render_validation(checked, verbose: bool, store=None, books=(), write_back: bool = False) -> str:
     """Counts by project and by code, where the details are, what to do next."""
-    from .findings import CODES
-
     findings = checked.findings
     per_project: dict[str, list[int]] = {}
     for f in findings:
@@ -235,8 +230,6 @@ def render_validation(checked, verbose: bool, store=None, books=(), write_back: 
 
 def render_findings(findings) -> str:
     """Every finding, grouped by unit and project (the project named once), errors first."""
-    from .findings import field_zh, sort_key
-
     lines: list[str] = []
     current = None
     for f in sorted(findings, key=sort_key):
@@ -272,8 +265,6 @@ def render_sync(report, dry_run: bool = False, book=None, store=None, verbose: b
     """What a push or pull did: counts, one line per project that changes (its name once;
     the unchanged ones too when verbose), conflicts and forced fields with their values, and
     what to do about conflicts."""
-    from .findings import field_zh
-
     push = report.direction == "push"
     ours, theirs = ("工作簿", "存储") if push else ("存储", "工作簿")
     book_arg, store_arg = book or "工作簿.xlsx", store or "存储文件夹"
@@ -292,9 +283,6 @@ def render_sync(report, dry_run: bool = False, book=None, store=None, verbose: b
         if m and m.changed and c.status not in ("conflict", "new"):  # a new project: every field is new
             lines.append(f"    {theirs}中更新的字段: " + "、".join(field_zh(f) for f in m.changed))
         if getattr(c, "cleared", None) and c.status != "conflict":
-            from .review import CLEARED_ZH
-            from .review import field_zh as review_field_zh
-
             lines.append(f"    已核对，清除 {len(c.cleared)} 项待核对: " + "、".join(
                 f"{review_field_zh(i.field)}（{CLEARED_ZH[how]}）" for i, how in c.cleared))
         left = _open_items(c, m)
@@ -376,8 +364,6 @@ def render_log(doc_id: str, entries) -> str:
                              getattr(e, "author", None) or "-"] for e in entries]))
     for e in entries:
         if getattr(e, "cleared", None):
-            from .review import CLEARED_ZH, field_zh
-
             done = "、".join(f"{field_zh(c['field'])}（{CLEARED_ZH.get(c.get('how'), c.get('how'))}）"
                             for c in e.cleared)
             lines.append(f"  {_when(e.at)} {e.author or '-'} 核对并清除了 {len(e.cleared)} 项待核对: {done}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from .document import ProjectDocument
 from .findings import FIELD_ZH, make
+from .forms import form_of
 
 GROUPS = {"period": ("项目期", "start_date"), "money": ("项目资金", "total_amount"),
           "goals": ("总体目标", "annual_goal"), "indicators": ("绩效指标", "indicators")}
@@ -20,16 +21,12 @@ GROUPS = {"period": ("项目期", "start_date"), "money": ("项目资金", "tota
 def required_fields(doc: ProjectDocument, shown=frozenset()) -> tuple[str, ...]:
     """The form's required fields; `where_shown` ones only when the source has a place for
     them (shown: the document keys its sheet has cells for)."""
-    from .forms import form_of
-
     section = form_of(doc).section("required")
     return tuple(str(k) for k in section.get("fields", ())) + tuple(
         str(k) for k in section.get("where_shown", ()) if k in shown)
 
 
 def _period_text(doc: ProjectDocument) -> str | None:
-    from .forms import form_of
-
     labels = set(form_of(doc).section("labels").get("period", ())) | {"项目期"}
     return next((e.value for e in doc.extra if e.label in labels and e.value and e.value.strip()), None)
 

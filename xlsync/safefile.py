@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import StoreError
+from .errors import StoreError, WorkbookError
 
 TMP_SUFFIX = ".tmp"
 STALE_TMP_SECONDS = 300  # a temporary file this old belongs to a writer that died
@@ -200,8 +200,6 @@ def replacing(path: str | Path, macro: bool = False, durable: bool = False) -> I
     """Yield a temporary path beside `path`; when the block ends without an error it replaces
     `path`. macro: make the written package an .xlsm with xlsync's macros first.
     A user's file that is open in Excel (PermissionError) is named in a WorkbookError."""
-    from .errors import WorkbookError
-
     path = Path(path)
     make_dirs(path.parent)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=path.suffix, dir=path.parent)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from .document import ProjectDocument, new_document
 from .errors import XlsyncError
+from .forms import DEFAULT, load_form
+from .workbook.writer import write_workbook
 
 PLACEHOLDER_UNIT = "（单位名称）"
 
@@ -26,8 +28,6 @@ def _blank_spec(form) -> dict:
 def blank_document(year: int | None = 2020, unit_code: str | None = "000000", layout: str | None = None,
                    unit_name: str | None = None, name: str | None = None) -> ProjectDocument:
     """The document a blank project sheet of the form shows (its id is only a placeholder)."""
-    from .forms import DEFAULT, load_form
-
     form = load_form(layout)
     spec = _blank_spec(form)
     funding = [{"source": s, "total_amount": None, "year_amount": None} for s in spec.get("funding", ())]
@@ -62,8 +62,6 @@ def check_year_unit(year: int | None, unit_code: str | None) -> None:
 def build_template(path: str | Path, profile=None, layout: str | None = None, year: int = 2020,
                    unit_code: str = "000000", unit_name: str | None = None) -> Path:
     """A workbook for one unit and year: its 目录 and one blank project sheet of the form."""
-    from .workbook.writer import write_workbook
-
     check_year_unit(year, unit_code)
     path = Path(path)
     doc = blank_document(year=year, unit_code=unit_code, layout=layout, unit_name=unit_name)

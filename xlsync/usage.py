@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import sys
+from typing import NoReturn
 
 import click
 
@@ -69,6 +70,12 @@ def _value_zh(message: str) -> str:
         if m := re.match(pattern, message.strip()):
             return text.format(*m.groups())
     return message
+
+
+def exit_with(exc) -> NoReturn:
+    """An XlsyncError as every command reports it: its code and message on stderr, its exit code."""
+    click.echo(f"错误 (error) [{exc.code}]: {exc}", err=True)
+    sys.exit(exc.exit_code)
 
 
 class XlsyncGroup(click.Group):

@@ -11,8 +11,11 @@ from decimal import Decimal
 from .codes import CODES
 from .document import ProjectDocument
 from .errors import Location
+from .evaluation.checks import check_results
 from .findings import FIELD_ZH, Finding, make, sort_key
 from .plan import PlanFigures, months_text, pct, yuan
+from .required import missing_required
+from .review import WHOLE, field_zh
 from .tidy import plan_tables, tidy_tables
 from .validators.profiles import Profile, profile_for
 from .validators.schemas import PLAN_CHECKS, build_schemas, failures
@@ -117,12 +120,8 @@ def validate_documents(
 def _validate(docs, profile, provenance, sources) -> list[Finding]:
     provenance, sources = provenance or {}, sources or {}
     findings = _schema_findings(docs, profile, tidy_tables(docs, profile), provenance, sources)
-    from .required import missing_required
-
     for doc in docs:
         if doc.results:  # the year's results (监控 / 自评): xlsync.evaluation.checks
-            from .evaluation.checks import check_results
-
             for f in check_results(doc, profile):
                 f.location = locate(provenance.get(doc.id), f.field, sources.get(doc.id))
                 findings.append(f)
@@ -196,8 +195,6 @@ def plan_findings(docs: list[ProjectDocument], rules=None,
 
 def review_pending(doc: ProjectDocument, profile) -> list[Finding]:
     """REVIEW_PENDING for each open review item: a warning unless the profile raises it."""
-    from .review import WHOLE, field_zh
-
     out = []
     for item in doc.review:
         source = f"（原文“{item.source}”{f'，第 {item.line} 行' if item.line else ''}）" if item.source else ""

@@ -14,10 +14,17 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
+from ..document import loads, revision
 from ..errors import StoreError, XlsyncError
+from ..exchange import push_content
+from ..parallel import imap
+from ..store import Store
+from ..workbook.content import SheetProject, WorkbookContent
 from .collect import Collector, Picture, choose_year, picture
-from .records import digest, problem_row
-from .sources import expand, is_store
+from .records import digest, findings_by_id, problem_row, record_of
+from .sources import Entry, expand, is_store
+from .summary import write_summary
+from .tidyout import write_csv, write_json, write_parquet
 
 __all__ = ["Consolidation", "consolidate"]
 
@@ -53,9 +60,6 @@ class Consolidation:
 
 def _store_units(root: Path) -> dict:
     """{year or None: {unit key: (code, name)}} of a store, reading one document per unit."""
-    from ..document import loads
-    from ..store import Store
-
     out: dict = {}
     if not root.is_dir():
         return out
@@ -69,9 +73,6 @@ def _store_units(root: Path) -> dict:
 
 
 def _push(d, accepted: set[str], store, col: Collector, rules: str | None) -> PushOutcome:
-    from ..exchange import push_content
-    from ..workbook.reader import SheetProject, WorkbookContent
-
     label = str(d.source.path if d.source.kind == "workbook" or not d.source.files else d.source.files[0].parent)
     if d.source.kind == "workbook":
         content = d.content
@@ -100,10 +101,6 @@ def _push(d, accepted: set[str], store, col: Collector, rules: str | None) -> Pu
 def _show_merged(content, results: dict, col: Collector, rules: str | None) -> None:
     """The summary shows what the store now holds: a merge that kept newer store values
     replaces the record read from the (older) workbook."""
-    from ..document import revision
-    from .records import findings_by_id, record_of
-    from .sources import Entry
-
     entries = []
     for sp in content.projects:
         doc_id = sp.document.id
@@ -123,9 +120,6 @@ def consolidate(inputs: Iterable[Path], output: Path | None = None, *, previous:
                 progress: Callable[[int, int, str], None] | None = None,
                 include_withdrawn: bool = False) -> Consolidation:
     """Read every input, write the summary and the tidy tables; see `Consolidation.exit_code`."""
-    from ..parallel import imap
-    from ..store import Store
-
     skip = [p for p in (output, into_store, json_path, csv_dir, parquet_dir) if p is not None]
     sources, problems = expand(list(inputs), skip)
     prev_sources, prev_problems = expand(list(previous), skip) if previous else ([], [])
@@ -176,21 +170,13 @@ def consolidate(inputs: Iterable[Path], output: Path | None = None, *, previous:
     pic = picture(col, year, prev_records, expected.get(year, {}))
     result = Consolidation(pic, pushes=pushes, store_failed=store_failed)
     if output is not None:
-        from .summary import write_summary
-
         result.outputs.append(write_summary(pic, Path(output)))
     if json_path is not None:
-        from .tidyout import write_json
-
         result.outputs.append(write_json(pic, Path(json_path)))
     if csv_dir is not None:
-        from .tidyout import write_csv
-
         write_csv(pic, Path(csv_dir))
         result.outputs.append(Path(csv_dir))
     if parquet_dir is not None:
-        from .tidyout import write_parquet
-
         write_parquet(pic, Path(parquet_dir))
         result.outputs.append(Path(parquet_dir))
     return result

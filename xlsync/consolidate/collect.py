@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from ..document import FIELDS
 from .records import FindingRow, ProjectRecord, SourceDigest
+from .sources import load_document
 
 ZERO = Decimal(0)
 
@@ -159,8 +160,6 @@ class Collector:
 
     def describe_duplicates(self) -> None:
         """Field by field, for every conflicting duplicate (each source read once more)."""
-        from .sources import load_document
-
         cache: dict[tuple[str, str], object] = {}
 
         def doc(seen: _Seen, doc_id: str):

@@ -12,6 +12,12 @@ from typing import NamedTuple
 
 from ..document import ProjectDocument, revision
 from ..errors import Location, XlsyncError
+from ..evaluation.rules import scoring_rules
+from ..evaluation.scoring import evaluation_of, score_stage
+from ..plan import compute
+from ..targets import parse_target
+from ..validate import validate_documents
+from ..validators.profiles import load_profile, profile_for
 from .sources import Entry, Source, read_source
 
 
@@ -127,10 +133,6 @@ def _money(value: str | None) -> Decimal | None:
 
 
 def record_of(entry: Entry, findings=(), with_plan: bool = True, rules: str | None = None) -> ProjectRecord:
-    from ..plan import compute
-    from ..targets import parse_target
-    from ..validators.profiles import profile_for
-
     d: ProjectDocument = entry.document
     placeholders = profile_for(d, rules).placeholders
     evaluation, scored = _evaluation(d, rules)
@@ -164,11 +166,6 @@ class _Scored(NamedTuple):
 
 def _evaluation(d: ProjectDocument, rules: str | None) -> tuple[EvaluationRow | None, dict[int, _Scored]]:
     """The document's self-evaluation scored by its profile (xlsync.evaluation), if it has one."""
-    from ..errors import XlsyncError
-    from ..evaluation.rules import scoring_rules
-    from ..evaluation.scoring import evaluation_of, score_stage
-    from ..validators.profiles import profile_for
-
     stage = evaluation_of(d)
     if stage is None:
         return None, {}
@@ -186,9 +183,6 @@ def _evaluation(d: ProjectDocument, rules: str | None) -> tuple[EvaluationRow | 
 def findings_by_id(entries: list[Entry], rules: str | None) -> dict[str, list]:
     """Validation findings of the entries' documents, by project id (each document by its
     form's rules unless `rules` names a profile)."""
-    from ..validate import validate_documents
-    from ..validators.profiles import load_profile
-
     found = validate_documents(
         [e.document for e in entries], load_profile(rules) if rules else None,
         provenance={e.document.id: e.provenance for e in entries},

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..document import ProjectDocument, loads
 from ..errors import DocumentError, Location, XlsyncError
 from ..store import Store
+from ..workbook.reader import read_workbook, readable_projects
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
@@ -106,8 +107,6 @@ def read_source(source: Source, keep_content: bool = False):
                 continue
             entries.append(Entry(doc, str(path)))
         return entries, problems, [e.document for e in entries] if keep_content else None
-    from ..workbook.reader import read_workbook, readable_projects
-
     try:
         content = read_workbook(source.path)
     except XlsyncError as exc:

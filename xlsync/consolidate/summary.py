@@ -18,9 +18,11 @@ from .collect import (
     STATUS_MISSING,
     STATUS_READY,
     Picture,
+    TargetChange,
     YearChange,
 )
 from .printsheet import Col, Formats, PrintSheet
+from .selfeval import has_scores, write_scores
 
 ZERO = Decimal(0)
 QUARTERS = ("一季度", "二季度", "三季度", "四季度")
@@ -106,8 +108,6 @@ def write_summary(pic: Picture, output: Path) -> Path:
         _indicators(wb, fm, pic)
         _indicator_counts(wb, fm, pic)
         _findings(wb, fm, pic, links)
-        from .selfeval import has_scores, write_scores
-
         if has_scores(pic):  # the year-end self-evaluations (绩效自评)
             write_scores(wb, fm, pic, data, _heading(pic, "项目支出绩效自评得分"), _subtitle(pic))
         if pic.conflicts:
@@ -403,8 +403,6 @@ def _year_changes(wb, fm, pic: Picture) -> None:
 
 
 def _target_changes(wb, fm, pic: Picture) -> None:
-    from .collect import TargetChange
-
     s = PrintSheet(wb, fm.small, "目标值变化", _heading(pic, "延续项目绩效指标变化"),
                    "延续项目中目标值调整、新增或删除的三级指标")
     cols = [Col("变化"), Col("单位名称", cap=40), Col("项目名称", cap=36), Col("期间"), Col("一级指标", cap=16),

@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from ..errors import XlsyncError
 from ..safefile import atomic_write
 from .collect import Picture
 from .tables import SCHEMA, rows, table_schema
@@ -107,8 +108,6 @@ def write_parquet(pic: Picture, folder: Path) -> list[Path]:
         import pyarrow as pa
         import pyarrow.parquet as pq
     except ImportError:
-        from ..errors import XlsyncError
-
         raise XlsyncError("写 Parquet 需要 pyarrow：pip install 'xlsync[parquet]'") from None
     folder = Path(folder)
     written = []

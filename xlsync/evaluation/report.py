@@ -1,35 +1,15 @@
-"""What the CLI prints for the year's stages: stage workbooks written, scores explained."""
+"""What the CLI prints for the year's stages: the scores, explained (`xlsync export --stage`
+reports its workbooks itself: xlsync/commands/exchange.py)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from ..store import Store
-from ..term import next_step, say
+from ..term import next_step
 from ..validators.profiles import load_profile, profile_for
-from . import layout as L
 from .rules import scoring_rules
 from .scoring import StageScore, _fmt, score_document
 
 STATUS_ZH = {"met": "达成", "shortfall": "未达满分", "not_applicable": "不适用", "missing": "未填写",
              "incomparable": "无法比较", "grade_missing": "未选达成情况", "drift": "指标已改动"}
-
-
-def export_stage_command(store_dir, out, stage: str, month: int, rules: str | None, unit, year) -> int:
-    import click
-
-    from .sheet import export_stage
-
-    paths = export_stage(Store(store_dir), Path(out), stage, month if stage == "monitor" else None,
-                         load_profile(rules) if rules else None, unit, year)
-    what = L.STAGES[stage] + (f"（1-{month}月）" if stage == "monitor" else "")
-    click.echo(say("WORKBOOKS_WRITTEN", f"已写入 {len(paths)} 个{what}工作簿 (written):"))
-    for p in paths:
-        click.echo(f"  {p}")
-    click.echo(next_step(f"在浅黄色单元格填写完成情况；xlsync validate {paths[0]} --write-back   # 校验",
-                         f"xlsync push {paths[0]} --store {store_dir}   # 推送回存储",
-                         f"xlsync score --store {store_dir} --verbose   # 按规则计算得分"))
-    return 0
 
 
 def scores(docs, rules_name: str | None = None) -> list[tuple[object, StageScore | None]]:

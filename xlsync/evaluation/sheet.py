@@ -9,30 +9,30 @@ the document it was written from (the base of push and pull), as in the target w
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.utils import get_column_letter
-from openpyxl.workbook.defined_name import DefinedName
-from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..document import ProjectDocument, StageResult
 from ..errors import WorkbookError
-from ..exchange import workbook_name
 from ..validators.profiles import profile_for
 from ..workbook import layout as WL
 from ..workbook import style
-from ..workbook.book import meta_rows, quote, sheet_title
-from ..workbook.cells import put_value
+from ..workbook.book import meta_rows, sheet_title, workbook_name
+from ..workbook.cells import put_value, quote
+from ..workbook.coords import get_column_letter
 from ..workbook.textfit import span_pt, text_height
 from ..workbook.writer import save_atomic, unit_of
 from . import layout as L
 from .rules import ScoringRules, scoring_rules
 from .scoring import annual_indexes, score_stage, weights
 
-ENTRY = PatternFill("solid", fgColor=L.ENTRY_FILL)
-UNLOCKED = Protection(locked=False)
+
+@cache
+def _entry_style() -> tuple:
+    """(fill, protection) of an entry cell: shaded and unlocked."""
+    from openpyxl.styles import PatternFill, Protection
+
+    return PatternFill("solid", fgColor=L.ENTRY_FILL), Protection(locked=False)
 WIDTHS = {"A": 6, "B": 10, "C": 16, "D": 26, "E": 12, "F": 13, "G": 8, "H": 9, "I": 18, "J": 18,
           "K": 10, "L": 10, "M": 60, "N": 5}
 
@@ -44,6 +44,8 @@ def stage_of(doc: ProjectDocument, stage: str, month: int | None) -> StageResult
 
 def _box(ws, r1, c1, r2=None, c2=None, value=None, kind="text", entry=False):
     """Merge a block, put a value, style it; an entry block is unlocked and shaded."""
+    from openpyxl.styles import Alignment
+
     r2, c2 = r2 or r1, c2 or c1
     if (r1, c1) != (r2, c2):
         ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
@@ -52,7 +54,7 @@ def _box(ws, r1, c1, r2=None, c2=None, value=None, kind="text", entry=False):
             cell = ws.cell(r, c)
             style.apply(cell, kind)
             if entry:
-                cell.fill, cell.protection = ENTRY, UNLOCKED
+                cell.fill, cell.protection = _entry_style()
     cell = ws.cell(r1, c1)
     if isinstance(value, str) and r1 == r2 and c1 <= L.LAST_PRINTED and not value.startswith("="):
         widths = [WIDTHS[get_column_letter(c)] for c in range(1, L.LAST_PRINTED + 1)]
@@ -74,6 +76,9 @@ def _money(value: str | None) -> Decimal | None:
 
 
 def write_sheet(ws, doc: ProjectDocument, stage: str, month: int | None, rules: ScoringRules | None) -> None:
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     res = stage_of(doc, stage, month)
     evaluate = stage == "evaluate"
     for col, w in WIDTHS.items():
@@ -247,6 +252,9 @@ def _explain(s) -> str:
 def write_stage_book(entries: list[tuple[ProjectDocument, ProjectDocument]], path: str | Path, stage: str,
                      month: int | None, profile=None, store: str | None = None) -> Path:
     """A stage workbook: entries are (document shown, base it was written from) of one unit-year."""
+    from openpyxl import Workbook
+    from openpyxl.workbook.defined_name import DefinedName
+
     path = Path(path)
     wb = Workbook()
     index = wb.active

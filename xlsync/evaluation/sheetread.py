@@ -16,7 +16,7 @@ from ..document import loads, validate_data
 from ..errors import DocumentError, Location, WorkbookError
 from ..workbook import layout as WL
 from ..workbook.book import meta_json
-from ..workbook.reader import SheetProject, WorkbookContent
+from ..workbook.content import SheetProject, WorkbookContent
 from ..workbook.values import CellValueError, read_money, read_text, read_weight
 from . import layout as L
 

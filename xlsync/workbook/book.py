@@ -7,14 +7,13 @@ import hashlib
 import re
 from decimal import Decimal
 
-from openpyxl.utils import get_column_letter
-
-from ..document import ProjectDocument, dumps
+from ..document import ProjectDocument, dumps, year_folder
 from ..forms import form_of, load_form
 from . import layout as L
 from . import textfit
-from .cells import json_escaped, writable_text
+from .cells import json_escaped, quote, writable_text
 from .compose import ListNames
+from .coords import get_column_letter
 from .model import SheetModel, TableSpec, Validation
 
 CHUNK = 30000
@@ -52,10 +51,6 @@ def sheet_title(name: str | None, taken: set[str]) -> str:
         title, n = f"{base}({n})", n + 1
     taken.add(title)
     return title
-
-
-def quote(title: str) -> str:
-    return "'" + title.replace("'", "''") + "'"
 
 
 def abs_ref(title: str, r: int, c: int) -> str:
@@ -226,3 +221,11 @@ def meta_json(ws_meta) -> dict[str, tuple[str, str, str]]:
         chunks = "".join(str(c) for c in row[3:] if c)
         out[str(row[0])] = (str(row[1] or ""), str(row[2] or ""), chunks)
     return out
+
+
+def workbook_name(doc: ProjectDocument) -> str:
+    """The file name of a unit-year workbook: `<unit code>-<year>.xlsx`; a unit without a
+    code is named by its name, a table without a year says `undated`."""
+    unit = doc.unit_code or doc.unit_name or doc.department_name or "unit"
+    unit = re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", unit).strip(" .")[:60] or "unit"
+    return f"{unit}-{year_folder(doc.year)}.xlsx"

@@ -115,3 +115,8 @@ def put(cell, kind: str, value) -> None:
         put_date(cell, value)
     else:
         put_text(cell, value)
+
+
+def quote(title: str) -> str:
+    """A sheet title as a formula reference names it."""
+    return "'" + title.replace("'", "''") + "'"

@@ -12,13 +12,14 @@ import datetime as _dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from openpyxl.utils import get_column_letter
-
 from ..document import ProjectDocument
+from ..plan import compute
 from . import textfit
+from .coords import get_column_letter
 from .fields import BASIS_ZH, LIST_COLUMNS, LISTS, PERIOD_ZH, SCALAR_KINDS, SCALARS, Column
 from .model import ChartSpec, Condition, SheetModel, TableSpec, Validation
-from .sheetform import Block, SheetForm, _placed
+from .reviewsheet import mark_model
+from .sheetform import Block, SheetForm, _placed, sheet_form_of
 
 KIND_STYLE = {"text": "text", "code": "text", "money": "money", "date": "date", "year": "number",
               "int": "number", "month": "number", "percent": "number", "basis": "text",
@@ -72,8 +73,6 @@ def style_of(kind: str, value) -> str:
 
 def plan_values(doc: ProjectDocument, tolerance: Decimal) -> tuple[list[dict], list[dict]]:
     """Rows of the plan table and of the quarterly schedule, by column key."""
-    from ..plan import compute
-
     figures = compute(doc)
 
     def r2(v):
@@ -102,8 +101,6 @@ def period_shown(doc: ProjectDocument) -> int | None:
     shows in its 项目期 row rather than among 其他栏目; None when there is none or the form has
     no 项目期 row (the sheet keeps the index in its hidden name xs_period, the reader puts the
     text back there)."""
-    from .sheetform import sheet_form_of
-
     if doc.start_date is not None or doc.end_date is not None or not doc.extra:
         return None
     sf = sheet_form_of(doc)
@@ -495,8 +492,6 @@ def compose(doc: ProjectDocument, sf: SheetForm, title: str, index: int, toleran
     """The sheet of one project, laid out by its form; the cells of its review items marked.
     blank: a new project's sheet, its tables offering this many empty rows each (list key →
     rows; the form's [workbook.blank] rows)."""
-    from .reviewsheet import mark_model
-
     m = _Composer(doc, sf, title, index, tolerance, lists, blank).build()
     mark_model(m, doc)
     return m

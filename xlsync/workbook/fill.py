@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from openpyxl.utils import get_column_letter
-
 from ..document import ProjectDocument
 from .compose import cell_value, indicator_runs, list_rows
+from .coords import get_column_letter
 from .fields import LIST_COLUMNS, LISTS, SCALAR_KINDS, SCALARS
 from .reader import Shape, TableShape, sheet_shape
 from .sheetform import sheet_form_named

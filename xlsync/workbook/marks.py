@@ -7,10 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from openpyxl import load_workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import PatternFill
-
 from ..findings import MARKS_HEADERS, NO_FINDINGS, Finding, Marks, plan_marks
 from . import layout as L
 from . import style, textfit
@@ -21,7 +17,9 @@ from .writer import restore_charts, save_atomic
 AUTHOR = "xlsync"
 
 
-def _fill(color: str | None) -> PatternFill:
+def _fill(color: str | None):
+    from openpyxl.styles import PatternFill
+
     return PatternFill("solid", fgColor=color) if color else PatternFill(fill_type=None)
 
 
@@ -34,6 +32,8 @@ def _own_fill(wb, sheet: str, cell: str) -> str | None:
 
 
 def write_findings(path: str | Path, findings: list[Finding]) -> None:
+    from openpyxl import load_workbook
+
     path = Path(path)
     wb = load_workbook(path, keep_vba=path.suffix.lower() == ".xlsm")
     previous = wb[L.FINDINGS_SHEET].iter_rows(min_row=2, values_only=True) if L.FINDINGS_SHEET in wb.sheetnames else ()
@@ -44,6 +44,8 @@ def write_findings(path: str | Path, findings: list[Finding]) -> None:
 
 
 def apply_marks(wb, marks: Marks) -> None:
+    from openpyxl.comments import Comment
+
     for sheet, cell, fill in marks.clear:
         c = wb[sheet][cell]
         c.fill = _fill(fill)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from html import escape  # as xml.sax.saxutils.escape with quote=False, without loading urllib
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from ..errors import WorkbookError
 from ..safefile import replacing
@@ -21,7 +21,7 @@ def _cell(ref: str, value) -> str:
         return ""
     if isinstance(value, int):
         return f'<c r="{ref}"><v>{value}</v></c>'
-    text = escape(str(value))
+    text = escape(str(value), quote=False)
     return f'<c r="{ref}" t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 

@@ -14,14 +14,18 @@ are found by their header labels, so optional columns and a user's reordering re
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..document import OPTIONAL_FIELDS, ProjectDocument, loads, make_id, new_document
+from ..document import OPTIONAL_FIELDS, loads, make_id, new_document
 from ..errors import DocumentError, Location, WorkbookError
+from ..evaluation.sheetread import is_stage_meta, read_stage_sheets
 from . import layout as L
-from .book import INDEX_HEADERS
+from .book import INDEX_HEADERS, meta_json
+from .content import SheetProject, WorkbookContent  # noqa: F401 - also reached through this module
+from .coords import get_column_letter
 from .fields import BASIS_FROM_ZH, LABELS, LIST_COLUMNS, PERIOD_ZH, PERIODS, SCALAR_KINDS, SCALARS
+from .reviewsheet import read_review
 from .sheetform import SheetForm, sheet_form_named
 from .values import (
     CellValueError,
@@ -34,48 +38,11 @@ from .values import (
     read_text,
     read_weight,
 )
+from .xlsxgrid import read_book
 
 _KIND_READERS = {"text": read_text, "code": read_code, "money": read_money, "date": read_date,
                  "int": read_int, "month": read_month, "weight": read_weight}
 PERIOD_FROM_ZH = {v: k for k, v in PERIOD_ZH.items()} | {p: p for p in PERIODS}
-
-
-@dataclass
-class SheetProject:
-    sheet: str
-    document: ProjectDocument | None
-    provenance: dict[str, Location] = field(default_factory=dict)
-    base_rev: str | None = None
-    base: ProjectDocument | None = None
-    errors: list[WorkbookError] = field(default_factory=list)
-    unshown: frozenset[str] = frozenset()  # document keys the sheet has no cells for
-    shape: Shape | None = None  # where the sheet keeps each key (for writing into it)
-    # a project sheet of a workbook with metadata that names no id for it: a new project
-    # (新增项目, a template's blank sheet: listed without an id) or a copied sheet (not listed)
-    fresh: bool = False
-    listed: bool = False  # the metadata lists the sheet (with or without an id)
-
-
-@dataclass
-class WorkbookContent:
-    path: Path
-    projects: list[SheetProject]
-    has_meta: bool
-    store_setting: str | None = None
-    notes: list[str] = field(default_factory=list)
-    review_sheet: bool = False  # the workbook has a 核对 sheet
-    ticked: dict[str, set[str]] = field(default_factory=dict)  # project id → items ticked 已核对
-    # what the workbook as a whole says it is for: (key, value, where) from the hidden
-    # metadata (unit_code, year) and the 目录 (单位编码, 预算年度); see exchange.check_identity
-    claims: list[tuple[str, object, Location]] = field(default_factory=list)
-    # (sheet, id) of projects the metadata lists whose sheet is gone (deleted: never a withdrawal)
-    missing: list[tuple[str, str]] = field(default_factory=list)
-    # project id → what its 目录 row's 状态 cell says (撤回 withdraws a project on push)
-    index_status: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def errors(self) -> list[WorkbookError]:
-        return [e for p in self.projects for e in p.errors]
 
 
 # -- where things are ---------------------------------------------------------------------
@@ -126,8 +93,6 @@ class TableShape:
 
     @property
     def header(self) -> str:
-        from openpyxl.utils import get_column_letter
-
         return f"{get_column_letter(self.col)}{self.row}"
 
     @property
@@ -462,8 +427,6 @@ def read_workbook(path: str | Path) -> WorkbookContent:
 
     The file is read by xlsxgrid (numbers as the decimals in the file, never floats; the
     limits checked first; encrypted, .xls and damaged files named as such)."""
-    from .xlsxgrid import read_book
-
     path = Path(path)
     if not path.exists():
         raise WorkbookError("文件不存在", Location(str(path)))
@@ -485,15 +448,11 @@ def read_sheets(path, sheets, store_ref: str | None = None) -> WorkbookContent:
     meta_ws = by_title.get(L.META_SHEET)
     has_meta = meta_ws is not None and meta_ws["A1"].value == L.MARKER
     if has_meta:
-        from .book import meta_json
-
         meta = meta_json(meta_ws)
     store_setting = None
     coord = _coord(store_ref) if store_ref else None
     if coord and coord[0] in by_title:
         store_setting = read_text(by_title[coord[0]][coord[1]].value)
-    from ..evaluation.sheetread import is_stage_meta, read_stage_sheets
-
     if is_stage_meta(meta_ws):  # a 绩效运行监控表 / 绩效自评表 workbook (xlsync.evaluation)
         return read_stage_sheets(path, sheets, meta_ws, store_setting)
     projects = []
@@ -515,8 +474,6 @@ def read_sheets(path, sheets, store_ref: str | None = None) -> WorkbookContent:
             if status:
                 content.index_status[pid] = status.strip()
     if L.REVIEW_SHEET in by_title:
-        from .reviewsheet import read_review
-
         content.review_sheet = True
         content.ticked = read_review(by_title[L.REVIEW_SHEET])[0]
     return content

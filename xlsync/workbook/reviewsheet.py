@@ -17,7 +17,9 @@ from ..findings import cell_ref, parse_cell_ref, plain_rgb
 from ..review import WHOLE, field_zh, key_text
 from . import layout as L
 from . import style, textfit
-from .model import SheetModel
+from .cells import quote
+from .coords import get_column_letter
+from .model import SheetModel, Validation
 
 HEADERS = ["序号", "项目", "字段", "单元格", "原文", "原文行", "为什么要核对", "建议读法", "已核对",
            "项目编号", "核对键", "位置", "原底色"]
@@ -66,8 +68,6 @@ def model_cell(m: SheetModel, path: str) -> tuple[int, int] | None:
 
 
 def _coord(r: int, c: int) -> str:
-    from openpyxl.utils import get_column_letter
-
     return f"{get_column_letter(c)}{r}"
 
 
@@ -119,8 +119,6 @@ def compose_review(rows: list[ReviewRow], unit: str | None, year,
     """The 核对 sheet: one line per open item, a link to its project and its cell. ticks:
     project id → keys of items ticked on the sheet this one replaces (a pull keeps them)."""
     ticks = ticks or {}
-    from .book import quote
-
     m = SheetModel(L.REVIEW_SHEET, list(WIDTHS), "landscape", title_rows=TOP, freeze_row=TOP + 1)
     m.hidden_cols = [ID_COL, KEY_COL, REF_COL, FILL_COL]
     head = " ".join(p for p in (unit, f"{year}年" if year is not None else None) if p)
@@ -148,8 +146,6 @@ def compose_review(rows: list[ReviewRow], unit: str | None, year,
         m.heights[r] = textfit.row_height([v for v, _s in values[:TICK_COL]], m.widths[:TICK_COL])
     last = TOP + max(len(rows), 1)
     if rows:
-        from .model import Validation
-
         m.validations.append(Validation((TOP + 1, TICK_COL, last, TICK_COL), "list", '"✓"'))
     m.last_row = last
     m.widths = m.widths[:FILL_COL]
@@ -226,46 +222,3 @@ def mark(ws, coord: str, items: list[ReviewItem]) -> str | None:
         c.fill = _fill(style.REVIEW_COLOR)
     cell.comment = Comment("\n\n".join(note(i) for i in items), L.REVIEW_AUTHOR, width=360, height=160)
     return None if own == style.REVIEW_COLOR else own
-
-
-def refresh_openpyxl(wb, path, shown: list[tuple[str, ProjectDocument]], composed: dict[str, SheetModel],
-                     unit: str | None, year) -> None:
-    """After project sheets were changed with openpyxl: take the previous 核对 sheet's marks
-    off the sheets changed in place, mark the open items there, and write the 核对 sheet
-    anew (kept, saying nothing is open, when a previous one existed and all were cleared)."""
-    from .reader import _read_sheet
-    from .writer import render_openpyxl
-
-    had = L.REVIEW_SHEET in wb.sheetnames
-    ticks, previous = read_review(wb[L.REVIEW_SHEET]) if had else ({}, [])
-    in_place = {t for t, _d in shown if t not in composed}
-    for sheet, coord, fill in previous:
-        if sheet in in_place and sheet in wb.sheetnames:
-            unmark(wb[sheet], coord, fill)
-    rows: list[ReviewRow] = []
-    for title, doc in shown:
-        if title in composed:
-            rows.extend(getattr(composed[title], "review", []))
-            continue
-        if not doc.review:
-            continue
-        sp = _read_sheet(path, wb[title], {})
-        where = {k: loc.cell for k, loc in (sp.provenance.items() if sp else ()) if loc and loc.cell}
-        by_cell: dict[str, list[ReviewItem]] = {}
-        for item in doc.review:
-            coord = where.get(item.field) if item.field != WHOLE else None
-            if coord is None:
-                rows.append(ReviewRow(title, doc, item, None, None))
-            else:
-                by_cell.setdefault(coord, []).append(item)
-                rows.append(ReviewRow(title, doc, item, coord, None))
-        fills = {coord: mark(wb[title], coord, items) for coord, items in by_cell.items()}
-        for row in rows:
-            if row.sheet == title and row.cell in fills:
-                row.fill = fills[row.cell]
-    if had:
-        del wb[L.REVIEW_SHEET]
-    if rows or had:
-        at = wb.sheetnames.index(L.INDEX_SHEET) + 1 if L.INDEX_SHEET in wb.sheetnames else 0
-        ws = wb.create_sheet(L.REVIEW_SHEET, at)
-        render_openpyxl(wb, ws, compose_review(rows, unit, year, ticks))

@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from openpyxl.utils.cell import column_index_from_string
-
 from ..errors import XlsyncError
-from ..forms import Form, load_form
+from ..forms import Form, form_of, load_form
+from .coords import column_index_from_string, get_column_letter
 from .fields import LABELS, LIST_COLUMNS, LISTS, PERIODS, SCALAR_KINDS, Column
 
 KINDS = ("title", "subtitle", "fields", "section", "text", "table", "row", "goals", "indicators", "other")
@@ -241,14 +240,10 @@ def _parse(form: Form) -> SheetForm:
 
 
 def _letter(n: int) -> str:
-    from openpyxl.utils import get_column_letter
-
     return get_column_letter(n)
 
 
 def sheet_form_of(doc) -> SheetForm:
-    from ..forms import form_of
-
     return sheet_form(form_of(doc))
 
 

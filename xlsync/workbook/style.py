@@ -9,23 +9,9 @@ from __future__ import annotations
 
 from functools import cache
 
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from .textfit import MARGIN_IN
 
 FONT = "宋体"
-BODY = Font(name=FONT, size=11)
-LINK = Font(name=FONT, size=11, color="0563C1", underline="single")
-LABEL = Font(name=FONT, size=11, bold=True)
-TITLE = Font(name="黑体", size=16, bold=True)
-SECTION = Font(name="黑体", size=12, bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
-COMPUTED_FILL = PatternFill("solid", fgColor="E2EFDA")
-ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
-WARNING_FILL = PatternFill("solid", fgColor="FFEB9C")
-THIN = Side(style="thin", color="808080")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WRAP = Alignment(wrap_text=True, vertical="top")
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 MONEY_FMT = "#,##0.00"
 PCT_FMT = "0.00"
 DATE_FMT = "yyyy-mm-dd"
@@ -70,14 +56,51 @@ def marked(key: str) -> str:
     return name
 
 
+_OPENPYXL_NAMES = frozenset({"BODY", "LINK", "LABEL", "TITLE", "SECTION", "HEADER_FILL", "LABEL_FILL", "COMPUTED_FILL",
+                             "ERROR_FILL", "WARNING_FILL", "THIN", "BOX", "WRAP", "CENTER"})
+
+
+@cache
+def _openpyxl_objects() -> dict[str, object]:
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+    thin = Side(style="thin", color="808080")
+    return {
+        "BODY": Font(name=FONT, size=11),
+        "LINK": Font(name=FONT, size=11, color="0563C1", underline="single"),
+        "LABEL": Font(name=FONT, size=11, bold=True),
+        "TITLE": Font(name="黑体", size=16, bold=True),
+        "SECTION": Font(name="黑体", size=12, bold=True),
+        "HEADER_FILL": PatternFill("solid", fgColor="DDEBF7"),
+        "LABEL_FILL": PatternFill("solid", fgColor="F2F2F2"),
+        "COMPUTED_FILL": PatternFill("solid", fgColor="E2EFDA"),
+        "ERROR_FILL": PatternFill("solid", fgColor="FFC7CE"),
+        "WARNING_FILL": PatternFill("solid", fgColor="FFEB9C"),
+        "THIN": thin,
+        "BOX": Border(left=thin, right=thin, top=thin, bottom=thin),
+        "WRAP": Alignment(wrap_text=True, vertical="top"),
+        "CENTER": Alignment(horizontal="center", vertical="center", wrap_text=True),
+    }
+
+
+def __getattr__(name: str):
+    """The openpyxl style objects (BODY, BOX, HEADER_FILL, …), made on first use: openpyxl is
+    loaded by the code that writes with it, not by importing this module."""
+    if name in _OPENPYXL_NAMES:
+        return _openpyxl_objects()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 @cache
 def openpyxl_style(key: str) -> tuple:
     """(font, fill, border, alignment, number_format) of a style, shared objects."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill
+
     s = STYLES[key]
     font = Font(name=s.get("font", FONT), size=s.get("size", 11), bold=s.get("bold", False),
                 color=s.get("color"), underline="single" if s.get("underline") else None)
     fill = PatternFill("solid", fgColor=s["fill"]) if "fill" in s else PatternFill(fill_type=None)
-    border = BOX if s.get("border") else Border()
+    border = _openpyxl_objects()["BOX"] if s.get("border") else Border()
     align = Alignment(horizontal=s.get("align"), vertical=s.get("valign"),
                       wrap_text=None if s.get("shrink") else s.get("wrap"), shrink_to_fit=s.get("shrink"))
     return font, fill, border, align, s.get("num", "General")
@@ -147,8 +170,6 @@ def xlsx_condition_props(key: str) -> dict:
 
 def print_a4(ws, orientation: str, title_rows: str, pages_tall: int = 0) -> None:
     """A4, fit to the page width, header rows repeated on every page (openpyxl)."""
-    from .textfit import MARGIN_IN
-
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = orientation
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, pages_tall

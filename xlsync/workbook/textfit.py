@@ -12,8 +12,6 @@ import math
 import unicodedata
 from functools import lru_cache
 
-from wcwidth import wcwidth
-
 FONT_PT = 11.0
 LINE_FACTOR = 16 / 11  # line pitch / font size: 16 pt a line of 11 pt in LibreOffice's PDF (Noto
                        # CJK); Excel's 宋体 needs 14.25
@@ -44,6 +42,10 @@ def span_pt(widths, first: int, last: int) -> float:
 
 @lru_cache(maxsize=4096)
 def _char_em(ch: str) -> float:
+    from wcwidth import (
+        wcwidth,  # loaded by the first text fitted, not by importing the workbook layer
+    )
+
     w = wcwidth(ch)
     if w == 2 or unicodedata.east_asian_width(ch) in ("W", "F"):
         return 1.0

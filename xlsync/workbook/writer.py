@@ -13,11 +13,11 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
-
-from ..document import ProjectDocument
+from ..document import ProjectDocument, ReviewItem
 from ..errors import WorkbookError
+from ..review import WHOLE
 from ..safefile import replacing
+from ..validators.profiles import load_profile
 from . import layout as L
 from . import style
 from .book import (  # noqa: F401 - meta_json, meta_rows, sheet_title: used through this module
@@ -33,8 +33,14 @@ from .book import (  # noqa: F401 - meta_json, meta_rows, sheet_title: used thro
 )
 from .cells import put_value
 from .compose import compose
-from .model import SheetModel
+from .coords import column_index_from_string, coordinate_from_string, get_column_letter
+from .fill import NotFit, document_blocks
+from .model import ChartSpec, SheetModel
+from .reader import _read_sheet, sheet_shape
+from .reviewsheet import ReviewRow, compose_review, mark, read_review, unmark
 from .sheetform import sheet_form_of
+from .xlsx import Book
+from .xlsxpatch import try_patch
 
 RESERVED = {L.INDEX_SHEET, L.META_SHEET, L.LISTS_SHEET, L.FINDINGS_SHEET, L.REVIEW_SHEET}
 
@@ -49,8 +55,6 @@ def _profiles(docs, profile) -> tuple[list, dict[str, int]]:
     """The rule profiles the sheets use (one given, else each form's own) and their slots."""
     if profile is not None:
         return [profile], {}
-    from ..validators.profiles import load_profile
-
     found: dict[str, object] = {}
     for d in docs:
         name = sheet_form_of(d).form.profile
@@ -73,8 +77,6 @@ def write_workbook(docs: list[ProjectDocument], path: str | Path, profile=None, 
     profile: the rule profile of every sheet's dropdowns and plan tolerance; None: each
     document's form names its own. blank: the documents are new projects without ids (a
     template): their sheets offer empty rows to type in and a push gives them ids."""
-    from .xlsx import Book
-
     path = Path(path)
     if not docs:
         raise WorkbookError("没有可导出的项目", None)
@@ -102,8 +104,6 @@ def write_workbook(docs: list[ProjectDocument], path: str | Path, profile=None, 
         book.render(index, compose_index(entries, first.unit_code, first.unit_name, first.year, store,
                                          fresh={d.id for d in docs} if blank else frozenset()))
         if review_ws is not None:
-            from .reviewsheet import compose_review
-
             book.render(review_ws, compose_review(review_rows, first.unit_name or first.unit_code, first.year))
         book.lists(profiles)
         book.meta([(t, None if blank else d) for t, d in entries], first.unit_code, first.year)
@@ -207,8 +207,6 @@ def add_plan_chart(ws, top: int, bottom: int, first_col: int, category_col: int,
     value axis reaches the data: an over-planned project (peak over 100%) shows, and says so."""
     from openpyxl.chart import LineChart, Reference
 
-    from .model import ChartSpec
-
     spec = ChartSpec(top, bottom, first_col, first_col, bottom, category_col, series_cols, peak)
     chart = LineChart()
     chart.title = spec.title
@@ -225,8 +223,6 @@ def add_plan_chart(ws, top: int, bottom: int, first_col: int, category_col: int,
 
 def restore_charts(wb) -> None:
     """openpyxl drops charts when it loads a file: put ours back on every project sheet."""
-    from .reader import sheet_shape
-
     for ws in wb.worksheets:
         if ws._charts or ws.defined_names.get("xs_quarters") is None:
             continue
@@ -251,11 +247,6 @@ def update_in_place(ws, doc: ProjectDocument, tolerance: Decimal) -> bool:
     """Write a document into an existing project sheet, keeping its formatting. False when it
     does not fit (a list is longer than its table, a key has no cell): the caller then
     rebuilds the sheet."""
-    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
-    from .fill import NotFit, document_blocks
-    from .reader import sheet_shape
-
     try:
         shape = sheet_shape(ws)
         blocks = document_blocks(doc, ws, tolerance, shape=shape, strict=True)
@@ -283,8 +274,6 @@ def _ensure_lists(wb, profiles_needed: list) -> dict[str, int]:
     have = {n: i for i, n in enumerate(existing)}
     if all(p.name in have for p in profiles_needed) and existing:
         return have
-    from ..validators.profiles import load_profile
-
     all_profiles = [load_profile(n) for n in existing] + [p for p in profiles_needed if p.name not in have]
     if L.LISTS_SHEET in wb.sheetnames:
         del wb[L.LISTS_SHEET]
@@ -307,8 +296,6 @@ def update_workbook(path: str | Path, projects: list[tuple[str | None, ProjectDo
     rewritten. Saved atomically.
     """
     from openpyxl import load_workbook
-
-    from .xlsxpatch import try_patch
 
     path = Path(path)
     docs = [d for _t, d, _b, _r in projects]
@@ -352,8 +339,6 @@ def update_workbook(path: str | Path, projects: list[tuple[str | None, ProjectDo
     index = wb.create_sheet(L.INDEX_SHEET, 0)
     render_openpyxl(wb, index, compose_index(shown, first.unit_code, first.unit_name, first.year, store))
     if review:
-        from .reviewsheet import refresh_openpyxl
-
         refresh_openpyxl(wb, path, shown, composed, first.unit_name or first.unit_code, first.year)
     restore_charts(wb)
     write_meta(wb, entries, first.unit_code, first.year)
@@ -369,3 +354,43 @@ def write_meta(wb, entries: list[tuple[str, ProjectDocument]], unit_code, year) 
     for i, row in enumerate(meta_rows(entries, unit_code, year), 1):
         for j, value in enumerate(row, 1):
             _put(ws.cell(i, j), value)
+
+
+def refresh_openpyxl(wb, path, shown: list[tuple[str, ProjectDocument]], composed: dict[str, SheetModel],
+                     unit: str | None, year) -> None:
+    """After project sheets were changed with openpyxl: take the previous 核对 sheet's marks
+    off the sheets changed in place, mark the open items there, and write the 核对 sheet
+    anew (kept, saying nothing is open, when a previous one existed and all were cleared)."""
+    had = L.REVIEW_SHEET in wb.sheetnames
+    ticks, previous = read_review(wb[L.REVIEW_SHEET]) if had else ({}, [])
+    in_place = {t for t, _d in shown if t not in composed}
+    for sheet, coord, fill in previous:
+        if sheet in in_place and sheet in wb.sheetnames:
+            unmark(wb[sheet], coord, fill)
+    rows: list[ReviewRow] = []
+    for title, doc in shown:
+        if title in composed:
+            rows.extend(getattr(composed[title], "review", []))
+            continue
+        if not doc.review:
+            continue
+        sp = _read_sheet(path, wb[title], {})
+        where = {k: loc.cell for k, loc in (sp.provenance.items() if sp else ()) if loc and loc.cell}
+        by_cell: dict[str, list[ReviewItem]] = {}
+        for item in doc.review:
+            coord = where.get(item.field) if item.field != WHOLE else None
+            if coord is None:
+                rows.append(ReviewRow(title, doc, item, None, None))
+            else:
+                by_cell.setdefault(coord, []).append(item)
+                rows.append(ReviewRow(title, doc, item, coord, None))
+        fills = {coord: mark(wb[title], coord, items) for coord, items in by_cell.items()}
+        for row in rows:
+            if row.sheet == title and row.cell in fills:
+                row.fill = fills[row.cell]
+    if had:
+        del wb[L.REVIEW_SHEET]
+    if rows or had:
+        at = wb.sheetnames.index(L.INDEX_SHEET) + 1 if L.INDEX_SHEET in wb.sheetnames else 0
+        ws = wb.create_sheet(L.REVIEW_SHEET, at)
+        render_openpyxl(wb, ws, compose_review(rows, unit, year, ticks))

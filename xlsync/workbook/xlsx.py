@@ -12,8 +12,8 @@ from pathlib import Path
 from ..safefile import replacing
 from . import layout as L
 from . import textfit
-from .book import abs_ref, lists_cells, meta_rows, quote, xml_safe
-from .cells import fits_number
+from .book import abs_ref, lists_cells, meta_rows, xml_safe
+from .cells import fits_number, quote
 from .model import SheetModel
 from .style import XlsxFormats
 

@@ -13,15 +13,17 @@ import posixpath
 import re
 import zipfile
 from decimal import Decimal
+from html import escape  # as xml.sax.saxutils.escape with quote=False, without loading urllib
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from ..safefile import replacing
 from . import layout as L
 from . import textfit
-from .book import meta_rows, xml_safe
+from .book import INDEX_TOP, meta_rows, xml_safe
 from .cells import fits_number
+from .fill import NotFit, document_blocks
 from .metapatch import meta_sheet_xml
+from .sheetform import sheet_form_of
 
 _EPOCH = _dt.date(1899, 12, 30)
 _RC = re.compile(r"([A-Z]+)(\d+)")
@@ -65,7 +67,7 @@ def _cell_xml(ref: str, style: str | None, value) -> str:
         return f'<c r="{ref}"{s}/>'
     if isinstance(value, str):
         return (f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">'
-                f"{escape(xml_safe(value))}</t></is></c>")
+                f"{escape(xml_safe(value), quote=False)}</t></is></c>")
     if isinstance(value, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, _dt.date):
@@ -154,9 +156,6 @@ class SheetXml:
 def try_patch(path, projects, content, tolerance_of) -> bool:
     """Write the changed documents into their sheets' cells; False when that cannot be done
     (a new sheet, a document that outgrows its sheet, an unusual file): nothing written."""
-    from .fill import NotFit, document_blocks
-    from .sheetform import sheet_form_of
-
     if content is None or any(title is None for title, _d, _b, _c in projects):
         return False
     by_sheet = {sp.sheet: sp for sp in content.projects}
@@ -215,8 +214,6 @@ def _ref(r: int, c: int) -> str:
 
 def _patched_index(xml: str, projects) -> str | None:
     """The 目录 with each project's name and amounts, and the 合计 (statuses kept)."""
-    from .book import INDEX_TOP
-
     sheet = SheetXml(xml)
     if not sheet.usable():
         return None

@@ -16,9 +16,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ...errors import ImportTextError, Location
+from .. import read_file, read_text
 from ..blocks import FileBlocks
+from ..decode import check_file
+from ..notes import Note
 from .astext import blocks_to_text
 from .bad import FileUnreadable
+from .docx import read_docx
+from .html import read_html
+from .pdf import read_pdf
 from .sniff import sniff
 
 __all__ = ["FileUnreadable", "blocks_to_text", "read_blocks", "read_published", "sniff"]
@@ -28,24 +35,14 @@ def read_blocks(path: str | Path, kind: str | None = None) -> FileBlocks:
     """A docx, xlsx, xls, html or pdf file as blocks; FileUnreadable naming what is wrong."""
     kind = kind or sniff(path)
     if kind == "docx":
-        from .docx import read_docx
-
         return read_docx(path)
-    if kind == "xlsx":
-        from .sheets import read_xlsx
+    if kind in ("xlsx", "xls"):
+        from .sheets import read_xls, read_xlsx  # loads openpyxl (its column letters) at import
 
-        return read_xlsx(path)
-    if kind == "xls":
-        from .sheets import read_xls
-
-        return read_xls(path)
+        return read_xlsx(path) if kind == "xlsx" else read_xls(path)
     if kind == "html":
-        from .html import read_html
-
         return read_html(path)
     if kind == "pdf":
-        from .pdf import read_pdf
-
         return read_pdf(path)
     raise ValueError(f"not a file kind read as blocks: {kind}")
 
@@ -53,11 +50,6 @@ def read_blocks(path: str | Path, kind: str | None = None) -> FileBlocks:
 def read_published(path: str | Path, options=None):
     """(tables, notes) of any published file, as `xlsync.published.read_file` gives them for
     text; ImportTextError (FileUnreadable) when the file cannot be read or holds no table."""
-    from ...errors import ImportTextError, Location
-    from .. import read_file, read_text
-    from ..decode import check_file
-    from ..notes import Note
-
     kind = sniff(path)
     if kind == "txt":
         check_file(path)

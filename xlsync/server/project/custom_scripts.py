@@ -18,6 +18,7 @@ from xlwings_server.models import CurrentUser
 from xlsync import excel
 from xlsync.errors import AccessDenied, XlsyncError
 from xlsync.server import settings
+from xlsync.store import Store
 
 UNIT_ROLE = "unit:"
 
@@ -31,8 +32,6 @@ async def _run(action, book, user, where, with_store: bool, **extra):
     report = _pane if where == "pane" else excel.alert
     kwargs = {"rules": conf["rules"], "report": report, **extra}
     if with_store:
-        from xlsync.store import Store
-
         authenticated = bool(conf["users"])
         store = Store(conf["store"], author=user.name if authenticated else None)
         store.register_forms()  # the server's one store: its forms for every request
