@@ -201,8 +201,13 @@ from xlsync.published.vocab import vocab  # noqa: E402
 
 SEED_WORDS = set(vocab("seed").labels) | set(vocab("seed").headers) | set(vocab("seed").comp_item)
 # nor a table's title ('绩效目标表' as a value reads as the next table, for any reader)
+# nor an amount label by its make ('总额' after '项目总目标' reads as the label 项目总目标总额, a
+# LABEL_LOOSE review item: test_a_goal_that_reads_as_an_amount_label_is_a_review_item)
+from xlsync.forms import reading  # noqa: E402
+
 word = st.text(CJK, min_size=2, max_size=8).filter(
-    lambda w: not any(lb in w for lb in SEED_WORDS) and not w.endswith("表"))
+    lambda w: not any(lb in w for lb in SEED_WORDS) and not w.endswith("表")
+    and not reading.regex("amount_label").search(w))
 SEED_TREE = {
     "投入与目标管理": ["投入管理", "财务管理", "项目管理"],
     "产出目标": ["数量", "质量", "时效"],
@@ -278,6 +283,18 @@ def test_generated_tables_import_back(doc, markup):
     assert len(tables) == 1
     assert [n for n in tables[0].notes if n.level == "error"] == []
     assert tables[0].document == doc
+
+
+def test_a_goal_that_reads_as_an_amount_label_is_a_review_item(seed_path):
+    """'项目总目标 | 总额': the two cells read as one amount label by its make (项目总目标总额 →
+    项目总金额); the goal is lost, so the reading is a review item, never silent."""
+    lines = seed_path.read_text(encoding="utf-8").splitlines()
+    k = next(i for i, ln in enumerate(lines) if ln.startswith("项目总目标"))
+    tables, _ = read_text("\n".join([*lines[:k], "项目总目标\t总额\t\t", *lines[k + 1:]]), "goal.txt")
+    (t,) = [t for t in tables if any(n.code == "LABEL_LOOSE" and n.line == k + 1 for n in t.notes)]
+    assert "项目总目标总额" in next(n.message for n in t.notes if n.code == "LABEL_LOOSE")
+    assert t.document.overall_goal is None
+    assert any(r.field == "total_amount" for r in t.document.review)
 
 
 def test_cli_import_writes_seed(tmp_path, seed_path):

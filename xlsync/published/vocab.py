@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache, lru_cache, wraps
 
+from ..document import KEY_ZH
 from ..forms import Form, load_form, reading
 
 _UNIT_SUFFIX_RE = re.compile(r"\((万元|亿元|元)\)$")
@@ -136,7 +137,8 @@ class Vocab:
 
     def _amount_label(self, base: str) -> Label | None:
         """An amount label the form does not spell, by its make: 本年度申请市财政预算资金,
-        年度资金申请总额, 当年年度预算 (the year's); 项目总投资额 (the total)."""
+        年度资金申请总额, 当年年度预算 (the year's); 项目总投资额 (the total). A loose match, so
+        a review item (LABEL_LOOSE): '项目总目标' and a goal '总额' read as one label make one."""
         if not 3 <= len(base) <= 20 or re.search(r"[\d:;,。、]", base) or "(" in base:
             return None
         if not reading.regex("amount_label").search(base):
@@ -146,9 +148,9 @@ class Vocab:
             rest = base.replace(annual, "", 1).lstrip("度")
             if rest in self.funding_sources:
                 return None  # 当年其他资金: a source, not the year's amount
-            return Label("year_amount", base)
+            return Label("year_amount", base, loose=KEY_ZH["year_amount"])
         if reading.regex("total_amount_label").search(base):
-            return Label("total_amount", base)
+            return Label("total_amount", base, loose=KEY_ZH["total_amount"])
         return None
 
     @_memo
