@@ -194,6 +194,9 @@ _ALL = [
          kinds=R, level="warning", fields=("indicators",)),
     Code("LINE_UNPLACED", "内容无法归属", "A line inside the table the reader could not place: not imported.",
          kinds=R, level="warning", fields=("(document)",)),
+    Code("FIELD_CANDIDATES", "字段有两个候选值", "One field under labels of two levels of government (市级/区级主管部门): "
+         "the lowest level's value read, the other proposed.", kinds=R, level="warning",
+         fields=("(the field the labels name)",)),
     Code("FIELD_REPEATED", "字段重复出现", "A field written twice: the first value kept, the second shown.",
          kinds=R, level="warning", fields=("(the repeated field)",)),
     Code("YEAR_GUESSED", "预算年度按推测", "No budget year written; the project spans years: taken from its start.",

@@ -10,9 +10,10 @@ from ..document import KEY_ZH
 from ..fieldtext import parse_period, split_person_phone
 from ..money import MoneyError, format_amount, parse_amount
 from .cells import HOLE, Cell, join_wrapped, split_rows
+from .headnotes import could_hold_fact
 from .rows import Tok, compose_target
 from .runtogether import fuzzy_label, is_run_together, split_facts, split_indicators
-from .vocab import Label, checked_options, norm, split_unit
+from .vocab import Label, checked_options, gov_level, norm, split_unit
 
 MONEY_KEYS = {"total_amount", "year_amount", "prev_total_amount", "prev_year_amount", "either_amount"}
 NARRATIVE = {"overview", "basis", "necessity", "measures", "plan_text", "remark", "overall_goal",
@@ -435,6 +436,9 @@ class FactsReader:
                 self._label(lab, unit, [], tok)
                 continue
             if lab is not None:
+                if lab.key == "funding" and self.stream_labels and not self.stream_values \
+                        and self.stream_labels[-1][0].key in MONEY_KEYS:  # '资金总额' | '其中:财政拨款' | '500'
+                    self.__dict__.setdefault("column_heads", set()).add(self.stream_labels[-1][0].key)
                 if self.stream_values or (self.stream_labels and not (
                         lab.key in GOAL_KEYS and all(x[0].key in GOAL_KEYS for x in self.stream_labels))):
                     self._resolve_stream()  # a run of labels is a header row of goals, else each is empty
@@ -531,10 +535,19 @@ class FactsReader:
             self.note("info", "LINE_JOINED", f"续行并入“{self.last_key}”", tok.line)
             return
         if not self.fields and not self.indicators:
+            if self._after_title(tok.line) and could_hold_fact(tok.text):
+                self.note("warning", "LINE_UNPLACED", f"标题之后无法归属的内容（未导入；可能是没有识别的栏目或它的值）: "
+                          f"{tok.text[:80]}", tok.line, field="(document)", source=tok.text)
+                return
             self.note("info", "HEADER_TEXT", f"表头的说明文字（未导入）: {tok.text[:60]}", tok.line)
             return
         self.note("warning", "LINE_UNPLACED", f"无法归属的内容（未导入）: {tok.text[:80]}", tok.line,
                   field="(document)", source=tok.text)
+
+    def _after_title(self, line: int) -> bool:
+        """A line below the table's title (and its year line): inside the table, not the page."""
+        heads = [n for n, _t, _m in self.region.titles] + [self.region.year_line or 0]
+        return bool(self.region.titles) and line > max(heads)
 
     # -- one labelled field ----------------------------------------------------------------
     def _label(self, lab: Label, unit: str | None, vals: list[Tok], tok: Tok) -> None:
@@ -617,7 +630,35 @@ class FactsReader:
                     self.note("info", "CHECKBOX_EMPTY", f"“{lab.text}”没有勾选任何选项，原文保存在 extra 中", line)
                     self.extra.append((lab.text, value, line))
                 value = chosen
+        if self._level_candidate(key, lab, value, line):
+            return
         self._set(key, value, line)
+        if self.fields.get(key, (None, 0))[1] == line:
+            self.__dict__.setdefault("set_by", {})[key] = lab.text  # the label a field was read under
+
+    def _level_candidate(self, key: str, lab: Label, value: str | None, line: int) -> bool:
+        """One field under labels of different levels of government (市级主管部门 宝鸡市水利局,
+        区级主管部门 陈仓区水利局): two candidates, never one dropped silently. The table is the
+        lowest level's (the level it is issued down to), so that one is read; a review item names
+        both. False when the labels name no levels (the field repeated: FIELD_REPEATED)."""
+        first, first_line = self.fields.get(key, (None, 0))
+        before = self.__dict__.get("set_by", {}).get(key)
+        if not value or first in (None, "") or value == first or before is None:
+            return False
+        old, new = gov_level(before), gov_level(lab.text)
+        if old is None or new is None or old == new:
+            return False
+        low, high = ((lab.text, value, line), (before, first, first_line)) if new > old else \
+            ((before, first, first_line), (lab.text, value, line))
+        if new > old:
+            self.fields[key] = (value, line)
+            self.prov[key] = line
+            self.set_by[key] = lab.text
+        zh = KEY_ZH.get(key, key)
+        self.note("warning", "FIELD_CANDIDATES", f"“{zh}”有两处：{high[0]}“{high[1]}”（第 {high[2]} 行）、"
+                  f"{low[0]}“{low[1]}”（第 {low[2]} 行）；按最低一级（{low[0]}，表格下达到的一级）读取“{low[1]}”；请核对",
+                  line, field=key, source=f"{high[0]}: {high[1]} | {low[0]}: {low[1]}", proposed=high[1])
+        return True
 
     def _own_values(self, vals: list[Tok]) -> list[Tok]:
         """A field takes the cells up to the first one that reads as a label of its own

@@ -14,11 +14,13 @@ from ..fieldtext import parse_period, split_code
 from ..money import format_amount
 from ..plantext import parse_plan
 from .cells import GRID, HOLE, plain_line
+from .cutoff import cut_in_first_family
 from .facts import MONEY_KEYS, FactsReader
 from .indicators import IndicatorReader, Levels
 from .notes import ImportedTable, Note, ReadOptions
 from .rows import Role, Tok
 from .segment import Region
+from .sourcestotal import sources_total
 from .vocab import Label, Vocab, norm
 
 
@@ -95,7 +97,7 @@ class TableReader(FactsReader, IndicatorReader):
         line = self.region.start + texts[-1][0]
         tail = texts[-1][1].split()[-1]
         t = norm(tail)
-        if re.search(r"(?:[>=<≥≤＞＜]|大于|小于|不低于|不高于)$", t):
+        if re.search(r"(?:[>=<≥≤≧≦＞＜]|大于|小于|不低于|不高于)$", t):
             self._cut(f"文本在第 {line} 行的运算符“{tail[-1]}”之后结束，没有指标值（文件可能被截断）", line)
             return
         if 1 < len(t) <= 4 and self.v.label(t)[0] is None and not self.category(t) and any(
@@ -121,6 +123,19 @@ class TableReader(FactsReader, IndicatorReader):
         line = owner.indicators[-1].get("line") or self.last_line
         self._cut(f"文本在第 {line} 行的句子中间结束（“…{last[-12:]}”，表中其他句子以句号结束；文件可能被截断）", line)
 
+    def _cut_first_family(self) -> None:
+        """The text ends on an open target ('≧ %') with only the first family read: cut off."""
+        from xlsync.validators.profiles import BUILTIN, load_profile
+
+        owner = self.projects[-1] if self.projects else self
+        seen = {i.get("level1") for i in owner.indicators} | set(self.levels.seen)
+        best = max((load_profile(n) for n in BUILTIN), key=lambda p: len(seen & set(p.level1)))
+        end = self.region.start + max((k for k, ln in enumerate(self.region.lines) if ln != HOLE and plain_line(ln)),
+                                      default=0)
+        why = cut_in_first_family(owner.indicators, set(self.levels.seen), tuple(best.required_level1), end)
+        if why:
+            self._cut(why, end)
+
     def category(self, text: str) -> bool:
         """For the row aligner: a cell that is a category name."""
         return self.v.is_category(text) or (self.v.looks_like_category(text) and len(text) <= 12)
@@ -138,6 +153,8 @@ class TableReader(FactsReader, IndicatorReader):
             self._cut_fragment()
         if self.last_region and self.section == "indicators" and not self.truncated:
             self._cut_sentence()
+        if self.last_region and self.section == "indicators" and not self.truncated:
+            self._cut_first_family()
         if self.projects:
             return [self._finish_project(p, title) for p in self.projects]
         return [self._finish_project(self, title)]
@@ -201,7 +218,7 @@ class TableReader(FactsReader, IndicatorReader):
         table.explain = self._explain()
         f = {k: v for k, (v, _line) in t.fields.items()}
         self._resolve_either(t, f)
-        summed = self._tree_total(t, f)
+        summed = self._tree_total(t, f) or sources_total(t, f, self.file)
         data: dict = {}
         noted = len(t.notes)  # what reading the values notes (an unreadable amount) goes to this table
         for key, value in f.items():

@@ -32,6 +32,18 @@ def split_unit(label: str) -> tuple[str, str | None]:
     return label, None
 
 
+# a level of government in front of a label ('市级主管部门', '区县财政部门', '中央主管部门'): the
+# label is the form's own, named for one level (a table may list several levels' authorities)
+GOV_LEVEL = re.compile(r"^(?:中央|省级|市级|县级|区级|区县|县区|州级|盟级|旗级|乡级|镇级|乡镇|村级)")
+GOV_RANK = {"中央": 0, "省": 1, "市": 2, "州": 2, "盟": 2, "县": 3, "区": 3, "旗": 3, "乡": 4, "镇": 4, "村": 5}
+
+
+def gov_level(label: str) -> int | None:
+    """How low the level of government a label names is (中央 0 … 村 5); None when it names none."""
+    m = GOV_LEVEL.match(norm(label))
+    return GOV_RANK[m.group(0)[0] if m.group(0) != "中央" else "中央"] if m else None
+
+
 @dataclass(frozen=True)
 class Label:
     key: str  # a document key, or: owner_phone, period, either_amount, extra, section, money,
@@ -115,6 +127,12 @@ class Vocab:
             rest = clean[len(lead):]
             if clean.startswith(lead) and len(rest) >= 3 and rest in self.labels:
                 return self._as_loose(self.labels[rest], base)
+        level = GOV_LEVEL.match(clean)  # 市级主管部门, 区县财政部门: a level of government in front
+        if level and len(clean) - level.end() >= 4 and clean[level.end():] in self.labels:
+            return self._as_loose(self.labels[clean[level.end():]], base)
+        inner = self._bracketed(clean)  # 专项(项目)名称: a word in brackets, an alternative to the one before
+        if inner is not None:
+            return self._as_loose(inner, base)
         best = None
         for known in self.longest:
             if len(known) < 4 or len(clean) - len(known) not in (1, 2) or known[-2:] != clean[-2:] \
@@ -127,6 +145,20 @@ class Vocab:
                     return None  # two readings: not a label by principle
                 best = best or lab
         return self._as_loose(best, base) if best is not None else None
+
+    def _bracketed(self, clean: str) -> Label | None:
+        """'专项(项目)名称': a label with a word in brackets inside it, read both ways — without the
+        bracket (专项名称) and with the bracketed word in place of the one before it (项目名称). One
+        key for every reading that is known: that key; two keys: not a label by principle."""
+        m = re.fullmatch(r"(.*?)([\u4e00-\u9fff]{0,4})\(([\u4e00-\u9fff]{1,6})\)(.+)", clean)
+        if m is None:
+            return None
+        head, word, alt, tail = m.groups()
+        readings = (head + alt + tail, head + word + tail)
+        found = [self.labels[r] for r in readings if r in self.labels]
+        if not found or len({lab.key for lab in found}) > 1:
+            return None
+        return found[0]
 
     @staticmethod
     def _as_loose(lab: Label, text: str) -> Label | None:
