@@ -18,6 +18,7 @@ from .cutoff import cut_in_first_family
 from .facts import MONEY_KEYS, FactsReader
 from .indicators import IndicatorReader, Levels
 from .notes import ImportedTable, Note, ReadOptions
+from .requiredfacts import required_not_read
 from .rows import Role, Tok
 from .segment import Region
 from .sourcestotal import sources_total
@@ -284,6 +285,8 @@ class TableReader(FactsReader, IndicatorReader):
         if year is None:
             notes.append(Note("warning", "YEAR_MISSING", "表格没有写明预算年度（可用 --year 指定）",
                               self.file, t.first_line))
+        notes.extend(required_not_read(list(self.v.form.data.get("required", {}).get("fields", ())), data, t.funding,
+                                       t.extra, set(t.fields), notes, self.file, t.first_line))
         missing = [k for k in self.v.required if not data.get(k)]
         if missing:
             from ..findings import FIELD_ZH
