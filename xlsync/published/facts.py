@@ -371,6 +371,8 @@ class FactsReader:
                 if lead < len(items):
                     self._walk_row(items[lead:])
                 return
+            if self.pending_labels and items[0][0] is not None:
+                self._column_head(self.pending_labels[-1], items[0][0])
             self._flush_labels()
             if labels and not values and all(i[0] is not None for i in items if i[2].text) \
                     and any(i[0].key not in PLAIN_KEYS for i in labels):
@@ -381,6 +383,13 @@ class FactsReader:
             return
         # a stream of single cells
         self._walk_stream(items)
+
+    def _column_head(self, before: tuple[Label, str | None, Tok], lab: Label) -> None:
+        """'资金总额' then '其中:财政拨款' | '500': an amount label with no cell of its own (and no
+        colon asking for one), the sources below it — the head of their amounts' column (its
+        total: sourcestotal)."""
+        if lab.key == "funding" and before[0].key in MONEY_KEYS and not before[2].text.rstrip().endswith((":", "：")):
+            self.__dict__.setdefault("column_heads", set()).add(before[0].key)
 
     def _contexts(self, items) -> None:
         """Section and group labels take effect as soon as they are seen."""
@@ -436,9 +445,8 @@ class FactsReader:
                 self._label(lab, unit, [], tok)
                 continue
             if lab is not None:
-                if lab.key == "funding" and self.stream_labels and not self.stream_values \
-                        and self.stream_labels[-1][0].key in MONEY_KEYS:  # '资金总额' | '其中:财政拨款' | '500'
-                    self.__dict__.setdefault("column_heads", set()).add(self.stream_labels[-1][0].key)
+                if self.stream_labels and not self.stream_values:
+                    self._column_head(self.stream_labels[-1], lab)
                 if self.stream_values or (self.stream_labels and not (
                         lab.key in GOAL_KEYS and all(x[0].key in GOAL_KEYS for x in self.stream_labels))):
                     self._resolve_stream()  # a run of labels is a header row of goals, else each is empty
