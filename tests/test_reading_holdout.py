@@ -205,3 +205,19 @@ def test_true_header_notes_hold_no_fact(text):
                         "区级主管部门"]))
 def test_lines_that_may_be_a_fact_or_its_label_could_hold_one(text):
     assert could_hold_fact(text)
+
+
+@FEW
+@given(data=st.data(), sep=st.sampled_from(ROWS), mask=st.sampled_from(["****", "＊＊＊＊", "×××", "******"]),
+       with_code=st.booleans())
+def test_a_value_a_copy_hid_is_never_stored_as_the_fact(data, sep, mask, with_code):
+    doc = data.draw(documents(False, False, False))
+    rows = _base(doc)
+    at = next(k for k, r in enumerate(rows) if r[0] == "主管部门及代码")
+    rows[at][1] = f"[{doc.department_code}]{mask}" if with_code else mask
+    t = _read(rows, sep)
+    got = t.document
+    assert got.department_name is None, render(rows, sep)
+    assert got.department_code == (doc.department_code if with_code else None)
+    (item,) = [r for r in got.review if r.code == "VALUE_MASKED"]
+    assert item.field == "department_name" and mask in (item.source or "")

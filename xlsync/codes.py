@@ -201,6 +201,8 @@ _ALL = [
          "were left unplaced) that the table was read without: where it may be.", kinds=R, level="warning",
          fields=("name", "department_name", "implementing_unit", "project_attribute", "start_date", "year_amount",
                  "overall_goal")),
+    Code("VALUE_MASKED", "值被遮盖", "A value a copy of the table hid ('****'): not imported, the text kept.",
+         kinds=R, level="warning", fields=("(the field the label names)",)),
     Code("FIELD_REPEATED", "字段重复出现", "A field written twice: the first value kept, the second shown.",
          kinds=R, level="warning", fields=("(the repeated field)",)),
     Code("YEAR_GUESSED", "预算年度按推测", "No budget year written; the project spans years: taken from its start.",

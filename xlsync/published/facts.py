@@ -21,6 +21,8 @@ NARRATIVE = {"overview", "basis", "necessity", "measures", "plan_text", "remark"
 # labels that end the indicator table (others may well be a 三级指标's name: 完成时间 …)
 ENDS_INDICATORS = {"extra", "remark", "overall_goal", "annual_goal", "overview", "basis", "necessity",
                    "measures", "plan_text", "composition", "section"}
+# a value a copy hid ('****', '[055]****', '×××'): not the fact, the fact's absence
+_MASKED = re.compile(r"(?:\[\d+\])?[*＊×Xx]{3,}")
 _UNIT_DECL = re.compile(r"^[(\[【]?(?:金额|资金|预算)?单位\s*[:：]\s*(万元|亿元|元)[)\]】]?$")
 
 
@@ -263,7 +265,7 @@ class FactsReader:
             if merged and merged[-1][0] is not None and item[0] is None and item[2].text and not item[2].bound:
                 plab, punit, ptok = merged[-1]
                 text = norm(item[2].text)
-                if len(text) <= 8 and not re.search(r"\d", text):
+                if len(text) <= 8 and not re.search(r"\d", text) and not _MASKED.fullmatch(text):
                     lab, unit = self.v.label(norm(ptok.text) + text)
                     if lab is not None and lab != plab:  # '年度主要目标' '和成果', '主管部门' '及编码'
                         merged[-1] = (lab, unit or punit, Tok(ptok.text + item[2].text, ptok.line, ptok.soft))
@@ -607,6 +609,13 @@ class FactsReader:
             self.extra.append((lab.text, value, line))
             self.last_key = None
             return
+        if value and key not in MONEY_KEYS and _MASKED.fullmatch(norm(value)):
+            self.note("warning", "VALUE_MASKED", f"“{KEY_ZH.get(_FIELD_OF.get(key, key), lab.text)}”的值“{value}”被遮盖"
+                      "（转载时以 * 隐去），未导入；请填写", line, field=_FIELD_OF.get(key, key), source=value)
+            code = re.match(r"\s*[\[［](\d+)[\]］]", value)
+            if code and key in ("department_name", "unit_name"):  # '[055]****': the code is there
+                self._set({"department_name": "department_code", "unit_name": "unit_code"}[key], code.group(1), line)
+            value = None
         if key == "owner_phone":
             owner, phone = split_person_phone(value)
             self._set("owner", owner, line)
