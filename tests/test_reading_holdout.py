@@ -221,3 +221,12 @@ def test_a_value_a_copy_hid_is_never_stored_as_the_fact(data, sep, mask, with_co
     assert got.department_code == (doc.department_code if with_code else None)
     (item,) = [r for r in got.review if r.code == "VALUE_MASKED"]
     assert item.field == "department_name" and mask in (item.source or "")
+
+
+@given(st.sampled_from(["≧", "≦"]), st.integers(1, 100), st.sampled_from(["%", "天", "公里", ""]))
+def test_the_jis_operators_are_operators(op, number, unit):
+    from xlsync.targets import parse_target
+
+    t = parse_target(f"{op}{number}{unit}")
+    assert (t.kind, t.op, t.number) == ("quantitative", {"≧": "≥", "≦": "≤"}[op], number)
+    assert parse_target(f"{op} {unit}").kind == "placeholder"  # the number left out: an unfilled template

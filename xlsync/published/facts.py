@@ -168,8 +168,8 @@ class FactsReader:
     # the shape of each column's cells: a weight is a small number; a unit stands before an
     # operator or a number; a name takes the rest
     _ROLE_RX = {"name": r"(.+?)", "weight": r"(100|\d{1,2}(?:\.\d{1,2})?)",
-                "unit": r"(%|‰|[\u4e00-\u9fff]{1,3}(?=[=≥≤><＝\d]|大于|小于|不低于|不高于))?",
-                "op": r"(>=|<=|[=≥≤><＝]|大于等于|小于等于|不低于|不高于)?", "nature": r"(>=|<=|[=≥≤><＝]|定性|定量|正向|反向)?",
+                "unit": r"(%|‰|[\u4e00-\u9fff]{1,3}(?=[=≥≤≧≦><＝\d]|大于|小于|不低于|不高于))?",
+                "op": r"(>=|<=|[=≥≤≧≦><＝]|大于等于|小于等于|不低于|不高于)?", "nature": r"(>=|<=|[=≥≤≧≦><＝]|定性|定量|正向|反向)?",
                 "target": r"(.+)", "note": r"(.*)", "skip": r"(.*?)"}
 
     def _split_by_roles(self, text: str, kinds: list[str]) -> dict[str, str]:

@@ -83,7 +83,7 @@ def fuzzy_label(text: str, vocab: Vocab) -> str | None:
 
 _TARGET_TAIL = re.compile(
     r"(?P<t>(?:>=|<=|[=＝≥≧≤≦><＞＜]|不低于|不少于|不超过|达到)?\s*\d[\d,]*(?:\.\d+)?\s*"
-    r"(?:%|‰|百分比|[^\d\s,，。；;、%=≥≤<>]{0,6})?)$")
+    r"(?:%|‰|百分比|[^\d\s,，。；;、%=≥≤≧≦<>]{0,6})?)$")
 
 
 def split_name_target(run: str, vocab: Vocab) -> tuple[str, str | None]:

@@ -250,7 +250,7 @@ class Vocab:
         """A name like a 一级/二级 category that no framework lists (实施效果指标)."""
         t = norm(text)
         return (self.is_category(t) or (
-            2 < len(t) <= 14 and t.endswith(("指标", "目标")) and not re.search(r"[\d%,;。，；=≥≤<>]", t)))
+            2 < len(t) <= 14 and t.endswith(("指标", "目标")) and not re.search(r"[\d%,;。，；=≥≤≧≦<>]", t)))
 
     @_memo
     def is_footer(self, text: str) -> bool:
