@@ -230,3 +230,17 @@ def test_the_jis_operators_are_operators(op, number, unit):
     t = parse_target(f"{op}{number}{unit}")
     assert (t.kind, t.op, t.number) == ("quantitative", {"≧": "≥", "≦": "≤"}[op], number)
     assert parse_target(f"{op} {unit}").kind == "placeholder"  # the number left out: an unfilled template
+
+
+@FEW
+@given(data=st.data(), sep=st.sampled_from(("tabs", "pipes", "markdown")),
+       fill=st.sampled_from([" (必填)", "(必填硬性指标)", " （选填）", " (必填) "]), spaced=st.booleans())
+def test_a_fill_in_instruction_after_a_category_is_not_part_of_it(data, sep, fill, spaced):
+    doc = data.draw(documents(False, False, False))
+    rows = _base(doc)
+    head = next(k for k, r in enumerate(rows) if r[0] == "绩效指标")
+    for r in rows[head + 1:]:
+        if len(r) >= 3 and r[1].endswith("指标"):
+            r[1] = (r[1][:-2] + " 指标" if spaced else r[1]) + fill
+    t = _read(rows, sep)
+    assert t.document.indicators == doc.indicators, render(rows, sep)
