@@ -4,8 +4,9 @@ varied:
 
 - a line inside the table the reader could not place is a review item whenever it could hold a
   fact (never header text), and a table read without its project name is never exit 0;
-- a label with a level of government in front (区级主管部门) or a bracketed alternative inside
-  (专项(项目)名称) is the form's label, read loosely and said so; one field under two levels is two
+- a label with a level of government in front (区级主管部门), a bracketed alternative inside
+  (专项(项目)名称) or a known label's leading modifier left out (资金名称) is the form's label, read
+  loosely and said so; one field under two levels is two
   candidates: the lowest level read, both named in a review item;
 - an amount label with no cell of its own above the funding sources heads their column: the
   total is the sum of the printed sources, a review item;
@@ -83,7 +84,9 @@ def test_a_table_that_leaves_its_name_empty_asks_for_it(data, sep):
 
 LOOSE = [("项目名称", "专项(项目)名称", "name"), ("项目名称", "专项（项目）名称", "name"),
          ("主管部门及代码", "区级主管部门", "department_name"), ("主管部门及代码", "县级主管部门", "department_name"),
-         ("主管部门及代码", "市级主管部门", "department_name")]
+         ("主管部门及代码", "市级主管部门", "department_name"),
+         ("项目名称", "资金名称", "name"),  # 专项资金名称 without its modifier
+         ("主管部门及代码", "管部门及代码", "department_name")]  # cut at its first character
 
 
 @FEW

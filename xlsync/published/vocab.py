@@ -130,6 +130,11 @@ class Vocab:
         level = GOV_LEVEL.match(clean)  # 市级主管部门, 区县财政部门: a level of government in front
         if level and len(clean) - level.end() >= 4 and clean[level.end():] in self.labels:
             return self._as_loose(self.labels[clean[level.end():]], base)
+        if len(clean) >= 4:  # 资金名称 for 专项资金名称: a known label without its leading modifier
+            whole = {self.labels[k].key: self.labels[k] for k in self.longest
+                     if k.endswith(clean) and len(k) - len(clean) in (1, 2)}
+            if len(whole) == 1:
+                return self._as_loose(next(iter(whole.values())), base)
         inner = self._bracketed(clean)  # 专项(项目)名称: a word in brackets, an alternative to the one before
         if inner is not None:
             return self._as_loose(inner, base)
