@@ -1,7 +1,8 @@
 """A text that stops inside its indicator table before the framework's later families: the
-block holds only the first family (产出), the others (效益, 满意度 …) never come, and the last
-row's target is begun but has no number ('≧ %', '≥', '不低于'). Such a table is cut off,
-never complete (an unfilled template row in the middle of a table is kept as written)."""
+block holds only the first family (产出), the others (效益, 满意度 …) never come, and nothing
+follows (no signature or date line closes the table) — often on a row whose target is begun
+but has no number ('≧ %', '≥', '不低于'). Such a table is cut off, never complete (no complete
+table read so far has only 产出; an unfilled template row inside a table is kept as written)."""
 
 from __future__ import annotations
 
@@ -33,9 +34,12 @@ def cut_in_first_family(indicators: list[dict], seen: set[str], required: tuple[
         return None
     last = indicators[-1]
     level1s = {i.get("level1") for i in indicators if i.get("level1")} | set(seen)
-    if not open_target(last.get("target")) or not first_family_only(level1s, required):
+    if not first_family_only(level1s, required):
         return None
     missing = "、".join(required[1:])
-    return (f"文本在第 {end or last.get('line')} 行结束于指标“{last.get('name')}”的指标值“{last.get('target')}”"
-            "（有运算符或单位，没有数值），"
-            f"指标表只有{required[0]}，没有{missing}（文件可能被截断）")
+    if open_target(last.get("target")):
+        return (f"文本在第 {end or last.get('line')} 行结束于指标“{last.get('name')}”的指标值“{last.get('target')}”"
+                "（有运算符或单位，没有数值），"
+                f"指标表只有{required[0]}，没有{missing}（文件可能被截断）")
+    return (f"文本在第 {end or last.get('line')} 行的指标表中结束，指标表只有{required[0]}，没有{missing}，"
+            "表后也没有签字、日期等表尾（文件可能被截断）")

@@ -125,7 +125,7 @@ class TableReader(FactsReader, IndicatorReader):
         self._cut(f"文本在第 {line} 行的句子中间结束（“…{last[-12:]}”，表中其他句子以句号结束；文件可能被截断）", line)
 
     def _cut_first_family(self) -> None:
-        """The text ends on an open target ('≧ %') with only the first family read: cut off."""
+        """The text ends inside the indicator table with only the first family read: cut off."""
         from xlsync.validators.profiles import BUILTIN, load_profile
 
         owner = self.projects[-1] if self.projects else self
