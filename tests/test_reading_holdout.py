@@ -10,9 +10,9 @@ varied:
   candidates: the lowest level read, both named in a review item;
 - an amount label with no cell of its own above the funding sources heads their column: the
   total is the sum of the printed sources, a review item;
-- a text that ends inside the indicator table with only the first family (产出) read — on a
-  target begun without its number ('≧ %'), or with no footer after it — is cut off, never
-  complete.
+- a text that ends inside the indicator table with only the first family (产出) read, on a row
+  begun but not finished — a target without its number ('≧ %'), a category with no indicator
+  under it — is cut off, never complete.
 """
 
 from __future__ import annotations
@@ -182,17 +182,22 @@ def test_a_text_ending_on_an_open_target_inside_the_first_family_is_cut_off(data
 
 
 @FEW
-@given(data=st.data(), sep=st.sampled_from(ROWS), footer=st.booleans())
-def test_a_text_ending_inside_the_first_family_without_a_footer_is_cut_off(data, sep, footer):
+@given(data=st.data(), sep=st.sampled_from(ROWS), ending=st.sampled_from(["dangling", "whole", "footer"]),
+       category=st.sampled_from(["时效指标", "成本指标", "质量指标"]))
+def test_a_text_ending_on_a_category_with_no_indicator_inside_the_first_family_is_cut_off(data, sep, ending,
+                                                                                         category):
     doc = data.draw(documents(False, False, False))
     rows = _base(doc)
     head = next(k for k, r in enumerate(rows) if r[0] == "绩效指标")
     output = [k for k, r in enumerate(rows) if k > head and r[0] == "产出指标"]
-    rows = rows[:data.draw(st.sampled_from(output)) + 1] + ([["填报人：张三", "填报日期：2023年1月5日"]] if footer else [])
+    rows = rows[:data.draw(st.sampled_from(output)) + 1]
+    assume(rows[-1][1] != category)
+    rows += {"dangling": [["产出指标", category]], "whole": [],
+             "footer": [["产出指标", category], ["填报人：张三", "填报日期：2023年1月5日"]]}[ending]
     t = _read(rows, sep)
-    assert t.truncated != footer, render(rows, sep)  # only 产出, and the text just stops: cut off
-    if not footer:
-        assert "效益指标" in next(n.message for n in t.notes if n.code == "TABLE_TRUNCATED")
+    assert t.truncated == (ending == "dangling"), render(rows, sep)  # a row begun, not finished: cut off
+    if ending == "dangling":
+        assert category in next(n.message for n in t.notes if n.code == "TABLE_TRUNCATED")
 
 
 @FEW

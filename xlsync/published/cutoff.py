@@ -1,8 +1,9 @@
 """A text that stops inside its indicator table before the framework's later families: the
-block holds only the first family (产出), the others (效益, 满意度 …) never come, and nothing
-follows (no signature or date line closes the table) — often on a row whose target is begun
-but has no number ('≧ %', '≥', '不低于'). Such a table is cut off, never complete (no complete
-table read so far has only 产出; an unfilled template row inside a table is kept as written)."""
+block holds only the first family (产出), the others (效益, 满意度 …) never come, and the last
+row is begun but not finished: a target without its number ('≧ %', '≥', '不低于'), or a
+category with no indicator under it ('时效指标 |'). Such a table is cut off, never complete (no
+complete table read so far has only 产出; an unfilled template row inside a table is kept as
+written)."""
 
 from __future__ import annotations
 
@@ -28,8 +29,9 @@ def first_family_only(level1s: set[str], required: tuple[str, ...]) -> bool:
 
 
 def cut_in_first_family(indicators: list[dict], seen: set[str], required: tuple[str, ...],
-                        end: int | None = None) -> str | None:
-    """Why the text is cut off inside the indicator table's first family, or None."""
+                        end: int | None = None, dangling: str | None = None) -> str | None:
+    """Why the text is cut off inside the indicator table's first family, or None. `dangling`:
+    the category the text ends on when no indicator row follows it ('时效指标 |')."""
     if not indicators:
         return None
     last = indicators[-1]
@@ -41,5 +43,7 @@ def cut_in_first_family(indicators: list[dict], seen: set[str], required: tuple[
         return (f"文本在第 {end or last.get('line')} 行结束于指标“{last.get('name')}”的指标值“{last.get('target')}”"
                 "（有运算符或单位，没有数值），"
                 f"指标表只有{required[0]}，没有{missing}（文件可能被截断）")
-    return (f"文本在第 {end or last.get('line')} 行的指标表中结束，指标表只有{required[0]}，没有{missing}，"
-            "表后也没有签字、日期等表尾（文件可能被截断）")
+    if dangling:
+        return (f"文本在第 {end or last.get('line')} 行的指标类别“{dangling}”处结束，其下没有指标；"
+                f"指标表只有{required[0]}，没有{missing}（文件可能被截断）")
+    return None

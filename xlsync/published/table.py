@@ -125,15 +125,20 @@ class TableReader(FactsReader, IndicatorReader):
         self._cut(f"文本在第 {line} 行的句子中间结束（“…{last[-12:]}”，表中其他句子以句号结束；文件可能被截断）", line)
 
     def _cut_first_family(self) -> None:
-        """The text ends inside the indicator table with only the first family read: cut off."""
+        """The text ends on a row begun but not finished (a target without its number, a category
+        with no indicator under it) with only the first family read: cut off."""
         from xlsync.validators.profiles import BUILTIN, load_profile
 
         owner = self.projects[-1] if self.projects else self
         seen = {i.get("level1") for i in owner.indicators} | set(self.levels.seen)
         best = max((load_profile(n) for n in BUILTIN), key=lambda p: len(seen & set(p.level1)))
-        end = self.region.start + max((k for k, ln in enumerate(self.region.lines) if ln != HOLE and plain_line(ln)),
-                                      default=0)
-        why = cut_in_first_family(owner.indicators, set(self.levels.seen), tuple(best.required_level1), end)
+        at = max((k for k, ln in enumerate(self.region.lines) if ln != HOLE and plain_line(ln)), default=0)
+        end = self.region.start + at
+        tail = norm(plain_line(self.region.lines[at])) if self.region.lines else ""
+        last = owner.indicators[-1] if owner.indicators else {}
+        dangling = tail if tail and self.category(tail) and tail not in (last.get("level1"), last.get("level2")) \
+            else None
+        why = cut_in_first_family(owner.indicators, set(self.levels.seen), tuple(best.required_level1), end, dangling)
         if why:
             self._cut(why, end)
 
