@@ -231,7 +231,8 @@ def test_open_targets_are_an_operator_or_a_unit_without_a_number(op, space, unit
 
 @given(st.sampled_from(["(2020)年度", "（2021年度）", "2020年度", "单位：万元", "（万元）", "2023年1月5日",
                         "附件1", "附件:", "表2", "(此件公开发布)", "发布时间:2020-05-29 09:42", "来源:财政局",
-                        "字号 : 大 中 小", "]我要纠错", "||"]))
+                        "字号 : 大 中 小", "]我要纠错", "||", "填报日期：2023年1月5日", "填报时间: 2023-01-05",
+                        "（金额单位：万元）", "填报单位（盖章）：", "编制单位(盖章):"]))
 def test_true_header_notes_hold_no_fact(text):
     assert is_header_note(text) and not could_hold_fact(text)
 

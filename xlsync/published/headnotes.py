@@ -12,9 +12,12 @@ import unicodedata
 
 # words of the web page around a published table (its metadata line) and of the header's notes
 PAGE_WORDS = ("发布时间", "发布日期", "发布单位", "信息来源", "来源:", "作者:", "浏览次数", "阅读次数", "点击数",
-              "点击次数", "字号", "字体", "我要纠错", "打印", "分享", "索引号", "文号")
+              "点击次数", "字号", "字体", "我要纠错", "打印", "分享", "索引号", "文号",
+              # a signature or stamp slot in the header (填报单位（盖章）：)
+              "盖章", "签字", "签章")
 _YEAR = re.compile(r"^[(\[【]?\s*\d{4}\s*[)\]】]?\s*年度?\s*[)\]】]?$|^[(\[【]\s*\d{4}\s*年度?\s*[)\]】]$")
-_DATE = re.compile(r"^(?:日期:?)?\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$")
+_DATE = re.compile(r"^(?:[\u4e00-\u9fff]{0,6}(?:日期|时间):?)?\d{4}\s*[-./年]\s*\d{1,2}\s*[-./月]\s*\d{1,2}\s*日?"
+                   r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?$")
 _UNIT = re.compile(r"^[(\[【]?\s*(?:金额|资金|预算)?(?:单位)?\s*:?\s*(?:万元|亿元|元)\s*[)\]】]?$")
 _NUMBERING = re.compile(r"^(?:附件|附表|表)\s*[\d一二三四五六七八九十]{0,3}\s*:?$")
 
