@@ -280,3 +280,21 @@ def test_a_fill_in_instruction_after_a_category_is_not_part_of_it(data, sep, fil
             r[1] = (r[1][:-2] + " 指标" if spaced else r[1]) + fill
     t = _read(rows, sep)
     assert t.document.indicators == doc.indicators, render(rows, sep)
+
+
+@FEW
+@given(data=st.data(), sep=st.sampled_from(ROWS), colon=st.booleans())
+def test_a_unit_inside_a_source_label_applies_to_its_amount(data, sep, colon):
+    doc = data.draw(documents(False, False, False))
+    rows = _base(doc)
+    at = next(k for k, r in enumerate(rows) if r[0] == "项目资金（万元）")
+    funded, other = (f.year_amount for f in doc.funding)
+    c = "：" if colon else ""
+    rows[at:at + 1 + len(doc.funding)] = [["资金情况"], [f"年度金额（万元）{c}", _wan(doc.year_amount)],
+                                          [f"其中：财政拨款（万元）{c}", _wan(funded)], [f"其他资金（万元）{c}", _wan(other)]]
+    t = _read(rows, sep)
+    got = t.document
+    assert [(f.source, f.year_amount) for f in got.funding] == [("财政拨款", funded), ("其他资金", other)], \
+        render(rows, sep)
+    assert got.year_amount == doc.year_amount
+    assert not [r for r in got.review if r.code.startswith("MONEY_UNIT")]

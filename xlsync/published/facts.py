@@ -295,7 +295,7 @@ class FactsReader:
                 continue
             fm = re.match(r"^\s*(?:其中\s*[:：]?)?([^:：]{2,20})[:：]\s*(.*)$", t.text, re.S)
             if fm and self.v.is_funding(fm.group(1)) and self.v.label(fm.group(1))[0] is None:
-                out.append((Label("funding", norm(fm.group(1))), split_unit(norm(fm.group(1)))[1], t))
+                out.append((Label("funding", split_unit(norm(fm.group(1)))[0]), split_unit(norm(fm.group(1)))[1], t))
                 if fm.group(2).strip():
                     out.append((None, None, Tok(fm.group(2).strip(), t.line, False, bound=True)))
                 continue
@@ -322,7 +322,8 @@ class FactsReader:
                     out.append((None, None, Tok(rest, t.line, False, bound=True)))
                 continue
             if self.v.is_funding(t.text) and (self.group_funding or t.text.lstrip().startswith("其中")):
-                out.append((Label("funding", norm(re.sub(r"^\s*其中\s*[:：]?", "", t.text))), None, t))
+                source, unit = split_unit(norm(re.sub(r"^\s*其中\s*[:：]?", "", t.text)))  # '其中:中央补助(万元)'
+                out.append((Label("funding", source), unit, t))
                 continue
             xm = re.match(r"^\s*([^\d:：]{2,16}?)\s*[:：]\s*(\S.*)$", t.text, re.S)
             if xm and looks_like_label(xm.group(1)) and not self.category(norm(xm.group(1))) \
