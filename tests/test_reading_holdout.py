@@ -298,3 +298,13 @@ def test_a_unit_inside_a_source_label_applies_to_its_amount(data, sep, colon):
         render(rows, sep)
     assert got.year_amount == doc.year_amount
     assert not [r for r in got.review if r.code.startswith("MONEY_UNIT")]
+
+
+@given(st.sampled_from(["%", "人", "个", "天", "万元"]), st.integers(1, 999), st.sampled_from(["", "≥", "≤", "="]))
+def test_a_unit_column_repeating_the_values_unit_is_not_joined_twice(unit, n, op):
+    from xlsync.published.rows import compose_target
+
+    assert compose_target({"value": f"{op}{n}{unit}", "unit": unit}) == f"{op}{n}{unit}"
+    assert compose_target({"value": f"{n}", "unit": unit, "op": op or None}) == f"{op}{n}{unit}"
+    if op:
+        assert compose_target({"value": f"{op}{n}{unit}", "unit": unit, "op": op}) == f"{op}{n}{unit}"
