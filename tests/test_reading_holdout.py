@@ -308,3 +308,22 @@ def test_a_unit_column_repeating_the_values_unit_is_not_joined_twice(unit, n, op
     assert compose_target({"value": f"{n}", "unit": unit, "op": op or None}) == f"{op}{n}{unit}"
     if op:
         assert compose_target({"value": f"{op}{n}{unit}", "unit": unit, "op": op}) == f"{op}{n}{unit}"
+
+
+@FEW
+@given(data=st.data(), extra=st.lists(st.integers(1, 4), min_size=30, max_size=30))
+def test_separators_after_a_cells_closing_pipe_are_empty_cells(data, extra):
+    doc = data.draw(documents(False, False, False))
+    lines = render(_base(doc), "pipe-cells").splitlines()
+    head = next(k for k, ln in enumerate(lines) if ln.startswith("绩效指标"))
+    values = {doc.name, f"[{doc.department_code}]{doc.department_name}", doc.unit_name, doc.project_attribute}
+    for k in range(min(head, len(extra))):  # '忠县财政局 | ||||': the value's cell, then empty cells
+        if lines[k].removesuffix(" |") in values:
+            lines[k] += " " + "|" * extra[k]
+    tables, _ = read_text("\n".join(lines) + "\n", "gen.txt")
+    assume(len(tables) == 1)
+    got = tables[0].document
+    assert (got.name, got.department_name, got.unit_name, got.project_attribute, got.year_amount) == (
+        doc.name, doc.department_name, doc.unit_name, doc.project_attribute, doc.year_amount), "\n".join(lines)
+    assert not [r for r in got.review if "|" in (r.source or "")]
+    assert got.indicators == doc.indicators
