@@ -23,6 +23,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from nationaltext import SEPARATORS, render, rows_of
 from test_national_layouts import CJK, TREE, _free, documents
+from xlsync.forms import reading
 
 from xlsync.published import read_text
 from xlsync.published.cells import GRID
@@ -274,6 +275,9 @@ def test_the_glued_pair_stage_alone_cuts_before_the_labels_leads(first, lead, la
 @given(data=st.data(), label=st.sampled_from(["当年整体绩效目标", "本年度整体绩效目标", "项目当年绩效目标"]))
 def test_a_glued_label_known_by_its_head_word_is_read_loosely_and_said_so(data, label):
     doc = data.draw(documents(False, False, False))
+    # a goal ending like an amount label ('一金额') glued to '当年…' reads as an amount label by its
+    # make: a LABEL_LOOSE item on the amount (tests/test_textimport.py), not this principle
+    assume(not reading.regex("amount_label").search(doc.annual_goal))
     key = V.label(label)[0].key  # the goal the label's head word names (as Vocab.label reads it)
     rows = rows_of(doc, merged=False, note=False, weight=False, split_value=False, groups=False)
     at = next(k for k, r in enumerate(rows) if r[0] == "总体目标")

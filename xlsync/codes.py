@@ -206,6 +206,15 @@ _ALL = [
          kinds=R, level="warning", fields=("indicators",)),
     Code("LINE_UNPLACED", "内容无法归属", "A line inside the table the reader could not place: not imported.",
          kinds=R, level="warning", fields=("(document)",)),
+    Code("FIELD_CANDIDATES", "字段有两个候选值", "One field under labels of two levels of government (市级/区级主管部门): "
+         "the lowest level's value read, the other proposed.", kinds=R, level="warning",
+         fields=("(the field the labels name)",)),
+    Code("REQUIRED_NOT_READ", "必填内容没有读到", "A fact the form requires (the project name always; others where lines "
+         "were left unplaced) that the table was read without: where it may be.", kinds=R, level="warning",
+         fields=("name", "department_name", "implementing_unit", "project_attribute", "start_date", "year_amount",
+                 "overall_goal")),
+    Code("VALUE_MASKED", "值被遮盖", "A value a copy of the table hid ('****'): not imported, the text kept.",
+         kinds=R, level="warning", fields=("(the field the label names)",)),
     Code("FIELD_REPEATED", "字段重复出现", "A field written twice: the first value kept, the second shown.",
          kinds=R, level="warning", fields=("(the repeated field)",)),
     Code("YEAR_GUESSED", "预算年度按推测", "No budget year written; the project spans years: taken from its start.",

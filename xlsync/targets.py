@@ -19,7 +19,8 @@ _QUANT_RE = reading.regex("quantitative_target")
 # operators written as words: 大于等于95% is ≥95%
 WORD_OPS = reading.mapping("word_operators")
 _DIR_OPS = WORD_OPS
-_PLACEHOLDER_RE = re.compile(r"^[=≥≤><]?\s*(?:[nNxX]{1,3}|\*+|…+|\.{2,})\s*(?:%|[^\d\s]{0,2})?$")
+_PLACEHOLDER_RE = re.compile(r"^[=≥≤≧≦><]?\s*(?:[nNxX]{1,3}|\*+|…+|\.{2,})\s*(?:%|[^\d\s]{0,2})?$"
+                             r"|^(?:>=|<=|[=≥≤≧≦><])\s*(?:%|‰|[^\d\s=≥≤≧≦><]{1,4})?$")  # '≧ %': the number left out
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def parse_target(text: str | None, placeholders: frozenset[str] = frozenset()) -
     if norm in placeholders or _PLACEHOLDER_RE.match(norm):
         return Target(raw, "placeholder")
     tail = _TAIL_RE.match(norm)  # '95%以上' → ≥95%
-    if tail and not re.match(r"^(?:>=|<=|[=≥≤><])", tail.group("body")):
+    if tail and not re.match(r"^(?:>=|<=|[=≥≤≧≦><])", tail.group("body")):
         inner = parse_target(tail.group("body"), placeholders)
         if inner.kind == "quantitative" and inner.op == "=" and inner.direction is None:
             return Target(raw, "quantitative", _TAIL_OPS[tail.group("tail")], inner.number, inner.unit)

@@ -23,6 +23,8 @@ from .amounts import read_amount
 from .facts import MONEY_KEYS
 from .notes import ImportedTable, Note, ReadOptions
 from .regions import RowRegion
+from .requiredfacts import required_not_read
+from .sourcestotal import sources_total
 from .vocab import Vocab
 
 
@@ -46,6 +48,7 @@ class TableFacts:
     truncated: bool = False
     tree: tuple[tuple[int, bool], ...] = ()
     table_unit: str | None = None
+    column_heads: frozenset[str] = frozenset()  # amount labels with no cell of their own: column heads
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ def _project(read: TableRead, t: TableFacts, title: dict, v: Vocab, options: Rea
     table.explain = list(read.explain)
     f = {k: value for k, (value, _line) in t.fields.items()}
     _resolve_either(f, funding, prov, units)
-    summed = _tree_total(t, funding, prov, f, file)
+    summed = _tree_total(t, funding, prov, f, file) or sources_total(t, f, file, funding)
     data: dict = {}
     money_notes: list[Note] = []  # what reading the values notes (an unreadable amount)
     for key, value in f.items():
@@ -203,6 +206,8 @@ def _project(read: TableRead, t: TableFacts, title: dict, v: Vocab, options: Rea
                           "如不对请用 --year 指定", file, t.first_line, "year", None, str(year)))
     if year is None:
         notes.append(Note("warning", "YEAR_MISSING", "表格没有写明预算年度（可用 --year 指定）", file, t.first_line))
+    notes.extend(required_not_read(list(v.form.data.get("required", {}).get("fields", ())), data, funding,
+                                   extra, set(t.fields), notes, file, t.first_line))
     missing = [k for k in v.required if not data.get(k)]
     if missing:
         from ..findings import FIELD_ZH

@@ -168,8 +168,10 @@ def split_rows(lines: list[str], first: int, mode: str | None = None) -> Cells:
                 closed = True
                 continue
             if text.endswith("|"):
-                pending.append(text[:-1].strip())
+                run = re.search(r"\s*\|[\s|]*$", text)  # '指标值 | |': the cell, then empty cells
+                pending.append(text[:run.start()].strip())
                 out.rows.append([Cell(clean_text("".join(pending)), start)])
+                out.rows.extend([Cell("", first + i)] for _ in range(run.group(0).count("|") - 1))
                 pending = []
                 closed = True
             elif text and not closed:

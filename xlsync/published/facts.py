@@ -13,11 +13,12 @@ from .amounts import read_amount
 from .cells import Cell
 from .footer import read_footer_row
 from .grid import Grid, GridNote, build_grid
+from .headnotes import could_hold_fact
 from .memo import short
 from .rows import Tok, compose_target
 from .runtogether import split_facts, split_indicators
 from .twolabels import label_run, loose_prefix, second_pair
-from .vocab import Label, checked_options, norm, split_unit
+from .vocab import Label, checked_options, gov_level, norm, split_unit
 
 MONEY_KEYS = {"total_amount", "year_amount", "prev_total_amount", "prev_year_amount", "either_amount"}
 NARRATIVE = {"overview", "basis", "necessity", "measures", "plan_text", "remark", "overall_goal",
@@ -25,6 +26,8 @@ NARRATIVE = {"overview", "basis", "necessity", "measures", "plan_text", "remark"
 # labels that end the indicator table (others may well be a 三级指标's name: 完成时间 …)
 ENDS_INDICATORS = {"extra", "remark", "overall_goal", "annual_goal", "overview", "basis", "necessity",
                    "measures", "plan_text", "composition", "section"}
+# a value a copy hid ('****', '[055]****', '×××'): not the fact, the fact's absence
+_MASKED = reading.regex("masked_value")
 _UNIT_DECL = reading.regex("unit_declared_cell")
 
 
@@ -248,7 +251,7 @@ class FactsReader:
             if merged and merged[-1][0] is not None and item[0] is None and item[2].text and not item[2].bound:
                 plab, punit, ptok = merged[-1]
                 text = norm(item[2].text)
-                if len(text) <= 8 and not re.search(r"\d", text):
+                if len(text) <= 8 and not re.search(r"\d", text) and not _MASKED.fullmatch(text):
                     lab, unit = self.v.label(norm(ptok.text) + text)
                     if lab is not None and lab != plab:  # '年度主要目标' '和成果', '主管部门' '及编码'
                         merged[-1] = (lab, unit or punit, Tok(ptok.text + item[2].text, ptok.line, ptok.soft))
@@ -278,7 +281,7 @@ class FactsReader:
                 continue
             fm = reading.regex("labelled_value", re.S).match(t.text)
             if fm and self.v.is_funding(fm.group(1)) and self.v.label(fm.group(1))[0] is None:
-                out.append((Label("funding", norm(fm.group(1))), split_unit(norm(fm.group(1)))[1], t))
+                out.append((Label("funding", split_unit(norm(fm.group(1)))[0]), split_unit(norm(fm.group(1)))[1], t))
                 if fm.group(2).strip():
                     out.append((None, None, Tok(fm.group(2).strip(), t.line, False, bound=True)))
                 continue
@@ -310,7 +313,8 @@ class FactsReader:
                     out.append((None, None, Tok(rest, t.line, False, bound=True)))
                 continue
             if self.v.is_funding(t.text) and (self.group_funding or t.text.lstrip().startswith(reading.words("of_which"))):
-                out.append((Label("funding", norm(reading.regex("of_which_lead").sub("", t.text))), None, t))
+                source, unit = split_unit(norm(reading.regex("of_which_lead").sub("", t.text)))  # '其中:中央补助(万元)'
+                out.append((Label("funding", source), unit, t))
                 continue
             xm = re.match(r"^\s*([^\d:：]{2,16}?)\s*[:：]\s*(\S.*)$", t.text, re.S)
             if xm and looks_like_label(xm.group(1)) and not self.category(norm(xm.group(1))) \
@@ -361,6 +365,8 @@ class FactsReader:
                 if lead < len(items):
                     self._walk_row(items[lead:])
                 return
+            if self.pending_labels and items[0][0] is not None:
+                self._column_head(self.pending_labels[-1], items[0][0])
             self._flush_labels()
             if labels and not values and all(i[0] is not None for i in items if i[2].text) \
                     and any(i[0].key not in PLAIN_KEYS for i in labels):
@@ -371,6 +377,13 @@ class FactsReader:
             return
         # a stream of single cells
         self._walk_stream(items)
+
+    def _column_head(self, before: tuple[Label, str | None, Tok], lab: Label) -> None:
+        """'资金总额' then '其中:财政拨款' | '500': an amount label with no cell of its own (and no
+        colon asking for one), the sources below it — the head of their amounts' column (its
+        total: sourcestotal)."""
+        if lab.key == "funding" and before[0].key in MONEY_KEYS and not before[2].text.rstrip().endswith((":", "：")):
+            self.__dict__.setdefault("column_heads", set()).add(before[0].key)
 
     def _contexts(self, items) -> None:
         """Section and group labels take effect as soon as they are seen."""
@@ -426,6 +439,8 @@ class FactsReader:
                 self._label(lab, unit, [], tok)
                 continue
             if lab is not None:
+                if self.stream_labels and not self.stream_values:
+                    self._column_head(self.stream_labels[-1], lab)
                 if self.stream_values or (self.stream_labels and not (
                         lab.key in GOAL_KEYS and all(x[0].key in GOAL_KEYS for x in self.stream_labels))):
                     self._resolve_stream()  # a run of labels is a header row of goals, else each is empty
@@ -522,6 +537,10 @@ class FactsReader:
             self.note("info", "LINE_JOINED", f"续行并入“{self.last_key}”", tok.line)
             return
         if not self.fields and not self.indicators:
+            if self._after_title(tok.line) and could_hold_fact(tok.text):
+                self.note("warning", "LINE_UNPLACED", f"标题之后无法归属的内容（未导入；可能是没有识别的栏目或它的值）: "
+                          f"{tok.text[:80]}", tok.line, field="(document)", source=tok.text)
+                return
             self.note("info", "HEADER_TEXT", f"表头的说明文字（未导入）: {tok.text[:60]}", tok.line)
             return
         loose = loose_prefix(tok.text, self.v)
@@ -531,6 +550,11 @@ class FactsReader:
             return
         self.note("warning", "LINE_UNPLACED", f"无法归属的内容（未导入）: {tok.text[:80]}", tok.line,
                   field="(document)", source=tok.text)
+
+    def _after_title(self, line: int) -> bool:
+        """A line below the table's title (and its year line): inside the table, not the page."""
+        heads = [n for n, _t, _m in self.region.titles] + [self.region.year_line or 0]
+        return bool(self.region.titles) and line > max(heads)
 
     # -- one labelled field ----------------------------------------------------------------
     def _label(self, lab: Label, unit: str | None, vals: list[Tok], tok: Tok) -> None:
@@ -591,6 +615,13 @@ class FactsReader:
             self.extra.append((lab.text, value, line))
             self.last_key = None
             return
+        if value and key not in MONEY_KEYS and _MASKED.fullmatch(norm(value)):
+            self.note("warning", "VALUE_MASKED", f"“{KEY_ZH.get(_FIELD_OF.get(key, key), lab.text)}”的值“{value}”被遮盖"
+                      "（转载时以 * 隐去），未导入；请填写", line, field=_FIELD_OF.get(key, key), source=value)
+            code = re.match(r"\s*[\[［](\d+)[\]］]", value)
+            if code and key in ("department_name", "unit_name"):  # '[055]****': the code is there
+                self._set({"department_name": "department_code", "unit_name": "unit_code"}[key], code.group(1), line)
+            value = None
         if key == "owner_phone":
             owner, phone = split_person_phone(value)
             self._set("owner", owner, line)
@@ -622,7 +653,35 @@ class FactsReader:
                     self.note("info", "CHECKBOX_EMPTY", f"“{lab.text}”没有勾选任何选项，原文保存在 extra 中", line)
                     self.extra.append((lab.text, value, line))
                 value = chosen
+        if self._level_candidate(key, lab, value, line):
+            return
         self._set(key, value, line)
+        if self.fields.get(key, (None, 0))[1] == line:
+            self.__dict__.setdefault("set_by", {})[key] = lab.text  # the label a field was read under
+
+    def _level_candidate(self, key: str, lab: Label, value: str | None, line: int) -> bool:
+        """One field under labels of different levels of government (市级主管部门 宝鸡市水利局,
+        区级主管部门 陈仓区水利局): two candidates, never one dropped silently. The table is the
+        lowest level's (the level it is issued down to), so that one is read; a review item names
+        both. False when the labels name no levels (the field repeated: FIELD_REPEATED)."""
+        first, first_line = self.fields.get(key, (None, 0))
+        before = self.__dict__.get("set_by", {}).get(key)
+        if not value or first in (None, "") or value == first or before is None:
+            return False
+        old, new = gov_level(before), gov_level(lab.text)
+        if old is None or new is None or old == new:
+            return False
+        low, high = ((lab.text, value, line), (before, first, first_line)) if new > old else \
+            ((before, first, first_line), (lab.text, value, line))
+        if new > old:
+            self.fields[key] = (value, line)
+            self.prov[key] = line
+            self.set_by[key] = lab.text
+        zh = KEY_ZH.get(key, key)
+        self.note("warning", "FIELD_CANDIDATES", f"“{zh}”有两处：{high[0]}“{high[1]}”（第 {high[2]} 行）、"
+                  f"{low[0]}“{low[1]}”（第 {low[2]} 行）；按最低一级（{low[0]}，表格下达到的一级）读取“{low[1]}”；请核对",
+                  line, field=key, source=f"{high[0]}: {high[1]} | {low[0]}: {low[1]}", proposed=high[1])
+        return True
 
     def _second_pair(self, value: str, lab: Label):
         """A second label and its value glued to this label's value (xlsync.published.twolabels),

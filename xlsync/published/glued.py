@@ -66,8 +66,8 @@ _UNITS = sorted(("%", "‰", "个", "人", "人次", "户", "米", "厘米", "�
                  "套", "项", "次", "天", "日", "月", "年", "小时", "家", "所", "件", "辆", "吨", "座", "处", "场", "批", "份",
                  "篇", "期", "元/亩", "元/个", "元/平方米", "分", "册", "本", "条", "张", "名", "间", "棵", "株", "头", "只",
                  "公顷", "立方米", "万人", "万元/个", "百分比", "分钟", "工作日", "个工作日"), key=len, reverse=True)
-_QTY = re.compile(r"[≥≤=<>]?\d+(?:\.\d+)?(?:" + "|".join(re.escape(u) for u in _UNITS) + ")?")
-_QUAL = re.compile(r"[^\d≥≤=<>]{2,16}")
+_QTY = re.compile(r"[≥≤≧≦=<>]?\d+(?:\.\d+)?(?:" + "|".join(re.escape(u) for u in _UNITS) + ")?")
+_QUAL = re.compile(r"[^\d≥≤≧≦=<>]{2,16}")
 _POINTS = re.compile(r"(?:100|[1-9]?\d)(?:\.\d+)?")
 
 
@@ -117,7 +117,7 @@ def split_glued_rows(text: str, template: list[str]) -> list[tuple[str, dict]] |
     def names(pos: int, rows: list):
         for end in range(pos + 2, min(len(text), pos + 40) + 1):
             name = text[pos:end]
-            if re.search(r"\d$", name) or re.search(r"[≥≤=<>]", name) or name[0] in "%‰" or (
+            if re.search(r"\d$", name) or re.search(r"[≥≤≧≦=<>]", name) or name[0] in "%‰" or (
                     name[0].isdigit() and not re.match(r"(?:19|20)\d\d年", name)):  # a name begins with a year, not a number
                 continue
             values(end, 0, {}, rows + [(name, {})])

@@ -93,10 +93,20 @@ ROW_COST = 1.0  # cutting a stream into one more row (else optional columns woul
 _SCORE = re.compile(r"[(（]\s*\d+(?:\s*[-—~～]\s*\d+)?\s*分?\s*[)）]\s*分?$")
 
 
+# a fill-in instruction the form prints after a category ('数量指标 (必填硬性指标)', '经济效益 指标 (选填)')
+_FILL = reading.regex("fill_instruction")
+
+
 @per_text()
 def clean_score(text: str) -> str:
     """A category with the score range of its block ('成本指标(0-20)分' → '成本指标'); a cell
-    that is only a score range ('(40-50)分') → ''."""
+    that is only a score range ('(40-50)分') → ''; a category with the form's fill-in
+    instruction ('社会效益 指标 (必填)') → the category ('社会效益指标')."""
+    fill = _FILL.search(text)
+    if fill:
+        rest = re.sub(r"\s+", "", text[:fill.start()])
+        if rest.endswith(reading.words("category_endings")) and 2 < len(rest) <= 14 and not re.search(r"\d", rest):
+            return rest
     return _SCORE.sub("", text).strip() if _SCORE.search(text) else text
 
 

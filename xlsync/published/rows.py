@@ -214,7 +214,8 @@ def _align(toks: list[Tok], roles: list[Role], ctx, max_span: int) -> tuple[floa
 
 def compose_target(parts: dict[str, str]) -> str | None:
     """The 目标值 from its columns: operator + value + unit (`≥` `95` `%` → `≥95%`); a 定性
-    marker is not joined, nor a unit that is a number (an Excel date serial)."""
+    marker is not joined, nor a unit that is a number (an Excel date serial), nor a unit or an
+    operator the value already carries (`%` | `≥95%` → `≥95%`)."""
     value = parts.get("value")
     if value is None or value == "":
         return None
@@ -222,6 +223,10 @@ def compose_target(parts: dict[str, str]) -> str | None:
     unit = parts.get("unit") or ""
     if is_num(unit) or unit in NATURES:
         unit = ""
+    if unit and value.rstrip().endswith(unit.strip()):
+        unit = ""  # '% | ≥95%': the value carries its unit already (a 单位 column repeating it)
+    if op and value.lstrip().startswith(op):
+        op = ""  # '≥ | ≥95%': nor its operator twice
     if value in NATURES:
         return None
     return f"{op}{value}{unit}"

@@ -12,7 +12,10 @@ the stage."""
 
 from __future__ import annotations
 
+from ..validators.profiles import BUILTIN, load_profile
 from .assemble import TableFacts, TableRead, assemble
+from .cells import HOLE, plain_line
+from .cutoff import cut_in_first_family
 from .explain import explain_lines
 from .facts import FactsReader
 from .grid import Grid
@@ -22,7 +25,7 @@ from .regions import row_regions
 from .rows import Role, Tok
 from .segment import Region
 from .truncation import cut_fragment, cut_sentence
-from .vocab import Label, Vocab
+from .vocab import Label, Vocab, norm
 
 
 class TableReader(FactsReader, IndicatorReader):
@@ -101,6 +104,22 @@ class TableReader(FactsReader, IndicatorReader):
         if got is not None:
             self._cut(got[1], got[0])
 
+    def _cut_first_family(self) -> None:
+        """The text ends on a row begun but not finished (a target without its number, a category
+        with no indicator under it) with only the first family read: cut off."""
+        owner = self.projects[-1] if self.projects else self
+        seen = {i.get("level1") for i in owner.indicators} | set(self.levels.seen)
+        best = max((load_profile(n) for n in BUILTIN), key=lambda p: len(seen & set(p.level1)))
+        at = max((k for k, ln in enumerate(self.region.lines) if ln != HOLE and plain_line(ln)), default=0)
+        end = self.region.start + at
+        tail = norm(plain_line(self.region.lines[at])) if self.region.lines else ""
+        last = owner.indicators[-1] if owner.indicators else {}
+        dangling = tail if tail and self.category(tail) and tail not in (last.get("level1"), last.get("level2")) \
+            else None
+        why = cut_in_first_family(owner.indicators, set(self.levels.seen), tuple(best.required_level1), end, dangling)
+        if why:
+            self._cut(why, end)
+
     def category(self, text: str) -> bool:
         """For the row aligner: a cell that is a category name."""
         return self.v.is_category(text) or (self.v.looks_like_category(text) and len(text) <= 12)
@@ -129,6 +148,8 @@ class TableReader(FactsReader, IndicatorReader):
             self._cut_fragment()
         if self.last_region and self.section == "indicators" and not self.truncated:
             self._cut_sentence()
+        if self.last_region and self.section == "indicators" and not self.truncated:
+            self._cut_first_family()
         info = [n for n in self.notes if n.level == "info"]
         projects = [self._facts(p, info + p.notes) for p in self.projects] if self.projects \
             else [self._facts(self, self.notes)]
@@ -144,4 +165,4 @@ class TableReader(FactsReader, IndicatorReader):
             indicators=tuple(dict(i) for i in t.indicators), prov=dict(t.prov), notes=tuple(notes),
             truncated=t.truncated,
             tree=tuple((next(k for k, f in enumerate(t.funding) if f is e), top) for e, top in t.tree_sources),
-            table_unit=t.table_unit)
+            table_unit=t.table_unit, column_heads=frozenset(t.__dict__.get("column_heads", ())))

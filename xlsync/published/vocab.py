@@ -33,6 +33,18 @@ def split_unit(label: str) -> tuple[str, str | None]:
     return label, None
 
 
+# a level of government in front of a label ('市级主管部门', '区县财政部门', '中央主管部门'): the
+# label is the form's own, named for one level (a table may list several levels' authorities)
+GOV_LEVEL = reading.regex("header_notes.gov_level")
+GOV_RANK = {k: int(x) for k, x in reading.mapping("gov_rank").items()}
+
+
+def gov_level(label: str) -> int | None:
+    """How low the level of government a label names is (中央 0 … 村 5); None when it names none."""
+    m = GOV_LEVEL.match(norm(label))
+    return (GOV_RANK.get(m.group(0)) if m.group(0) in GOV_RANK else GOV_RANK[m.group(0)[0]]) if m else None
+
+
 @dataclass(frozen=True)
 class Label:
     key: str  # a document key, or: owner_phone, period, either_amount, extra, section, money,
@@ -116,6 +128,17 @@ class Vocab:
             rest = clean[len(lead):]
             if clean.startswith(lead) and len(rest) >= 3 and rest in self.labels:
                 return self._as_loose(self.labels[rest], base)
+        level = GOV_LEVEL.match(clean)  # 市级主管部门, 区县财政部门: a level of government in front
+        if level and len(clean) - level.end() >= 4 and clean[level.end():] in self.labels:
+            return self._as_loose(self.labels[clean[level.end():]], base)
+        if len(clean) >= 4:  # 资金名称 for 专项资金名称: a known label without its leading modifier
+            whole = {self.labels[k].key: self.labels[k] for k in self.longest
+                     if k.endswith(clean) and len(k) - len(clean) in (1, 2)}
+            if len(whole) == 1:
+                return self._as_loose(next(iter(whole.values())), base)
+        inner = self._bracketed(clean)  # 专项(项目)名称: a word in brackets, an alternative to the one before
+        if inner is not None:
+            return self._as_loose(inner, base)
         best = None
         for known in self.longest:
             if len(known) < 4 or len(clean) - len(known) not in (1, 2) or known[-2:] != clean[-2:] \
@@ -128,6 +151,20 @@ class Vocab:
                     return None  # two readings: not a label by principle
                 best = best or lab
         return self._as_loose(best, base) if best is not None else None
+
+    def _bracketed(self, clean: str) -> Label | None:
+        """'专项(项目)名称': a label with a word in brackets inside it, read both ways — without the
+        bracket (专项名称) and with the bracketed word in place of the one before it (项目名称). One
+        key for every reading that is known: that key; two keys: not a label by principle."""
+        m = re.fullmatch(r"(.*?)([\u4e00-\u9fff]{0,4})\(([\u4e00-\u9fff]{1,6})\)(.+)", clean)
+        if m is None:
+            return None
+        head, word, alt, tail = m.groups()
+        readings = (head + alt + tail, head + word + tail)
+        found = [self.labels[r] for r in readings if r in self.labels]
+        if not found or len({lab.key for lab in found}) > 1:
+            return None
+        return found[0]
 
     @staticmethod
     def _as_loose(lab: Label, text: str) -> Label | None:
@@ -148,10 +185,16 @@ class Vocab:
             rest = base.replace(annual, "", 1).lstrip("度")
             if rest in self.funding_sources:
                 return None  # 当年其他资金: a source, not the year's amount
-            return Label("year_amount", base, loose=KEY_ZH["year_amount"])
+            return self._made_amount("year_amount", base)
         if reading.regex("total_amount_label").search(base):
-            return Label("total_amount", base, loose=KEY_ZH["total_amount"])
+            return self._made_amount("total_amount", base)
         return None
+
+    def _made_amount(self, key: str, base: str) -> Label:
+        """An amount label by its make is loose, unless it is a label of the form for the same
+        amount with a word of its column after it ('年度资金总额' | '金额(万元)')."""
+        own = any(base.startswith(lb) and lab.key == key for lb, lab in self.labels.items() if len(lb) >= 4)
+        return Label(key, base, loose=None if own else KEY_ZH[key])
 
     @_memo
     def prefix_label(self, text: str) -> tuple[Label, str, str | None] | None:
@@ -222,7 +265,7 @@ class Vocab:
         """A name like a 一级/二级 category that no framework lists (实施效果指标)."""
         t = norm(text)
         return (self.is_category(t) or (
-            2 < len(t) <= 14 and t.endswith(reading.words("category_endings")) and not re.search(r"[\d%,;。，；=≥≤<>]", t)))
+            2 < len(t) <= 14 and t.endswith(reading.words("category_endings")) and not re.search(r"[\d%,;。，；=≥≤≧≦<>]", t)))
 
     @_memo
     def is_footer(self, text: str) -> bool:
