@@ -192,8 +192,11 @@ class Vocab:
 
     def _made_amount(self, key: str, base: str) -> Label:
         """An amount label by its make is loose, unless it is a label of the form for the same
-        amount with a word of its column after it ('年度资金总额' | '金额(万元)')."""
-        own = any(base.startswith(lb) and lab.key == key for lb, lab in self.labels.items() if len(lb) >= 4)
+        amount with a word of its column after it ('年度资金总额' | '金额(万元)'), and nothing
+        else ('年度预算追加金额' is loose)."""
+        column = reading.regex("amount_label")
+        own = any(base.startswith(lb) and lab.key == key and column.fullmatch(base[len(lb):])
+                  for lb, lab in self.labels.items() if len(lb) >= 4)
         return Label(key, base, loose=None if own else KEY_ZH[key])
 
     @_memo
