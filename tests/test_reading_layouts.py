@@ -228,7 +228,9 @@ def test_indicators_written_as_prose_are_cut_by_their_marks_and_every_cut_is_a_r
 def test_prose_is_a_table_only_by_its_make_two_level_heads_with_items_under_them(table, keep):
     text, _want = table
     lines = text.splitlines()
-    heads = [k for k, ln in enumerate(lines) if any(ln.endswith(" " + l1) or l1 + "：" in ln for l1 in TREE)]
+    leads = ("", *(n for ns in NUMBERS for n in ns))  # a head opens its line ('社会效益指标：' is no 效益指标 head)
+    heads = [k for k, ln in enumerate(lines) if any(ln.endswith(" " + l1) or ln.startswith(tuple(n + l1 + "：" for n in leads))
+                                                    for l1 in TREE)]
     alone = [k for k in heads if not lines[k].endswith("。")]  # a head on a line of its own: its items below
     cut = [ln for k, ln in enumerate(lines) if k not in heads[keep + 1:] and not (
         k - 1 in alone and k - 1 in heads[keep + 1:])]  # keep `keep` + 1 heads with their items
