@@ -92,6 +92,20 @@ def test_an_indented_tree_is_read_depth_as_column_and_its_guesses_are_review_ite
             assert any(ann.strip("()（）") in m for m in shown), (ann, shown)
 
 
+@settings(max_examples=20, **SETTINGS)
+@given(data=st.data(), step=st.sampled_from([" ", "  ", "\u3000"]), head=st.sampled_from(["金额(万元)", "金额（万元）"]))
+def test_a_trees_amount_column_states_the_unit_of_its_amounts(data, step, head):
+    """'项目 | 指标值 | 金额(万元)' printed above the tree, no other unit on the page: the
+    project's amount is in 万元 as its column says — read so, never left unread for want of a
+    unit (MONEY_UNIT_UNKNOWN) nor taken as 元."""
+    doc = data.draw(documents(False, False, False))
+    text = _tree_text(doc, step, False, False, [""]).replace("单位:元\n", f"项目\n指标值\n{head}\n")
+    (t,), _ = read_text(text, "tree.txt")
+    assert t.document is not None, text
+    assert Decimal(t.document.year_amount) == Decimal(doc.year_amount) * 10000, text
+    assert [r.code for r in t.document.review if r.field == "year_amount"] == ["TREE_GUESSED"], text
+
+
 def _project_lines(doc, step: str, depth: int) -> list[str]:
     out = [step * depth + doc.name, doc.year_amount]
     l1 = l2 = None

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 from ..forms import reading
 from .cells import GRID, HOLE
-from .vocab import Vocab, norm
+from .vocab import Vocab, norm, split_unit
 
 # a bracketed suffix on a level cell: '成本指标(必填硬性指标)', '产出指标（50分）'
 _SUFFIX = re.compile(r"^(?P<word>.+?)\s*[(（](?P<note>[^()（）]{1,16})[)）]\s*分?$")
@@ -297,8 +297,9 @@ def untree(lines: list[str], first: int, v: Vocab) -> Tree | None:
             break
     cols.reverse()
     if len(cols) >= 2 and any(v.header_role(t) or any(w in t for w in reading.words("amount_column_words")) for _k, t in cols):
-        for k, _text in cols:
-            out[k] = ""
+        for k, text in cols:
+            unit = split_unit(norm(text))[1]  # '金额(万元)': the unit of the amounts in its column
+            out[k] = f"单位：{unit}" if unit else ""
             marks[first + k] = "树形表: 栏目名"
         notes.append(TreeNote("info", "TREE_READ", "缩进的树形表（栏目 " + " | ".join(t for _k, t in cols)
                               + "）按层次读作指标表：缩进层次即栏目", first + cols[0][0]))
