@@ -413,3 +413,16 @@ def test_assemble_stores_an_amount_only_as_the_table_shows_it(amount, unit, loos
         assert Decimal(doc.year_amount) == amount * (10000 if unit == "万元" else 1)
     assert [r.code for r in doc.review] == [n.code for n in table.notes if n.code in REVIEW_CODES]
     assert repr(facts) == before
+
+
+# -- the row stage's state (rowstate) ----------------------------------------------------------
+def test_a_money_groups_sources_stand_in_its_amount_labels_columns_and_a_label_closes_it():
+    from xlsync.published.rowstate import MoneyGroup
+
+    group = MoneyGroup(unit="万元", annual=True, sources=True)
+    assert group.columns() == ["annual"] and group.column(3) == "annual"  # no amount labels: the group's
+    group.kinds = ["total", "annual"]  # 项目总额 | 年度金额 on the row above the sources
+    assert [group.column(k) for k in range(3)] == ["total", "annual", "annual"]
+    group.close()
+    assert (group.unit, group.annual, group.sources, group.kinds) == (None, False, False, ["total", "annual"])
+    assert MoneyGroup().columns() == ["either"]

@@ -288,7 +288,7 @@ class FactsReader:
             em = _ENUMERATED.match(t.text)
             rest = norm(t.text[em.end():]) if em else ""
             if em and 2 <= len(rest) <= 16 and not re.search(r"[\d:：%]", rest) and (
-                    self.group_funding or self.v.is_funding(rest) or rest.endswith(reading.words("subtotal_endings"))):
+                    self.money.sources or self.v.is_funding(rest) or rest.endswith(reading.words("subtotal_endings"))):
                 # '(一)财政拨款小计', '1、一般公共预算': a source in a funding tree, as written
                 out.append((Label("funding", t.text.strip()), None, t))
                 continue
@@ -312,7 +312,7 @@ class FactsReader:
                 else:
                     out.append((None, None, Tok(rest, t.line, False, bound=True)))
                 continue
-            if self.v.is_funding(t.text) and (self.group_funding or t.text.lstrip().startswith(reading.words("of_which"))):
+            if self.v.is_funding(t.text) and (self.money.sources or t.text.lstrip().startswith(reading.words("of_which"))):
                 source, unit = split_unit(norm(reading.regex("of_which_lead").sub("", t.text)))  # '其中:中央补助(万元)'
                 out.append((Label("funding", source), unit, t))
                 continue
@@ -332,8 +332,8 @@ class FactsReader:
     def _facts_row(self, toks: list[Tok], file_end: bool) -> None:
         cells = [t for t in toks if t.text]
         unit_cell = re.fullmatch(r"\((万元|亿元|元)\)", norm(cells[0].text)) if len(cells) == 1 else None
-        if unit_cell and self.group_funding and not self.fragments:
-            self.group_unit = unit_cell.group(1)  # '资金情况' | '(万元)': the group's unit on its own
+        if unit_cell and self.money.sources and not self.fragments:
+            self.money.unit = unit_cell.group(1)  # '资金情况' | '(万元)': the group's unit on its own
             return
         if len(cells) == 1 and self._is_fragment(cells[0].text) and self.v.label(cells[0].text)[0] is None \
                 and not (self.stream and self.stream_labels) and not self.pending_labels \
@@ -585,28 +585,29 @@ class FactsReader:
             self.note("warning", "LABEL_LOOSE", f"栏目“{lab.text}”不在表单的栏目表中，按“{lab.loose}”读取；请核对", line,
                       field=_FIELD_OF.get(key, key), source=f"{lab.text}: {value}" if value else lab.text)
         if key in ("section", "composition", "heads", "long_term", "annual", "money"):
-            self._flush_money_group(key)
+            if key != "money":
+                self.money.close()
             if key == "composition":
                 self.section = "composition"
             elif key in ("heads", "long_term", "annual"):
                 self._start_indicators(key if key != "heads" else None)
             elif key == "money":
-                nested = self.group_funding  # a group inside a money group (按收入性质分) keeps its frame
-                self.group_unit = unit or self._unit_in(tok.text) or self.group_unit
+                nested = self.money.sources  # a group inside a money group (按收入性质分) keeps its frame
+                self.money.unit = unit or self._unit_in(tok.text) or self.money.unit
                 annual = any(w in norm(tok.text) for w in self.v.annual_words)
                 if annual or not nested:
-                    self.group_annual = annual
-                    self.amount_kinds = []
-                self.group_funding = True
+                    self.money.annual = annual
+                    self.money.kinds = []
+                self.money.sources = True
             else:
-                self.group_funding = False
+                self.money.sources = False
             if value is not None:
                 self.note("warning", "LINE_UNPLACED", f"“{lab.text}”后的内容未导入: {value[:60]}", line,
                           field="(document)", source=value)
             self.last_key = None
             return
         if key not in MONEY_KEYS and key != "funding" and lab.source is None:
-            self.group_funding = self.group_funding and key in ("extra",)
+            self.money.sources = self.money.sources and key in ("extra",)
         if key == "funding" or (lab.source is not None):
             self._funding(lab, unit, value, line)
             if lab.source is None:
@@ -635,17 +636,17 @@ class FactsReader:
             self._set("start_date", start, line, raw=True)
             self._set("end_date", end, line, raw=True)
             return
-        if key == "either_amount" and (self.group_annual or any(w in norm(tok.text) for w in self.v.annual_words)):
+        if key == "either_amount" and (self.money.annual or any(w in norm(tok.text) for w in self.v.annual_words)):
             key = "year_amount"  # 资金总额 under 年度/年初/当年: the year's (else decided at the end)
         if key in MONEY_KEYS and value is None and unit:
             # '年度预算(万元)' with no amount of its own heads the amounts below it
-            self.group_unit, self.group_funding = unit, True
-            self.group_annual = self.group_annual or key == "year_amount"
+            self.money.unit, self.money.sources = unit, True
+            self.money.annual = self.money.annual or key == "year_amount"
             return
         if key in MONEY_KEYS:
-            self.units[key] = unit or self.group_unit
-            self.amount_kinds.append({"year_amount": "annual", "either_amount": "either"}.get(key, "total"))
-            self.group_funding = True
+            self.units[key] = unit or self.money.unit
+            self.money.kinds.append({"year_amount": "annual", "either_amount": "either"}.get(key, "total"))
+            self.money.sources = True
         if key == "project_attribute" and value:
             chosen, boxes = checked_options(value)
             if boxes:
@@ -719,12 +720,6 @@ class FactsReader:
         m = re.search(r"[（(]\s*(万元|亿元|元)\s*[)）]", text)
         return m.group(1) if m else None
 
-    def _flush_money_group(self, key: str) -> None:
-        if key != "money":
-            self.group_unit = None
-            self.group_annual = False
-            self.group_funding = False
-
     def _set(self, key: str, value: str | None, line: int, raw: bool = False) -> None:
         if key in self.fields and self.fields[key][0] not in (None, ""):
             if value not in (None, "") and value != self.fields[key][0]:
@@ -737,7 +732,7 @@ class FactsReader:
 
     def _funding(self, lab: Label, unit: str | None, value: str | None, line: int) -> None:
         source = lab.source or lab.text
-        kinds = self.amount_kinds or ["annual" if self.group_annual else "either"]
+        kinds = self.money.columns()
         annual_word = next((w for w in self.v.annual_words if source.startswith(w)), None)
         merged = None
         if annual_word and any(f["source"] == source[len(annual_word):] for f in self.funding):
@@ -746,13 +741,13 @@ class FactsReader:
             column, merged = "annual", same[0]
         else:
             same = [f for f in self.funding if f["source"] == source]
-            column = kinds[min(len(same), len(kinds) - 1)] if len(kinds) > 1 else kinds[0]
+            column = self.money.column(len(same))
         if lab.source is not None or any(w in source for w in self.v.annual_words):
             column = "annual"
         target = {"annual": "year_amount", "either": "either_amount"}.get(column, "total_amount")
         entry = merged or (same[0] if same and same[0].get(target) is None and len(kinds) > 1 else None)
         index = next((k for k, f in enumerate(self.funding) if f is entry), len(self.funding))
-        amount = self._money(value, unit or self.group_unit, line, f"资金来源“{source}”",
+        amount = self._money(value, unit or self.money.unit, line, f"资金来源“{source}”",
                              field=f"funding[{index}].{target.replace('either_amount', 'year_amount')}")
         if entry is None:
             entry = {"source": source, "total_amount": None, "year_amount": None}

@@ -23,6 +23,7 @@ from .indicators import IndicatorReader, Levels
 from .notes import ImportedTable, Note, ReadOptions
 from .regions import row_regions
 from .rows import Role, Tok
+from .rowstate import MoneyGroup
 from .segment import Region
 from .truncation import cut_fragment, cut_sentence
 from .vocab import Label, Vocab, norm
@@ -42,10 +43,7 @@ class TableReader(FactsReader, IndicatorReader):
         self.prov: dict[str, int] = {}
         self.section: str | None = None  # None | composition | indicators | footer
         self.table_unit: str | None = region.title_unit
-        self.group_unit: str | None = None
-        self.group_annual = False
-        self.group_funding = False  # inside a money group: funding-like labels are sources
-        self.amount_kinds: list[str] = []  # total/annual of the amount labels of the last money row
+        self.money = MoneyGroup()
         self.last_key: str | None = None
         self.period = "annual"
         self.roles: list[Role] | None = None

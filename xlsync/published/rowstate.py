@@ -1,0 +1,35 @@
+"""The row stage's state (`xlsync.published.table.TableReader`): what one row of a table leaves
+for the rows after it, as a few small objects, each owned by one concern. Nothing of it
+outlives the stage: what was read is handed over as plain data (`TableRead`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class MoneyGroup:
+    """The money group being read ('项目资金（万元）' then its amounts and sources): the unit
+    its label names, whether its amounts are the year's, whether funding-like labels under it
+    are sources, and the kind (total/annual/either) of each amount label of its last row — the
+    columns the sources' amounts stand in."""
+
+    unit: str | None = None
+    annual: bool = False
+    sources: bool = False  # inside a money group: funding-like labels are sources
+    kinds: list[str] = field(default_factory=list)  # total/annual/either of the amount labels of the last row
+
+    def close(self) -> None:
+        """A label that is no amount ends the group (its row's amount kinds stay)."""
+        self.unit, self.annual, self.sources = None, False, False
+
+    def columns(self) -> list[str]:
+        """The amount columns a source's amounts stand in: the last row's amount labels, else
+        the group's one (the year's, or either)."""
+        return self.kinds or ["annual" if self.annual else "either"]
+
+    def column(self, earlier: int) -> str:
+        """The column of a source's amount when the source already has `earlier` amounts on
+        this row: its amount labels' kinds in order, the last one repeated."""
+        kinds = self.columns()
+        return kinds[min(earlier, len(kinds) - 1)]
