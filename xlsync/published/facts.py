@@ -96,8 +96,6 @@ class FactsReader:
         # text without cell borders: a value always belongs to the label just before it
         return [Tok(c.text, c.line, c.soft, bound=self.run_together, col=c.col, ncols=c.ncols) for c in row]
 
-    glued = False  # the indicator rows run together inside each line (no cell separators)
-
     def _glued_header(self, text: str) -> list[str] | None:
         """'绩效指标一级指标二级指标指标内容指标值': a header row whose cells run together — the
         roles of its words, when the whole line is header words (at least three)."""
@@ -133,7 +131,7 @@ class FactsReader:
         columns — by the shape of each column; every cut is a review item."""
         stream, self.stream = self.stream, False
         try:
-            if self.header_cats == 0 and self._glued_by_roles(tok):
+            if self.columns.cats == 0 and self._glued_by_roles(tok):
                 return
             for cells in split_indicators(tok.text, self.v):
                 self.note("warning", "SPLIT_GUESSED", "这一行的单元格没有分隔，按指标类别和目标值的写法拆分为: "
@@ -145,7 +143,7 @@ class FactsReader:
             self.stream = stream
 
     def _glued_by_roles(self, tok: Tok) -> bool:
-        parts = self._split_by_roles(tok.text, [r.kind for r in self.roles or [] if r.kind != "cats"])
+        parts = self._split_by_roles(tok.text, [r.kind for r in self.columns.roles or [] if r.kind != "cats"])
         if not parts:
             return False
         self.note("warning", "SPLIT_GUESSED", "这一行的单元格没有分隔，按表头各栏的写法拆分为: "
@@ -153,7 +151,7 @@ class FactsReader:
                   field=self.next_indicator("name"), source=tok.text)
         target = compose_target({"value": parts.get("target"), "op": parts.get("op"),
                                  "nature": parts.get("nature"), "unit": parts.get("unit")})
-        self._append({"period": self.period, "level1": None, "level2": None, "name": parts["name"],
+        self._append({"period": self.columns.period, "level1": None, "level2": None, "name": parts["name"],
                       "target": target, "note": parts.get("note") or None,
                       "weight": self._weight(parts.get("weight"), tok.line), "line": tok.line})
         return True
@@ -187,13 +185,13 @@ class FactsReader:
                 self._end_indicators()
                 self._set_roles(roles, False)
                 self._start_indicators(None)
-                self.glued = True
+                self.columns.glued = True
                 return
-            if self.glued and self.section == "indicators" and not self.v.is_footer(texts[0]) \
+            if self.columns.glued and self.section == "indicators" and not self.v.is_footer(texts[0]) \
                     and not self._field_cell(texts[0]) and self.v.label(texts[0])[0] is None:
                 self._glued_row(toks[0])
                 return
-        if self._stream_buf is not None and not (self.stream or single):
+        if self.columns.header_cells is not None and not (self.stream or single):
             self._finish_header_cells()  # a row of cells after header cells one per line
         elif (self.stream or single) and self.section != "footer" and self._stream_header(toks[0]):
             return  # header cells one per line (also inside a table of rows)
@@ -210,7 +208,7 @@ class FactsReader:
             lab, _unit = self.v.label(first) if first else (None, None)
             if lab is not None and lab.key in ("long_term", "annual"):
                 self._end_indicators()
-                self.period = "long_term" if lab.key == "long_term" else "annual"
+                self.columns.period = "long_term" if lab.key == "long_term" else "annual"
                 rest = toks[1:]
                 if rest and self._header(rest):
                     return
@@ -218,7 +216,7 @@ class FactsReader:
             if self._header(toks):
                 return
             if (lab is not None and lab.key in ENDS_INDICATORS and not self.category(first)
-                    and not (self.list_form and lab.key in ("name", "unit_name"))) or self._field_cell(first):
+                    and not (self.columns.list_form and lab.key in ("name", "unit_name"))) or self._field_cell(first):
                 self._end_indicators()
                 self.section = None  # a labelled field after the indicator table
             else:
@@ -226,7 +224,7 @@ class FactsReader:
                 return
         if self.section == "composition" and self._composition_row(toks):
             return
-        if self.roles is not None and texts and self.v.is_footer(texts[0]) and not self.v.label(texts[0])[0]:
+        if self.columns.roles is not None and texts and self.v.is_footer(texts[0]) and not self.v.label(texts[0])[0]:
             self.section = "footer"  # signatures below a table that ended with a labelled field
             self._footer_row(toks)
             return

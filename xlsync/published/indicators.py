@@ -117,7 +117,7 @@ class IndicatorReader:
         self._flush_labels()
         self.section = "indicators"
         if period_key:
-            self.period = "long_term" if period_key == "long_term" else "annual"
+            self.columns.period = "long_term" if period_key == "long_term" else "annual"
 
     def _header(self, toks: list[Tok]) -> bool:
         """A row of indicator column headers: sets the table's columns."""
@@ -149,7 +149,7 @@ class IndicatorReader:
                 fields += 1
             elif lab is not None and lab.key in ("heads", "long_term", "annual"):
                 if lab.key != "heads":
-                    self.period = "long_term" if lab.key == "long_term" else "annual"
+                    self.columns.period = "long_term" if lab.key == "long_term" else "annual"
                 if tok.col is not None:
                     at[tok.col] = "heads"
                 continue
@@ -157,7 +157,7 @@ class IndicatorReader:
                 roles.append("skip")
             if tok.col is not None:
                 at[tok.col] = roles[-1]
-        if self.roles is not None and self.section == "indicators" and hits and hits == len(texts) \
+        if self.columns.roles is not None and self.section == "indicators" and hits and hits == len(texts) \
                 and all(r in ("actual", "target", "target_long", "note") for r in roles):
             self._sub_header(roles)
             return True
@@ -168,36 +168,34 @@ class IndicatorReader:
         # (a cell empty in the file stays empty: nothing moves left): one column group only
         positional = all(x.col is not None for x in toks if x.text) and not fields and roles.count("name") <= 1 \
             and "target_long" not in roles and roles.count("target") <= 1
-        self.col_roles = at if positional else {}
-        self.header_ncols = next((x.ncols for x in toks if x.text), None) if positional else None
+        self.columns.by_col = at if positional else {}
+        self.columns.ncols = next((x.ncols for x in toks if x.text), None) if positional else None
         self.section = "indicators"
         if toks:
             self.mark(toks[0].line, "指标表头: " + " | ".join(_ROLE_ZH.get(r, r) for r in roles))
         return True
 
-    _stream_buf: list[str] | None = None
-
     def _stream_header(self, tok: Tok) -> bool:
         """Stream tables: header cells arrive one by one. True when the cell was a header cell."""
         role = self.v.header_role(tok.text) if tok.text else None
-        if role is not None and self._stream_buf is None and self.roles is not None \
+        if role is not None and self.columns.header_cells is None and self.columns.roles is not None \
                 and role != "level1" and len(norm(tok.text)) < 4:
             role = None  # mid-table, a short cell like '指标' is data ('社会效益' | '指标'), not a header
-        if role is not None and (self._stream_buf is not None or role in ("level1", "level2", "name")):
-            if self._stream_buf is None:
+        if role is not None and (self.columns.header_cells is not None or role in ("level1", "level2", "name")):
+            if self.columns.header_cells is None:
                 if self.section == "indicators":
                     self._end_indicators()  # a second indicator table begins
-                self._stream_buf = []
-            self._stream_buf.append(role)
+                self.columns.header_cells = []
+            self.columns.header_cells.append(role)
             return True
-        if self._stream_buf is not None:
+        if self.columns.header_cells is not None:
             if self._finish_header_cells():
                 return not tok.text  # an empty cell closing the header row
         return False
 
     def _finish_header_cells(self) -> bool:
         """Header cells gathered one by one become the table's columns (True when they do)."""
-        buf, self._stream_buf = self._stream_buf, None
+        buf, self.columns.header_cells = self.columns.header_cells, None
         if buf and len(buf) >= 2 and any(r in ("name", "level1", "level2") for r in buf):
             self._set_roles(buf, False)
             self._start_indicators(None)
@@ -212,7 +210,7 @@ class IndicatorReader:
         roles: list[Role] = []
         group = 0
         seen: set[str] = set()
-        period = self.period
+        period = self.columns.period
         cats_placed = False
         n_groups = sum(1 for r in header if r == "name") or 1
         for r in header:
@@ -238,28 +236,28 @@ class IndicatorReader:
             roles.append(Role(r, period, group))
         if n_groups > 1:  # side by side: 实施期 (中期) first, then 年度 — unless said otherwise
             roles = [Role(x.kind, "long_term" if x.group == 0 else "annual", x.group) for x in roles]
-        self.roles = roles
-        self.header_cats = sum(1 for r in header if r in ("level1", "level2"))
-        self.has_value_parts = any(r.kind in ("unit", "op") for r in roles)
-        self.list_form = list_form
+        self.columns.roles = roles
+        self.columns.cats = sum(1 for r in header if r in ("level1", "level2"))
+        self.columns.value_parts = any(r.kind in ("unit", "op") for r in roles)
+        self.columns.list_form = list_form
 
     def _sub_header(self, roles: list[str]) -> None:
         """A second header row splitting 指标值 (2021年实际实现值 | 预期2022年实现值)."""
         out = []
         done = False
-        for r in self.roles:
+        for r in self.columns.roles:
             if r.kind == "target" and not done:
                 out.extend(Role(k, r.period, r.group) for k in roles)
                 done = True
             else:
                 out.append(r)
-        self.roles = out
+        self.columns.roles = out
 
     def _default_roles(self) -> list[Role]:
-        return [Role("cats", self.period), Role("name", self.period), Role("target", self.period)]
+        return [Role("cats", self.columns.period), Role("name", self.columns.period), Role("target", self.columns.period)]
 
     def _indicator_row(self, toks: list[Tok], file_end: bool, open_end: bool, keep_empty_target) -> None:
-        roles = self.roles or self._default_roles()
+        roles = self.columns.roles or self._default_roles()
         if self.stream:
             self._stream_indicator(toks, file_end)
             return
@@ -284,11 +282,11 @@ class IndicatorReader:
             return
         _score, placed = got
         ncats = sum(len(p.toks) for p in placed if p.role.kind == "cats")
-        if ncats > self.header_cats >= 1 and any(r.kind == "name" for r in roles):
+        if ncats > self.columns.cats >= 1 and any(r.kind == "name" for r in roles):
             # the '指标名称' column holds the 二级 category: this table has no 三级 names
-            self.roles = [r for r in roles if r.kind != "name"]
-            self.col_roles = {c: ("level2" if r == "name" else r) for c, r in self.col_roles.items()}
-            self.header_cats = 2
+            self.columns.roles = [r for r in roles if r.kind != "name"]
+            self.columns.by_col = {c: ("level2" if r == "name" else r) for c, r in self.columns.by_col.items()}
+            self.columns.cats = 2
             self.note("warning", "NO_LEVEL3", "指标表的“指标名称”一栏按二级指标读取（表中没有三级指标名称）；请核对", line,
                       field="indicators")
             self._indicator_row(toks, file_end, open_end, keep_empty_target)
@@ -310,20 +308,22 @@ class IndicatorReader:
         lab, _unit = self.v.label(text)
         return lab is not None and lab.key in ("heads", "long_term", "annual") and not self.v.is_category(norm(text))
 
-    col_roles: dict[int, str] = {}
-    header_ncols: int | None = None
+    @property
+    def has_value_parts(self) -> bool:
+        """For the row aligner (`xlsync.published.rows.align`, whose context this reader is)."""
+        return self.columns.value_parts
 
     def _by_position(self, toks: list[Tok]) -> list[Placed] | None:
         """A row whose separators make as many columns as the header's: each cell in the column
         it stands in (None: read it by alignment)."""
         cells = [t for t in toks if t.text]
-        if not self.col_roles or self.stream or not cells \
-                or any(t.col is None or t.ncols != self.header_ncols for t in cells):
+        if not self.columns.by_col or self.stream or not cells \
+                or any(t.col is None or t.ncols != self.columns.ncols for t in cells):
             return None
         cats: list[Tok] = []
         parts: dict[str, list[Tok]] = {}
         for t in cells:
-            role = self.col_roles.get(t.col)
+            role = self.columns.by_col.get(t.col)
             if role is None or role in ("skip", "heads") or role.startswith("field:"):
                 return None  # a value where the header names nothing: not this table's shape
             if role == "name" and self.category(norm(t.text)):
@@ -336,7 +336,7 @@ class IndicatorReader:
                 parts.setdefault(role, []).append(Tok(t.text, t.line))
         if len(cats) > 2 or any(len(v) > 1 for v in parts.values()):
             return None
-        return [Placed(Role("cats", self.period), cats)] + [Placed(Role(k, self.period), v) for k, v in parts.items()]
+        return [Placed(Role("cats", self.columns.period), cats)] + [Placed(Role(k, self.columns.period), v) for k, v in parts.items()]
 
     def second_category_ok(self, first: str) -> bool:
         """After a 二级 category the next cell is a name, never a third category."""
@@ -356,7 +356,7 @@ class IndicatorReader:
         if not m or not self.category(norm(m.group(1))):
             return False
         self.levels.apply([norm(m.group(1))])
-        ind = {"period": self.period, "name": None, "target": m.group(2).strip(), "note": None,
+        ind = {"period": self.columns.period, "name": None, "target": m.group(2).strip(), "note": None,
                "weight": None, "line": tok.line}
         self.levels.place(ind)
         self._append(ind)
@@ -396,7 +396,7 @@ class IndicatorReader:
 
     def _segment(self, toks: list[Tok]) -> list[tuple[int, list[Placed]]]:
         """Cut a stretch of cells into rows so that every row fits the columns best."""
-        roles = list(self.roles or self._default_roles())
+        roles = list(self.columns.roles or self._default_roles())
         if roles[0].kind != "cats":
             roles.insert(0, Role("cats", roles[0].period, roles[0].group))
         longest = 2 + len(roles)
@@ -447,7 +447,7 @@ class IndicatorReader:
                 if p.role.kind in ("cats", "l2text") or p.role.kind.startswith("field:") or not p.toks:
                     continue
                 parts.setdefault(p.role.kind, p.text)
-            if self.has_value_parts and parts.get("unit") and not parts.get("target"):
+            if self.columns.value_parts and parts.get("unit") and not parts.get("target"):
                 parts["target"] = parts.pop("unit")  # a value in words (定性: 高中低)
             if not cats and "name" not in parts and self._continue_last(ps, line):
                 continue
@@ -466,7 +466,7 @@ class IndicatorReader:
                 periods = [("target_long", "long_term")] + ([("target", "annual")] if "target" in kinds else [])
             name = parts.get("name")
             for tkey, period in periods:
-                if self.has_value_parts:
+                if self.columns.value_parts:
                     target = compose_target({"value": parts.get(tkey), "op": parts.get("op"),
                                              "nature": parts.get("nature"), "unit": parts.get("unit")})
                 else:
@@ -499,7 +499,7 @@ class IndicatorReader:
         if not owner.indicators or not toks:
             return False
         last = owner.indicators[-1]
-        free = [r for r in (self.roles or []) if r.group == ps[0].role.group
+        free = [r for r in (self.columns.roles or []) if r.group == ps[0].role.group
                 and r.kind in ("target", "note", "weight") and last.get(r.kind) in (None, "")]
         got = align(toks, free, self) if free else None
         if got is None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .rows import Role
+
 
 @dataclass
 class MoneyGroup:
@@ -33,3 +35,19 @@ class MoneyGroup:
         this row: its amount labels' kinds in order, the last one repeated."""
         kinds = self.columns()
         return kinds[min(earlier, len(kinds) - 1)]
+
+
+@dataclass
+class Columns:
+    """The indicator table's columns, from its header row: each column's role (`Role`), the
+    period (长期/年度) its rows are read for, and how its rows are cut."""
+
+    period: str = "annual"  # long_term | annual: the period of the rows below (a 年度/长期 label sets it)
+    roles: list[Role] | None = None  # list[Role] from the header; None before any header (default columns)
+    value_parts: bool = False  # 指标值 beside separate 计量单位 / 指标方向 columns
+    cats: int = 2  # how many category (一级/二级) columns the header has
+    list_form: bool = False  # one table, many projects (项目名称 | 单位名称 … on each project's first row)
+    by_col: dict[int, str] = field(default_factory=dict)  # column → role, where separators give columns
+    ncols: int | None = None  # the header's number of columns, for rows read by position
+    glued: bool = False  # the rows run together inside each line (no cell separators)
+    header_cells: list[str] | None = None  # a header's roles, arriving one cell per line

@@ -22,8 +22,8 @@ from .grid import Grid
 from .indicators import IndicatorReader, Levels
 from .notes import ImportedTable, Note, ReadOptions
 from .regions import row_regions
-from .rows import Role, Tok
-from .rowstate import MoneyGroup
+from .rows import Tok
+from .rowstate import Columns, MoneyGroup
 from .segment import Region
 from .truncation import cut_fragment, cut_sentence
 from .vocab import Label, Vocab, norm
@@ -44,10 +44,8 @@ class TableReader(FactsReader, IndicatorReader):
         self.section: str | None = None  # None | composition | indicators | footer
         self.table_unit: str | None = region.title_unit
         self.money = MoneyGroup()
+        self.columns = Columns()
         self.last_key: str | None = None
-        self.period = "annual"
-        self.roles: list[Role] | None = None
-        self.has_value_parts = False
         self.levels = Levels(v)
         self.pending_labels: list[tuple[Label, str | None, Tok]] | None = None
         self.stream_labels: list[tuple[Label, str | None, Tok]] = []  # stream: labels awaiting values
@@ -56,8 +54,6 @@ class TableReader(FactsReader, IndicatorReader):
         self._ibuf: list[Tok] = []  # the cells of a stream's indicator table, cut into rows at its end
         self.comp_unit = "元"
         self.truncated = False
-        self.list_form = False
-        self.header_cats = 2
         self.projects: list[TableReader] = []  # further projects of a list-form table
         self.first_line = region.start
         self.last_line = region.start
