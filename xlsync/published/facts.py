@@ -296,7 +296,7 @@ class FactsReader:
                 continue
             pre = self.v.prefix_label(t.text)
             awaited = (out and out[-1][0] is not None and out[-1][0].key not in ("section", "money")) \
-                or (self.stream and bool(self.stream_labels))
+                or (self.stream and bool(self.waiting.labels))
             if pre is not None and awaited and not re.match(r"^[^:：]{2,24}[:：]", t.text.strip()):
                 pre = None  # a label is waiting for this cell: it is a value that begins like a label
             if pre is not None:
@@ -330,15 +330,15 @@ class FactsReader:
     def _facts_row(self, toks: list[Tok], file_end: bool) -> None:
         cells = [t for t in toks if t.text]
         unit_cell = re.fullmatch(r"\((万元|亿元|元)\)", norm(cells[0].text)) if len(cells) == 1 else None
-        if unit_cell and self.money.sources and not self.fragments:
+        if unit_cell and self.money.sources and not self.waiting.fragments:
             self.money.unit = unit_cell.group(1)  # '资金情况' | '(万元)': the group's unit on its own
             return
         if len(cells) == 1 and self._is_fragment(cells[0].text) and self.v.label(cells[0].text)[0] is None \
-                and not (self.stream and self.stream_labels) and not self.pending_labels \
+                and not (self.stream and self.waiting.labels) and not self.waiting.row_labels \
                 and not self.category(cells[0].text) and not self.v.is_funding(cells[0].text) \
                 and self.v.header_role(cells[0].text) is None:
-            self.fragments.append(cells[0])
-            if len(self.fragments) <= 4:
+            self.waiting.fragments.append(cells[0])
+            if len(self.waiting.fragments) <= 4:
                 return
         self._resolve_fragments()
         items = self._classify(toks)
@@ -356,20 +356,20 @@ class FactsReader:
             labels = [i for i in items if i[0] is not None]
             values = [i for i in items if i[0] is None and i[2].text]
             lead = next((k for k, i in enumerate(items) if i[0] is not None), len(items))
-            if self.pending_labels and lead and any(i[2].text for i in items[:lead]):
+            if self.waiting.row_labels and lead and any(i[2].text for i in items[:lead]):
                 # the row below a row of labels holds their values (then, maybe, more fields)
-                self._pair(self.pending_labels, [i for i in items[:lead] if i[2].text])
-                self.pending_labels = None
+                self._pair(self.waiting.row_labels, [i for i in items[:lead] if i[2].text])
+                self.waiting.row_labels = None
                 if lead < len(items):
                     self._walk_row(items[lead:])
                 return
-            if self.pending_labels and items[0][0] is not None:
-                self._column_head(self.pending_labels[-1], items[0][0])
+            if self.waiting.row_labels and items[0][0] is not None:
+                self._column_head(self.waiting.row_labels[-1], items[0][0])
             self._flush_labels()
             if labels and not values and all(i[0] is not None for i in items if i[2].text) \
                     and any(i[0].key not in PLAIN_KEYS for i in labels):
-                self.pending_labels = [i for i in items if i[0] is not None]
-                self._contexts(self.pending_labels)
+                self.waiting.row_labels = [i for i in items if i[0] is not None]
+                self._contexts(self.waiting.row_labels)
                 return
             self._walk_row(items)
             return
@@ -390,11 +390,11 @@ class FactsReader:
                 self._label(lab, unit, [], tok)
 
     def _flush_labels(self) -> None:
-        if self.pending_labels:
-            for lab, unit, tok in self.pending_labels:
+        if self.waiting.row_labels:
+            for lab, unit, tok in self.waiting.row_labels:
                 if lab.key not in ("section", "money", "composition", "heads"):
                     self._label(lab, unit, [], tok)
-            self.pending_labels = None
+            self.waiting.row_labels = None
 
     def _pair(self, labels, values) -> None:
         labels = [x for x in labels if x[0].key not in ("section", "money")]
@@ -437,43 +437,43 @@ class FactsReader:
                 self._label(lab, unit, [], tok)
                 continue
             if lab is not None:
-                if self.stream_labels and not self.stream_values:
-                    self._column_head(self.stream_labels[-1], lab)
-                if self.stream_values or (self.stream_labels and not (
-                        lab.key in GOAL_KEYS and all(x[0].key in GOAL_KEYS for x in self.stream_labels))):
+                if self.waiting.labels and not self.waiting.values:
+                    self._column_head(self.waiting.labels[-1], lab)
+                if self.waiting.values or (self.waiting.labels and not (
+                        lab.key in GOAL_KEYS and all(x[0].key in GOAL_KEYS for x in self.waiting.labels))):
                     self._resolve_stream()  # a run of labels is a header row of goals, else each is empty
-                self.stream_labels.append((lab, unit, tok))
+                self.waiting.labels.append((lab, unit, tok))
                 continue
-            if self.stream_labels and not tok.bound and self._label_continues(tok):
+            if self.waiting.labels and not tok.bound and self._label_continues(tok):
                 continue
             if tok.text and self._is_title(tok.text):
                 self._resolve_stream()
                 continue
-            if tok.bound and self.stream_labels:  # 'X:value' in one cell: X takes it
-                plab, punit, ptok = self.stream_labels.pop()
+            if tok.bound and self.waiting.labels:  # 'X:value' in one cell: X takes it
+                plab, punit, ptok = self.waiting.labels.pop()
                 self._resolve_stream()
                 self._label(plab, punit, [tok], ptok)
                 continue
-            if len(self.stream_labels) == 1 and not self.stream_values:
-                plab, punit, ptok = self.stream_labels.pop()
+            if len(self.waiting.labels) == 1 and not self.waiting.values:
+                plab, punit, ptok = self.waiting.labels.pop()
                 self._label(plab, punit, [tok], ptok)
                 continue
-            if self.stream_labels:
-                self.stream_values.append(tok)
+            if self.waiting.labels:
+                self.waiting.values.append(tok)
                 continue
             if tok.text:
                 self._loose_value(tok, None)
 
     def _label_continues(self, tok: Tok) -> bool:
         """A label split over two cells ('主管部门' | '及编码'): the waiting label grows."""
-        plab, punit, ptok = self.stream_labels[-1]
+        plab, punit, ptok = self.waiting.labels[-1]
         text = norm(tok.text)
         if not text or len(text) > 8 or not text.startswith(reading.words("label_continuations")):
             return False
         lab, unit = self.v.label(norm(ptok.text) + text)
         if lab is None:
             return False
-        self.stream_labels[-1] = (lab, unit or punit, Tok(ptok.text + tok.text, ptok.line))
+        self.waiting.labels[-1] = (lab, unit or punit, Tok(ptok.text + tok.text, ptok.line))
         return True
 
     def _is_title(self, text: str) -> bool:
@@ -482,8 +482,8 @@ class FactsReader:
         return len(t) <= 30 and t.endswith("表") and bool(reading.regex("table_title_cell").search(t))
 
     def _resolve_stream(self) -> None:
-        labels, values = self.stream_labels, [v for v in self.stream_values]
-        self.stream_labels, self.stream_values = [], []
+        labels, values = self.waiting.labels, [v for v in self.waiting.values]
+        self.waiting.labels, self.waiting.values = [], []
         if not labels:
             return
         if not values:
@@ -506,14 +506,14 @@ class FactsReader:
 
     def _resolve_fragments(self) -> None:
         """Pieces kept so far: one label when together they spell one, else loose values."""
-        if not self.fragments:
+        if not self.waiting.fragments:
             return
-        joined = "".join(norm(f.text) for f in self.fragments)
+        joined = "".join(norm(f.text) for f in self.waiting.fragments)
         lab, unit = self.v.label(joined)
-        if lab is None or len(self.fragments) == 1:
+        if lab is None or len(self.waiting.fragments) == 1:
             self._flush_fragments()
             return
-        first, self.fragments = self.fragments[0], []
+        first, self.waiting.fragments = self.waiting.fragments[0], []
         label_tok = Tok(joined, first.line)
         self.note("info", "LABEL_JOINED", f"“{joined}”是跨行写的栏目名，已合并", first.line)
         if self.stream:
@@ -521,10 +521,10 @@ class FactsReader:
         elif lab.key in PLAIN_KEYS:
             self._label(lab, unit, [], label_tok)
         else:
-            self.pending_labels = [(lab, unit, label_tok)]
+            self.waiting.row_labels = [(lab, unit, label_tok)]
 
     def _flush_fragments(self) -> None:
-        frags, self.fragments = self.fragments, []
+        frags, self.waiting.fragments = self.waiting.fragments, []
         for f in frags:
             self._loose_report(f)
 

@@ -367,19 +367,17 @@ class IndicatorReader:
         end, by alignment (`_end_indicators`) — explicit empty cells carry no position (merged
         cells vanish on some pages and not on others)."""
         text = clean_score(toks[0].text)
-        if text and self._ibuf and not self.category(self._ibuf[-1].text) \
-                and self.v.is_category(self._ibuf[-1].text + text):
-            last = self._ibuf[-1]  # '社会公众或服务' | '对象满意度指标': one category wrapped
-            self._ibuf[-1] = Tok(last.text + text, last.line)
+        if text and self.waiting.cells and not self.category(self.waiting.cells[-1].text) \
+                and self.v.is_category(self.waiting.cells[-1].text + text):
+            last = self.waiting.cells[-1]  # '社会公众或服务' | '对象满意度指标': one category wrapped
+            self.waiting.cells[-1] = Tok(last.text + text, last.line)
             return
-        if text in reading.words("category_endings") and self._ibuf and self.category(self._ibuf[-1].text + text):
-            last = self._ibuf[-1]  # '社会效益' | '指标': one category wrapped over two cells
-            self._ibuf[-1] = Tok(last.text + text, last.line)
+        if text in reading.words("category_endings") and self.waiting.cells and self.category(self.waiting.cells[-1].text + text):
+            last = self.waiting.cells[-1]  # '社会效益' | '指标': one category wrapped over two cells
+            self.waiting.cells[-1] = Tok(last.text + text, last.line)
             return
         if text and not self._inline_after_buffer(toks[0]):
-            self._ibuf.append(Tok(text, toks[0].line, toks[0].soft))
-
-    _ibuf: list[Tok]
+            self.waiting.cells.append(Tok(text, toks[0].line, toks[0].soft))
 
     def _inline_after_buffer(self, tok: Tok) -> bool:
         if not re.match(r"^\s*[^:：]{2,20}?\s*[:：]", tok.text):
@@ -390,7 +388,7 @@ class IndicatorReader:
     def _end_indicators(self) -> None:
         """The indicator table of a cell stream ends: its rows, found by aligning the whole
         stretch of cells to the columns."""
-        buf, self._ibuf = self._ibuf, []
+        buf, self.waiting.cells = self.waiting.cells, []
         for line, placed in self._segment(buf):
             self._emit(placed, line, False)
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .rows import Role
+from .rows import Role, Tok
+from .vocab import Label
 
 
 @dataclass
@@ -51,3 +52,16 @@ class Columns:
     ncols: int | None = None  # the header's number of columns, for rows read by position
     glued: bool = False  # the rows run together inside each line (no cell separators)
     header_cells: list[str] | None = None  # a header's roles, arriving one cell per line
+
+
+@dataclass
+class Waiting:
+    """What was read but waits for what follows it: a row of labels for the row of their
+    values, a stream's labels for their value cells, short pieces of a label wrapped over lines,
+    and a stream's indicator cells, cut into rows when its indicator table ends."""
+
+    row_labels: list[tuple[Label, str | None, Tok]] | None = None  # a row of labels, its values on the next row
+    labels: list[tuple[Label, str | None, Tok]] = field(default_factory=list)  # stream: labels awaiting values
+    values: list[Tok] = field(default_factory=list)  # stream: values for a run of labels
+    fragments: list[Tok] = field(default_factory=list)  # short pieces of a label wrapped over lines
+    cells: list[Tok] = field(default_factory=list)  # the cells of a stream's indicator table

@@ -22,11 +22,10 @@ from .grid import Grid
 from .indicators import IndicatorReader, Levels
 from .notes import ImportedTable, Note, ReadOptions
 from .regions import row_regions
-from .rows import Tok
-from .rowstate import Columns, MoneyGroup
+from .rowstate import Columns, MoneyGroup, Waiting
 from .segment import Region
 from .truncation import cut_fragment, cut_sentence
-from .vocab import Label, Vocab, norm
+from .vocab import Vocab, norm
 
 
 class TableReader(FactsReader, IndicatorReader):
@@ -47,11 +46,7 @@ class TableReader(FactsReader, IndicatorReader):
         self.columns = Columns()
         self.last_key: str | None = None
         self.levels = Levels(v)
-        self.pending_labels: list[tuple[Label, str | None, Tok]] | None = None
-        self.stream_labels: list[tuple[Label, str | None, Tok]] = []  # stream: labels awaiting values
-        self.stream_values: list[Tok] = []
-        self.fragments: list[Tok] = []  # short pieces of a label wrapped over lines
-        self._ibuf: list[Tok] = []  # the cells of a stream's indicator table, cut into rows at its end
+        self.waiting = Waiting()
         self.comp_unit = "元"
         self.truncated = False
         self.projects: list[TableReader] = []  # further projects of a list-form table
