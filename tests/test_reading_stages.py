@@ -426,3 +426,14 @@ def test_a_money_groups_sources_stand_in_its_amount_labels_columns_and_a_label_c
     group.close()
     assert (group.unit, group.annual, group.sources, group.kinds) == (None, False, False, ["total", "annual"])
     assert MoneyGroup().columns() == ["either"]
+
+
+def test_each_project_of_a_list_form_table_gathers_its_own_facts_and_notes():
+    read = _read_facts(["单位名称 | 项目名称 | 预算数（万元） | 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+                        "甲局 | 一经费 | 10 | 产出指标 | 数量指标 | 培训人次 | ≥200人次 |",
+                        " | | | 效益指标 | 社会效益指标 | 知晓率 | ≥90% |",
+                        "乙局 | 二经费 | 20 | 产出指标 | 数量指标 | 检查次数 | ≥4次 |"])
+    assert [(p.first_line, p.fields["name"][0], p.fields["unit_name"][0]) for p in read.projects] == [
+        (2, "一经费", "甲局"), (4, "二经费", "乙局")]
+    assert [[i["name"] for i in p.indicators] for p in read.projects] == [["培训人次", "知晓率"], ["检查次数"]]
+    assert [p.prov["indicators[0]"] for p in read.projects] == [2, 4]

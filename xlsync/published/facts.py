@@ -66,9 +66,9 @@ class FactsReader:
         for idx, row in enumerate(rows):
             self.last_line = max(self.last_line, row[-1].line)
             at_end = idx == len(rows) - 1
-            before = set((self.projects[-1] if self.projects else self).prov)
+            before = set(self.current.prov)
             self._row(row, at_end and self.last_region, grid.open_end and at_end, rows, idx)
-            filled = frozenset((self.projects[-1] if self.projects else self).prov) - before
+            filled = frozenset(self.current.prov) - before
             self.rows_read.append((row[0].line, row[-1].line, self.section, filled))
         self._flush_labels()
 
@@ -274,7 +274,7 @@ class FactsReader:
                 continue
             um = _UNIT_DECL.match(norm(t.text))
             if um:
-                self.table_unit = um.group(1)
+                self.project.table_unit = um.group(1)
                 out.append((Label("unit_decl", t.text), um.group(1), t))
                 continue
             fm = reading.regex("labelled_value", re.S).match(t.text)
@@ -316,11 +316,11 @@ class FactsReader:
                 continue
             xm = re.match(r"^\s*([^\d:：]{2,16}?)\s*[:：]\s*(\S.*)$", t.text, re.S)
             if xm and looks_like_label(xm.group(1)) and not self.category(norm(xm.group(1))) \
-                    and (self.fields or self.funding):  # '资金拨付对象：本单位': a field no form lists
+                    and (self.project.fields or self.project.funding):  # '资金拨付对象：本单位': a field no form lists
                 out.append((Label("extra", xm.group(1).strip()), None, t))
                 out.append((None, None, Tok(xm.group(2).strip(), t.line, False, bound=True)))
                 continue
-            if re.match(r"^[^\d:：]{2,16}[:：]$", t.text.strip()) and (self.fields or self.funding):
+            if re.match(r"^[^\d:：]{2,16}[:：]$", t.text.strip()) and (self.project.fields or self.project.funding):
                 # 'X：' an unknown label (in the table's body, not the page's header)
                 out.append((Label("extra", t.text.strip().rstrip(":：").strip()), None, t))
                 continue
@@ -381,7 +381,7 @@ class FactsReader:
         colon asking for one), the sources below it — the head of their amounts' column (its
         total: sourcestotal)."""
         if lab.key == "funding" and before[0].key in MONEY_KEYS and not before[2].text.rstrip().endswith((":", "：")):
-            self.__dict__.setdefault("column_heads", set()).add(before[0].key)
+            self.project.column_heads.add(before[0].key)
 
     def _contexts(self, items) -> None:
         """Section and group labels take effect as soon as they are seen."""
@@ -529,12 +529,12 @@ class FactsReader:
             self._loose_report(f)
 
     def _loose_report(self, tok: Tok) -> None:
-        if self.last_key in NARRATIVE and self.last_key in self.fields:
-            prev, line = self.fields[self.last_key]
-            self.fields[self.last_key] = (f"{prev}\n{tok.text}" if prev else tok.text, line)
+        if self.last_key in NARRATIVE and self.last_key in self.project.fields:
+            prev, line = self.project.fields[self.last_key]
+            self.project.fields[self.last_key] = (f"{prev}\n{tok.text}" if prev else tok.text, line)
             self.note("info", "LINE_JOINED", f"续行并入“{self.last_key}”", tok.line)
             return
-        if not self.fields and not self.indicators:
+        if not self.project.fields and not self.project.indicators:
             if self._after_title(tok.line) and could_hold_fact(tok.text):
                 self.note("warning", "LINE_UNPLACED", f"标题之后无法归属的内容（未导入；可能是没有识别的栏目或它的值）: "
                           f"{tok.text[:80]}", tok.line, field="(document)", source=tok.text)
@@ -611,7 +611,7 @@ class FactsReader:
             if lab.source is None:
                 return
         if key == "extra":
-            self.extra.append((lab.text, value, line))
+            self.project.extra.append((lab.text, value, line))
             self.last_key = None
             return
         if value and key not in MONEY_KEYS and _MASKED.fullmatch(norm(value)):
@@ -630,7 +630,7 @@ class FactsReader:
             start, end = parse_period(value)
             if value and start is None:
                 self.note("info", "PERIOD_NOT_DATES", f"{lab.text}“{value}”没有写明起止日期，开始/结束时间留空", line)
-                self.extra.append((lab.text, value, line))
+                self.project.extra.append((lab.text, value, line))
             self._set("start_date", start, line, raw=True)
             self._set("end_date", end, line, raw=True)
             return
@@ -642,7 +642,7 @@ class FactsReader:
             self.money.annual = self.money.annual or key == "year_amount"
             return
         if key in MONEY_KEYS:
-            self.units[key] = unit or self.money.unit
+            self.project.units[key] = unit or self.money.unit
             self.money.kinds.append({"year_amount": "annual", "either_amount": "either"}.get(key, "total"))
             self.money.sources = True
         if key == "project_attribute" and value:
@@ -650,21 +650,21 @@ class FactsReader:
             if boxes:
                 if chosen is None:
                     self.note("info", "CHECKBOX_EMPTY", f"“{lab.text}”没有勾选任何选项，原文保存在 extra 中", line)
-                    self.extra.append((lab.text, value, line))
+                    self.project.extra.append((lab.text, value, line))
                 value = chosen
         if self._level_candidate(key, lab, value, line):
             return
         self._set(key, value, line)
-        if self.fields.get(key, (None, 0))[1] == line:
-            self.__dict__.setdefault("set_by", {})[key] = lab.text  # the label a field was read under
+        if self.project.fields.get(key, (None, 0))[1] == line:
+            self.project.set_by[key] = lab.text  # the label a field was read under
 
     def _level_candidate(self, key: str, lab: Label, value: str | None, line: int) -> bool:
         """One field under labels of different levels of government (市级主管部门 宝鸡市水利局,
         区级主管部门 陈仓区水利局): two candidates, never one dropped silently. The table is the
         lowest level's (the level it is issued down to), so that one is read; a review item names
         both. False when the labels name no levels (the field repeated: FIELD_REPEATED)."""
-        first, first_line = self.fields.get(key, (None, 0))
-        before = self.__dict__.get("set_by", {}).get(key)
+        first, first_line = self.project.fields.get(key, (None, 0))
+        before = self.project.set_by.get(key)
         if not value or first in (None, "") or value == first or before is None:
             return False
         old, new = gov_level(before), gov_level(lab.text)
@@ -673,9 +673,9 @@ class FactsReader:
         low, high = ((lab.text, value, line), (before, first, first_line)) if new > old else \
             ((before, first, first_line), (lab.text, value, line))
         if new > old:
-            self.fields[key] = (value, line)
-            self.prov[key] = line
-            self.set_by[key] = lab.text
+            self.project.fields[key] = (value, line)
+            self.project.prov[key] = line
+            self.project.set_by[key] = lab.text
         zh = KEY_ZH.get(key, key)
         self.note("warning", "FIELD_CANDIDATES", f"“{zh}”有两处：{high[0]}“{high[1]}”（第 {high[2]} 行）、"
                   f"{low[0]}“{low[1]}”（第 {low[2]} 行）；按最低一级（{low[0]}，表格下达到的一级）读取“{low[1]}”；请核对",
@@ -691,7 +691,7 @@ class FactsReader:
                 or lab.source is not None:
             return None
         pair = second_pair(value, self.v, key)
-        if pair is None or _FIELD_OF.get(pair.lab.key, pair.lab.key) in self.fields:
+        if pair is None or _FIELD_OF.get(pair.lab.key, pair.lab.key) in self.project.fields:
             return None
         if key == "name" and pair.lab.key not in MONEY_KEYS:
             return None
@@ -719,13 +719,13 @@ class FactsReader:
         return m.group(1) if m else None
 
     def _set(self, key: str, value: str | None, line: int, raw: bool = False) -> None:
-        if key in self.fields and self.fields[key][0] not in (None, ""):
-            if value not in (None, "") and value != self.fields[key][0]:
+        if key in self.project.fields and self.project.fields[key][0] not in (None, ""):
+            if value not in (None, "") and value != self.project.fields[key][0]:
                 self.note("warning", "FIELD_REPEATED", f"字段“{key}”重复出现，保留第一次的值，第二次的值: {value[:40]}",
                           line, field=key, source=value)
             return
-        self.fields[key] = (value, line)
-        self.prov[key] = line
+        self.project.fields[key] = (value, line)
+        self.project.prov[key] = line
         self.last_key = key
 
     def _funding(self, lab: Label, unit: str | None, value: str | None, line: int) -> None:
@@ -733,27 +733,27 @@ class FactsReader:
         kinds = self.money.columns()
         annual_word = next((w for w in self.v.annual_words if source.startswith(w)), None)
         merged = None
-        if annual_word and any(f["source"] == source[len(annual_word):] for f in self.funding):
+        if annual_word and any(f["source"] == source[len(annual_word):] for f in self.project.funding):
             source = source[len(annual_word):]  # 当年财政拨款: the year's column of 财政拨款
-            same = [f for f in self.funding if f["source"] == source]
+            same = [f for f in self.project.funding if f["source"] == source]
             column, merged = "annual", same[0]
         else:
-            same = [f for f in self.funding if f["source"] == source]
+            same = [f for f in self.project.funding if f["source"] == source]
             column = self.money.column(len(same))
         if lab.source is not None or any(w in source for w in self.v.annual_words):
             column = "annual"
         target = {"annual": "year_amount", "either": "either_amount"}.get(column, "total_amount")
         entry = merged or (same[0] if same and same[0].get(target) is None and len(kinds) > 1 else None)
-        index = next((k for k, f in enumerate(self.funding) if f is entry), len(self.funding))
+        index = next((k for k, f in enumerate(self.project.funding) if f is entry), len(self.project.funding))
         amount = self._money(value, unit or self.money.unit, line, f"资金来源“{source}”",
                              field=f"funding[{index}].{target.replace('either_amount', 'year_amount')}")
         if entry is None:
             entry = {"source": source, "total_amount": None, "year_amount": None}
             em = _ENUMERATED.match(source)
             if em:  # a funding tree: its first-level rows add up to the project's amount
-                self.tree_sources.append((entry, bool(em.group("top"))))
-            self.prov[f"funding[{len(self.funding)}]"] = line
-            self.funding.append(entry)
+                self.project.tree_sources.append((entry, bool(em.group("top"))))
+            self.project.prov[f"funding[{len(self.project.funding)}]"] = line
+            self.project.funding.append(entry)
         entry[target] = amount
         self.mark(line, f"资金来源“{source}”")
         self.last_key = None
@@ -761,9 +761,9 @@ class FactsReader:
     def _money(self, value: str | None, unit: str | None, line: int, what: str,
                field: str | None = None) -> str | None:
         """An amount in 元, or None with a review item (`xlsync.published.amounts`)."""
-        got = read_amount(value, what, unit, self.table_unit, self.v.money_unit, self.region.page_unit, field)
+        got = read_amount(value, what, unit, self.project.table_unit, self.v.money_unit, self.region.page_unit, field)
         if got.explained is not None:
-            self.extra.append((f"{what}说明", got.explained, line))
+            self.project.extra.append((f"{what}说明", got.explained, line))
         for n in got.notes:
             self.note(n.level, n.code, n.message, line, field=n.field, source=n.source, proposed=n.proposed)
         return got.value
@@ -785,9 +785,9 @@ class FactsReader:
         if len(texts) == 2:
             item, raw = texts
             amount = self._money(raw, self.comp_unit, toks[0].line, "项目构成金额",
-                                 field=f"composition[{len(self.composition)}].amount")
-            self.prov[f"composition[{len(self.composition)}]"] = toks[0].line
-            self.composition.append({"item": item, "amount": amount})
+                                 field=f"composition[{len(self.project.composition)}].amount")
+            self.project.prov[f"composition[{len(self.project.composition)}]"] = toks[0].line
+            self.project.composition.append({"item": item, "amount": amount})
             self.mark(toks[0].line, "项目构成")
         else:
             self.note("warning", "LINE_UNPLACED", "项目构成中无法识别的行（未导入）: " + " | ".join(texts), toks[0].line,
@@ -807,6 +807,6 @@ class FactsReader:
             return
         line = toks[0].line
         got = read_footer_row(texts)
-        self.extra.extend((label, value, line) for label, value in got.extra)
+        self.project.extra.extend((label, value, line) for label, value in got.extra)
         if got.skipped:
             self.note("info", "FOOTER", f"表尾（签字、审核栏，未导入）: {' '.join(got.skipped)[:60]}", line)

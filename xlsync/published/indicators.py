@@ -492,7 +492,7 @@ class IndicatorReader:
 
     def _continue_last(self, ps: list[Placed], line: int) -> bool:
         """A row holding only what the row above lacks (a weight wrapped onto its own line)."""
-        owner = self.projects[-1] if self.projects else self
+        owner = self.current
         toks = [t for p in ps for t in p.toks]
         if not owner.indicators or not toks:
             return False
@@ -509,7 +509,7 @@ class IndicatorReader:
         return True
 
     def _append(self, ind: dict) -> None:
-        owner = self.projects[-1] if self.projects else self
+        owner = self.current
         self.mark(ind["line"], "指标行: " + " / ".join(str(ind.get(k) or "") for k in ("level1", "level2", "name"))
                   + f" → {ind.get('target') or '（无目标值）'}")
         owner.prov[f"indicators[{len(owner.indicators)}]"] = ind["line"]
@@ -560,21 +560,22 @@ class IndicatorReader:
                 self._set("department_code", code, line)
                 self._set("department_name", name, line)
             return
+        # the project's fields are read by a reader of its own; its facts are the project
         proj = type(self)(self.v, self.file, self.region, self.options, self.last_region)
         proj.stream = False
-        proj.first_line = line
-        prev = self.projects[-1] if self.projects else self
+        proj.project.first_line = line
+        prev = self.current
         for key in ("department_code", "department_name", "unit_name"):
-            if key in self.fields:
-                proj.fields[key] = self.fields[key]
+            if key in self.project.fields:
+                proj.project.fields[key] = self.project.fields[key]
         if "unit_name" in fields:
-            proj.fields["unit_name"] = (fields["unit_name"].text, line)
+            proj.project.fields["unit_name"] = (fields["unit_name"].text, line)
         elif "unit_name" in prev.fields:
-            proj.fields["unit_name"] = prev.fields["unit_name"]
+            proj.project.fields["unit_name"] = prev.fields["unit_name"]
         for key, p in fields.items():
             if key == "unit_name":
                 continue
             proj._label(Label(key, key), None, p.toks, p.toks[0])
-        proj.units = {k: None for k in proj.units}
-        proj.table_unit = self.table_unit
-        self.projects.append(proj)
+        proj.project.units = {k: None for k in proj.project.units}
+        proj.project.table_unit = self.project.table_unit
+        self.projects.append(proj.project)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .notes import Note
 from .rows import Role, Tok
 from .vocab import Label
 
@@ -65,3 +66,24 @@ class Waiting:
     values: list[Tok] = field(default_factory=list)  # stream: values for a run of labels
     fragments: list[Tok] = field(default_factory=list)  # short pieces of a label wrapped over lines
     cells: list[Tok] = field(default_factory=list)  # the cells of a stream's indicator table
+
+
+@dataclass
+class Project:
+    """One project's facts as they are read: the table's own, or each further project of a
+    list-form table. Copied out as plain `TableFacts` when the table ends."""
+
+    first_line: int
+    fields: dict[str, tuple[str | None, int]] = field(default_factory=dict)  # key → (value, line)
+    set_by: dict[str, str] = field(default_factory=dict)  # key → the label a field was read under
+    units: dict[str, str | None] = field(default_factory=dict)  # money key → unit named with its label/value
+    extra: list[tuple[str, str | None, int]] = field(default_factory=list)  # (label, value, line)
+    funding: list[dict] = field(default_factory=list)
+    tree_sources: list[tuple[dict, bool]] = field(default_factory=list)  # a funding tree's rows: (entry, first level)
+    composition: list[dict] = field(default_factory=list)
+    indicators: list[dict] = field(default_factory=list)
+    prov: dict[str, int] = field(default_factory=dict)  # document key or path → line
+    notes: list[Note] = field(default_factory=list)
+    truncated: bool = False  # the text stops inside it
+    table_unit: str | None = None  # the money unit the table states (its title, a 单位：万元 cell)
+    column_heads: set[str] = field(default_factory=set)  # amount labels heading a column of sources
