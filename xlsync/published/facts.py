@@ -60,28 +60,26 @@ class FactsReader:
         if grid.kind == "run-together":
             self._read_runs(grid)
             return
-        self.open_end = grid.open_end and grid.mode == "pipe-cells"  # the text stops inside a cell
-        self.stream = grid.stream
+        self.place.open_end = grid.open_end and grid.mode == "pipe-cells"  # the text stops inside a cell
+        self.place.stream = grid.stream
         rows = grid.rows
         for idx, row in enumerate(rows):
-            self.last_line = max(self.last_line, row[-1].line)
+            self.place.last_line = max(self.place.last_line, row[-1].line)
             at_end = idx == len(rows) - 1
             before = set(self.current.prov)
             self._row(row, at_end and self.last_region, grid.open_end and at_end, rows, idx)
             filled = frozenset(self.current.prov) - before
-            self.rows_read.append((row[0].line, row[-1].line, self.section, filled))
+            self.rows_read.append((row[0].line, row[-1].line, self.place.section, filled))
         self._flush_labels()
-
-    run_together = False
 
     def _read_runs(self, grid: Grid) -> None:
         """Text without cell borders, cut into rows by the grid stage: a value in its facts
         always belongs to the label just before it."""
-        self.stream = self.run_together = True
+        self.place.stream = self.place.run_together = True
         for n in grid.notes:
             self._grid_note(n)
         for run in grid.runs:
-            self.stream = self.run_together = run.bound
+            self.place.stream = self.place.run_together = run.bound
             for n in run.notes:
                 self._grid_note(n)
             self._row(list(run.cells), False, False, None, 0, keep_empty_target=run.keep_empty_target)
@@ -94,7 +92,7 @@ class FactsReader:
     # -- one row -----------------------------------------------------------------------
     def _tokens(self, row: list[Cell]) -> list[Tok]:
         # text without cell borders: a value always belongs to the label just before it
-        return [Tok(c.text, c.line, c.soft, bound=self.run_together, col=c.col, ncols=c.ncols) for c in row]
+        return [Tok(c.text, c.line, c.soft, bound=self.place.run_together, col=c.col, ncols=c.ncols) for c in row]
 
     def _glued_header(self, text: str) -> list[str] | None:
         """'绩效指标一级指标二级指标指标内容指标值': a header row whose cells run together — the
@@ -129,7 +127,7 @@ class FactsReader:
         """One indicator row whose cells run together: cut at the category words and at the
         shape of its target (`xlsync.published.runtogether`), or — a header without category
         columns — by the shape of each column; every cut is a review item."""
-        stream, self.stream = self.stream, False
+        stream, self.place.stream = self.place.stream, False
         try:
             if self.columns.cats == 0 and self._glued_by_roles(tok):
                 return
@@ -140,7 +138,7 @@ class FactsReader:
                 self._indicator_row([Tok(c, tok.line) for c in cells if c] or [Tok("", tok.line)], False, False,
                                     len(cells) >= 2 and cells[-1] == "")
         finally:
-            self.stream = stream
+            self.place.stream = stream
 
     def _glued_by_roles(self, tok: Tok) -> bool:
         parts = self._split_by_roles(tok.text, [r.kind for r in self.columns.roles or [] if r.kind != "cats"])
@@ -179,7 +177,7 @@ class FactsReader:
         toks = self._tokens(row)
         texts = [t.text for t in toks if t.text]
         single = len(texts) == 1 and len(toks) == 1
-        if single and self.section != "footer":
+        if single and self.place.section != "footer":
             roles = self._glued_header(texts[0])
             if roles is not None:
                 self._end_indicators()
@@ -187,22 +185,22 @@ class FactsReader:
                 self._start_indicators(None)
                 self.columns.glued = True
                 return
-            if self.columns.glued and self.section == "indicators" and not self.v.is_footer(texts[0]) \
+            if self.columns.glued and self.place.section == "indicators" and not self.v.is_footer(texts[0]) \
                     and not self._field_cell(texts[0]) and self.v.label(texts[0])[0] is None:
                 self._glued_row(toks[0])
                 return
-        if self.columns.header_cells is not None and not (self.stream or single):
+        if self.columns.header_cells is not None and not (self.place.stream or single):
             self._finish_header_cells()  # a row of cells after header cells one per line
-        elif (self.stream or single) and self.section != "footer" and self._stream_header(toks[0]):
+        elif (self.place.stream or single) and self.place.section != "footer" and self._stream_header(toks[0]):
             return  # header cells one per line (also inside a table of rows)
-        if self.section == "footer":
+        if self.place.section == "footer":
             self._footer_row(toks)
             return
-        if self.section == "indicators":
+        if self.place.section == "indicators":
             first = texts[0] if texts else ""
             if first and self.v.is_footer(first) and not self.category(first):
                 self._end_indicators()
-                self.section = "footer"
+                self.place.section = "footer"
                 self._footer_row(toks)
                 return
             lab, _unit = self.v.label(first) if first else (None, None)
@@ -218,14 +216,14 @@ class FactsReader:
             if (lab is not None and lab.key in ENDS_INDICATORS and not self.category(first)
                     and not (self.columns.list_form and lab.key in ("name", "unit_name"))) or self._field_cell(first):
                 self._end_indicators()
-                self.section = None  # a labelled field after the indicator table
+                self.place.section = None  # a labelled field after the indicator table
             else:
                 self._indicator_row(toks, file_end, open_end, keep_empty_target)
                 return
-        if self.section == "composition" and self._composition_row(toks):
+        if self.place.section == "composition" and self._composition_row(toks):
             return
         if self.columns.roles is not None and texts and self.v.is_footer(texts[0]) and not self.v.label(texts[0])[0]:
-            self.section = "footer"  # signatures below a table that ended with a labelled field
+            self.place.section = "footer"  # signatures below a table that ended with a labelled field
             self._footer_row(toks)
             return
         self._facts_row(toks, file_end)
@@ -296,7 +294,7 @@ class FactsReader:
                 continue
             pre = self.v.prefix_label(t.text)
             awaited = (out and out[-1][0] is not None and out[-1][0].key not in ("section", "money")) \
-                or (self.stream and bool(self.waiting.labels))
+                or (self.place.stream and bool(self.waiting.labels))
             if pre is not None and awaited and not re.match(r"^[^:：]{2,24}[:：]", t.text.strip()):
                 pre = None  # a label is waiting for this cell: it is a value that begins like a label
             if pre is not None:
@@ -334,7 +332,7 @@ class FactsReader:
             self.money.unit = unit_cell.group(1)  # '资金情况' | '(万元)': the group's unit on its own
             return
         if len(cells) == 1 and self._is_fragment(cells[0].text) and self.v.label(cells[0].text)[0] is None \
-                and not (self.stream and self.waiting.labels) and not self.waiting.row_labels \
+                and not (self.place.stream and self.waiting.labels) and not self.waiting.row_labels \
                 and not self.category(cells[0].text) and not self.v.is_funding(cells[0].text) \
                 and self.v.header_role(cells[0].text) is None:
             self.waiting.fragments.append(cells[0])
@@ -345,12 +343,12 @@ class FactsReader:
         if not items:
             return
         first_text = next((t.text for t in toks if t.text), "")
-        if not self.stream and len(items) >= 1 and items[0][0] is None and first_text and \
+        if not self.place.stream and len(items) >= 1 and items[0][0] is None and first_text and \
                 self.category(first_text) and first_text in self.v.level1:
             self._start_indicators(None)  # an indicator table without a header row
             self._indicator_row(toks, file_end, False, False)
             return
-        if not self.stream:
+        if not self.place.stream:
             if self._header(toks):
                 return
             labels = [i for i in items if i[0] is not None]
@@ -516,7 +514,7 @@ class FactsReader:
         first, self.waiting.fragments = self.waiting.fragments[0], []
         label_tok = Tok(joined, first.line)
         self.note("info", "LABEL_JOINED", f"“{joined}”是跨行写的栏目名，已合并", first.line)
-        if self.stream:
+        if self.place.stream:
             self._walk_stream([(lab, unit, label_tok)])
         elif lab.key in PLAIN_KEYS:
             self._label(lab, unit, [], label_tok)
@@ -529,10 +527,10 @@ class FactsReader:
             self._loose_report(f)
 
     def _loose_report(self, tok: Tok) -> None:
-        if self.last_key in NARRATIVE and self.last_key in self.project.fields:
-            prev, line = self.project.fields[self.last_key]
-            self.project.fields[self.last_key] = (f"{prev}\n{tok.text}" if prev else tok.text, line)
-            self.note("info", "LINE_JOINED", f"续行并入“{self.last_key}”", tok.line)
+        if self.place.last_key in NARRATIVE and self.place.last_key in self.project.fields:
+            prev, line = self.project.fields[self.place.last_key]
+            self.project.fields[self.place.last_key] = (f"{prev}\n{tok.text}" if prev else tok.text, line)
+            self.note("info", "LINE_JOINED", f"续行并入“{self.place.last_key}”", tok.line)
             return
         if not self.project.fields and not self.project.indicators:
             if self._after_title(tok.line) and could_hold_fact(tok.text):
@@ -586,7 +584,7 @@ class FactsReader:
             if key != "money":
                 self.money.close()
             if key == "composition":
-                self.section = "composition"
+                self.place.section = "composition"
             elif key in ("heads", "long_term", "annual"):
                 self._start_indicators(key if key != "heads" else None)
             elif key == "money":
@@ -602,7 +600,7 @@ class FactsReader:
             if value is not None:
                 self.note("warning", "LINE_UNPLACED", f"“{lab.text}”后的内容未导入: {value[:60]}", line,
                           field="(document)", source=value)
-            self.last_key = None
+            self.place.last_key = None
             return
         if key not in MONEY_KEYS and key != "funding" and lab.source is None:
             self.money.sources = self.money.sources and key in ("extra",)
@@ -612,7 +610,7 @@ class FactsReader:
                 return
         if key == "extra":
             self.project.extra.append((lab.text, value, line))
-            self.last_key = None
+            self.place.last_key = None
             return
         if value and key not in MONEY_KEYS and _MASKED.fullmatch(norm(value)):
             self.note("warning", "VALUE_MASKED", f"“{KEY_ZH.get(_FIELD_OF.get(key, key), lab.text)}”的值“{value}”被遮盖"
@@ -726,7 +724,7 @@ class FactsReader:
             return
         self.project.fields[key] = (value, line)
         self.project.prov[key] = line
-        self.last_key = key
+        self.place.last_key = key
 
     def _funding(self, lab: Label, unit: str | None, value: str | None, line: int) -> None:
         source = lab.source or lab.text
@@ -756,7 +754,7 @@ class FactsReader:
             self.project.funding.append(entry)
         entry[target] = amount
         self.mark(line, f"资金来源“{source}”")
-        self.last_key = None
+        self.place.last_key = None
 
     def _money(self, value: str | None, unit: str | None, line: int, what: str,
                field: str | None = None) -> str | None:
@@ -776,15 +774,15 @@ class FactsReader:
         first = norm(texts[0])
         if first in self.v.comp_item or first.split("(")[0] in self.v.comp_item:
             header = "".join(texts)
-            self.comp_unit = "亿元" if "亿" in header else "万元" if "万元" in header else "元"
+            self.place.comp_unit = "亿元" if "亿" in header else "万元" if "万元" in header else "元"
             return True
         lab, _ = self.v.label(texts[0])
         if lab is not None:
-            self.section = None
+            self.place.section = None
             return False
         if len(texts) == 2:
             item, raw = texts
-            amount = self._money(raw, self.comp_unit, toks[0].line, "项目构成金额",
+            amount = self._money(raw, self.place.comp_unit, toks[0].line, "项目构成金额",
                                  field=f"composition[{len(self.project.composition)}].amount")
             self.project.prov[f"composition[{len(self.project.composition)}]"] = toks[0].line
             self.project.composition.append({"item": item, "amount": amount})

@@ -115,14 +115,14 @@ class IndicatorReader:
     def _start_indicators(self, period_key: str | None) -> None:
         self._resolve_stream()
         self._flush_labels()
-        self.section = "indicators"
+        self.place.section = "indicators"
         if period_key:
             self.columns.period = "long_term" if period_key == "long_term" else "annual"
 
     def _header(self, toks: list[Tok]) -> bool:
         """A row of indicator column headers: sets the table's columns."""
         texts = [t.text for t in toks if t.text]
-        if self.stream:
+        if self.place.stream:
             return False
         key = ("_header_words", tuple(texts))  # most rows hold no header word and no label: no header
         words = self.v.memo.get(key)
@@ -157,7 +157,7 @@ class IndicatorReader:
                 roles.append("skip")
             if tok.col is not None:
                 at[tok.col] = roles[-1]
-        if self.columns.roles is not None and self.section == "indicators" and hits and hits == len(texts) \
+        if self.columns.roles is not None and self.place.section == "indicators" and hits and hits == len(texts) \
                 and all(r in ("actual", "target", "target_long", "note") for r in roles):
             self._sub_header(roles)
             return True
@@ -170,7 +170,7 @@ class IndicatorReader:
             and "target_long" not in roles and roles.count("target") <= 1
         self.columns.by_col = at if positional else {}
         self.columns.ncols = next((x.ncols for x in toks if x.text), None) if positional else None
-        self.section = "indicators"
+        self.place.section = "indicators"
         if toks:
             self.mark(toks[0].line, "指标表头: " + " | ".join(_ROLE_ZH.get(r, r) for r in roles))
         return True
@@ -183,7 +183,7 @@ class IndicatorReader:
             role = None  # mid-table, a short cell like '指标' is data ('社会效益' | '指标'), not a header
         if role is not None and (self.columns.header_cells is not None or role in ("level1", "level2", "name")):
             if self.columns.header_cells is None:
-                if self.section == "indicators":
+                if self.place.section == "indicators":
                     self._end_indicators()  # a second indicator table begins
                 self.columns.header_cells = []
             self.columns.header_cells.append(role)
@@ -258,7 +258,7 @@ class IndicatorReader:
 
     def _indicator_row(self, toks: list[Tok], file_end: bool, open_end: bool, keep_empty_target) -> None:
         roles = self.columns.roles or self._default_roles()
-        if self.stream:
+        if self.place.stream:
             self._stream_indicator(toks, file_end)
             return
         texts = [Tok(clean_score(t.text), t.line, t.soft) for t in toks if t.text]
@@ -317,7 +317,7 @@ class IndicatorReader:
         """A row whose separators make as many columns as the header's: each cell in the column
         it stands in (None: read it by alignment)."""
         cells = [t for t in toks if t.text]
-        if not self.columns.by_col or self.stream or not cells \
+        if not self.columns.by_col or self.place.stream or not cells \
                 or any(t.col is None or t.ncols != self.columns.ncols for t in cells):
             return None
         cats: list[Tok] = []
@@ -562,7 +562,7 @@ class IndicatorReader:
             return
         # the project's fields are read by a reader of its own; its facts are the project
         proj = type(self)(self.v, self.file, self.region, self.options, self.last_region)
-        proj.stream = False
+        proj.place.stream = False
         proj.project.first_line = line
         prev = self.current
         for key in ("department_code", "department_name", "unit_name"):

@@ -87,3 +87,17 @@ class Project:
     truncated: bool = False  # the text stops inside it
     table_unit: str | None = None  # the money unit the table states (its title, a 单位：万元 cell)
     column_heads: set[str] = field(default_factory=set)  # amount labels heading a column of sources
+
+
+@dataclass
+class Place:
+    """Where the reading of a table's rows stands: the part of the table it is in, the field a
+    continuation line joins, the last line read, and how the grid's cells arrive."""
+
+    section: str | None = None  # None (fields, money, goals) | composition | indicators | footer
+    last_key: str | None = None  # the field just set: a loose line below a narrative field continues it
+    last_line: int = 0  # the table's last line read
+    stream: bool = False  # cells arrive one per line (no rows)
+    run_together: bool = False  # text without cell borders: a value belongs to the label just before it
+    open_end: bool = False  # the text stops inside a cell (no closing '|')
+    comp_unit: str = "元"  # the unit of the 项目构成 amounts, from its header

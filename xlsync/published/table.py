@@ -22,7 +22,7 @@ from .grid import Grid
 from .indicators import IndicatorReader, Levels
 from .notes import ImportedTable, Note, ReadOptions
 from .regions import row_regions
-from .rowstate import Columns, MoneyGroup, Project, Waiting
+from .rowstate import Columns, MoneyGroup, Place, Project, Waiting
 from .segment import Region
 from .truncation import cut_fragment, cut_sentence
 from .vocab import Vocab, norm
@@ -32,16 +32,13 @@ class TableReader(FactsReader, IndicatorReader):
     def __init__(self, v: Vocab, file: str, region: Region, options: ReadOptions, last_region: bool):
         self.v, self.file, self.region, self.options = v, file, region, options
         self.last_region = last_region
-        self.section: str | None = None  # None | composition | indicators | footer
+        self.place = Place(last_line=region.start)
         self.project = Project(region.start, table_unit=region.title_unit)  # the table's own facts
         self.money = MoneyGroup()
         self.columns = Columns()
-        self.last_key: str | None = None
         self.levels = Levels(v)
         self.waiting = Waiting()
-        self.comp_unit = "元"
         self.projects: list[Project] = []  # further projects of a list-form table
-        self.last_line = region.start
         self.marks: dict[int, str] = {}  # line → what it was read as (--explain)
         self.rows_read: list[tuple[int, int, str | None, frozenset[str]]] = []  # (lines, section, keys filled)
 
@@ -83,7 +80,7 @@ class TableReader(FactsReader, IndicatorReader):
     def _cut_sentence(self) -> None:
         """The text ends in the middle of an indicator's sentence (`xlsync.published.truncation`)."""
         owner = self.current
-        got = cut_sentence(owner.indicators, self.last_line)
+        got = cut_sentence(owner.indicators, self.place.last_line)
         if got is not None:
             self._cut(got[1], got[0])
 
@@ -120,8 +117,8 @@ class TableReader(FactsReader, IndicatorReader):
     def hand_over(self) -> TableRead:
         """The end of the table (what is still waiting, whether the text stops inside it), then
         what was read, copied out as plain data."""
-        if self.last_region and getattr(self, "open_end", False) and self.section == "indicators":
-            self._cut(f"文本在第 {self.last_line} 行的单元格中断（没有结束的“|”，文件可能被截断）", self.last_line)
+        if self.last_region and self.place.open_end and self.place.section == "indicators":
+            self._cut(f"文本在第 {self.place.last_line} 行的单元格中断（没有结束的“|”，文件可能被截断）", self.place.last_line)
         self._end_indicators()
         self._resolve_stream()
         self._flush_labels()
@@ -129,14 +126,14 @@ class TableReader(FactsReader, IndicatorReader):
         self.levels.finish()
         if self.last_region and not self.project.truncated:
             self._cut_fragment()
-        if self.last_region and self.section == "indicators" and not self.project.truncated:
+        if self.last_region and self.place.section == "indicators" and not self.project.truncated:
             self._cut_sentence()
-        if self.last_region and self.section == "indicators" and not self.project.truncated:
+        if self.last_region and self.place.section == "indicators" and not self.project.truncated:
             self._cut_first_family()
         info = [n for n in self.project.notes if n.level == "info"]
         projects = [self._facts(p, info + p.notes) for p in self.projects] if self.projects \
             else [self._facts(self.project, self.project.notes)]
-        return TableRead(self.file, tuple(projects), self.last_line, tuple(explain_lines(self.region, self.marks)),
+        return TableRead(self.file, tuple(projects), self.place.last_line, tuple(explain_lines(self.region, self.marks)),
                          frozenset(self.levels.seen), self.region.page_unit, row_regions(self.rows_read, self.project.prov))
 
     @staticmethod
