@@ -69,7 +69,7 @@ class FactsReader:
             before = set(self.current.prov)
             self._row(row, at_end and self.last_region, grid.open_end and at_end, rows, idx)
             filled = frozenset(self.current.prov) - before
-            self.rows_read.append((row[0].line, row[-1].line, self.place.section, filled))
+            self.trace.rows.append((row[0].line, row[-1].line, self.place.section, filled))
         self._flush_labels()
 
     def _read_runs(self, grid: Grid) -> None:

@@ -101,3 +101,16 @@ class Place:
     run_together: bool = False  # text without cell borders: a value belongs to the label just before it
     open_end: bool = False  # the text stops inside a cell (no closing '|')
     comp_unit: str = "元"  # the unit of the 项目构成 amounts, from its header
+
+
+@dataclass
+class Trace:
+    """What each line and row was read as, for the hand-over: each line's role (`import-text
+    --explain`) and each grid row's lines, section and filled keys (its region: `regions`)."""
+
+    marks: dict[int, str] = field(default_factory=dict)  # line → what it was read as; the first word stays
+    rows: list[tuple[int, int, str | None, frozenset[str]]] = field(default_factory=list)  # (lines, section, keys)
+
+    def mark(self, line: int | None, role: str) -> None:
+        if line is not None:
+            self.marks.setdefault(line, role)

@@ -22,7 +22,7 @@ from .grid import Grid
 from .indicators import IndicatorReader, Levels
 from .notes import ImportedTable, Note, ReadOptions
 from .regions import row_regions
-from .rowstate import Columns, MoneyGroup, Place, Project, Waiting
+from .rowstate import Columns, MoneyGroup, Place, Project, Trace, Waiting
 from .segment import Region
 from .truncation import cut_fragment, cut_sentence
 from .vocab import Vocab, norm
@@ -39,8 +39,7 @@ class TableReader(FactsReader, IndicatorReader):
         self.levels = Levels(v)
         self.waiting = Waiting()
         self.projects: list[Project] = []  # further projects of a list-form table
-        self.marks: dict[int, str] = {}  # line → what it was read as (--explain)
-        self.rows_read: list[tuple[int, int, str | None, frozenset[str]]] = []  # (lines, section, keys filled)
+        self.trace = Trace()
 
     @property
     def current(self) -> Project:
@@ -57,8 +56,7 @@ class TableReader(FactsReader, IndicatorReader):
 
     def mark(self, line: int | None, role: str) -> None:
         """What a line of the table was read as (for `import-text --explain`); the first word stays."""
-        if line is not None:
-            self.marks.setdefault(line, role)
+        self.trace.mark(line, role)
 
     def next_indicator(self, sub: str) -> str:
         """The path of the indicator about to be appended (its index is settled at the end)."""
@@ -133,8 +131,8 @@ class TableReader(FactsReader, IndicatorReader):
         info = [n for n in self.project.notes if n.level == "info"]
         projects = [self._facts(p, info + p.notes) for p in self.projects] if self.projects \
             else [self._facts(self.project, self.project.notes)]
-        return TableRead(self.file, tuple(projects), self.place.last_line, tuple(explain_lines(self.region, self.marks)),
-                         frozenset(self.levels.seen), self.region.page_unit, row_regions(self.rows_read, self.project.prov))
+        return TableRead(self.file, tuple(projects), self.place.last_line, tuple(explain_lines(self.region, self.trace.marks)),
+                         frozenset(self.levels.seen), self.region.page_unit, row_regions(self.trace.rows, self.project.prov))
 
     @staticmethod
     def _facts(t: Project, notes: list[Note]) -> TableFacts:
