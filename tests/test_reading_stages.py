@@ -437,3 +437,46 @@ def test_each_project_of_a_list_form_table_gathers_its_own_facts_and_notes():
         (2, "一经费", "甲局"), (4, "二经费", "乙局")]
     assert [[i["name"] for i in p.indicators] for p in read.projects] == [["培训人次", "知晓率"], ["检查次数"]]
     assert [p.prov["indicators[0]"] for p in read.projects] == [2, 4]
+
+
+def test_a_money_group_inside_another_keeps_its_frame_unless_it_names_the_year():
+    from xlsync.published.rowstate import MoneyGroup
+
+    group = MoneyGroup()
+    group.open("万元", annual=False)
+    group.kinds.append("total")
+    group.open(None, annual=False)  # 按收入性质分 inside 项目资金（万元）
+    assert (group.unit, group.annual, group.sources, group.kinds) == ("万元", False, True, ["total"])
+    group.open(None, annual=True)  # 年度资金
+    assert (group.unit, group.annual, group.kinds) == ("万元", True, [])
+
+
+def test_a_headers_roles_become_column_groups_with_their_categories_first():
+    from xlsync.published.indicators import column_roles, sub_header
+    from xlsync.published.rows import Role
+
+    got = column_roles(["level1", "level2", "name", "target"], "annual")
+    assert [(r.kind, r.group) for r in got] == [("cats", 0), ("l2text", 0), ("name", 0), ("target", 0)]
+    assert {r.period for r in got} == {"annual"}
+    got = column_roles(["name", "name", "target"], "annual")  # 指标 | 指标内容: the first holds the categories
+    assert [r.kind for r in got] == ["cats", "name", "target"]
+    side = column_roles(["level1", "name", "target", "name", "target"], "annual")  # 实施期 | 年度 side by side
+    assert [(r.kind, r.period, r.group) for r in side] == [
+        ("cats", "long_term", 0), ("name", "long_term", 0), ("target", "long_term", 0),
+        ("cats", "annual", 1), ("name", "annual", 1), ("target", "annual", 1)]
+    split = sub_header(got, ["actual", "target"])
+    assert split == [Role("cats", "annual"), Role("name", "annual"), Role("actual", "annual"), Role("target", "annual")]
+
+
+def test_a_weight_is_a_small_plain_number_or_nothing():
+    from xlsync.published.indicators import plain_weight
+
+    assert [plain_weight(t) for t in ("10", "10分", " 12.50 ", "5%", "1,000")] == ["10", "10", "12.50", "5", "1000"]
+    assert [plain_weight(t) for t in ("十", "10-20", "", "1234567")] == [None, None, None, None]
+
+
+def test_columns_before_any_header_are_categories_a_name_and_a_target():
+    from xlsync.published.rowstate import Columns
+
+    assert [(r.kind, r.period) for r in Columns(period="long_term").default_roles()] == [
+        ("cats", "long_term"), ("name", "long_term"), ("target", "long_term")]

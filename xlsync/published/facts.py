@@ -588,13 +588,7 @@ class FactsReader:
             elif key in ("heads", "long_term", "annual"):
                 self._start_indicators(key if key != "heads" else None)
             elif key == "money":
-                nested = self.money.sources  # a group inside a money group (按收入性质分) keeps its frame
-                self.money.unit = unit or self._unit_in(tok.text) or self.money.unit
-                annual = any(w in norm(tok.text) for w in self.v.annual_words)
-                if annual or not nested:
-                    self.money.annual = annual
-                    self.money.kinds = []
-                self.money.sources = True
+                self.money.open(unit or self._unit_in(tok.text), any(w in norm(tok.text) for w in self.v.annual_words))
             else:
                 self.money.sources = False
             if value is not None:

@@ -110,6 +110,68 @@ def clean_score(text: str) -> str:
     return _SCORE.sub("", text).strip() if _SCORE.search(text) else text
 
 
+def column_roles(header: list[str], period: str) -> list[Role]:
+    """A header row's column roles (level1, name, target …, as the vocabulary names them) →
+    the columns its rows are read by: the category cells first in each column group, a group
+    per 三级 name column (side by side: 实施期 first, then 年度), all for `period` otherwise."""
+    header = list(header)
+    for i in range(len(header) - 1):  # 指标 | 指标内容: the first holds the categories
+        if header[i] == "name" and header[i + 1] == "name":
+            header[i] = "level2"
+    roles: list[Role] = []
+    group = 0
+    seen: set[str] = set()
+    cats_placed = False
+    n_groups = sum(1 for r in header if r == "name") or 1
+    for r in header:
+        if r in ("level1", "level2"):
+            if not cats_placed or (r == "level1" and "name" in seen):
+                if "name" in seen:
+                    group += 1
+                    seen = set()
+                roles.append(Role("cats", period, group))
+                cats_placed = True
+            if r == "level2" and "level1" in header and not any(x.kind == "l2text" and x.group == group
+                                                                  for x in roles):
+                roles.append(Role("l2text", period, group))  # a 二级 cell that is no known category
+            continue
+        if r == "name" and "name" in seen:
+            group += 1
+            seen = set()
+            roles.append(Role("cats", period, group))
+        if r in ("name", "target", "target_long") and not cats_placed and not r.startswith("field"):
+            roles.append(Role("cats", period, group))
+            cats_placed = True
+        seen.add(r)
+        roles.append(Role(r, period, group))
+    if n_groups > 1:  # side by side: 实施期 (中期) first, then 年度 — unless said otherwise
+        roles = [Role(x.kind, "long_term" if x.group == 0 else "annual", x.group) for x in roles]
+    return roles
+
+
+def sub_header(columns: list[Role], parts: list[str]) -> list[Role]:
+    """The columns once a second header row splits the first 指标值 column into `parts`
+    (2021年实际实现值 | 预期2022年实现值 → actual | target)."""
+    out = []
+    done = False
+    for r in columns:
+        if r.kind == "target" and not done:
+            out.extend(Role(k, r.period, r.group) for k in parts)
+            done = True
+        else:
+            out.append(r)
+    return out
+
+
+def plain_weight(text: str) -> str | None:
+    """A weight (分值) as a plain decimal ('10分' → '10', '12.50' → '12.50'); None when the cell
+    is no small plain number."""
+    t = text.strip().rstrip("%分").replace(",", "")
+    if not re.fullmatch(r"\d{1,6}(?:\.\d{1,4})?", t):  # a weight is a small plain number
+        return None
+    return f"{Decimal(t):f}"
+
+
 class IndicatorReader:
     # -- the indicator table -----------------------------------------------------------------
     def _start_indicators(self, period_key: str | None) -> None:
@@ -203,39 +265,7 @@ class IndicatorReader:
         return False
 
     def _set_roles(self, header: list[str], list_form: bool) -> None:
-        header = list(header)
-        for i in range(len(header) - 1):  # 指标 | 指标内容: the first holds the categories
-            if header[i] == "name" and header[i + 1] == "name":
-                header[i] = "level2"
-        roles: list[Role] = []
-        group = 0
-        seen: set[str] = set()
-        period = self.columns.period
-        cats_placed = False
-        n_groups = sum(1 for r in header if r == "name") or 1
-        for r in header:
-            if r in ("level1", "level2"):
-                if not cats_placed or (r == "level1" and "name" in seen):
-                    if "name" in seen:
-                        group += 1
-                        seen = set()
-                    roles.append(Role("cats", period, group))
-                    cats_placed = True
-                if r == "level2" and "level1" in header and not any(x.kind == "l2text" and x.group == group
-                                                                      for x in roles):
-                    roles.append(Role("l2text", period, group))  # a 二级 cell that is no known category
-                continue
-            if r == "name" and "name" in seen:
-                group += 1
-                seen = set()
-                roles.append(Role("cats", period, group))
-            if r in ("name", "target", "target_long") and not cats_placed and not r.startswith("field"):
-                roles.append(Role("cats", period, group))
-                cats_placed = True
-            seen.add(r)
-            roles.append(Role(r, period, group))
-        if n_groups > 1:  # side by side: 实施期 (中期) first, then 年度 — unless said otherwise
-            roles = [Role(x.kind, "long_term" if x.group == 0 else "annual", x.group) for x in roles]
+        roles = column_roles(header, self.columns.period)
         self.columns.roles = roles
         self.columns.cats = sum(1 for r in header if r in ("level1", "level2"))
         self.columns.value_parts = any(r.kind in ("unit", "op") for r in roles)
@@ -243,21 +273,10 @@ class IndicatorReader:
 
     def _sub_header(self, roles: list[str]) -> None:
         """A second header row splitting 指标值 (2021年实际实现值 | 预期2022年实现值)."""
-        out = []
-        done = False
-        for r in self.columns.roles:
-            if r.kind == "target" and not done:
-                out.extend(Role(k, r.period, r.group) for k in roles)
-                done = True
-            else:
-                out.append(r)
-        self.columns.roles = out
-
-    def _default_roles(self) -> list[Role]:
-        return [Role("cats", self.columns.period), Role("name", self.columns.period), Role("target", self.columns.period)]
+        self.columns.roles = sub_header(self.columns.roles, roles)
 
     def _indicator_row(self, toks: list[Tok], file_end: bool, open_end: bool, keep_empty_target) -> None:
-        roles = self.columns.roles or self._default_roles()
+        roles = self.columns.roles or self.columns.default_roles()
         if self.place.stream:
             self._stream_indicator(toks, file_end)
             return
@@ -394,7 +413,7 @@ class IndicatorReader:
 
     def _segment(self, toks: list[Tok]) -> list[tuple[int, list[Placed]]]:
         """Cut a stretch of cells into rows so that every row fits the columns best."""
-        roles = list(self.columns.roles or self._default_roles())
+        roles = list(self.columns.roles or self.columns.default_roles())
         if roles[0].kind != "cats":
             roles.insert(0, Role("cats", roles[0].period, roles[0].group))
         longest = 2 + len(roles)
@@ -518,12 +537,11 @@ class IndicatorReader:
     def _weight(self, text: str | None, line: int) -> str | None:
         if text is None:
             return None
-        t = text.strip().rstrip("%分").replace(",", "")
-        if not re.fullmatch(r"\d{1,6}(?:\.\d{1,4})?", t):  # a weight is a small plain number
+        weight = plain_weight(text)
+        if weight is None:
             self.note("warning", "WEIGHT_UNREADABLE", f"分值“{text}”不是数字，未导入", line,
                       field=self.next_indicator("weight"), source=text)
-            return None
-        return f"{Decimal(t):f}"
+        return weight
 
     def _fix_categories(self, cats: list[str], line: int) -> list[str]:
         """A category misspelt by OCR (厂口目标 for 产出目标) → the real one, when close."""

@@ -23,6 +23,16 @@ class MoneyGroup:
     sources: bool = False  # inside a money group: funding-like labels are sources
     kinds: list[str] = field(default_factory=list)  # total/annual/either of the amount labels of the last row
 
+    def open(self, unit: str | None, annual: bool) -> None:
+        """A money group's label ('项目资金（万元）', '年度资金'): its unit, else the enclosing
+        group's; a group inside a money group (按收入性质分) keeps its frame unless it names the year."""
+        nested = self.sources
+        self.unit = unit or self.unit
+        if annual or not nested:
+            self.annual = annual
+            self.kinds = []
+        self.sources = True
+
     def close(self) -> None:
         """A label that is no amount ends the group (its row's amount kinds stay)."""
         self.unit, self.annual, self.sources = None, False, False
@@ -53,6 +63,10 @@ class Columns:
     ncols: int | None = None  # the header's number of columns, for rows read by position
     glued: bool = False  # the rows run together inside each line (no cell separators)
     header_cells: list[str] | None = None  # a header's roles, arriving one cell per line
+
+    def default_roles(self) -> list[Role]:
+        """The columns of an indicator table read before (or without) its header row."""
+        return [Role("cats", self.period), Role("name", self.period), Role("target", self.period)]
 
 
 @dataclass
