@@ -72,16 +72,23 @@ def test_an_unlisted_header_takes_the_role_of_the_known_one_it_starts_with():
 
 # -- a row run together, cut by the header's columns ------------------------------------------
 def test_a_row_run_together_is_cut_by_the_shape_of_each_column():
-    from xlsync.published.facts import FactsReader
+    from xlsync.published.facts import split_by_roles as cut
 
     kinds = ["name", "weight", "unit", "nature", "target"]
-    cut = FactsReader._split_by_roles
-    assert cut(FactsReader, "预算执行率10%=100", kinds) == {"name": "预算执行率", "weight": "10", "unit": "%",
-                                                           "nature": "=", "target": "100"}
-    assert cut(FactsReader, "基层组织保障有效性10有效保障", kinds)["target"] == "有效保障"
-    assert cut(FactsReader, "开展文艺活动场次1020", kinds) == {"name": "开展文艺活动场次", "weight": "10", "unit": "",
-                                                            "nature": "", "target": "20"}
-    assert cut(FactsReader, "没有数字的一行", kinds) == {}
+    assert cut("预算执行率10%=100", kinds) == {"name": "预算执行率", "weight": "10", "unit": "%",
+                                            "nature": "=", "target": "100"}
+    assert cut("基层组织保障有效性10有效保障", kinds)["target"] == "有效保障"
+    assert cut("开展文艺活动场次1020", kinds) == {"name": "开展文艺活动场次", "weight": "10", "unit": "",
+                                             "nature": "", "target": "20"}
+    assert cut("没有数字的一行", kinds) == {}
+
+
+def test_a_header_row_run_together_is_header_words_from_end_to_end():
+    from xlsync.published.facts import glued_header_roles
+
+    assert glued_header_roles("绩效指标一级指标二级指标三级指标指标值", V) == ["level1", "level2", "name", "target"]
+    assert glued_header_roles("一级指标二级指标", V) is None  # fewer than three
+    assert glued_header_roles("一级指标二级指标三级指标培训人次", V) is None  # a word that is no header
 
 
 def test_a_text_ending_on_an_operator_or_half_a_label_is_cut_off():

@@ -18,7 +18,7 @@ from .memo import short
 from .rows import Tok, compose_target
 from .runtogether import split_facts, split_indicators
 from .twolabels import label_run, loose_prefix, second_pair
-from .vocab import Label, checked_options, gov_level, norm, split_unit
+from .vocab import Label, Vocab, checked_options, gov_level, norm, split_unit
 
 MONEY_KEYS = {"total_amount", "year_amount", "prev_total_amount", "prev_year_amount", "either_amount"}
 NARRATIVE = {"overview", "basis", "necessity", "measures", "plan_text", "remark", "overall_goal",
@@ -48,6 +48,47 @@ def looks_like_label(text: str) -> bool:
     """A cell that reads as a label no form lists (财政资金预算分类, 部门预算编码)."""
     t = norm(text)
     return 3 <= len(t) <= 16 and t.endswith(_LABEL_END) and not re.search(r"[\d,;。，；、%]", t)
+
+
+def glued_header_roles(text: str, v: Vocab) -> list[str] | None:
+    """The roles of a header row's words run together ('绩效指标一级指标二级指标指标内容指标值'),
+    when the whole line is header words (at least three, one of them a name or 二级); else None."""
+    t = norm(text)
+    words = sorted((h for h in v.headers if len(h) >= 2), key=len, reverse=True)
+    heads = sorted((lb for lb, lab in v.labels.items() if lab.key == "heads"), key=len, reverse=True)
+    roles, pos = [], 0
+    while pos < len(t):
+        w = next((h for h in words if t.startswith(h, pos)), None)
+        if w is None:
+            w = next((h for h in heads if t.startswith(h, pos)), None)
+            if w is None or roles:
+                return None
+            pos += len(w)
+            continue
+        roles.append(v.headers[w])
+        pos += len(w)
+    return roles if len(roles) >= 3 and any(r in ("name", "level2") for r in roles) else None
+
+
+# the shape of each column's cells: a weight is a small number; a unit stands before an
+# operator or a number; a name takes the rest
+ROLE_RX = {"name": r"(.+?)", "weight": r"(100|\d{1,2}(?:\.\d{1,2})?)",
+           "unit": reading.pattern("role_unit"),
+           "op": reading.pattern("role_op"), "nature": reading.pattern("role_nature"),
+           "target": r"(.+)", "note": r"(.*)", "skip": r"(.*?)"}
+
+
+def split_by_roles(text: str, kinds: list[str]) -> dict[str, str]:
+    """A row without category columns whose cells run together ('预算执行率10%=100'): cut by
+    the shape each column's cells take, in the header's order (name, weight, unit, operator,
+    value …); {} when the row does not fit."""
+    kinds = [k for k in kinds if k in ROLE_RX]
+    if not kinds or "name" not in kinds:
+        return {}
+    m = re.fullmatch("".join(ROLE_RX[k] for k in kinds), norm(text))
+    if not m:
+        return {}
+    return dict(zip(kinds, (g or "" for g in m.groups()), strict=True))
 
 
 class FactsReader:
@@ -101,27 +142,10 @@ class FactsReader:
         if key in self.v.memo:
             found = self.v.memo[key]
         else:
-            found = self._glued_header_roles(text)
+            found = glued_header_roles(text, self.v)
             if short(text):
                 self.v.memo[key] = found
         return None if found is None else list(found)
-
-    def _glued_header_roles(self, text: str) -> list[str] | None:
-        t = norm(text)
-        words = sorted((h for h in self.v.headers if len(h) >= 2), key=len, reverse=True)
-        heads = sorted((lb for lb, lab in self.v.labels.items() if lab.key == "heads"), key=len, reverse=True)
-        roles, pos = [], 0
-        while pos < len(t):
-            w = next((h for h in words if t.startswith(h, pos)), None)
-            if w is None:
-                w = next((h for h in heads if t.startswith(h, pos)), None)
-                if w is None or roles:
-                    return None
-                pos += len(w)
-                continue
-            roles.append(self.v.headers[w])
-            pos += len(w)
-        return roles if len(roles) >= 3 and any(r in ("name", "level2") for r in roles) else None
 
     def _glued_row(self, tok: Tok) -> None:
         """One indicator row whose cells run together: cut at the category words and at the
@@ -141,7 +165,7 @@ class FactsReader:
             self.place.stream = stream
 
     def _glued_by_roles(self, tok: Tok) -> bool:
-        parts = self._split_by_roles(tok.text, [r.kind for r in self.columns.roles or [] if r.kind != "cats"])
+        parts = split_by_roles(tok.text, [r.kind for r in self.columns.roles or [] if r.kind != "cats"])
         if not parts:
             return False
         self.note("warning", "SPLIT_GUESSED", "这一行的单元格没有分隔，按表头各栏的写法拆分为: "
@@ -153,25 +177,6 @@ class FactsReader:
                       "target": target, "note": parts.get("note") or None,
                       "weight": self._weight(parts.get("weight"), tok.line), "line": tok.line})
         return True
-
-    # the shape of each column's cells: a weight is a small number; a unit stands before an
-    # operator or a number; a name takes the rest
-    _ROLE_RX = {"name": r"(.+?)", "weight": r"(100|\d{1,2}(?:\.\d{1,2})?)",
-                "unit": reading.pattern("role_unit"),
-                "op": reading.pattern("role_op"), "nature": reading.pattern("role_nature"),
-                "target": r"(.+)", "note": r"(.*)", "skip": r"(.*?)"}
-
-    def _split_by_roles(self, text: str, kinds: list[str]) -> dict[str, str]:
-        """A row without category columns whose cells run together ('预算执行率10%=100'): cut by
-        the shape each column's cells take, in the header's order (name, weight, unit, operator,
-        value …); {} when the row does not fit."""
-        kinds = [k for k in kinds if k in self._ROLE_RX]
-        if not kinds or "name" not in kinds:
-            return {}
-        m = re.fullmatch("".join(self._ROLE_RX[k] for k in kinds), norm(text))
-        if not m:
-            return {}
-        return dict(zip(kinds, (g or "" for g in m.groups()), strict=True))
 
     def _row(self, row: list[Cell], file_end: bool, open_end: bool, rows, idx, keep_empty_target=False):
         toks = self._tokens(row)
