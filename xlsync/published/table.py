@@ -6,8 +6,11 @@ The reading itself is in `xlsync.published.facts` (labelled fields, money, 项�
 and `xlsync.published.indicators` (the indicator table); they are one stage because a row's
 region is decided by what the rows before it were read as (a row of labels waits for the row
 of its values, a header sets the columns the rows below are read by, a labelled field or a
-signature line ends the indicator table). The state carried from row to row lives in this
-one reader (and `Levels`, the 一级/二级 carried down merged cells); nothing of it outlives
+signature line ends the indicator table). The state carried from row to row is a few small
+objects (`xlsync.published.rowstate`), each owned by one concern: `Place` (where the reading
+stands), `MoneyGroup`, `Columns` (the indicator header), `Waiting` (labels waiting for their
+values, a stream's cells), `Project` (each project's facts), `Trace` (each line's role, each
+row's keys) — and `Levels`, the 一级/二级 carried down merged cells; nothing of it outlives
 the stage."""
 
 from __future__ import annotations
@@ -29,6 +32,9 @@ from .vocab import Vocab, norm
 
 
 class TableReader(FactsReader, IndicatorReader):
+    """One table's rows read into facts. Its inputs (vocabulary, file, region, options, whether
+    it is the text's last table) never change; its state is the objects below, one per concern."""
+
     def __init__(self, v: Vocab, file: str, region: Region, options: ReadOptions, last_region: bool):
         self.v, self.file, self.region, self.options = v, file, region, options
         self.last_region = last_region
