@@ -487,3 +487,17 @@ def test_columns_before_any_header_are_categories_a_name_and_a_target():
 
     assert [(r.kind, r.period) for r in Columns(period="long_term").default_roles()] == [
         ("cats", "long_term"), ("name", "long_term"), ("target", "long_term")]
+
+
+def test_a_row_with_the_headers_columns_is_read_by_position_else_left_to_the_aligner():
+    from xlsync.published.indicators import by_position
+    from xlsync.published.rows import Tok
+    from xlsync.published.rowstate import Columns
+
+    cols = Columns(by_col={0: "level1", 1: "level2", 2: "name", 3: "target"}, ncols=4)
+    row = [Tok(t, 7, col=k, ncols=4) for k, t in enumerate(["产出指标(20分)", "", "培训人次", "≥200人次"])]
+    placed = by_position(row, cols, V.is_category)
+    assert [(p.role.kind, p.text) for p in placed] == [("cats", "产出指标"), ("name", "培训人次"), ("target", "≥200人次")]
+    assert by_position(row[:3] + [Tok("≥200人次", 7, col=3, ncols=5)], cols, V.is_category) is None  # other columns
+    named = [Tok("数量指标", 7, col=2, ncols=4)]  # a category in the name column: the aligner decides
+    assert by_position(named, cols, V.is_category) is None and by_position(row, Columns(), V.is_category) is None

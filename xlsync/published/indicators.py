@@ -6,12 +6,14 @@ weights, truncation. A mixin of `xlsync.published.table.TableReader`."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from ..fieldtext import split_code
 from ..forms import reading
 from .memo import per_text, short
 from .rows import NATURES, OPERATORS, Placed, Role, Tok, align, compose_target
+from .rowstate import Columns
 from .vocab import Label, Vocab, norm
 
 _ROLE_ZH = {"level1": "一级", "level2": "二级", "name": "三级", "target": "指标值", "target_long": "长期指标值",
@@ -172,6 +174,32 @@ def plain_weight(text: str) -> str | None:
     return f"{Decimal(t):f}"
 
 
+def by_position(toks: list[Tok], columns: Columns, category: Callable[[str], bool]) -> list[Placed] | None:
+    """A row whose separators make as many columns as the header's: each cell in the column
+    it stands in (None: read it by alignment). `category`: is a cell's text a category name."""
+    cells = [t for t in toks if t.text]
+    if not columns.by_col or not cells \
+            or any(t.col is None or t.ncols != columns.ncols for t in cells):
+        return None
+    cats: list[Tok] = []
+    parts: dict[str, list[Tok]] = {}
+    for t in cells:
+        role = columns.by_col.get(t.col)
+        if role is None or role in ("skip", "heads") or role.startswith("field:"):
+            return None  # a value where the header names nothing: not this table's shape
+        if role == "name" and category(norm(t.text)):
+            return None  # a category in the name column: the aligner decides (no 三级 names?)
+        if role in ("level1", "level2"):
+            text = clean_score(t.text)
+            if text:
+                cats.append(Tok(text, t.line))
+        else:
+            parts.setdefault(role, []).append(Tok(t.text, t.line))
+    if len(cats) > 2 or any(len(v) > 1 for v in parts.values()):
+        return None
+    return [Placed(Role("cats", columns.period), cats)] + [Placed(Role(k, columns.period), v) for k, v in parts.items()]
+
+
 class IndicatorReader:
     # -- the indicator table -----------------------------------------------------------------
     def _start_indicators(self, period_key: str | None) -> None:
@@ -288,7 +316,7 @@ class IndicatorReader:
         if len(texts) == 1 and self._inline(texts[0]):
             return
         line = texts[0].line
-        placed = self._by_position(toks)
+        placed = None if self.place.stream else by_position(toks, self.columns, self.category)
         if placed is not None:
             self._emit(placed, line, keep_empty_target)
             return
@@ -331,31 +359,6 @@ class IndicatorReader:
     def has_value_parts(self) -> bool:
         """For the row aligner (`xlsync.published.rows.align`, whose context this reader is)."""
         return self.columns.value_parts
-
-    def _by_position(self, toks: list[Tok]) -> list[Placed] | None:
-        """A row whose separators make as many columns as the header's: each cell in the column
-        it stands in (None: read it by alignment)."""
-        cells = [t for t in toks if t.text]
-        if not self.columns.by_col or self.place.stream or not cells \
-                or any(t.col is None or t.ncols != self.columns.ncols for t in cells):
-            return None
-        cats: list[Tok] = []
-        parts: dict[str, list[Tok]] = {}
-        for t in cells:
-            role = self.columns.by_col.get(t.col)
-            if role is None or role in ("skip", "heads") or role.startswith("field:"):
-                return None  # a value where the header names nothing: not this table's shape
-            if role == "name" and self.category(norm(t.text)):
-                return None  # a category in the name column: the aligner decides (no 三级 names?)
-            if role in ("level1", "level2"):
-                text = clean_score(t.text)
-                if text:
-                    cats.append(Tok(text, t.line))
-            else:
-                parts.setdefault(role, []).append(Tok(t.text, t.line))
-        if len(cats) > 2 or any(len(v) > 1 for v in parts.values()):
-            return None
-        return [Placed(Role("cats", self.columns.period), cats)] + [Placed(Role(k, self.columns.period), v) for k, v in parts.items()]
 
     def second_category_ok(self, first: str) -> bool:
         """After a 二级 category the next cell is a name, never a third category."""
