@@ -501,3 +501,34 @@ def test_a_row_with_the_headers_columns_is_read_by_position_else_left_to_the_ali
     assert by_position(row[:3] + [Tok("≥200人次", 7, col=3, ncols=5)], cols, V.is_category) is None  # other columns
     named = [Tok("数量指标", 7, col=2, ncols=4)]  # a category in the name column: the aligner decides
     assert by_position(named, cols, V.is_category) is None and by_position(row, Columns(), V.is_category) is None
+
+
+def test_the_row_stages_state_is_its_inputs_and_the_declared_state_objects():
+    """Nothing set lazily on the reader: after reading real tables (the seeds, the samples) it
+    holds its inputs and one object per concern, and those objects take no undeclared attribute."""
+    from pathlib import Path
+
+    import pytest
+
+    from xlsync.published.decode import decode
+    from xlsync.published.notes import Note
+    from xlsync.published.rowstate import Place
+    from xlsync.published.segment import choose_form, segment
+    from xlsync.published.table import TableReader
+
+    root = Path(__file__).parent
+    seen: set[str] = set()
+    read = 0
+    for path in [*sorted((root.parent / "examples").glob("*.txt")), *sorted((root / "data" / "samples").glob("*.txt"))]:
+        text, _notes = decode(path.read_bytes(), str(path), Note)
+        vocabs = candidates(ReadOptions())
+        regions, _outside = segment(text.splitlines(), vocabs)
+        for k, region in enumerate(regions):
+            reader = TableReader(choose_form(region, vocabs), str(path), region, ReadOptions(), k == len(regions) - 1)
+            reader.facts()
+            seen |= set(vars(reader))
+            read += 1
+    assert read > 20 and seen == {"v", "file", "region", "options", "last_region", "place", "project", "money",
+                                  "columns", "levels", "waiting", "projects", "trace"}
+    with pytest.raises(AttributeError):
+        Place().undeclared = 1

@@ -11,7 +11,7 @@ from .rows import Role, Tok
 from .vocab import Label
 
 
-@dataclass
+@dataclass(slots=True)
 class MoneyGroup:
     """The money group being read ('项目资金（万元）' then its amounts and sources): the unit
     its label names, whether its amounts are the year's, whether funding-like labels under it
@@ -49,7 +49,7 @@ class MoneyGroup:
         return kinds[min(earlier, len(kinds) - 1)]
 
 
-@dataclass
+@dataclass(slots=True)
 class Columns:
     """The indicator table's columns, from its header row: each column's role (`Role`), the
     period (长期/年度) its rows are read for, and how its rows are cut."""
@@ -69,7 +69,7 @@ class Columns:
         return [Role("cats", self.period), Role("name", self.period), Role("target", self.period)]
 
 
-@dataclass
+@dataclass(slots=True)
 class Waiting:
     """What was read but waits for what follows it: a row of labels for the row of their
     values, a stream's labels for their value cells, short pieces of a label wrapped over lines,
@@ -82,7 +82,7 @@ class Waiting:
     cells: list[Tok] = field(default_factory=list)  # the cells of a stream's indicator table
 
 
-@dataclass
+@dataclass(slots=True)
 class Project:
     """One project's facts as they are read: the table's own, or each further project of a
     list-form table. Copied out as plain `TableFacts` when the table ends."""
@@ -103,7 +103,7 @@ class Project:
     column_heads: set[str] = field(default_factory=set)  # amount labels heading a column of sources
 
 
-@dataclass
+@dataclass(slots=True)
 class Place:
     """Where the reading of a table's rows stands: the part of the table it is in, the field a
     continuation line joins, the last line read, and how the grid's cells arrive."""
@@ -117,7 +117,7 @@ class Place:
     comp_unit: str = "元"  # the unit of the 项目构成 amounts, from its header
 
 
-@dataclass
+@dataclass(slots=True)
 class Trace:
     """What each line and row was read as, for the hand-over: each line's role (`import-text
     --explain`) and each grid row's lines, section and filled keys (its region: `regions`)."""
