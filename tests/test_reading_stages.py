@@ -72,16 +72,23 @@ def test_an_unlisted_header_takes_the_role_of_the_known_one_it_starts_with():
 
 # -- a row run together, cut by the header's columns ------------------------------------------
 def test_a_row_run_together_is_cut_by_the_shape_of_each_column():
-    from xlsync.published.facts import FactsReader
+    from xlsync.published.facts import split_by_roles as cut
 
     kinds = ["name", "weight", "unit", "nature", "target"]
-    cut = FactsReader._split_by_roles
-    assert cut(FactsReader, "预算执行率10%=100", kinds) == {"name": "预算执行率", "weight": "10", "unit": "%",
-                                                           "nature": "=", "target": "100"}
-    assert cut(FactsReader, "基层组织保障有效性10有效保障", kinds)["target"] == "有效保障"
-    assert cut(FactsReader, "开展文艺活动场次1020", kinds) == {"name": "开展文艺活动场次", "weight": "10", "unit": "",
-                                                            "nature": "", "target": "20"}
-    assert cut(FactsReader, "没有数字的一行", kinds) == {}
+    assert cut("预算执行率10%=100", kinds) == {"name": "预算执行率", "weight": "10", "unit": "%",
+                                            "nature": "=", "target": "100"}
+    assert cut("基层组织保障有效性10有效保障", kinds)["target"] == "有效保障"
+    assert cut("开展文艺活动场次1020", kinds) == {"name": "开展文艺活动场次", "weight": "10", "unit": "",
+                                             "nature": "", "target": "20"}
+    assert cut("没有数字的一行", kinds) == {}
+
+
+def test_a_header_row_run_together_is_header_words_from_end_to_end():
+    from xlsync.published.facts import glued_header_roles
+
+    assert glued_header_roles("绩效指标一级指标二级指标三级指标指标值", V) == ["level1", "level2", "name", "target"]
+    assert glued_header_roles("一级指标二级指标", V) is None  # fewer than three
+    assert glued_header_roles("一级指标二级指标三级指标培训人次", V) is None  # a word that is no header
 
 
 def test_a_text_ending_on_an_operator_or_half_a_label_is_cut_off():
@@ -413,3 +420,115 @@ def test_assemble_stores_an_amount_only_as_the_table_shows_it(amount, unit, loos
         assert Decimal(doc.year_amount) == amount * (10000 if unit == "万元" else 1)
     assert [r.code for r in doc.review] == [n.code for n in table.notes if n.code in REVIEW_CODES]
     assert repr(facts) == before
+
+
+# -- the row stage's state (rowstate) ----------------------------------------------------------
+def test_a_money_groups_sources_stand_in_its_amount_labels_columns_and_a_label_closes_it():
+    from xlsync.published.rowstate import MoneyGroup
+
+    group = MoneyGroup(unit="万元", annual=True, sources=True)
+    assert group.columns() == ["annual"] and group.column(3) == "annual"  # no amount labels: the group's
+    group.kinds = ["total", "annual"]  # 项目总额 | 年度金额 on the row above the sources
+    assert [group.column(k) for k in range(3)] == ["total", "annual", "annual"]
+    group.close()
+    assert (group.unit, group.annual, group.sources, group.kinds) == (None, False, False, ["total", "annual"])
+    assert MoneyGroup().columns() == ["either"]
+
+
+def test_each_project_of_a_list_form_table_gathers_its_own_facts_and_notes():
+    read = _read_facts(["单位名称 | 项目名称 | 预算数（万元） | 一级指标 | 二级指标 | 三级指标 | 指标值 |",
+                        "甲局 | 一经费 | 10 | 产出指标 | 数量指标 | 培训人次 | ≥200人次 |",
+                        " | | | 效益指标 | 社会效益指标 | 知晓率 | ≥90% |",
+                        "乙局 | 二经费 | 20 | 产出指标 | 数量指标 | 检查次数 | ≥4次 |"])
+    assert [(p.first_line, p.fields["name"][0], p.fields["unit_name"][0]) for p in read.projects] == [
+        (2, "一经费", "甲局"), (4, "二经费", "乙局")]
+    assert [[i["name"] for i in p.indicators] for p in read.projects] == [["培训人次", "知晓率"], ["检查次数"]]
+    assert [p.prov["indicators[0]"] for p in read.projects] == [2, 4]
+
+
+def test_a_money_group_inside_another_keeps_its_frame_unless_it_names_the_year():
+    from xlsync.published.rowstate import MoneyGroup
+
+    group = MoneyGroup()
+    group.open("万元", annual=False)
+    group.kinds.append("total")
+    group.open(None, annual=False)  # 按收入性质分 inside 项目资金（万元）
+    assert (group.unit, group.annual, group.sources, group.kinds) == ("万元", False, True, ["total"])
+    group.open(None, annual=True)  # 年度资金
+    assert (group.unit, group.annual, group.kinds) == ("万元", True, [])
+
+
+def test_a_headers_roles_become_column_groups_with_their_categories_first():
+    from xlsync.published.indicators import column_roles, sub_header
+    from xlsync.published.rows import Role
+
+    got = column_roles(["level1", "level2", "name", "target"], "annual")
+    assert [(r.kind, r.group) for r in got] == [("cats", 0), ("l2text", 0), ("name", 0), ("target", 0)]
+    assert {r.period for r in got} == {"annual"}
+    got = column_roles(["name", "name", "target"], "annual")  # 指标 | 指标内容: the first holds the categories
+    assert [r.kind for r in got] == ["cats", "name", "target"]
+    side = column_roles(["level1", "name", "target", "name", "target"], "annual")  # 实施期 | 年度 side by side
+    assert [(r.kind, r.period, r.group) for r in side] == [
+        ("cats", "long_term", 0), ("name", "long_term", 0), ("target", "long_term", 0),
+        ("cats", "annual", 1), ("name", "annual", 1), ("target", "annual", 1)]
+    split = sub_header(got, ["actual", "target"])
+    assert split == [Role("cats", "annual"), Role("name", "annual"), Role("actual", "annual"), Role("target", "annual")]
+
+
+def test_a_weight_is_a_small_plain_number_or_nothing():
+    from xlsync.published.indicators import plain_weight
+
+    assert [plain_weight(t) for t in ("10", "10分", " 12.50 ", "5%", "1,000")] == ["10", "10", "12.50", "5", "1000"]
+    assert [plain_weight(t) for t in ("十", "10-20", "", "1234567")] == [None, None, None, None]
+
+
+def test_columns_before_any_header_are_categories_a_name_and_a_target():
+    from xlsync.published.rowstate import Columns
+
+    assert [(r.kind, r.period) for r in Columns(period="long_term").default_roles()] == [
+        ("cats", "long_term"), ("name", "long_term"), ("target", "long_term")]
+
+
+def test_a_row_with_the_headers_columns_is_read_by_position_else_left_to_the_aligner():
+    from xlsync.published.indicators import by_position
+    from xlsync.published.rows import Tok
+    from xlsync.published.rowstate import Columns
+
+    cols = Columns(by_col={0: "level1", 1: "level2", 2: "name", 3: "target"}, ncols=4)
+    row = [Tok(t, 7, col=k, ncols=4) for k, t in enumerate(["产出指标(20分)", "", "培训人次", "≥200人次"])]
+    placed = by_position(row, cols, V.is_category)
+    assert [(p.role.kind, p.text) for p in placed] == [("cats", "产出指标"), ("name", "培训人次"), ("target", "≥200人次")]
+    assert by_position(row[:3] + [Tok("≥200人次", 7, col=3, ncols=5)], cols, V.is_category) is None  # other columns
+    named = [Tok("数量指标", 7, col=2, ncols=4)]  # a category in the name column: the aligner decides
+    assert by_position(named, cols, V.is_category) is None and by_position(row, Columns(), V.is_category) is None
+
+
+def test_the_row_stages_state_is_its_inputs_and_the_declared_state_objects():
+    """Nothing set lazily on the reader: after reading real tables (the seeds, the samples) it
+    holds its inputs and one object per concern, and those objects take no undeclared attribute."""
+    from pathlib import Path
+
+    import pytest
+
+    from xlsync.published.decode import decode
+    from xlsync.published.notes import Note
+    from xlsync.published.rowstate import Place
+    from xlsync.published.segment import choose_form, segment
+    from xlsync.published.table import TableReader
+
+    root = Path(__file__).parent
+    seen: set[str] = set()
+    read = 0
+    for path in [*sorted((root.parent / "examples").glob("*.txt")), *sorted((root / "data" / "samples").glob("*.txt"))]:
+        text, _notes = decode(path.read_bytes(), str(path), Note)
+        vocabs = candidates(ReadOptions())
+        regions, _outside = segment(text.splitlines(), vocabs)
+        for k, region in enumerate(regions):
+            reader = TableReader(choose_form(region, vocabs), str(path), region, ReadOptions(), k == len(regions) - 1)
+            reader.facts()
+            seen |= set(vars(reader))
+            read += 1
+    assert read > 20 and seen == {"v", "file", "region", "options", "last_region", "place", "project", "money",
+                                  "columns", "levels", "waiting", "projects", "trace"}
+    with pytest.raises(AttributeError):
+        Place().undeclared = 1

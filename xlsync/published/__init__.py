@@ -19,6 +19,8 @@ themselves) into documents: a pipeline of small stages, one module each.
     glued         values printed without any border, cut by their shapes
     selfevaldoc   what was read → one document with targets and the year's results
     table       the row-reading stage's state (one table) and its hand-over: TableRead
+    rowstate    that state, one small object per concern (the place read to, the money
+                group, the indicator columns, what waits, each project's facts, the trace)
     assemble    TableRead (plain TableFacts per project) → ImportedTable documents with review items
     explain     each line's role for import-text --explain
     notes       what a reading gives: tables, notes, options

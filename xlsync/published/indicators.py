@@ -6,12 +6,14 @@ weights, truncation. A mixin of `xlsync.published.table.TableReader`."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from ..fieldtext import split_code
 from ..forms import reading
 from .memo import per_text, short
 from .rows import NATURES, OPERATORS, Placed, Role, Tok, align, compose_target
+from .rowstate import Columns
 from .vocab import Label, Vocab, norm
 
 _ROLE_ZH = {"level1": "一级", "level2": "二级", "name": "三级", "target": "指标值", "target_long": "长期指标值",
@@ -110,19 +112,107 @@ def clean_score(text: str) -> str:
     return _SCORE.sub("", text).strip() if _SCORE.search(text) else text
 
 
+def column_roles(header: list[str], period: str) -> list[Role]:
+    """A header row's column roles (level1, name, target …, as the vocabulary names them) →
+    the columns its rows are read by: the category cells first in each column group, a group
+    per 三级 name column (side by side: 实施期 first, then 年度), all for `period` otherwise."""
+    header = list(header)
+    for i in range(len(header) - 1):  # 指标 | 指标内容: the first holds the categories
+        if header[i] == "name" and header[i + 1] == "name":
+            header[i] = "level2"
+    roles: list[Role] = []
+    group = 0
+    seen: set[str] = set()
+    cats_placed = False
+    n_groups = sum(1 for r in header if r == "name") or 1
+    for r in header:
+        if r in ("level1", "level2"):
+            if not cats_placed or (r == "level1" and "name" in seen):
+                if "name" in seen:
+                    group += 1
+                    seen = set()
+                roles.append(Role("cats", period, group))
+                cats_placed = True
+            if r == "level2" and "level1" in header and not any(x.kind == "l2text" and x.group == group
+                                                                  for x in roles):
+                roles.append(Role("l2text", period, group))  # a 二级 cell that is no known category
+            continue
+        if r == "name" and "name" in seen:
+            group += 1
+            seen = set()
+            roles.append(Role("cats", period, group))
+        if r in ("name", "target", "target_long") and not cats_placed and not r.startswith("field"):
+            roles.append(Role("cats", period, group))
+            cats_placed = True
+        seen.add(r)
+        roles.append(Role(r, period, group))
+    if n_groups > 1:  # side by side: 实施期 (中期) first, then 年度 — unless said otherwise
+        roles = [Role(x.kind, "long_term" if x.group == 0 else "annual", x.group) for x in roles]
+    return roles
+
+
+def sub_header(columns: list[Role], parts: list[str]) -> list[Role]:
+    """The columns once a second header row splits the first 指标值 column into `parts`
+    (2021年实际实现值 | 预期2022年实现值 → actual | target)."""
+    out = []
+    done = False
+    for r in columns:
+        if r.kind == "target" and not done:
+            out.extend(Role(k, r.period, r.group) for k in parts)
+            done = True
+        else:
+            out.append(r)
+    return out
+
+
+def plain_weight(text: str) -> str | None:
+    """A weight (分值) as a plain decimal ('10分' → '10', '12.50' → '12.50'); None when the cell
+    is no small plain number."""
+    t = text.strip().rstrip("%分").replace(",", "")
+    if not re.fullmatch(r"\d{1,6}(?:\.\d{1,4})?", t):  # a weight is a small plain number
+        return None
+    return f"{Decimal(t):f}"
+
+
+def by_position(toks: list[Tok], columns: Columns, category: Callable[[str], bool]) -> list[Placed] | None:
+    """A row whose separators make as many columns as the header's: each cell in the column
+    it stands in (None: read it by alignment). `category`: is a cell's text a category name."""
+    cells = [t for t in toks if t.text]
+    if not columns.by_col or not cells \
+            or any(t.col is None or t.ncols != columns.ncols for t in cells):
+        return None
+    cats: list[Tok] = []
+    parts: dict[str, list[Tok]] = {}
+    for t in cells:
+        role = columns.by_col.get(t.col)
+        if role is None or role in ("skip", "heads") or role.startswith("field:"):
+            return None  # a value where the header names nothing: not this table's shape
+        if role == "name" and category(norm(t.text)):
+            return None  # a category in the name column: the aligner decides (no 三级 names?)
+        if role in ("level1", "level2"):
+            text = clean_score(t.text)
+            if text:
+                cats.append(Tok(text, t.line))
+        else:
+            parts.setdefault(role, []).append(Tok(t.text, t.line))
+    if len(cats) > 2 or any(len(v) > 1 for v in parts.values()):
+        return None
+    return [Placed(Role("cats", columns.period), cats)] + [Placed(Role(k, columns.period), v) for k, v in parts.items()]
+
+
 class IndicatorReader:
     # -- the indicator table -----------------------------------------------------------------
     def _start_indicators(self, period_key: str | None) -> None:
         self._resolve_stream()
         self._flush_labels()
-        self.section = "indicators"
+        self.place.section = "indicators"
         if period_key:
-            self.period = "long_term" if period_key == "long_term" else "annual"
+            self.columns.period = "long_term" if period_key == "long_term" else "annual"
 
     def _header(self, toks: list[Tok]) -> bool:
         """A row of indicator column headers: sets the table's columns."""
         texts = [t.text for t in toks if t.text]
-        if self.stream:
+        if self.place.stream:
             return False
         key = ("_header_words", tuple(texts))  # most rows hold no header word and no label: no header
         words = self.v.memo.get(key)
@@ -149,7 +239,7 @@ class IndicatorReader:
                 fields += 1
             elif lab is not None and lab.key in ("heads", "long_term", "annual"):
                 if lab.key != "heads":
-                    self.period = "long_term" if lab.key == "long_term" else "annual"
+                    self.columns.period = "long_term" if lab.key == "long_term" else "annual"
                 if tok.col is not None:
                     at[tok.col] = "heads"
                 continue
@@ -157,7 +247,7 @@ class IndicatorReader:
                 roles.append("skip")
             if tok.col is not None:
                 at[tok.col] = roles[-1]
-        if self.roles is not None and self.section == "indicators" and hits and hits == len(texts) \
+        if self.columns.roles is not None and self.place.section == "indicators" and hits and hits == len(texts) \
                 and all(r in ("actual", "target", "target_long", "note") for r in roles):
             self._sub_header(roles)
             return True
@@ -168,36 +258,34 @@ class IndicatorReader:
         # (a cell empty in the file stays empty: nothing moves left): one column group only
         positional = all(x.col is not None for x in toks if x.text) and not fields and roles.count("name") <= 1 \
             and "target_long" not in roles and roles.count("target") <= 1
-        self.col_roles = at if positional else {}
-        self.header_ncols = next((x.ncols for x in toks if x.text), None) if positional else None
-        self.section = "indicators"
+        self.columns.by_col = at if positional else {}
+        self.columns.ncols = next((x.ncols for x in toks if x.text), None) if positional else None
+        self.place.section = "indicators"
         if toks:
             self.mark(toks[0].line, "指标表头: " + " | ".join(_ROLE_ZH.get(r, r) for r in roles))
         return True
 
-    _stream_buf: list[str] | None = None
-
     def _stream_header(self, tok: Tok) -> bool:
         """Stream tables: header cells arrive one by one. True when the cell was a header cell."""
         role = self.v.header_role(tok.text) if tok.text else None
-        if role is not None and self._stream_buf is None and self.roles is not None \
+        if role is not None and self.columns.header_cells is None and self.columns.roles is not None \
                 and role != "level1" and len(norm(tok.text)) < 4:
             role = None  # mid-table, a short cell like '指标' is data ('社会效益' | '指标'), not a header
-        if role is not None and (self._stream_buf is not None or role in ("level1", "level2", "name")):
-            if self._stream_buf is None:
-                if self.section == "indicators":
+        if role is not None and (self.columns.header_cells is not None or role in ("level1", "level2", "name")):
+            if self.columns.header_cells is None:
+                if self.place.section == "indicators":
                     self._end_indicators()  # a second indicator table begins
-                self._stream_buf = []
-            self._stream_buf.append(role)
+                self.columns.header_cells = []
+            self.columns.header_cells.append(role)
             return True
-        if self._stream_buf is not None:
+        if self.columns.header_cells is not None:
             if self._finish_header_cells():
                 return not tok.text  # an empty cell closing the header row
         return False
 
     def _finish_header_cells(self) -> bool:
         """Header cells gathered one by one become the table's columns (True when they do)."""
-        buf, self._stream_buf = self._stream_buf, None
+        buf, self.columns.header_cells = self.columns.header_cells, None
         if buf and len(buf) >= 2 and any(r in ("name", "level1", "level2") for r in buf):
             self._set_roles(buf, False)
             self._start_indicators(None)
@@ -205,62 +293,19 @@ class IndicatorReader:
         return False
 
     def _set_roles(self, header: list[str], list_form: bool) -> None:
-        header = list(header)
-        for i in range(len(header) - 1):  # 指标 | 指标内容: the first holds the categories
-            if header[i] == "name" and header[i + 1] == "name":
-                header[i] = "level2"
-        roles: list[Role] = []
-        group = 0
-        seen: set[str] = set()
-        period = self.period
-        cats_placed = False
-        n_groups = sum(1 for r in header if r == "name") or 1
-        for r in header:
-            if r in ("level1", "level2"):
-                if not cats_placed or (r == "level1" and "name" in seen):
-                    if "name" in seen:
-                        group += 1
-                        seen = set()
-                    roles.append(Role("cats", period, group))
-                    cats_placed = True
-                if r == "level2" and "level1" in header and not any(x.kind == "l2text" and x.group == group
-                                                                      for x in roles):
-                    roles.append(Role("l2text", period, group))  # a 二级 cell that is no known category
-                continue
-            if r == "name" and "name" in seen:
-                group += 1
-                seen = set()
-                roles.append(Role("cats", period, group))
-            if r in ("name", "target", "target_long") and not cats_placed and not r.startswith("field"):
-                roles.append(Role("cats", period, group))
-                cats_placed = True
-            seen.add(r)
-            roles.append(Role(r, period, group))
-        if n_groups > 1:  # side by side: 实施期 (中期) first, then 年度 — unless said otherwise
-            roles = [Role(x.kind, "long_term" if x.group == 0 else "annual", x.group) for x in roles]
-        self.roles = roles
-        self.header_cats = sum(1 for r in header if r in ("level1", "level2"))
-        self.has_value_parts = any(r.kind in ("unit", "op") for r in roles)
-        self.list_form = list_form
+        roles = column_roles(header, self.columns.period)
+        self.columns.roles = roles
+        self.columns.cats = sum(1 for r in header if r in ("level1", "level2"))
+        self.columns.value_parts = any(r.kind in ("unit", "op") for r in roles)
+        self.columns.list_form = list_form
 
     def _sub_header(self, roles: list[str]) -> None:
         """A second header row splitting 指标值 (2021年实际实现值 | 预期2022年实现值)."""
-        out = []
-        done = False
-        for r in self.roles:
-            if r.kind == "target" and not done:
-                out.extend(Role(k, r.period, r.group) for k in roles)
-                done = True
-            else:
-                out.append(r)
-        self.roles = out
-
-    def _default_roles(self) -> list[Role]:
-        return [Role("cats", self.period), Role("name", self.period), Role("target", self.period)]
+        self.columns.roles = sub_header(self.columns.roles, roles)
 
     def _indicator_row(self, toks: list[Tok], file_end: bool, open_end: bool, keep_empty_target) -> None:
-        roles = self.roles or self._default_roles()
-        if self.stream:
+        roles = self.columns.roles or self.columns.default_roles()
+        if self.place.stream:
             self._stream_indicator(toks, file_end)
             return
         texts = [Tok(clean_score(t.text), t.line, t.soft) for t in toks if t.text]
@@ -271,7 +316,7 @@ class IndicatorReader:
         if len(texts) == 1 and self._inline(texts[0]):
             return
         line = texts[0].line
-        placed = self._by_position(toks)
+        placed = None if self.place.stream else by_position(toks, self.columns, self.category)
         if placed is not None:
             self._emit(placed, line, keep_empty_target)
             return
@@ -284,11 +329,11 @@ class IndicatorReader:
             return
         _score, placed = got
         ncats = sum(len(p.toks) for p in placed if p.role.kind == "cats")
-        if ncats > self.header_cats >= 1 and any(r.kind == "name" for r in roles):
+        if ncats > self.columns.cats >= 1 and any(r.kind == "name" for r in roles):
             # the '指标名称' column holds the 二级 category: this table has no 三级 names
-            self.roles = [r for r in roles if r.kind != "name"]
-            self.col_roles = {c: ("level2" if r == "name" else r) for c, r in self.col_roles.items()}
-            self.header_cats = 2
+            self.columns.roles = [r for r in roles if r.kind != "name"]
+            self.columns.by_col = {c: ("level2" if r == "name" else r) for c, r in self.columns.by_col.items()}
+            self.columns.cats = 2
             self.note("warning", "NO_LEVEL3", "指标表的“指标名称”一栏按二级指标读取（表中没有三级指标名称）；请核对", line,
                       field="indicators")
             self._indicator_row(toks, file_end, open_end, keep_empty_target)
@@ -310,33 +355,10 @@ class IndicatorReader:
         lab, _unit = self.v.label(text)
         return lab is not None and lab.key in ("heads", "long_term", "annual") and not self.v.is_category(norm(text))
 
-    col_roles: dict[int, str] = {}
-    header_ncols: int | None = None
-
-    def _by_position(self, toks: list[Tok]) -> list[Placed] | None:
-        """A row whose separators make as many columns as the header's: each cell in the column
-        it stands in (None: read it by alignment)."""
-        cells = [t for t in toks if t.text]
-        if not self.col_roles or self.stream or not cells \
-                or any(t.col is None or t.ncols != self.header_ncols for t in cells):
-            return None
-        cats: list[Tok] = []
-        parts: dict[str, list[Tok]] = {}
-        for t in cells:
-            role = self.col_roles.get(t.col)
-            if role is None or role in ("skip", "heads") or role.startswith("field:"):
-                return None  # a value where the header names nothing: not this table's shape
-            if role == "name" and self.category(norm(t.text)):
-                return None  # a category in the name column: the aligner decides (no 三级 names?)
-            if role in ("level1", "level2"):
-                text = clean_score(t.text)
-                if text:
-                    cats.append(Tok(text, t.line))
-            else:
-                parts.setdefault(role, []).append(Tok(t.text, t.line))
-        if len(cats) > 2 or any(len(v) > 1 for v in parts.values()):
-            return None
-        return [Placed(Role("cats", self.period), cats)] + [Placed(Role(k, self.period), v) for k, v in parts.items()]
+    @property
+    def has_value_parts(self) -> bool:
+        """For the row aligner (`xlsync.published.rows.align`, whose context this reader is)."""
+        return self.columns.value_parts
 
     def second_category_ok(self, first: str) -> bool:
         """After a 二级 category the next cell is a name, never a third category."""
@@ -356,7 +378,7 @@ class IndicatorReader:
         if not m or not self.category(norm(m.group(1))):
             return False
         self.levels.apply([norm(m.group(1))])
-        ind = {"period": self.period, "name": None, "target": m.group(2).strip(), "note": None,
+        ind = {"period": self.columns.period, "name": None, "target": m.group(2).strip(), "note": None,
                "weight": None, "line": tok.line}
         self.levels.place(ind)
         self._append(ind)
@@ -367,19 +389,17 @@ class IndicatorReader:
         end, by alignment (`_end_indicators`) — explicit empty cells carry no position (merged
         cells vanish on some pages and not on others)."""
         text = clean_score(toks[0].text)
-        if text and self._ibuf and not self.category(self._ibuf[-1].text) \
-                and self.v.is_category(self._ibuf[-1].text + text):
-            last = self._ibuf[-1]  # '社会公众或服务' | '对象满意度指标': one category wrapped
-            self._ibuf[-1] = Tok(last.text + text, last.line)
+        if text and self.waiting.cells and not self.category(self.waiting.cells[-1].text) \
+                and self.v.is_category(self.waiting.cells[-1].text + text):
+            last = self.waiting.cells[-1]  # '社会公众或服务' | '对象满意度指标': one category wrapped
+            self.waiting.cells[-1] = Tok(last.text + text, last.line)
             return
-        if text in reading.words("category_endings") and self._ibuf and self.category(self._ibuf[-1].text + text):
-            last = self._ibuf[-1]  # '社会效益' | '指标': one category wrapped over two cells
-            self._ibuf[-1] = Tok(last.text + text, last.line)
+        if text in reading.words("category_endings") and self.waiting.cells and self.category(self.waiting.cells[-1].text + text):
+            last = self.waiting.cells[-1]  # '社会效益' | '指标': one category wrapped over two cells
+            self.waiting.cells[-1] = Tok(last.text + text, last.line)
             return
         if text and not self._inline_after_buffer(toks[0]):
-            self._ibuf.append(Tok(text, toks[0].line, toks[0].soft))
-
-    _ibuf: list[Tok]
+            self.waiting.cells.append(Tok(text, toks[0].line, toks[0].soft))
 
     def _inline_after_buffer(self, tok: Tok) -> bool:
         if not re.match(r"^\s*[^:：]{2,20}?\s*[:：]", tok.text):
@@ -390,13 +410,13 @@ class IndicatorReader:
     def _end_indicators(self) -> None:
         """The indicator table of a cell stream ends: its rows, found by aligning the whole
         stretch of cells to the columns."""
-        buf, self._ibuf = self._ibuf, []
+        buf, self.waiting.cells = self.waiting.cells, []
         for line, placed in self._segment(buf):
             self._emit(placed, line, False)
 
     def _segment(self, toks: list[Tok]) -> list[tuple[int, list[Placed]]]:
         """Cut a stretch of cells into rows so that every row fits the columns best."""
-        roles = list(self.roles or self._default_roles())
+        roles = list(self.columns.roles or self.columns.default_roles())
         if roles[0].kind != "cats":
             roles.insert(0, Role("cats", roles[0].period, roles[0].group))
         longest = 2 + len(roles)
@@ -447,7 +467,7 @@ class IndicatorReader:
                 if p.role.kind in ("cats", "l2text") or p.role.kind.startswith("field:") or not p.toks:
                     continue
                 parts.setdefault(p.role.kind, p.text)
-            if self.has_value_parts and parts.get("unit") and not parts.get("target"):
+            if self.columns.value_parts and parts.get("unit") and not parts.get("target"):
                 parts["target"] = parts.pop("unit")  # a value in words (定性: 高中低)
             if not cats and "name" not in parts and self._continue_last(ps, line):
                 continue
@@ -466,7 +486,7 @@ class IndicatorReader:
                 periods = [("target_long", "long_term")] + ([("target", "annual")] if "target" in kinds else [])
             name = parts.get("name")
             for tkey, period in periods:
-                if self.has_value_parts:
+                if self.columns.value_parts:
                     target = compose_target({"value": parts.get(tkey), "op": parts.get("op"),
                                              "nature": parts.get("nature"), "unit": parts.get("unit")})
                 else:
@@ -494,12 +514,12 @@ class IndicatorReader:
 
     def _continue_last(self, ps: list[Placed], line: int) -> bool:
         """A row holding only what the row above lacks (a weight wrapped onto its own line)."""
-        owner = self.projects[-1] if self.projects else self
+        owner = self.current
         toks = [t for p in ps for t in p.toks]
         if not owner.indicators or not toks:
             return False
         last = owner.indicators[-1]
-        free = [r for r in (self.roles or []) if r.group == ps[0].role.group
+        free = [r for r in (self.columns.roles or []) if r.group == ps[0].role.group
                 and r.kind in ("target", "note", "weight") and last.get(r.kind) in (None, "")]
         got = align(toks, free, self) if free else None
         if got is None:
@@ -511,7 +531,7 @@ class IndicatorReader:
         return True
 
     def _append(self, ind: dict) -> None:
-        owner = self.projects[-1] if self.projects else self
+        owner = self.current
         self.mark(ind["line"], "指标行: " + " / ".join(str(ind.get(k) or "") for k in ("level1", "level2", "name"))
                   + f" → {ind.get('target') or '（无目标值）'}")
         owner.prov[f"indicators[{len(owner.indicators)}]"] = ind["line"]
@@ -520,12 +540,11 @@ class IndicatorReader:
     def _weight(self, text: str | None, line: int) -> str | None:
         if text is None:
             return None
-        t = text.strip().rstrip("%分").replace(",", "")
-        if not re.fullmatch(r"\d{1,6}(?:\.\d{1,4})?", t):  # a weight is a small plain number
+        weight = plain_weight(text)
+        if weight is None:
             self.note("warning", "WEIGHT_UNREADABLE", f"分值“{text}”不是数字，未导入", line,
                       field=self.next_indicator("weight"), source=text)
-            return None
-        return f"{Decimal(t):f}"
+        return weight
 
     def _fix_categories(self, cats: list[str], line: int) -> list[str]:
         """A category misspelt by OCR (厂口目标 for 产出目标) → the real one, when close."""
@@ -562,21 +581,22 @@ class IndicatorReader:
                 self._set("department_code", code, line)
                 self._set("department_name", name, line)
             return
+        # the project's fields are read by a reader of its own; its facts are the project
         proj = type(self)(self.v, self.file, self.region, self.options, self.last_region)
-        proj.stream = False
-        proj.first_line = line
-        prev = self.projects[-1] if self.projects else self
+        proj.place.stream = False
+        proj.project.first_line = line
+        prev = self.current
         for key in ("department_code", "department_name", "unit_name"):
-            if key in self.fields:
-                proj.fields[key] = self.fields[key]
+            if key in self.project.fields:
+                proj.project.fields[key] = self.project.fields[key]
         if "unit_name" in fields:
-            proj.fields["unit_name"] = (fields["unit_name"].text, line)
+            proj.project.fields["unit_name"] = (fields["unit_name"].text, line)
         elif "unit_name" in prev.fields:
-            proj.fields["unit_name"] = prev.fields["unit_name"]
+            proj.project.fields["unit_name"] = prev.fields["unit_name"]
         for key, p in fields.items():
             if key == "unit_name":
                 continue
             proj._label(Label(key, key), None, p.toks, p.toks[0])
-        proj.units = {k: None for k in proj.units}
-        proj.table_unit = self.table_unit
-        self.projects.append(proj)
+        proj.project.units = {k: None for k in proj.project.units}
+        proj.project.table_unit = self.project.table_unit
+        self.projects.append(proj.project)

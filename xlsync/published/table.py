@@ -6,8 +6,11 @@ The reading itself is in `xlsync.published.facts` (labelled fields, money, 项�
 and `xlsync.published.indicators` (the indicator table); they are one stage because a row's
 region is decided by what the rows before it were read as (a row of labels waits for the row
 of its values, a header sets the columns the rows below are read by, a labelled field or a
-signature line ends the indicator table). The state carried from row to row lives in this
-one reader (and `Levels`, the 一级/二级 carried down merged cells); nothing of it outlives
+signature line ends the indicator table). The state carried from row to row is a few small
+objects (`xlsync.published.rowstate`), each owned by one concern: `Place` (where the reading
+stands), `MoneyGroup`, `Columns` (the indicator header), `Waiting` (labels waiting for their
+values, a stream's cells), `Project` (each project's facts), `Trace` (each line's role, each
+row's keys) — and `Levels`, the 一级/二级 carried down merged cells; nothing of it outlives
 the stage."""
 
 from __future__ import annotations
@@ -22,72 +25,53 @@ from .grid import Grid
 from .indicators import IndicatorReader, Levels
 from .notes import ImportedTable, Note, ReadOptions
 from .regions import row_regions
-from .rows import Role, Tok
+from .rowstate import Columns, MoneyGroup, Place, Project, Trace, Waiting
 from .segment import Region
 from .truncation import cut_fragment, cut_sentence
-from .vocab import Label, Vocab, norm
+from .vocab import Vocab, norm
 
 
 class TableReader(FactsReader, IndicatorReader):
+    """One table's rows read into facts. Its inputs (vocabulary, file, region, options, whether
+    it is the text's last table) never change; its state is the objects below, one per concern."""
+
     def __init__(self, v: Vocab, file: str, region: Region, options: ReadOptions, last_region: bool):
         self.v, self.file, self.region, self.options = v, file, region, options
         self.last_region = last_region
-        self.notes: list[Note] = []
-        self.fields: dict[str, tuple[str | None, int]] = {}
-        self.units: dict[str, str | None] = {}  # money key → unit named with its label/value
-        self.extra: list[tuple[str, str | None, int]] = []
-        self.funding: list[dict] = []
-        self.composition: list[dict] = []
-        self.indicators: list[dict] = []
-        self.prov: dict[str, int] = {}
-        self.section: str | None = None  # None | composition | indicators | footer
-        self.table_unit: str | None = region.title_unit
-        self.group_unit: str | None = None
-        self.group_annual = False
-        self.group_funding = False  # inside a money group: funding-like labels are sources
-        self.amount_kinds: list[str] = []  # total/annual of the amount labels of the last money row
-        self.last_key: str | None = None
-        self.period = "annual"
-        self.roles: list[Role] | None = None
-        self.has_value_parts = False
+        self.place = Place(last_line=region.start)
+        self.project = Project(region.start, table_unit=region.title_unit)  # the table's own facts
+        self.money = MoneyGroup()
+        self.columns = Columns()
         self.levels = Levels(v)
-        self.pending_labels: list[tuple[Label, str | None, Tok]] | None = None
-        self.stream_labels: list[tuple[Label, str | None, Tok]] = []  # stream: labels awaiting values
-        self.stream_values: list[Tok] = []
-        self.fragments: list[Tok] = []  # short pieces of a label wrapped over lines
-        self._ibuf: list[Tok] = []  # the cells of a stream's indicator table, cut into rows at its end
-        self.comp_unit = "元"
-        self.truncated = False
-        self.list_form = False
-        self.header_cats = 2
-        self.projects: list[TableReader] = []  # further projects of a list-form table
-        self.first_line = region.start
-        self.last_line = region.start
-        self.marks: dict[int, str] = {}  # line → what it was read as (--explain)
-        self.tree_sources: list[tuple[dict, bool]] = []  # a funding tree's rows: (entry, first level)
-        self.rows_read: list[tuple[int, int, str | None, frozenset[str]]] = []  # (lines, section, keys filled)
+        self.waiting = Waiting()
+        self.projects: list[Project] = []  # further projects of a list-form table
+        self.trace = Trace()
+
+    @property
+    def current(self) -> Project:
+        """The project being read: a list-form table's last one, else the table's own."""
+        return self.projects[-1] if self.projects else self.project
 
     # -- notes --------------------------------------------------------------------------
     def note(self, level: str, code: str, msg: str, line: int | None, field: str | None = None,
              source: str | None = None, proposed: str | None = None) -> None:
-        owner = self.projects[-1] if self.projects else self
+        owner = self.current
         owner.notes.append(Note(level, code, msg, self.file, line, field, source, proposed))
         if line is not None and code in ("LINE_UNPLACED", "ROW_UNPLACED"):
             self.mark(line, "未归属（未导入）")
 
     def mark(self, line: int | None, role: str) -> None:
         """What a line of the table was read as (for `import-text --explain`); the first word stays."""
-        if line is not None:
-            self.marks.setdefault(line, role)
+        self.trace.mark(line, role)
 
     def next_indicator(self, sub: str) -> str:
         """The path of the indicator about to be appended (its index is settled at the end)."""
-        owner = self.projects[-1] if self.projects else self
+        owner = self.current
         return f"indicators[#{len(owner.indicators)}].{sub}"
 
     def _cut(self, msg: str, line: int) -> None:
         """The text stops inside this table (or the list's last project)."""
-        owner = self.projects[-1] if self.projects else self
+        owner = self.current
         owner.truncated = True
         self.note("error", "TABLE_TRUNCATED", msg, line)
 
@@ -99,15 +83,15 @@ class TableReader(FactsReader, IndicatorReader):
 
     def _cut_sentence(self) -> None:
         """The text ends in the middle of an indicator's sentence (`xlsync.published.truncation`)."""
-        owner = self.projects[-1] if self.projects else self
-        got = cut_sentence(owner.indicators, self.last_line)
+        owner = self.current
+        got = cut_sentence(owner.indicators, self.place.last_line)
         if got is not None:
             self._cut(got[1], got[0])
 
     def _cut_first_family(self) -> None:
         """The text ends on a row begun but not finished (a target without its number, a category
         with no indicator under it) with only the first family read: cut off."""
-        owner = self.projects[-1] if self.projects else self
+        owner = self.current
         seen = {i.get("level1") for i in owner.indicators} | set(self.levels.seen)
         best = max((load_profile(n) for n in BUILTIN), key=lambda p: len(seen & set(p.level1)))
         at = max((k for k, ln in enumerate(self.region.lines) if ln != HOLE and plain_line(ln)), default=0)
@@ -137,32 +121,32 @@ class TableReader(FactsReader, IndicatorReader):
     def hand_over(self) -> TableRead:
         """The end of the table (what is still waiting, whether the text stops inside it), then
         what was read, copied out as plain data."""
-        if self.last_region and getattr(self, "open_end", False) and self.section == "indicators":
-            self._cut(f"文本在第 {self.last_line} 行的单元格中断（没有结束的“|”，文件可能被截断）", self.last_line)
+        if self.last_region and self.place.open_end and self.place.section == "indicators":
+            self._cut(f"文本在第 {self.place.last_line} 行的单元格中断（没有结束的“|”，文件可能被截断）", self.place.last_line)
         self._end_indicators()
         self._resolve_stream()
         self._flush_labels()
         self._flush_fragments()
         self.levels.finish()
-        if self.last_region and not self.truncated:
+        if self.last_region and not self.project.truncated:
             self._cut_fragment()
-        if self.last_region and self.section == "indicators" and not self.truncated:
+        if self.last_region and self.place.section == "indicators" and not self.project.truncated:
             self._cut_sentence()
-        if self.last_region and self.section == "indicators" and not self.truncated:
+        if self.last_region and self.place.section == "indicators" and not self.project.truncated:
             self._cut_first_family()
-        info = [n for n in self.notes if n.level == "info"]
+        info = [n for n in self.project.notes if n.level == "info"]
         projects = [self._facts(p, info + p.notes) for p in self.projects] if self.projects \
-            else [self._facts(self, self.notes)]
-        return TableRead(self.file, tuple(projects), self.last_line, tuple(explain_lines(self.region, self.marks)),
-                         frozenset(self.levels.seen), self.region.page_unit, row_regions(self.rows_read, self.prov))
+            else [self._facts(self.project, self.project.notes)]
+        return TableRead(self.file, tuple(projects), self.place.last_line, tuple(explain_lines(self.region, self.trace.marks)),
+                         frozenset(self.levels.seen), self.region.page_unit, row_regions(self.trace.rows, self.project.prov))
 
     @staticmethod
-    def _facts(t: TableReader, notes: list[Note]) -> TableFacts:
-        """One project's facts, copied out of the reader's state."""
+    def _facts(t: Project, notes: list[Note]) -> TableFacts:
+        """One project's facts, copied out as plain data."""
         return TableFacts(
             first_line=t.first_line, fields=dict(t.fields), units=dict(t.units), extra=tuple(t.extra),
             funding=tuple(dict(e) for e in t.funding), composition=tuple(dict(c) for c in t.composition),
             indicators=tuple(dict(i) for i in t.indicators), prov=dict(t.prov), notes=tuple(notes),
             truncated=t.truncated,
             tree=tuple((next(k for k, f in enumerate(t.funding) if f is e), top) for e, top in t.tree_sources),
-            table_unit=t.table_unit, column_heads=frozenset(t.__dict__.get("column_heads", ())))
+            table_unit=t.table_unit, column_heads=frozenset(t.column_heads))
