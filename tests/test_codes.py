@@ -50,13 +50,18 @@ def finding_codes() -> set[str]:
 
 
 def schema_codes() -> set[str]:
-    """The codes of the check names ("CODE" or "CODE:field", f-strings too; not docstrings)."""
-    tree = ast.parse((ROOT / "validators" / "schemas.py").read_text(encoding="utf-8"))
-    docs = {id(n.body[0].value) for n in ast.walk(tree)
-            if isinstance(n, ast.Module | ast.FunctionDef) and n.body and isinstance(n.body[0], ast.Expr)}
-    return {m.group(1) for n in ast.walk(tree)
-            if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docs
-            for m in [re.fullmatch(r"([A-Z][A-Z_]{3,})(:\w*)?", n.value)] if m}
+    """The codes of the check names ("CODE" or "CODE:field", f-strings too; not docstrings) in
+    the validators' modules (the schemas, the plan checks' declarations)."""
+    found = set()
+    for path in (ROOT / "validators").glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docs = {id(n.body[0].value) for n in ast.walk(tree)
+                if isinstance(n, ast.Module | ast.ClassDef | ast.FunctionDef) and n.body
+                and isinstance(n.body[0], ast.Expr)}
+        found |= {m.group(1) for n in ast.walk(tree)
+                  if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docs
+                  for m in [re.fullmatch(r"([A-Z][A-Z_]{3,})(:\w*)?", n.value)] if m}
+    return found
 
 
 def test_every_code_in_use_is_registered_with_the_level_it_is_given():

@@ -15,45 +15,14 @@ them off by name or by code (`[checks] off = ["PHONE_INVALID"]`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 
 from xlsync.codes import CODES
 from xlsync.document import MONEY_FIELDS
 
-
-@dataclass(frozen=True)
-class CheckSpec:
-    """One check: its pandera name ("CODE" or "CODE:field"), the tidy table it runs on, the
-    column it checks (None: a check over the whole table) and what passes, in English."""
-
-    name: str
-    table: str  # projects | indicators | composition | categories | weights | plans | plan | plan_months
-    # | plan_problems (the plan tables: xlsync.tidy.plan_tables)
-    column: str | None
-    passes: str
-
-    @property
-    def code(self) -> str:
-        return self.name.partition(":")[0]
-
-    def enabled(self, profile) -> bool:
-        off = getattr(profile, "checks_off", frozenset())
-        return self.name not in off and self.code not in off
-
-
-PLAN_CHECKS = (  # in the order `xlsync plan` reports their findings
-    CheckSpec("PLAN_AMOUNT_UNREADABLE:plan_text", "plan_problems", None,
-              "every amount in the plan text is exact money"),
-    CheckSpec("PLAN_NOT_QUANTIFIED:plan_text", "plans", None, "the plan names amounts or percentages"),
-    CheckSpec("PLAN_TOTAL_MISMATCH:plan", "plans", None, "the periods' amounts add up to the year's amount"),
-    CheckSpec("PLAN_PERCENT_MISMATCH:stated_percent", "plan", None,
-              "a stated percentage matches its amount's share or cumulative share (plan_percent_points)"),
-    CheckSpec("PLAN_PERIOD_OVERLAP:plan", "plan_months", "periods", "no month in two periods"),
-    CheckSpec("PLAN_PERIOD_GAP:plan", "plan_months", None, "every month of the plan's span in a period"),
-    CheckSpec("PLAN_OUTSIDE_PROJECT:plan", "plan_months", None, "every period inside the project's dates"),
-)
+from .checkspec import CheckSpec
+from .plan_checks import PLAN_CHECKS
 
 
 def check_specs(profile) -> list[CheckSpec]:
@@ -308,51 +277,35 @@ def _build_schemas(profile) -> dict:
 
 
 def _plan_schemas(profile, pa, types, on, col, text, each, row) -> dict:
-    """The plan tables' schemas: amounts and percentages as exact Decimals, the stated
-    percentages within the profile's plan_percent_points of the computed ones."""
-    tol = profile.plan_percent_points
+    """The plan tables' schemas: amounts and percentages as exact Decimals; their checks built
+    from the plan checks' declarations (xlsync.validators.plan_checks), each with the profile's
+    parameters it names (the stated percentages within plan_percent_points of the computed ones)."""
+    table_checks: dict[str, list] = {}
+    column_checks: dict[tuple[str, str], list] = {}
+    for spec in PLAN_CHECKS:
+        passes = spec.bind(profile)
+        if spec.column is not None:
+            column_checks.setdefault((spec.table, spec.column), []).append(each(passes, spec.name))
+        else:
+            table_checks.setdefault(spec.table, []).append(row(_rows(passes, *spec.reads), name=spec.name))
 
-    def agrees(stated, basis, share, cumulative):
-        """A stated percentage is compared with the share (本期占比) or the cumulative share
-        (累计占比) its wording names; nothing stated or nothing to compare with passes."""
-        computed = share if basis == "share" else cumulative
-        return stated is None or computed is None or abs(stated - computed) <= tol
+    def schema(table: str, columns: dict):
+        columns = {c: pa.Column(types["text"]) if c == "project_id" else
+                   col(kind, *column_checks.get((table, c), ())) for c, kind in columns.items()}
+        return pa.DataFrameSchema(columns, checks=on(table_checks.get(table, [])))
 
-    project = {"project_id": pa.Column(types["text"])}
     return {
-        "plan_problems": pa.DataFrameSchema(
-            {**project, "row": col("integer"), "problem": text()},
-            checks=on([row(_rows(lambda problem: problem is None, "problem"),
-                           name="PLAN_AMOUNT_UNREADABLE:plan_text")]),
-        ),
-        "plans": pa.DataFrameSchema(
-            {**project, "plan_text": text(), "year_amount": col("decimal"), "total": col("decimal"),
-             "periods": col("integer"), "quantified": col("integer")},
-            checks=on([
-                row(_rows(lambda plan_text, quantified: not plan_text or quantified > 0, "plan_text", "quantified"),
-                    name="PLAN_NOT_QUANTIFIED:plan_text"),
-                row(_rows(lambda total, year: total is None or year is None or total == year, "total", "year_amount"),
-                    name="PLAN_TOTAL_MISMATCH:plan"),
-            ]),
-        ),
-        "plan": pa.DataFrameSchema(
-            {**project, "row": col("integer"), "start_month": col("integer"), "end_month": col("integer"),
-             "amount": col("decimal"), "share": col("decimal"), "cumulative_amount": col("decimal"),
-             "cumulative_share": col("decimal"), "stated_percent": col("decimal"), "percent_basis": text()},
-            checks=on([row(_rows(agrees, "stated_percent", "percent_basis", "share", "cumulative_share"),
-                           name="PLAN_PERCENT_MISMATCH:stated_percent")]),
-        ),
-        "plan_months": pa.DataFrameSchema(
-            {**project, "month": col("integer"),
-             "periods": col("integer", each(lambda n: n <= 1, "PLAN_PERIOD_OVERLAP:plan")),
-             "in_project": col("boolean"), "in_span": col("boolean"), "overlap_row": col("integer"),
-             "gap_row": col("integer"), "outside_row": col("integer")},
-            checks=on([
-                row(_rows(lambda n, span: n > 0 or not span, "periods", "in_span"), name="PLAN_PERIOD_GAP:plan"),
-                row(_rows(lambda n, inside: n == 0 or inside, "periods", "in_project"),
-                    name="PLAN_OUTSIDE_PROJECT:plan"),
-            ]),
-        ),
+        "plan_problems": schema("plan_problems", {"project_id": "text", "row": "integer", "problem": "text"}),
+        "plans": schema("plans", {"project_id": "text", "plan_text": "text", "year_amount": "decimal",
+                                  "total": "decimal", "periods": "integer", "quantified": "integer"}),
+        "plan": schema("plan", {"project_id": "text", "row": "integer", "start_month": "integer",
+                                "end_month": "integer", "amount": "decimal", "share": "decimal",
+                                "cumulative_amount": "decimal", "cumulative_share": "decimal",
+                                "stated_percent": "decimal", "percent_basis": "text"}),
+        "plan_months": schema("plan_months", {"project_id": "text", "month": "integer", "periods": "integer",
+                                              "in_project": "boolean", "in_span": "boolean",
+                                              "overlap_row": "integer", "gap_row": "integer",
+                                              "outside_row": "integer"}),
     }
 
 

@@ -106,10 +106,10 @@ PLAN_COLUMNS = {
 }
 
 
-def plan_tables(docs: list[ProjectDocument], figures: dict[str, PlanFigures] | None = None) -> dict:
-    """The plan tables of the documents (`figures`: their compute(doc) by id, when at hand)."""
-    import pandas as pd
-
+def plan_rows(docs: list[ProjectDocument], figures: dict[str, PlanFigures] | None = None) -> dict[str, list[dict]]:
+    """The plan tables of the documents as plain records (each with every column of
+    PLAN_COLUMNS), what `xlsync plan` checks without pandas (`figures`: their compute(doc) by
+    id, when at hand)."""
     rows: dict[str, list[dict]] = {name: [] for name in PLAN_COLUMNS}
     for doc in docs:
         fig = figures[doc.id] if figures and doc.id in figures else compute(doc)
@@ -128,4 +128,12 @@ def plan_tables(docs: list[ProjectDocument], figures: dict[str, PlanFigures] | N
                 "percent_basis": p.percent_basis,
             })
         rows["plan_months"].extend(month_rows(doc, fig))
+    return rows
+
+
+def plan_tables(docs: list[ProjectDocument], figures: dict[str, PlanFigures] | None = None) -> dict:
+    """The plan tables of the documents as DataFrames (object columns), for the pandera schemas."""
+    import pandas as pd
+
+    rows = plan_rows(docs, figures)
     return {name: pd.DataFrame(rows[name], columns=cols, dtype=object) for name, cols in PLAN_COLUMNS.items()}

@@ -1,7 +1,8 @@
 """Validation: documents → tidy tables → pandera schemas → findings pointing back at cells.
 
 The plan's findings (PLAN_*) come from the plan tables' schemas like every other finding;
-`plan_findings` runs those alone, for the `plan` command.
+`plan_findings` runs the same plan checks' declarations alone in plain Python (no pandas),
+for the `plan` command.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from .findings import FIELD_ZH, Finding, make, sort_key
 from .plan import PlanFigures, months_text, pct, yuan
 from .required import missing_required
 from .review import WHOLE, field_zh
-from .tidy import plan_tables, tidy_tables
+from .tidy import PLAN_COLUMNS, plan_rows, tidy_tables
+from .validators.plan_checks import PLAN_CHECKS, plain_failures
 from .validators.profiles import Profile, profile_for
-from .validators.schemas import PLAN_CHECKS, build_schemas, failures
+from .validators.schemas import build_schemas, failures
 
 
 def _message(code: str, field: str, row: dict, doc: ProjectDocument, profile) -> tuple[str, object, object]:
@@ -140,19 +142,30 @@ def _validate(docs, profile, provenance, sources) -> list[Finding]:
 def _schema_findings(docs, profile, tables: dict, provenance, sources) -> list[Finding]:
     """The findings of the profile's schemas over the tables (those of them given), each
     rendered from its code's template and located at the cell of its document key."""
+    failed = {}
+    for name, schema in build_schemas(profile).items():
+        if name in tables:
+            df = tables[name]
+            columns = {c: df[c].tolist() for c in df.columns}
+            failed[name] = (_row_of(columns), failures(schema, df))
+    return _findings(docs, profile, failed, provenance, sources)
+
+
+def _row_of(columns: dict[str, list]):
+    """A table's row by its index, as a dict of its columns' values."""
+    return lambda index: {c: values[index] for c, values in columns.items()}
+
+
+def _findings(docs, profile, failed: dict[str, tuple], provenance, sources) -> list[Finding]:
+    """The findings of the failures per table ({table: (its row by index, [(check, index)])})."""
     by_id = {d.id: d for d in docs}
     findings: list[Finding] = []
-    for name, schema in build_schemas(profile).items():
-        if name not in tables:
-            continue
-        df = tables[name]
-        columns = {c: df[c].tolist() for c in df.columns}
-        failed = failures(schema, df)
+    for name, (row_of, table_failed) in failed.items():
         if name == "plan_months":
-            failed = _month_runs(failed, columns)
-        for check, index, *extra in failed:
+            table_failed = _month_runs(table_failed, row_of)
+        for check, index, *extra in table_failed:
             code, _, field = check.partition(":")
-            row = {c: values[index] for c, values in columns.items()}
+            row = row_of(index)
             if extra:
                 row["months"] = extra[0]
             doc = by_id[row["project_id"]]
@@ -166,13 +179,13 @@ def _schema_findings(docs, profile, tables: dict, provenance, sources) -> list[F
     return findings
 
 
-def _month_runs(failed: list[tuple[str, int]], columns: dict) -> list[tuple[str, int, str]]:
+def _month_runs(failed: list[tuple[str, int]], row_of) -> list[tuple[str, int, str]]:
     """The failures of a plan_months check in one project make one finding: (check, the
     first failing month's row, the months as text: "1-2月、11-12月")."""
     runs: dict[tuple[str, str], list[int]] = {}
     for check, index in failed:
-        runs.setdefault((check, columns["project_id"][index]), []).append(index)
-    return [(check, rows[0], months_text(sorted(columns["month"][i] for i in rows)))
+        runs.setdefault((check, row_of(index)["project_id"]), []).append(index)
+    return [(check, rows[0], months_text(sorted(row_of(i)["month"] for i in rows)))
             for (check, _pid), rows in runs.items()]
 
 
@@ -180,7 +193,9 @@ def plan_findings(docs: list[ProjectDocument], rules=None,
                   figures: dict[str, PlanFigures] | None = None) -> dict[str, list[Finding]]:
     """The plan's findings (what `xlsync plan` reports) by document id, in the order the plan
     checks are declared: each document by `rules` (a profile, a profile's name or path), else
-    by its form's profile. `figures`: the documents' xlsync.plan.compute, when at hand."""
+    by its form's profile. `figures`: the documents' xlsync.plan.compute, when at hand. The
+    plan checks' declarations run in plain Python over the plan tables' rows (no pandas):
+    the same failures `xlsync validate` finds with their pandera schemas."""
     order = {spec.code: i for i, spec in enumerate(PLAN_CHECKS)}
     groups: dict[int, tuple] = {}
     for d in docs:
@@ -188,9 +203,17 @@ def plan_findings(docs: list[ProjectDocument], rules=None,
         groups.setdefault(id(p), (p, []))[1].append(d)
     out: dict[str, list[Finding]] = {d.id: [] for d in docs}
     for profile, group in groups.values():
-        for f in _schema_findings(group, profile, plan_tables(group, figures), {}, {}):
+        rows = plan_rows(group, figures)
+        failed = {name: (_record_of(rows[name], PLAN_COLUMNS[name]), found)
+                  for name, found in plain_failures(profile, rows).items()}
+        for f in _findings(group, profile, failed, {}, {}):
             out[f.project_id].append(f)
     return {pid: sorted(found, key=lambda f: order[f.code]) for pid, found in out.items()}
+
+
+def _record_of(records: list[dict], columns: list[str]):
+    """A plain table's row by its index, as a dict of its columns' values (a copy)."""
+    return lambda index: {c: records[index].get(c) for c in columns}
 
 
 def review_pending(doc: ProjectDocument, profile) -> list[Finding]:
