@@ -6,6 +6,8 @@ workbook cells as before they moved into the schemas."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import replace
 from decimal import Decimal, localcontext
 from functools import cache
@@ -15,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from xlsync.validators.plan_checks import plain_failures
 from xlsync.validators.profiles import load_profile
 from xlsync.validators.schemas import PLAN_CHECKS, build_schemas, failures
 
@@ -23,7 +26,7 @@ from xlsync.codes import CODES
 from xlsync.document import new_document
 from xlsync.exchange import export
 from xlsync.plan import compute, months_text, pct
-from xlsync.tidy import plan_tables
+from xlsync.tidy import plan_rows, plan_tables
 from xlsync.validate import plan_findings, validate_documents
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -176,3 +179,79 @@ def test_the_pandera_plan_checks_agree_with_the_plan_computation(case):
     assert tables["plan"]["share"].tolist() == [p.share for p in figures.periods]
     assert all(v is None or type(v) is Decimal for c in ("amount", "share", "cumulative_amount", "cumulative_share")
                for v in tables["plan"][c].tolist())
+
+
+# -- the plain runner (`xlsync plan`) against the pandera schemas (`xlsync validate`) -------------
+
+PLAN_TEXTS = (None, "计划", "1-3月支付1.2345678万元", "4-6月支付2.5E3万元，7-9月支付10万元")
+SWITCHABLE = tuple(s.name for s in PLAN_CHECKS) + tuple(s.code for s in PLAN_CHECKS)
+
+
+@cache
+def _switched(points: str, off: tuple[str, ...]):
+    return replace(_profile(points), checks_off=frozenset(off))
+
+
+@st.composite
+def plan_sets(draw):
+    """One to three generated plans (distinct projects; plan texts with unreadable amounts too)
+    and a profile: a tolerance and any plan checks switched off, by name or by code."""
+    docs = []
+    for i in range(draw(st.integers(1, 3))):
+        doc, points = draw(plans())
+        data = {**doc.model_dump(), "id": None, "name": f"测试{i}", "plan_text": draw(st.sampled_from(PLAN_TEXTS))}
+        docs.append(new_document(**data))
+    off = draw(st.lists(st.sampled_from(SWITCHABLE), max_size=3, unique=True))
+    return docs, _switched(points, tuple(sorted(off)))
+
+
+def _same_failures(docs, profile):
+    """The plain runner over the plan tables' rows and the pandera schemas over their
+    DataFrames fail the same checks on the same rows."""
+    plain = plain_failures(profile, plan_rows(docs))
+    frames, schemas = plan_tables(docs), build_schemas(profile)
+    assert set(plain) == PLAN_TABLES
+    for table in PLAN_TABLES:
+        assert plain[table] == failures(schemas[table], frames[table]), table
+    return plain
+
+
+@settings(max_examples=60, deadline=None)
+@given(plan_sets())
+def test_the_plain_plan_checks_fail_what_the_pandera_schemas_fail(case):
+    docs, profile = case
+    plain = _same_failures(docs, profile)
+    assert not {name for found in plain.values() for name, _row in found} & profile.checks_off
+    # and the findings `xlsync plan` reports are `xlsync validate`'s plan findings
+    planned = [f for found in plan_findings(docs, profile).values() for f in found]
+    validated = [f for f in validate_documents(docs, profile) if f.code.startswith("PLAN_")]
+    assert sorted(map(repr, planned)) == sorted(map(repr, validated))
+
+
+def test_the_plain_plan_checks_fail_what_the_pandera_schemas_fail_on_the_seed(seed_docs):
+    plain = _same_failures(seed_docs, load_profile("seed"))
+    assert {name.partition(":")[0] for found in plain.values() for name, _row in found} >= {
+        "PLAN_PERCENT_MISMATCH", "PLAN_PERIOD_OVERLAP", "PLAN_PERIOD_GAP", "PLAN_TOTAL_MISMATCH"}
+
+
+def _run_loading(store, command: str) -> tuple[int, str, set[str]]:
+    """Run `xlsync COMMAND --store STORE --format json` in a fresh interpreter: its exit code,
+    its output and the third-party data libraries it loaded."""
+    script = ("import sys\nfrom xlsync.cli import main\n"
+              f"sys.argv = ['xlsync', {command!r}, '--store', {str(store)!r}, '--format', 'json']\n"
+              "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
+              "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'pandera', 'numpy'})\n"
+              "print('LOADED', *heavy)\nsys.exit(code)\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, encoding="utf-8")
+    out, _, loaded = done.stdout.rpartition("LOADED")
+    return done.returncode, out, set(loaded.split())
+
+
+def test_xlsync_plan_imports_neither_pandas_nor_pandera(seed_store):
+    code, out, loaded = _run_loading(seed_store.root, "plan")
+    found = {f["code"] for p in json.loads(out) for f in p["findings"]}
+    assert code == 1 and "PLAN_TOTAL_MISMATCH" in found  # it ran its checks: the seed's plans have errors
+    assert loaded == set()
+    code, out, loaded = _run_loading(seed_store.root, "validate")  # validate runs them with pandera
+    assert code == 1 and "PLAN_TOTAL_MISMATCH" in {f["code"] for f in json.loads(out)["findings"]}
+    assert {"pandas", "pandera"} <= loaded
