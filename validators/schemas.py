@@ -7,7 +7,8 @@ pandera Check, "CODE" or "CODE:field": the code is the finding code (registered 
 xlsync.codes, with its title and default severity), the field the document key the finding
 points at. Checks that span rows (duplicates, sums per project, required categories) are
 DataFrame-level checks. The plan's checks run over the plan tables (per project, plan period,
-month and unreadable amount), whose figures xlsync.plan computes in exact Decimals. `check_specs(profile)`
+month and unreadable amount), whose figures xlsync.plan computes in exact Decimals; they are
+declared as plain data in xlsync.validators.plan_checks and built into pandera checks here. `check_specs(profile)`
 declares every check once; `xlsync schema --checks` prints them, and a profile switches any of
 them off by name or by code (`[checks] off = ["PHONE_INVALID"]`).
 """

@@ -1,7 +1,8 @@
 """Plan percentages: each period's share of 本年度金额, cumulative share, quarterly schedule, and
 what the plan's checks look at (the months each period covers, the problems of the plan text).
-The checks themselves are pandera checks over the plan tables (xlsync.tidy.plan_tables,
-validators/schemas.py), run by xlsync.validate like every other check.
+The checks themselves are declared once in validators/plan_checks.py over the plan tables
+(xlsync.tidy.plan_rows): run as pandera checks by xlsync.validate like every other check, and
+in plain Python (no pandas) for `xlsync plan`.
 
 Exact Decimal arithmetic throughout; percentages are rounded half-up to two places only for
 display (see `pct`).
