@@ -131,11 +131,11 @@ def _project(read: TableRead, t: TableFacts, title: dict, v: Vocab, options: Rea
     funding = [dict(e) for e in t.funding]
     extra = list(t.extra)
     indicators = _by_period(t.indicators, prov)
+    f = {k: value for k, (value, _line) in t.fields.items()}
+    _resolve_either(f, funding, prov, units)  # before `loc`: 资金总额's line is the amount's it became
     loc = {k: Location(file, line=line) for k, line in prov.items()}
     table = ImportedTable(file, t.first_line, None, notes, loc, read.last_line, v.form.name, t.truncated)
     table.explain = list(read.explain)
-    f = {k: value for k, (value, _line) in t.fields.items()}
-    _resolve_either(f, funding, prov, units)
     summed = _tree_total(t, funding, prov, f, file) or sources_total(t, f, file, funding)
     data: dict = {}
     money_notes: list[Note] = []  # what reading the values notes (an unreadable amount)
