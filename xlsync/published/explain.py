@@ -17,7 +17,7 @@ def explain_lines(region: Region, marks: dict[int, str]) -> list[tuple[int, str,
         text = raw.replace(GRID, "").strip() if raw != HOLE else ""
         if n in titles:
             out.append((n, "标题" if n != region.year_line else "预算年度", region.lines[k] if raw != HOLE
-                        else next((t for m, t, _x in region.titles if m == n), "")))
+                        else next((t for m, t, _x in region.titles if m == n), region.year_text)))
         elif text:
             out.append((n, marks.get(n, "—"), text))
     return out

@@ -30,6 +30,7 @@ class Region:
     titles: list[tuple[int, str, re.Match | None]] = field(default_factory=list)
     year: int | None = None
     year_line: int | None = None
+    year_text: str = ""  # the year's own line as written ('（2020年度）'), for --explain
     content: bool = False
     names: int = 0
     headers: int = 0
@@ -84,14 +85,14 @@ def segment(lines: list[str], vocabs: list[Vocab]) -> tuple[list[Region], list[t
     regions: list[Region] = []
     outside: list[tuple[int, str]] = []
     cur: Region | None = None
-    pending_year: tuple[int, int] | None = None  # a year line with no table open yet: (line, year)
+    pending_year: tuple[int, int, str] | None = None  # a year line with no table open yet: (line, year, text)
     page_year: int | None = None
     page_unit: str | None = None
 
     def opened(region: Region) -> Region:
         nonlocal pending_year, page_year, page_unit
         if region.year is None and pending_year is not None and region.start - pending_year[0] <= 3:
-            region.year, region.year_line = pending_year[1], pending_year[0]
+            region.year, region.year_line, region.year_text = pending_year[1], pending_year[0], pending_year[2]
         region.page_year, pending_year, page_year = page_year, None, None
         region.page_unit = page_unit
         regions.append(region)
@@ -132,11 +133,11 @@ def segment(lines: list[str], vocabs: list[Vocab]) -> tuple[list[Region], list[t
             continue
         ym = _YEAR_LINE.match(text.replace(" ", "").strip("|")) if len(text) <= 14 else None
         if ym and cur is not None and not cur.content:
-            cur.year, cur.year_line = int(ym.group(1)), n
+            cur.year, cur.year_line, cur.year_text = int(ym.group(1)), n, text
             cur.lines.extend([HOLE] * (n - cur.start - len(cur.lines) + 1))
             continue
         if ym and (cur is None or cur.content):  # '(2024年度)' just above a table without a title
-            pending_year = (n, int(ym.group(1)))
+            pending_year = (n, int(ym.group(1)), text)
             outside.append((n, text))
             continue
         labels = _labels_in(raw, vocabs)
