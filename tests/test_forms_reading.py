@@ -121,3 +121,29 @@ def test_an_office_form_with_a_malformed_reading_entry_is_refused_by_name(tmp_pa
         assert name in p.stderr, p.stderr
     assert "Traceback" not in p.stderr
     assert not (tmp_path / "store").exists() or not any((tmp_path / "store").rglob("*.json"))
+
+
+def test_an_offices_form_of_one_name_in_two_stores_reads_with_each_stores_own_labels(tmp_path):
+    """A server serves many stores: two offices' forms both named 'office' differ (one lists
+    工程名称 as the project name's label); each store's reading uses its own."""
+    from xlsync.forms import forms_from
+
+    from xlsync.published import read_text
+    from xlsync.published.notes import ReadOptions
+
+    national = (Path(__file__).parents[1] / "forms" / "national.toml").read_text(encoding="utf-8")
+    plain = national.replace('name = "national"', 'name = "office"', 1)
+    own = plain.replace('name = ["项目名称", ', 'name = ["工程名称", "项目名称", ', 1)
+    assert own != plain
+    for folder, text in (("a", plain), ("b", own)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "office.toml").write_text(text, encoding="utf-8")
+    table = ("项目支出绩效目标申报表\n（2019年度）\n工程名称\t道路养护\n主管部门\t某某局\n实施单位\t某某中心\n"
+             "项目资金（万元）\t年度资金总额\t10\n总体目标\t养护道路\n"
+             "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t养护里程\t≥10公里\n")
+    names = {}
+    for folder in ("a", "b", "a"):
+        with forms_from(tmp_path / folder):
+            (t,) = read_text(table, "t.txt", ReadOptions(form="office"))[0]
+        names.setdefault(folder, set()).add(t.document.name if t.document else None)
+    assert names == {"a": {None}, "b": {"道路养护"}}
