@@ -27,7 +27,9 @@ def _project_row(doc: ProjectDocument) -> dict:
     return row
 
 
-def tidy_tables(docs: list[ProjectDocument], profile) -> dict:
+def tidy_tables(docs: list[ProjectDocument], profile, plans: bool = True) -> dict:
+    """The documents as the tables the profile's schemas check (pandas DataFrames); `plans`:
+    with the plan tables (`xlsync validate` checks those rows in plain Python: plan_rows)."""
     import pandas as pd
 
     projects, indicators, composition, categories, weights = [], [], [], [], []
@@ -88,7 +90,7 @@ def tidy_tables(docs: list[ProjectDocument], profile) -> dict:
         "composition": frame(composition, "composition"),
         "categories": frame(categories, "categories"),
         "weights": frame(weights, "weights"),
-        **plan_tables(docs),
+        **(plan_tables(docs) if plans else {}),
     }
 
 

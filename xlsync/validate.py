@@ -121,7 +121,8 @@ def validate_documents(
 
 def _validate(docs, profile, provenance, sources) -> list[Finding]:
     provenance, sources = provenance or {}, sources or {}
-    findings = _schema_findings(docs, profile, tidy_tables(docs, profile), provenance, sources)
+    findings = _schema_findings(docs, profile, tidy_tables(docs, profile, plans=False), provenance, sources,
+                                _plain_plan_failures(docs, profile))
     for doc in docs:
         if doc.results:  # the year's results (监控 / 自评): xlsync.evaluation.checks
             for f in check_results(doc, profile):
@@ -139,12 +140,26 @@ def _validate(docs, profile, provenance, sources) -> list[Finding]:
     return sorted(findings, key=sort_key)
 
 
-def _schema_findings(docs, profile, tables: dict, provenance, sources) -> list[Finding]:
-    """The findings of the profile's schemas over the tables (those of them given), each
-    rendered from its code's template and located at the cell of its document key."""
+def _plain_plan_failures(docs, profile, figures=None) -> dict[str, tuple]:
+    """The plan checks' failures per plan table ({table: (its row by index, [(check, index)])}),
+    their declarations run in plain Python over the plan rows: the failures their pandera
+    schemas give (tests/test_plan_checks.py holds the two equal), without a DataFrame per
+    plan table."""
+    rows = plan_rows(docs, figures)
+    return {name: (_record_of(rows[name], PLAN_COLUMNS[name]), found)
+            for name, found in plain_failures(profile, rows).items()}
+
+
+def _schema_findings(docs, profile, tables: dict, provenance, sources, plain: dict | None = None) -> list[Finding]:
+    """The findings of the profile's schemas over the tables (those of them given; `plain`:
+    failures already found, by table), each rendered from its code's template and located
+    at the cell of its document key, in the schemas' order."""
     failed = {}
+    plain = plain or {}
     for name, schema in build_schemas(profile).items():
-        if name in tables:
+        if name in plain:
+            failed[name] = plain[name]
+        elif name in tables:
             df = tables[name]
             columns = {c: df[c].tolist() for c in df.columns}
             failed[name] = (_row_of(columns), failures(schema, df))
@@ -203,10 +218,7 @@ def plan_findings(docs: list[ProjectDocument], rules=None,
         groups.setdefault(id(p), (p, []))[1].append(d)
     out: dict[str, list[Finding]] = {d.id: [] for d in docs}
     for profile, group in groups.values():
-        rows = plan_rows(group, figures)
-        failed = {name: (_record_of(rows[name], PLAN_COLUMNS[name]), found)
-                  for name, found in plain_failures(profile, rows).items()}
-        for f in _findings(group, profile, failed, {}, {}):
+        for f in _findings(group, profile, _plain_plan_failures(group, profile, figures), {}, {}):
             out[f.project_id].append(f)
     return {pid: sorted(found, key=lambda f: order[f.code]) for pid, found in out.items()}
 
