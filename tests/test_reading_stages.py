@@ -5,7 +5,7 @@ document with its review items (assemble)."""
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from xlsync.published.cells import Cell, join_wrapped, split_rows
@@ -557,3 +557,20 @@ def test_explain_shows_the_budget_years_own_line_as_written():
             "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t养护里程\t≥10公里\n")
     (t,) = read_text(text, "year.txt")[0]
     assert (2, "预算年度", "（2019年度）") in t.explain
+
+
+@settings(max_examples=60, deadline=None)
+@given(unit=st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5), min_size=2, max_size=24),
+       year=st.sampled_from(["", "2020年", "2021年度"]),
+       form=st.sampled_from(["项目支出绩效目标表", "项目绩效目标批复表", "部门整体支出绩效目标表", "绩效目标申报表"]))
+def test_a_titles_form_name_is_what_follows_its_unit_and_year_never_a_word_cut(unit, year, form):
+    """The form's name from a table's title: after the unit and year that lead it; else the
+    title whole or from a form's lead word (项目…, 部门整体支出…) — never cut inside the unit."""
+    from xlsync.published.read import _form_name
+
+    assume("绩效" not in unit and "表" not in unit and "年" not in unit)
+    got = _form_name(unit + year + form)
+    if year:
+        assert got == form
+    else:
+        assert got == unit + form or (got.startswith(("项目", "部门整体支出", "整体支出")) and (unit + form).endswith(got))

@@ -131,8 +131,11 @@ def _form_name(text: str | None) -> str | None:
     if not text:
         return None
     t = reading.regex("year_in_title").sub("", text).strip(" |")
-    m = reading.regex("form_in_title").search(t)
-    return (m.group(1) if m else t)[:60] or None
+    years = list(reading.regex("year_before_form").finditer(t))
+    if years:  # '…中心2020年项目绩效目标批复表': the unit and the year lead the form's name
+        t = t[years[-1].end():].strip() or t
+    m = reading.regex("form_in_title").match(t) or reading.regex("form_with_lead").search(t)
+    return m.group(1) if m else (t or None)  # else the title whole, never a name cut inside a word
 
 
 def read_file(path: str | Path, options: ReadOptions | None = None) -> tuple[list[ImportedTable], list[Note]]:
