@@ -22,7 +22,8 @@ CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
 
 def _free(w: str) -> bool:
     return not any(r in w for r in RESERVED if len(r) >= 2) and not w.endswith(("指标", "目标", "资金", "拨款")) \
-        and V.label(w)[0] is None  # nor a label by principle ('本年金额': an amount label by its make)
+        and V.label(w)[0] is None \
+        and not w.endswith("表")  # nor a label by principle ('本年金额'), nor a title alone on its line ('绩效表')
 
 
 word = st.text(CJK, min_size=3, max_size=10).filter(_free)

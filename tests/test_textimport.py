@@ -325,6 +325,15 @@ def test_a_form_amount_label_with_its_columns_word_after_it_is_read_plainly(row)
     assert t.document.review == []
 
 
+@pytest.mark.parametrize("row", ["| 当年资金总额 | 50万元 |", "| 年初资金总额（万元） | 50 |"])
+def test_the_forms_year_word_before_its_own_amount_label_is_read_plainly(row):
+    """'当年资金总额': a year word the form declares ([sections] annual_words) before the form's own
+    amount label (资金总额) — the year's amount, no guess."""
+    (t,), _ = read_text(_national_with_amount_row(row), "year.txt")
+    assert t.document.year_amount == "500000.00"
+    assert t.document.review == []
+
+
 def test_cli_import_writes_seed(tmp_path, seed_path):
     shutil.copy(seed_path, tmp_path / "seed.txt")
     res = CliRunner().invoke(cli, ["import-text", str(tmp_path / "seed.txt"), "--store", str(tmp_path / "s")])

@@ -185,6 +185,9 @@ class Vocab:
             rest = base.replace(annual, "", 1).lstrip("度")
             if rest in self.funding_sources:
                 return None  # 当年其他资金: a source, not the year's amount
+            if base.startswith(annual) and self.labels.get(rest) is not None \
+                    and self.labels[rest].key in ("either_amount", "year_amount"):
+                return Label("year_amount", base)  # 当年资金总额: the form's year word before its own amount label
             return self._made_amount("year_amount", base)
         if reading.regex("total_amount_label").search(base):
             return self._made_amount("total_amount", base)
