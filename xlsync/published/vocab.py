@@ -185,21 +185,21 @@ class Vocab:
             rest = base.replace(annual, "", 1).lstrip("度")
             if rest in self.funding_sources:
                 return None  # 当年其他资金: a source, not the year's amount
-            if base.startswith(annual) and self.labels.get(rest) is not None \
-                    and self.labels[rest].key in ("either_amount", "year_amount"):
-                return Label("year_amount", base)  # 当年资金总额: the form's year word before its own amount label
-            return self._made_amount("year_amount", base)
+            return self._made_amount("year_amount", base, rest if base.startswith(annual) else None)
         if reading.regex("total_amount_label").search(base):
             return self._made_amount("total_amount", base)
         return None
 
-    def _made_amount(self, key: str, base: str) -> Label:
-        """An amount label by its make is loose, unless it is a label of the form for the same
+    def _made_amount(self, key: str, base: str, after_year: str | None = None) -> Label:
+        """An amount label by its make is loose, unless it is the form's own label for the same
         amount with a word of its column after it ('年度资金总额' | '金额(万元)'), and nothing
-        else ('年度预算追加金额' is loose)."""
+        else ('年度预算追加金额' is loose), or the form's year word before the form's own amount
+        label (`after_year`: '当年' + '资金总额')."""
         column = reading.regex("amount_label")
         own = any(base.startswith(lb) and lab.key == key and column.fullmatch(base[len(lb):])
                   for lb, lab in self.labels.items() if len(lb) >= 4)
+        lab = self.labels.get(after_year) if after_year else None
+        own = own or (lab is not None and lab.key in (key, "either_amount"))
         return Label(key, base, loose=None if own else KEY_ZH[key])
 
     @_memo
