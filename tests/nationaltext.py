@@ -107,3 +107,14 @@ def render(rows: list[list[str]], sep: str) -> str:
         else:  # spaces: cells apart by runs of spaces, empty cells vanish
             out.append("    ".join(c for c in row if c))
     return "\n".join(out) + "\n"
+
+
+def small_national(amount_row: str = "| 项目资金（万元） | 年度资金总额 | 10 |", name_label: str = "项目名称") -> str:
+    """A short national table in pipe rows: its title on line 1, the budget year on line 2, the
+    project's name on line 3 and `amount_row` on line 5."""
+    return "\n".join([
+        "项目支出绩效目标表", "（2021年度）", f"| {name_label} | 道路维修 |",
+        "| 主管部门 | 某区交通局 | 实施单位 | 某区公路所 |", amount_row, "| 总体目标 | 维修道路10公里。 |",
+        "| 一级指标 | 二级指标 | 三级指标 | 指标值 |", "| 产出指标 | 数量指标 | 维修道路长度 | 10公里 |",
+        "| 效益指标 | 社会效益指标 | 通行条件改善 | 明显改善 |",
+        "| 满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90% |"]) + "\n"

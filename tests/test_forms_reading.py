@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from nationaltext import small_national
 from xlsync.forms import reading
 from xlsync.forms.reading import ReadingError, parse
 
@@ -138,12 +139,10 @@ def test_an_offices_form_of_one_name_in_two_stores_reads_with_each_stores_own_la
     for folder, text in (("a", plain), ("b", own)):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "office.toml").write_text(text, encoding="utf-8")
-    table = ("项目支出绩效目标申报表\n（2019年度）\n工程名称\t道路养护\n主管部门\t某某局\n实施单位\t某某中心\n"
-             "项目资金（万元）\t年度资金总额\t10\n总体目标\t养护道路\n"
-             "一级指标\t二级指标\t三级指标\t指标值\n产出指标\t数量指标\t养护里程\t≥10公里\n")
+    table = small_national(name_label="工程名称")
     names = {}
     for folder in ("a", "b", "a"):
         with forms_from(tmp_path / folder):
             (t,) = read_text(table, "t.txt", ReadOptions(form="office"))[0]
         names.setdefault(folder, set()).add(t.document.name if t.document else None)
-    assert names == {"a": {None}, "b": {"道路养护"}}
+    assert names == {"a": {None}, "b": {"道路维修"}}

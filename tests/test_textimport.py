@@ -7,6 +7,7 @@ from click.testing import CliRunner
 from conftest import by_name
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from nationaltext import small_national
 from tabletext import plan_sentence, render
 
 from xlsync.cli import cli
@@ -297,21 +298,12 @@ def test_a_goal_that_reads_as_an_amount_label_is_a_review_item(seed_path):
     assert any(r.field == "total_amount" for r in t.document.review)
 
 
-def _national_with_amount_row(row: str) -> str:
-    return "\n".join([
-        "项目支出绩效目标表", "（2021年度）", "| 项目名称 | 道路维修 |",
-        "| 主管部门 | 某区交通局 | 实施单位 | 某区公路所 |", row, "| 总体目标 | 维修道路10公里。 |",
-        "| 一级指标 | 二级指标 | 三级指标 | 指标值 |", "| 产出指标 | 数量指标 | 维修道路长度 | 10公里 |",
-        "| 效益指标 | 社会效益指标 | 通行条件改善 | 明显改善 |",
-        "| 满意度指标 | 服务对象满意度指标 | 群众满意度 | ≥90% |"]) + "\n"
-
-
 @pytest.mark.parametrize("label", ["年度预算追加金额", "当年预算执行金额", "年度资金总额调减金额"])
 def test_an_amount_label_that_only_begins_with_a_form_label_is_a_review_item(label):
     """'年度预算追加金额' (a supplementary sum) begins with the form's 年度预算 and is an amount
     label by its make, but not the form's label: read as the year's amount it is a guess, a
     review item (LABEL_LOOSE), never 项目本年度金额 with exit 0."""
-    (t,), _ = read_text(_national_with_amount_row(f"| {label} | 50万元 |"), "made.txt")
+    (t,), _ = read_text(small_national(f"| {label} | 50万元 |"), "made.txt")
     assert t.document.year_amount == "500000.00"
     assert [(r.code, r.field) for r in t.document.review] == [("LABEL_LOOSE", "year_amount")]
     assert label in t.document.review[0].source
@@ -320,7 +312,7 @@ def test_an_amount_label_that_only_begins_with_a_form_label_is_a_review_item(lab
 @pytest.mark.parametrize("row", ["| 年度资金总额 | 金额(万元) | 50 |", "| 年度资金总额金额(万元) | 50 |"])
 def test_a_form_amount_label_with_its_columns_word_after_it_is_read_plainly(row):
     """'年度资金总额' | '金额(万元)': the form's label and the word of its column — no guess."""
-    (t,), _ = read_text(_national_with_amount_row(row), "column.txt")
+    (t,), _ = read_text(small_national(row), "column.txt")
     assert t.document.year_amount == "500000.00"
     assert t.document.review == []
 
@@ -329,7 +321,7 @@ def test_a_form_amount_label_with_its_columns_word_after_it_is_read_plainly(row)
 def test_the_forms_year_word_before_its_own_amount_label_is_read_plainly(row):
     """'当年资金总额': a year word the form declares ([sections] annual_words) before the form's own
     amount label (资金总额) — the year's amount, no guess."""
-    (t,), _ = read_text(_national_with_amount_row(row), "year.txt")
+    (t,), _ = read_text(small_national(row), "year.txt")
     assert t.document.year_amount == "500000.00"
     assert t.document.review == []
 
