@@ -19,6 +19,7 @@ import re
 from decimal import Decimal
 from functools import cache
 
+from xlsync.bykey import per_object
 from xlsync.codes import CODES
 from xlsync.document import MONEY_FIELDS
 
@@ -127,15 +128,10 @@ def _each(fn):
     return lambda s: pd.Series([bool(fn(v)) for v in s.tolist()], index=s.index, dtype=bool)
 
 
+@per_object
 def build_schemas(profile) -> dict:
     """The schemas of a profile, built once per profile object and reused."""
-    cached = _SCHEMAS.get(id(profile))
-    if cached is None or cached[0] is not profile:
-        cached = _SCHEMAS[id(profile)] = (profile, _build_schemas(profile))
-    return cached[1]
-
-
-_SCHEMAS: dict[int, tuple] = {}
+    return _build_schemas(profile)
 
 
 def _build_schemas(profile) -> dict:

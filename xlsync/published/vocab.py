@@ -10,6 +10,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache, wraps
 
+from ..bykey import per_object
 from ..document import KEY_ZH
 from ..forms import Form, load_form, reading
 
@@ -284,20 +285,14 @@ def _add(v: Vocab, label: str, lab: Label) -> None:
     v.labels.setdefault(key, lab)
 
 
-_COMPILED: dict[int, tuple[Form, Vocab]] = {}  # id(form) → (the form, its vocabulary)
-
-
 def vocab(form_name: str | None = None) -> Vocab:
     """The compiled vocabulary of a form (by name or path), once per form file as loaded: an
     office's form of the same name in another store's folder is another form, another
     vocabulary (a server serves many stores)."""
-    form = load_form(form_name)
-    hit = _COMPILED.get(id(form))
-    if hit is None or hit[0] is not form:
-        hit = _COMPILED[id(form)] = (form, _compile(form))
-    return hit[1]
+    return _compile(load_form(form_name))
 
 
+@per_object
 def _compile(form: Form) -> Vocab:
     from xlsync.validators.profiles import BUILTIN, load_profile
 
