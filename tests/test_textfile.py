@@ -56,3 +56,14 @@ def test_text_file_size_limit_is_checked_before_reading(tmp_path, seed_path, mon
     res = CliRunner().invoke(cli, ["import-text", str(path), "--store", str(tmp_path / "s")])
     assert res.exit_code == 2 and "文件过大" in res.output and "XLSYNC_MAX_TEXT_MB" in res.output
     assert not (tmp_path / "s" / "2020").exists()
+
+
+def test_a_binary_file_is_named_as_none_of_the_kinds_xlsync_reads(tmp_path):
+    """Binary bytes that are no file kind xlsync reads: said so, without asking the user to
+    convert a PDF or Word file (import-text reads those directly)."""
+    path = tmp_path / "broken.txt"
+    path.write_bytes(b"\x00\x01garbage\xff\xfe")
+    with pytest.raises(ImportTextError) as got:
+        read_file(path)
+    assert "二进制文件" in got.value.message and "PDF 文件" in got.value.message
+    assert "转成文本" not in got.value.message

@@ -103,7 +103,7 @@ def decode(raw: bytes, file: str, note) -> tuple[str, list]:
         if text and _plausible(text[:SAMPLE]) > 0.99:
             return text, [note("info", "ENCODING_UTF16", f"文件是 {name} 编码（无 BOM），已正确转换", file, None)]
     if b"\x00" in raw[:SAMPLE]:
-        raise ImportTextError("这是二进制文件，不是文本（请先把 PDF/Word 转成文本）", loc)
+        raise ImportTextError("这是二进制文件，不是文本，也不是能读取的 Word (.docx)、Excel (.xlsx/.xls)、网页 (.html) 或 PDF 文件", loc)
     try:
         return _checked(raw.decode("utf-8"), loc), []
     except UnicodeDecodeError as exc:
